@@ -1,0 +1,211 @@
+"""Settings: customer tenants, operators and their roles, read from a TOML file and the environment.
+
+Secrets never live in the file or the database: a tenant names the environment variable that holds
+its client secret (default `SWITCHBOARD_<NAME>_CLIENT_SECRET`) or the path of its certificate.
+Nothing here reads the environment at import time; `load_settings(os.environ)` is called by the
+composition root.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from inventory.errors import ConfigurationError
+from inventory.model import NumberType
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./switchboard.db"
+DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
+DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
+_TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+class Role(IntEnum):
+    """Ordered so that `role >= Role.OPERATOR` reads as "may change things"."""
+
+    VIEWER = 1
+    OPERATOR = 2
+    ADMIN = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ConfigurationError(f"Unknown role '{text}'; use viewer, operator or admin.") from None
+
+
+@dataclass(frozen=True)
+class TenantConfig:
+    """One customer tenant. `name` is Switchboard's short key (`contoso`), used in commands and storage."""
+
+    name: str
+    display_name: str
+    entra_tenant_id: str = ""
+    client_id: str = ""
+    client_secret: str | None = field(default=None, repr=False)
+    certificate_path: str | None = None
+    certificate_thumbprint: str | None = None
+    allowed_policies: tuple[str, ...] = ()
+    default_policy: str | None = None
+    default_number_type: NumberType = NumberType.DIRECT_ROUTING
+    default_region: str | None = None
+    quarantine_days: int = 0
+    graph_base_url: str = DEFAULT_GRAPH_BASE_URL
+    authority_host: str = DEFAULT_AUTHORITY_HOST
+    max_requests_in_flight: int = 6
+
+
+@dataclass(frozen=True)
+class OperatorConfig:
+    aad_object_id: str
+    role: Role
+    tenants: tuple[str, ...]  # tenant names, or ("*",) for all
+    name: str = ""
+
+    def may_touch(self, tenant: str) -> bool:
+        return "*" in self.tenants or tenant in self.tenants
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    tenants: tuple[TenantConfig, ...] = ()
+    operators: tuple[OperatorConfig, ...] = ()
+    # Everyone may use the bot with this role when no operators are configured (the local demo);
+    # None means an unlisted person is refused.
+    default_role: Role | None = None
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    host: str = "127.0.0.1"
+    port: int = 3978
+    sync_expiry_minutes: int = 15
+    hold_minutes: int = 10
+    drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
+    drift_check_commits: bool = False
+    config_path: str | None = None
+
+    def tenant(self, name: str) -> TenantConfig:
+        for tenant in self.tenants:
+            if tenant.name == name:
+                return tenant
+        known = ", ".join(t.name for t in self.tenants) or "none configured"
+        raise ConfigurationError(f"There is no tenant called '{name}' (known: {known}).")
+
+    def operator(self, aad_object_id: str) -> OperatorConfig | None:
+        for operator in self.operators:
+            if operator.aad_object_id.lower() == aad_object_id.lower():
+                return operator
+        if self.default_role is not None:
+            return OperatorConfig(aad_object_id, self.default_role, ("*",))
+        return None
+
+
+def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Settings:
+    """Build settings from the TOML file (`SWITCHBOARD_CONFIG` or `config_path`) and the environment."""
+    path = config_path or env.get("SWITCHBOARD_CONFIG")
+    document: dict[str, Any] = {}
+    if path:
+        try:
+            document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigurationError(f"The configuration file {path} does not exist.") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigurationError(f"The configuration file {path} is not valid TOML: {error}") from None
+    tenants = tuple(_tenant(entry, env) for entry in document.get("tenants", []))
+    _check_unique([t.name for t in tenants], "tenant")
+    operators = tuple(_operator(entry) for entry in document.get("operators", []))
+    default_role_text = env.get("SWITCHBOARD_DEFAULT_ROLE", document.get("default_role", ""))
+    return Settings(
+        database_url=env.get("DATABASE_URL", document.get("database_url", DEFAULT_DATABASE_URL)),
+        tenants=tenants,
+        operators=operators,
+        default_role=Role.parse(default_role_text) if default_role_text else None,
+        app_id=env.get("MicrosoftAppId", ""),
+        app_password=env.get("MicrosoftAppPassword", ""),
+        app_type=env.get("MicrosoftAppType", "MultiTenant"),
+        app_tenant_id=env.get("MicrosoftAppTenantId", ""),
+        host=env.get("SWITCHBOARD_HOST", "127.0.0.1"),
+        port=_int(env.get("PORT", "3978"), "PORT"),
+        sync_expiry_minutes=_int(document.get("sync_expiry_minutes", 15), "sync_expiry_minutes"),
+        hold_minutes=_int(document.get("hold_minutes", 10), "hold_minutes"),
+        drift_check_minutes=_int(
+            env.get("SWITCHBOARD_DRIFT_CHECK_MINUTES", document.get("drift_check_minutes", 0)),
+            "drift_check_minutes",
+        ),
+        drift_check_commits=bool(document.get("drift_check_commits", False)),
+        config_path=path,
+    )
+
+
+def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
+    name = str(entry.get("name", "")).strip().lower()
+    if not _TENANT_NAME.match(name):
+        raise ConfigurationError(
+            f"Tenant name '{name}' must be lower-case letters, digits, '-' or '_' (for example 'contoso')."
+        )
+    secret_variable = entry.get("client_secret_env") or f"SWITCHBOARD_{name.upper().replace('-', '_')}_CLIENT_SECRET"
+    if "client_secret" in entry:
+        raise ConfigurationError(
+            f"Tenant '{name}': do not put the client secret in the file; set {secret_variable} instead."
+        )
+    policies = tuple(str(p) for p in entry.get("allowed_policies", []))
+    default_policy = entry.get("default_policy") or (policies[0] if policies else None)
+    if default_policy and policies and default_policy not in policies:
+        raise ConfigurationError(f"Tenant '{name}': default_policy '{default_policy}' is not in allowed_policies.")
+    try:
+        number_type = NumberType.parse(str(entry.get("default_number_type", "directRouting")))
+    except ValueError as error:
+        raise ConfigurationError(f"Tenant '{name}': {error}") from None
+    quarantine_days = _int(entry.get("quarantine_days", 0), f"tenant '{name}' quarantine_days")
+    if not 0 <= quarantine_days <= 365:
+        raise ConfigurationError(f"Tenant '{name}': quarantine_days must be between 0 and 365.")
+    return TenantConfig(
+        name=name,
+        display_name=str(entry.get("display_name", name)),
+        entra_tenant_id=str(entry.get("entra_tenant_id", "")),
+        client_id=str(entry.get("client_id", "")),
+        client_secret=env.get(str(secret_variable)),
+        certificate_path=entry.get("certificate_path"),
+        certificate_thumbprint=entry.get("certificate_thumbprint"),
+        allowed_policies=policies,
+        default_policy=default_policy,
+        default_number_type=number_type,
+        default_region=entry.get("default_region"),
+        quarantine_days=quarantine_days,
+        graph_base_url=str(entry.get("graph_base_url", env.get("GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL))),
+        authority_host=str(entry.get("authority_host", env.get("AUTHORITY_HOST", DEFAULT_AUTHORITY_HOST))),
+        max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
+    )
+
+
+def _operator(entry: Mapping[str, Any]) -> OperatorConfig:
+    object_id = str(entry.get("aad_object_id", "")).strip()
+    if not object_id:
+        raise ConfigurationError("Every [[operators]] entry needs an aad_object_id.")
+    tenants = entry.get("tenants", ["*"])
+    return OperatorConfig(
+        object_id, Role.parse(str(entry.get("role", "viewer"))), tuple(tenants), entry.get("name", "")
+    )
+
+
+def _int(value: object, what: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ConfigurationError(f"{what} must be a whole number, not '{value}'.") from None
+
+
+def _check_unique(names: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ConfigurationError(f"The {what} '{name}' is configured twice.")
+        seen.add(name)

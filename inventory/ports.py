@@ -1,0 +1,180 @@
+"""The ports the use cases depend on, in Switchboard's own terms.
+
+`PhoneSystem` is what Switchboard needs from Teams. Two adapters implement it: `GraphPhoneSystem`
+(Microsoft Graph over HTTP, the production path) and `SimulatedPhoneSystem` (an in-process tenant for
+unit tests). One contract suite runs against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from inventory.model import AccountType, NumberType
+
+
+class TeamsAssignmentStatus(StrEnum):
+    """Graph's `assignmentStatus`; anything Graph adds later reads as UNKNOWN."""
+
+    UNASSIGNED = "unassigned"
+    USER_ASSIGNED = "userAssigned"
+    CONFERENCE_ASSIGNED = "conferenceAssigned"
+    VOICE_APPLICATION_ASSIGNED = "voiceApplicationAssigned"
+    THIRD_PARTY_APP_ASSIGNED = "thirdPartyAppAssigned"
+    POLICY_ASSIGNED = "policyAssigned"
+    INTERNAL_ERROR = "internalError"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, value: object) -> TeamsAssignmentStatus:
+        for member in cls:
+            if member.value == value:
+                return member
+        return cls.UNKNOWN
+
+
+@dataclass(frozen=True)
+class TeamsNumber:
+    """One number Teams knows (a Graph `numberAssignment`)."""
+
+    number: str  # E.164, leading +
+    number_type: NumberType | None  # None when Graph sent a value we do not know
+    assignment_status: TeamsAssignmentStatus
+    holder_id: str | None = None  # assignmentTargetId: the Entra object id of the user or resource account
+    location_id: str | None = None  # emergency location
+    city: str | None = None
+    iso_country_code: str | None = None
+    operator_id: str | None = None
+    activation_state: str | None = None
+    teams_id: str | None = None
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.holder_id is not None and self.assignment_status is not TeamsAssignmentStatus.UNASSIGNED
+
+
+@dataclass(frozen=True)
+class TeamsAccount:
+    """A user or resource account as Teams sees it (userConfiguration plus Entra display name)."""
+
+    id: str  # Entra object id
+    upn: str | None
+    display_name: str | None
+    account_type: AccountType | None  # None for guests, SfB on-prem users and values we do not know
+    enterprise_voice: bool = False
+    voice_routing_policy: str | None = None
+    numbers: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.upn or self.id
+
+
+@dataclass(frozen=True)
+class TeamsSnapshot:
+    """Everything Teams knows about numbers and their holders, fetched in one sync."""
+
+    numbers: list[TeamsNumber]
+    accounts: dict[str, TeamsAccount]  # by Entra object id
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class OperationStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    TIMED_OUT = "timedOut"  # ours: the operation did not finish before our deadline
+
+
+@dataclass(frozen=True)
+class OperationOutcome:
+    """How a Teams assign or unassign operation ended. `detail` is Teams' `statusDetail`, verbatim."""
+
+    status: OperationStatus
+    detail: str | None = None
+    operation_id: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is OperationStatus.SUCCEEDED
+
+
+@dataclass(frozen=True)
+class FetchProgress:
+    pages: int
+    items: int
+    what: str  # "numbers", "accounts" or "names"
+
+
+ProgressCallback = Callable[[FetchProgress], Awaitable[None]]
+
+
+class PhoneSystem(Protocol):
+    """What Switchboard needs from one Teams tenant."""
+
+    async def list_numbers(self, progress: ProgressCallback | None = None) -> list[TeamsNumber]:
+        """Every number Teams knows, assigned or not, across all pages."""
+        ...
+
+    async def list_accounts(self, progress: ProgressCallback | None = None) -> list[TeamsAccount]:
+        """Every user and resource account with its Teams voice settings and display name."""
+        ...
+
+    async def fetch_snapshot(self, progress: ProgressCallback | None = None) -> TeamsSnapshot:
+        """Numbers plus the accounts that hold them, for a sync."""
+        ...
+
+    async def search_accounts(self, query: str, limit: int = 25) -> list[TeamsAccount]:
+        """Accounts whose display name or UPN starts with `query` (case-insensitive), for pickers."""
+        ...
+
+    async def get_account(self, account_id: str) -> TeamsAccount | None:
+        """One account by Entra object id, or None when it does not exist."""
+        ...
+
+    async def assign_number(
+        self,
+        number: str,
+        account_id: str,
+        number_type: NumberType,
+        location_id: str | None = None,
+    ) -> OperationOutcome:
+        """Assign and wait for Teams' operation to finish (or our deadline to pass)."""
+        ...
+
+    async def unassign_number(self, number: str, number_type: NumberType) -> OperationOutcome:
+        """Unassign and wait for Teams' operation to finish (or our deadline to pass)."""
+        ...
+
+    async def resolve_policy_id(self, policy_name: str) -> str:
+        """The id of a voice routing policy by name; raises TeamsError when Teams does not know it."""
+        ...
+
+    async def grant_voice_routing_policy(self, account_id: str, policy_name: str | None) -> None:
+        """Grant a voice routing policy (None: back to the global default); raises TeamsError."""
+        ...
+
+    def allowed_policies(self) -> tuple[str, ...]:
+        """The voice routing policies operators may pick (configuration: Graph cannot list them)."""
+        ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock; tests inject a fake that records sleeps instead of waiting."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(seconds)
