@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEPS_STAMP := $(VENV)/.deps-stamp
 
-.PHONY: run test lint typecheck pytest venv postgres bench clean
+.PHONY: run test lint typecheck pytest venv node chromium postgres bench package clean
 
 $(DEPS_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,21 @@ $(DEPS_STAMP): pyproject.toml
 	@touch $@
 
 venv: $(DEPS_STAMP)
+
+# The Agents Playground (local Teams emulator) and the Teams manifest schemas, pinned in package-lock.json.
+NODE_STAMP := node_modules/.deps-stamp
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: $(NODE_STAMP)
+
+# Headless Chromium for the end-to-end test: Debian's package, never a browser a test tool downloads.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser test..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # The storage tests need the local PostgreSQL; start it when it stopped (CI fails if it stays down).
 postgres:
@@ -28,12 +43,12 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv postgres
+pytest: venv node chromium postgres
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
-run: venv
+run: venv node
 	$(BIN)/switchboard demo
 
 bench: venv
