@@ -246,3 +246,18 @@ def observe_teams_holder(
         hold=None,
         quarantined_until=None,
     )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change: the operator's Entra object id (or `cli:<login>`) and a readable name (UPN/e-mail).
+
+    Comes from the authenticated activity or the shell user, never from card data a client could forge.
+    """
+
+    id: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id

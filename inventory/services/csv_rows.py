@@ -1,0 +1,200 @@
+"""Reading an inventory CSV into checked rows, with a problem per bad line. Pure: text in, rows out.
+
+Carriers and spreadsheets produce every variation: a UTF-8 BOM, semicolons (European Excel), tabs,
+headers in any case, numbers without their `+`. We accept those; we refuse unknown columns (a typo
+like `loaction` would otherwise drop data silently) and name every bad line with its reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from inventory.errors import ImportRejected, InvalidNumber
+from inventory.model import NumberStatus, NumberType
+from inventory.numbers import parse_number
+
+MAX_ROWS = 500_000
+IMPORTABLE_STATUSES = (NumberStatus.AVAILABLE, NumberStatus.BLOCKED)
+
+# Canonical column -> accepted header spellings (compared lower-case, without spaces, '_' and '-').
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "number": ("number", "phonenumber", "telephonenumber", "lineuri", "did", "e164"),
+    "extension": ("extension", "ext"),
+    "number_type": ("numbertype", "type"),
+    "status": ("status",),
+    "location": ("location", "site", "city"),
+    "range_label": ("range", "rangelabel", "numberrange"),
+    "carrier": ("carrier", "operator", "provider"),
+    "pool": ("pool", "department"),
+    "tags": ("tags", "tag"),
+    "notes": ("notes", "note", "comment", "comments"),
+    "emergency_location_id": ("emergencylocationid", "emergencylocation", "locationid"),
+}
+# Columns `switchboard export` writes that describe Teams' side or our holds: accepted on re-import
+# so an export can round-trip, and ignored (who holds a number comes from Teams, not a spreadsheet).
+READ_ONLY_COLUMNS = (
+    "assignee_name",
+    "assignee_upn",
+    "assignee_type",
+    "voice_routing_policy",
+    "hold_owner",
+    "hold_expires_at",
+    "quarantined_until",
+    "updated_at",
+    "last_modified_by",
+)
+_IGNORED = {column.replace("_", "") for column in READ_ONLY_COLUMNS}
+_HEADER_LOOKUP = {spelling: column for column, spellings in COLUMNS.items() for spelling in spellings}
+_TAG_SPLIT = re.compile(r"[|;]")
+_TEXT_LIMITS = {
+    "location": 128,
+    "range_label": 64,
+    "carrier": 128,
+    "pool": 128,
+    "notes": 2000,
+    "emergency_location_id": 64,
+}
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    number: str
+    extension: str
+    number_type: NumberType | None
+    status: NumberStatus | None
+    location: str | None
+    range_label: str | None
+    carrier: str | None
+    pool: str | None
+    tags: tuple[str, ...]
+    notes: str | None
+    emergency_location_id: str | None
+
+
+@dataclass(frozen=True)
+class ParsedCsv:
+    rows: list[CsvRow]
+    problems: list[str]  # "line 7: '+1 555' has the wrong number of digits ..."
+    columns: tuple[str, ...]
+
+
+def read_inventory_csv(content: bytes | str, *, default_region: str | None = None) -> ParsedCsv:
+    """Parse the whole file; raises `ImportRejected` only when the file as a whole is unusable."""
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.removeprefix("\ufeff")
+    if not text.strip():
+        raise ImportRejected("The file is empty; it needs a header line with at least a 'number' column.")
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=_sniff(text))
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ImportRejected(f"The file is not readable as CSV: {error}.") from None
+    columns = _map_header(header)
+    rows: list[CsvRow] = []
+    problems: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) + len(problems) >= MAX_ROWS:
+                raise ImportRejected(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
+            try:
+                row = _row(line, record, columns, default_region)
+            except (InvalidNumber, ValueError) as error:
+                problems.append(f"line {line}: {error}")
+                continue
+            key = (row.number, row.extension)
+            if key in seen:
+                problems.append(f"line {line}: {row.number} repeats line {seen[key]}.")
+                continue
+            seen[key] = line
+            rows.append(row)
+    except csv.Error as error:
+        raise ImportRejected(f"The file is not valid CSV near line {reader.line_num}: {error}.") from None
+    return ParsedCsv(rows, problems, tuple(c for c in columns if c))
+
+
+def _sniff(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first_line = text.splitlines()[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d])
+    dialect = csv.excel_tab if delimiter == "\t" else csv.excel
+    if delimiter == ";":
+
+        class Semicolon(csv.excel):
+            delimiter = ";"
+
+        return Semicolon
+    return dialect
+
+
+def _map_header(header: list[str]) -> list[str | None]:
+    mapped: list[str | None] = []
+    unknown: list[str] = []
+    for cell in header:
+        key = re.sub(r"[\s_\-]", "", cell.strip().lower())
+        column = _HEADER_LOOKUP.get(key)
+        if key in _IGNORED:
+            mapped.append(None)
+            continue
+        if column is None and cell.strip():
+            unknown.append(cell.strip())
+        if column is not None and column in mapped:
+            raise ImportRejected(f"The column '{cell.strip()}' appears twice in the header.")
+        mapped.append(column)
+    if unknown:
+        known = ", ".join(COLUMNS)
+        raise ImportRejected(f"Unknown column(s): {', '.join(repr(u) for u in unknown)}. Known columns: {known}.")
+    if "number" not in mapped:
+        raise ImportRejected(f"The header has no 'number' column (it reads: {', '.join(header)}).")
+    return mapped
+
+
+def _row(line: int, record: list[str], columns: list[str | None], default_region: str | None) -> CsvRow:
+    if len(record) > len(columns):
+        raise ValueError(f"{len(record)} fields but the header has {len(columns)}; is a value missing its quotes?")
+    values = {column: cell.strip() for column, cell in zip(columns, record, strict=False) if column}
+    raw_number = values.get("number", "")
+    if not raw_number:
+        raise ValueError("the number is empty.")
+    parsed = parse_number(raw_number, default_region=default_region)
+    extension = values.get("extension") or parsed.extension
+    if extension and not extension.isdigit():
+        raise ValueError(f"extension '{extension}' is not digits.")
+    number_type = NumberType.parse(values["number_type"]) if values.get("number_type") else None
+    status = _status(values.get("status", ""))
+    for column, limit in _TEXT_LIMITS.items():
+        if len(values.get(column, "")) > limit:
+            raise ValueError(f"{column} is longer than {limit} characters.")
+    tags = tuple(sorted({t.strip() for t in _TAG_SPLIT.split(values.get("tags", "")) if t.strip()}))
+    if any("," in tag for tag in tags):
+        raise ValueError("a tag cannot contain a comma; separate tags with | or ;.")
+    return CsvRow(
+        line=line,
+        number=parsed.number,
+        extension=extension,
+        number_type=number_type,
+        status=status,
+        location=values.get("location") or None,
+        range_label=values.get("range_label") or None,
+        carrier=values.get("carrier") or None,
+        pool=values.get("pool") or None,
+        tags=tags,
+        notes=values.get("notes") or None,
+        emergency_location_id=values.get("emergency_location_id") or None,
+    )
+
+
+def _status(text: str) -> NumberStatus | None:
+    if not text:
+        return None
+    try:
+        return NumberStatus(text.strip().lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in IMPORTABLE_STATUSES)
+        raise ValueError(f"status '{text}' is not a status; a file may set {allowed}.") from None

@@ -1,0 +1,267 @@
+"""Importing numbers: a carrier's CSV or a range. All or nothing, idempotent, audited.
+
+A file is checked completely before anything is written; one bad line rejects the whole file
+(with every bad line named) unless the operator asks to skip invalid lines. Re-importing the same
+file changes nothing and says so. Who holds a number is never taken from a file: that is Teams'
+truth and arrives by sync.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from inventory.errors import ImportRejected, TransitionRefused
+from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber, block, unblock
+from inventory.numbers import NumberRange
+from inventory.ports import Clock
+from inventory.services.csv_rows import IMPORTABLE_STATUSES, CsvRow, read_inventory_csv
+from inventory.store.audit import new_correlation_id
+from inventory.store.engine import Store
+from inventory.store.numbers import NumberKey, NumberRepository
+
+ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
+_BATCH = 5_000
+# Fields a CSV row may set on an existing number (status goes through the lifecycle rules instead).
+_METADATA_FIELDS = (
+    "number_type",
+    "location",
+    "range_label",
+    "carrier",
+    "pool",
+    "tags",
+    "notes",
+    "emergency_location_id",
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    updated: int
+    unchanged: int
+    skipped: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    correlation_id: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+    def summary(self) -> str:
+        verb = "Would add" if self.dry_run else "Added"
+        if not self.changed:
+            text = f"Nothing changed: all {self.unchanged:,} numbers are already in the inventory as given."
+        else:
+            text = f"{verb} {self.added:,}, updated {self.updated:,}, unchanged {self.unchanged:,}."
+        if self.skipped:
+            text += f" Skipped {len(self.skipped):,} invalid line(s)."
+        return text
+
+
+async def import_csv(
+    store: Store,
+    tenant: str,
+    content: bytes | str,
+    *,
+    actor: Actor,
+    clock: Clock,
+    default_number_type: NumberType = NumberType.DIRECT_ROUTING,
+    default_region: str | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: ImportProgress | None = None,
+) -> ImportReport:
+    """Apply a whole inventory CSV to `tenant`, or nothing of it (see the module docstring)."""
+    parsed = read_inventory_csv(content, default_region=default_region)
+    if parsed.problems and not skip_invalid:
+        raise _rejected(parsed.problems)
+    if not parsed.rows:
+        raise ImportRejected("The file has no valid rows; nothing was imported.", parsed.problems)
+    correlation_id = new_correlation_id()
+    async with store.write() as connection:
+        repository = NumberRepository(connection)
+        existing = await repository.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
+        plan = _plan(tenant, parsed.rows, existing, actor, clock, default_number_type)
+        if plan.problems and not skip_invalid:
+            raise _rejected(plan.problems)
+        report = ImportReport(
+            added=len(plan.new),
+            updated=len(plan.updates),
+            unchanged=plan.unchanged,
+            skipped=parsed.problems + plan.problems,
+            dry_run=dry_run,
+            correlation_id=correlation_id,
+        )
+        if dry_run:
+            return report
+        await _write(repository, plan, actor, clock, correlation_id, "import", progress)
+    return report
+
+
+async def import_range(
+    store: Store,
+    tenant: str,
+    number_range: NumberRange,
+    *,
+    actor: Actor,
+    clock: Clock,
+    number_type: NumberType = NumberType.DIRECT_ROUTING,
+    location: str | None = None,
+    carrier: str | None = None,
+    pool: str | None = None,
+    range_label: str | None = None,
+    progress: ImportProgress | None = None,
+) -> ImportReport:
+    """Add every number of a carrier's range that the inventory lacks; existing numbers stay as they are."""
+    correlation_id = new_correlation_id()
+    now = clock.now()
+    label = range_label or number_range.label
+    async with store.write() as connection:
+        repository = NumberRepository(connection)
+        present = await repository.numbers_between(tenant, number_range.start, number_range.end)
+        new = [
+            PhoneNumber(
+                tenant=tenant,
+                number=number,
+                number_type=number_type,
+                location=location,
+                carrier=carrier,
+                pool=pool,
+                range_label=label,
+                created_at=now,
+                updated_at=now,
+                created_by=actor.name,
+                last_modified_by=actor.name,
+            )
+            for number in number_range.numbers()
+            if number not in present
+        ]
+        plan = _Plan(new=new, updates=[], unchanged=len(present), problems=[])
+        await _write(repository, plan, actor, clock, correlation_id, "import-range", progress)
+    return ImportReport(added=len(new), updated=0, unchanged=len(present), correlation_id=correlation_id)
+
+
+@dataclass
+class _Plan:
+    new: list[PhoneNumber]
+    updates: list[tuple[PhoneNumber, PhoneNumber]]
+    unchanged: int
+    problems: list[str]
+
+
+def _plan(
+    tenant: str,
+    rows: Sequence[CsvRow],
+    existing: dict[NumberKey, PhoneNumber],
+    actor: Actor,
+    clock: Clock,
+    default_type: NumberType,
+) -> _Plan:
+    now = clock.now()
+    plan = _Plan(new=[], updates=[], unchanged=0, problems=[])
+    for row in rows:
+        current = existing.get((row.number, row.extension))
+        if current is None:
+            if row.status is not None and row.status not in IMPORTABLE_STATUSES:
+                plan.problems.append(f"line {row.line}: {_status_not_importable(row.status)}")
+            else:
+                plan.new.append(_new_number(tenant, row, actor, now, default_type))
+            continue
+        try:
+            updated = _apply_row(current, row, actor, now)
+        except TransitionRefused as refused:
+            plan.problems.append(f"line {row.line}: {refused}")
+            continue
+        if updated is None:
+            plan.unchanged += 1
+        else:
+            plan.updates.append((current, updated))
+    return plan
+
+
+def _new_number(tenant: str, row: CsvRow, actor: Actor, now: datetime, default_type: NumberType) -> PhoneNumber:
+    return PhoneNumber(
+        tenant=tenant,
+        number=row.number,
+        extension=row.extension,
+        number_type=row.number_type or default_type,
+        status=row.status or NumberStatus.AVAILABLE,
+        location=row.location,
+        range_label=row.range_label,
+        carrier=row.carrier,
+        pool=row.pool,
+        tags=row.tags,
+        notes=row.notes,
+        emergency_location_id=row.emergency_location_id,
+        created_at=now,
+        updated_at=now,
+        created_by=actor.name,
+        last_modified_by=actor.name,
+    )
+
+
+def _apply_row(current: PhoneNumber, row: CsvRow, actor: Actor, now: datetime) -> PhoneNumber | None:
+    """The number as the row wants it, or None when the row changes nothing.
+
+    Empty cells leave a field as it is: a carrier sheet without a `pool` column must not wipe pools.
+    """
+    changes = {
+        name: getattr(row, name)
+        for name in _METADATA_FIELDS
+        if getattr(row, name) not in (None, ()) and getattr(row, name) != getattr(current, name)
+    }
+    updated = current
+    if row.status is not None and row.status is not current.status:
+        if row.status not in IMPORTABLE_STATUSES:
+            raise TransitionRefused(_status_not_importable(row.status))
+        transition = block if row.status is NumberStatus.BLOCKED else unblock
+        updated = transition(updated, operator=actor.name, now=now)
+    if changes:
+        updated = dataclasses.replace(updated, updated_at=now, last_modified_by=actor.name, **changes)
+    return None if updated is current else updated
+
+
+async def _write(
+    repository: NumberRepository,
+    plan: _Plan,
+    actor: Actor,
+    clock: Clock,
+    correlation_id: str,
+    action: str,
+    progress: ImportProgress | None,
+) -> None:
+    total = len(plan.new) + len(plan.updates)
+    done = 0
+    for start in range(0, len(plan.new), _BATCH):
+        batch = plan.new[start : start + _BATCH]
+        await repository.add(batch, action=action, actor=actor, at=clock.now(), correlation_id=correlation_id)
+        done += len(batch)
+        if progress:
+            await progress(done, total)
+    if plan.updates:
+        saved = await repository.save_many(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
+        if len(saved) != len(plan.updates):
+            raise ImportRejected(
+                "Some numbers were changed by someone else during the import; nothing was imported. Run it again."
+            )
+        if progress:
+            await progress(total, total)
+
+
+def _status_not_importable(status: NumberStatus) -> str:
+    return (
+        f"status '{status.value}' cannot be set from a file: who holds a number comes from Teams (run a sync) "
+        "and reservations are made in the bot."
+    )
+
+
+def _rejected(problems: list[str]) -> ImportRejected:
+    count = len(problems)
+    return ImportRejected(
+        f"{count:,} line(s) are invalid, so nothing was imported. Fix them, or import with --skip-invalid "
+        "to import the valid lines only.",
+        problems,
+    )

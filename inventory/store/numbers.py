@@ -1,0 +1,199 @@
+"""Reading and changing phone numbers. Every change is conditional and writes its audit event.
+
+`save` is the only way a number's state changes: `UPDATE ... WHERE id = :id AND version = :seen`.
+When the row count is 0 someone else changed the row since we read it, and `ConcurrentChange`
+tells the caller so; nothing was written. The audit row goes into the same transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inventory.errors import ConcurrentChange
+from inventory.model import Actor, NumberStatus, PhoneNumber
+from inventory.store.audit import AuditLog, event
+from inventory.store.rows import from_row, snapshot, to_row
+from inventory.store.tables import phone_numbers
+
+NumberKey = tuple[str, str]  # (E.164 number, extension)
+_CHUNK = 500  # keys per IN (...) query: far below every database's bind-parameter limit
+
+
+class NumberRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self.audit = AuditLog(connection)
+
+    async def get(self, tenant: str, number: str, extension: str = "") -> PhoneNumber | None:
+        query = select(phone_numbers).where(
+            phone_numbers.c.tenant == tenant,
+            phone_numbers.c.number == number,
+            phone_numbers.c.extension == extension,
+        )
+        row = (await self._connection.execute(query)).first()
+        return from_row(row._mapping) if row else None
+
+    async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
+        """The numbers among `keys` that exist, by key, in a few chunked queries (never one per key)."""
+        found: dict[NumberKey, PhoneNumber] = {}
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = select(phone_numbers).where(
+                phone_numbers.c.tenant == tenant,
+                tuple_(phone_numbers.c.number, phone_numbers.c.extension).in_(chunk),
+            )
+            for row in await self._connection.execute(query):
+                number = from_row(row._mapping)
+                found[(number.number, number.extension)] = number
+        return found
+
+    async def numbers_between(self, tenant: str, first: str, last: str) -> set[str]:
+        """The numbers without extension the tenant has from `first` to `last` inclusive."""
+        query = select(phone_numbers.c.number).where(
+            phone_numbers.c.tenant == tenant,
+            phone_numbers.c.extension == "",
+            phone_numbers.c.number >= first,
+            phone_numbers.c.number <= last,
+            func.length(phone_numbers.c.number) == len(first),
+        )
+        return {row[0] for row in await self._connection.execute(query)}
+
+    async def all_in_tenant(self, tenant: str) -> list[PhoneNumber]:
+        query = select(phone_numbers).where(phone_numbers.c.tenant == tenant).order_by(phone_numbers.c.number)
+        return [from_row(row._mapping) for row in await self._connection.execute(query)]
+
+    async def count_by_status(self, tenant: str) -> dict[NumberStatus, int]:
+        query = (
+            select(phone_numbers.c.status, func.count())
+            .where(phone_numbers.c.tenant == tenant)
+            .group_by(phone_numbers.c.status)
+        )
+        counts = dict.fromkeys(NumberStatus, 0)
+        for status, count in await self._connection.execute(query):
+            counts[NumberStatus(status)] = count
+        return counts
+
+    async def add(
+        self,
+        numbers: Sequence[PhoneNumber],
+        *,
+        action: str,
+        actor: Actor,
+        at: datetime,
+        correlation_id: str,
+        detail: str | None = None,
+    ) -> None:
+        """Insert new numbers (one executemany) and their audit events (another)."""
+        if not numbers:
+            return
+        await self._connection.execute(insert(phone_numbers), [to_row(n) for n in numbers])
+        await self.audit.record(
+            [
+                event(
+                    n.tenant,
+                    action,
+                    actor,
+                    at=at,
+                    correlation_id=correlation_id,
+                    number=n.number,
+                    extension=n.extension,
+                    after=snapshot(n),
+                    detail=detail,
+                )
+                for n in numbers
+            ]
+        )
+
+    async def save(
+        self,
+        before: PhoneNumber,
+        after: PhoneNumber,
+        *,
+        action: str,
+        actor: Actor,
+        correlation_id: str,
+        detail: str | None = None,
+    ) -> PhoneNumber:
+        """Write `after` if the row is still at `before.version`; raise `ConcurrentChange` if not."""
+        saved = await self.save_many(
+            [(before, after)], action=action, actor=actor, correlation_id=correlation_id, detail=detail
+        )
+        if not saved:
+            raise ConcurrentChange(
+                f"{before.label} was changed by someone else a moment ago; nothing was written. Look again and retry."
+            )
+        return saved[0]
+
+    async def save_many(
+        self,
+        changes: Sequence[tuple[PhoneNumber, PhoneNumber]],
+        *,
+        action: str,
+        actor: Actor,
+        correlation_id: str,
+        detail: str | None = None,
+    ) -> list[PhoneNumber]:
+        """Conditionally write many changes; returns the ones that won (the rest changed meanwhile)."""
+        won: list[tuple[PhoneNumber, PhoneNumber]] = []
+        for before, after in changes:
+            assert before.id is not None, "save needs a number read from the store"
+            assert before.id == after.id, "before and after must be the same number"
+            assert after.updated_at is not None, "a transition always stamps updated_at"
+            values = to_row(after)
+            values.update(version=before.version + 1)
+            for key in ("tenant", "number", "extension", "created_at", "created_by"):
+                values.pop(key)
+            statement = (
+                update(phone_numbers)
+                .where(and_(phone_numbers.c.id == before.id, phone_numbers.c.version == before.version))
+                .values(**values)
+            )
+            result = await self._connection.execute(statement)
+            if result.rowcount == 1:
+                won.append((before, dataclasses.replace(after, version=before.version + 1)))
+        await self.audit.record(
+            [
+                event(
+                    after.tenant,
+                    action,
+                    actor,
+                    at=after.updated_at or before.updated_at,  # type: ignore[arg-type]
+                    correlation_id=correlation_id,
+                    number=after.number,
+                    extension=after.extension,
+                    before=snapshot(before),
+                    after=snapshot(after),
+                    detail=detail,
+                )
+                for before, after in won
+            ]
+        )
+        return [after for _, after in won]
+
+    async def update_versioned(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Set columns on many rows in one executemany, each guarded by its version (bulk sync path).
+
+        Each dict carries `b_id`, `b_version` and the new column values (including `version`);
+        returns how many rows were written. Callers that need to know which rows lost re-read them.
+        """
+        if not rows:
+            return 0
+        columns = [key for key in rows[0] if not key.startswith("b_")]
+        statement = (
+            update(phone_numbers)
+            .where(phone_numbers.c.id == bindparam("b_id"), phone_numbers.c.version == bindparam("b_version"))
+            .values({column: bindparam(column) for column in columns})
+        )
+        result = await self._connection.execute(statement, list(rows))
+        return int(result.rowcount)
+
+    async def delete_tenant(self, tenant: str) -> int:
+        result = await self._connection.execute(delete(phone_numbers).where(phone_numbers.c.tenant == tenant))
+        return int(result.rowcount)

@@ -1,0 +1,116 @@
+"""Mapping between `PhoneNumber` values and `phone_numbers` rows, and the JSON the audit keeps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from inventory.model import AccountType, Assignee, Hold, NumberStatus, NumberType, PhoneNumber
+
+
+def tags_column(tags: tuple[str, ...]) -> str:
+    return "," + ",".join(tags) + "," if tags else ""
+
+
+def search_text(number: PhoneNumber) -> str:
+    """The lower-cased text that free-text search matches (holder, location, range, carrier, pool, tags)."""
+    parts = [
+        number.assignee.display_name if number.assignee else None,
+        number.assignee.upn if number.assignee else None,
+        number.location,
+        number.range_label,
+        number.carrier,
+        number.pool,
+        *number.tags,
+    ]
+    return " | ".join(part for part in parts if part).lower()[:1200]
+
+
+def to_row(number: PhoneNumber) -> dict[str, Any]:
+    """Column values for an INSERT or UPDATE (without `id`)."""
+    assignee, held = number.assignee, number.hold
+    return {
+        "tenant": number.tenant,
+        "number": number.number,
+        "extension": number.extension,
+        "number_type": number.number_type.value,
+        "status": number.status.value,
+        "assignee_id": assignee.id if assignee else None,
+        "assignee_upn": assignee.upn if assignee else None,
+        "assignee_name": assignee.display_name if assignee else None,
+        "assignee_type": assignee.account_type.value if assignee else None,
+        "voice_routing_policy": number.voice_routing_policy,
+        "emergency_location_id": number.emergency_location_id,
+        "location": number.location,
+        "range_label": number.range_label,
+        "carrier": number.carrier,
+        "pool": number.pool,
+        "tags": tags_column(number.tags),
+        "notes": number.notes,
+        "search_text": search_text(number),
+        "hold_owner": held.owner if held else None,
+        "hold_note": held.note if held else None,
+        "hold_expires_at": held.expires_at if held else None,
+        "quarantined_until": number.quarantined_until,
+        "created_at": number.created_at,
+        "updated_at": number.updated_at,
+        "created_by": number.created_by,
+        "last_modified_by": number.last_modified_by,
+        "version": number.version,
+    }
+
+
+def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
+    assignee = None
+    if row["assignee_id"]:
+        assignee = Assignee(
+            id=row["assignee_id"],
+            upn=row["assignee_upn"],
+            display_name=row["assignee_name"],
+            account_type=AccountType(row["assignee_type"] or AccountType.USER.value),
+        )
+    held = None
+    if row["hold_owner"]:
+        held = Hold(owner=row["hold_owner"], note=row["hold_note"] or "", expires_at=row["hold_expires_at"])
+    tags = tuple(tag for tag in (row["tags"] or "").split(",") if tag)
+    return PhoneNumber(
+        id=row["id"],
+        tenant=row["tenant"],
+        number=row["number"],
+        extension=row["extension"] or "",
+        number_type=NumberType(row["number_type"]),
+        status=NumberStatus(row["status"]),
+        assignee=assignee,
+        voice_routing_policy=row["voice_routing_policy"],
+        emergency_location_id=row["emergency_location_id"],
+        location=row["location"],
+        range_label=row["range_label"],
+        carrier=row["carrier"],
+        pool=row["pool"],
+        tags=tags,
+        notes=row["notes"],
+        hold=held,
+        quarantined_until=row["quarantined_until"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        created_by=row["created_by"],
+        last_modified_by=row["last_modified_by"],
+        version=row["version"],
+    )
+
+
+def snapshot(number: PhoneNumber | None) -> dict[str, Any] | None:
+    """What the audit keeps of a number: every field an operator may ask about later, JSON-ready."""
+    if number is None:
+        return None
+    row = to_row(number)
+    for key in ("tenant", "search_text", "created_at", "created_by"):
+        row.pop(key)
+    compact = {key: _json_value(value) for key, value in row.items() if value not in (None, "")}
+    compact["status"] = number.status.value
+    return compact
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value

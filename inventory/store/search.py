@@ -1,0 +1,148 @@
+"""Searching the inventory: filters, free text and digit patterns, keyset pagination ordered by number.
+
+Keyset (`WHERE (number, extension) > (:last_number, :last_extension)`) rather than OFFSET: page 400
+costs what page 1 costs, and a number added meanwhile never shifts a page under the operator.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inventory.errors import SwitchboardError
+from inventory.model import NumberStatus, NumberType, PhoneNumber
+from inventory.store.rows import from_row
+from inventory.store.tables import phone_numbers
+
+MAX_PAGE = 10_000  # callers facing people page far smaller; exports read big pages
+_DIGIT_PATTERN = re.compile(r"^\+?[\d\s().\-*?#x]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberQuery:
+    """What to look for. Every filter is optional; all given filters must match."""
+
+    tenant: str
+    text: str | None = None  # digits -> number pattern; anything else -> holder, location, range, carrier, pool, tag
+    digits: str | None = None  # `+1555` prefix, `1234` anywhere, `*` and `?` wildcards
+    statuses: tuple[NumberStatus, ...] = ()
+    number_type: NumberType | None = None
+    location: str | None = None
+    pool: str | None = None
+    range_label: str | None = None
+    carrier: str | None = None
+    assignee: str | None = None  # name or UPN, substring, case-insensitive
+    tag: str | None = None
+    exclude_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[PhoneNumber]
+    next_cursor: str | None
+
+
+def encode_cursor(number: PhoneNumber) -> str:
+    return base64.urlsafe_b64encode(f"{number.number}|{number.extension}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        number, extension = base64.urlsafe_b64decode(padded).decode().split("|", 1)
+    except (ValueError, UnicodeDecodeError):
+        raise SwitchboardError("That page link is no longer valid; start the search again.") from None
+    return number, extension
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def digit_condition(pattern: str) -> ColumnElement[bool]:
+    """`+1555` -> starts with; `555` -> contains; with `*`/`?` a glob over the whole E.164 number.
+
+    A glob is anchored at the end (`*1234` ends with 1234) and, when it starts with `+`, at the start;
+    without a `+` it may begin anywhere, since nobody types the country code of their own area.
+    """
+    cleaned = re.sub(r"[\s().\-]", "", pattern)
+    if "*" in cleaned or "?" in cleaned:
+        like = _like_escape(cleaned).replace("*", "%").replace("?", "_")
+        if not like.startswith("+"):
+            like = "%" + like
+        return phone_numbers.c.number.like(like, escape="\\")
+    if cleaned.startswith("+"):
+        # A range scan on the unique index: much faster than LIKE 'x%', which SQLite won't index.
+        upper = cleaned[:-1] + chr(ord(cleaned[-1]) + 1) if len(cleaned) > 1 else "+~"
+        return and_(phone_numbers.c.number >= cleaned, phone_numbers.c.number < upper)
+    return phone_numbers.c.number.like("%" + _like_escape(cleaned) + "%", escape="\\")
+
+
+def _text_condition(text: str) -> ColumnElement[bool]:
+    if _DIGIT_PATTERN.match(text) and any(ch.isdigit() for ch in text):
+        return digit_condition(text)
+    return phone_numbers.c.search_text.like("%" + _like_escape(text.lower()) + "%", escape="\\")
+
+
+def _ci_equals(column: ColumnElement[str | None], value: str) -> ColumnElement[bool]:
+    return func.lower(column) == value.lower()
+
+
+def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
+    conditions: list[ColumnElement[bool]] = [phone_numbers.c.tenant == query.tenant]
+    if query.text and query.text.strip():
+        conditions.append(_text_condition(query.text.strip()))
+    if query.digits:
+        conditions.append(digit_condition(query.digits))
+    if query.statuses:
+        conditions.append(phone_numbers.c.status.in_([s.value for s in query.statuses]))
+    if query.number_type:
+        conditions.append(phone_numbers.c.number_type == query.number_type.value)
+    if query.location:
+        conditions.append(_ci_equals(phone_numbers.c.location, query.location))
+    if query.pool:
+        conditions.append(_ci_equals(phone_numbers.c.pool, query.pool))
+    if query.range_label:
+        conditions.append(phone_numbers.c.range_label == query.range_label)
+    if query.carrier:
+        conditions.append(_ci_equals(phone_numbers.c.carrier, query.carrier))
+    if query.assignee:
+        needle = "%" + _like_escape(query.assignee.lower()) + "%"
+        conditions.append(
+            or_(
+                func.lower(phone_numbers.c.assignee_name).like(needle, escape="\\"),
+                func.lower(phone_numbers.c.assignee_upn).like(needle, escape="\\"),
+            )
+        )
+    if query.tag:
+        conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
+    if query.exclude_ids:
+        conditions.append(phone_numbers.c.id.not_in(query.exclude_ids))
+    return select(phone_numbers).where(*conditions)
+
+
+async def search_numbers(
+    connection: AsyncConnection, query: NumberQuery, *, limit: int = 25, after: str | None = None
+) -> Page:
+    """One page of matches ordered by number; pass `next_cursor` back as `after` for the next page."""
+    limit = max(1, min(limit, MAX_PAGE))
+    statement = build_query(query)
+    if after:
+        last_number, last_extension = decode_cursor(after)
+        statement = statement.where(
+            tuple_(phone_numbers.c.number, phone_numbers.c.extension) > tuple_(last_number, last_extension)
+        )
+    statement = statement.order_by(phone_numbers.c.number, phone_numbers.c.extension).limit(limit + 1)
+    items = [from_row(row._mapping) for row in await connection.execute(statement)]
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items, encode_cursor(items[-1]) if more and items else None)
+
+
+async def count_numbers(connection: AsyncConnection, query: NumberQuery) -> int:
+    statement = select(func.count()).select_from(build_query(query).subquery())
+    return int((await connection.execute(statement)).scalar_one())

@@ -1,0 +1,132 @@
+"""Table definitions (SQLAlchemy Core). Migrations in `migrations/versions` create exactly these.
+
+Core rather than the ORM: the hot paths (imports, sync commits) are set-based statements over
+tens of thousands of rows, and every state change is a conditional UPDATE whose row count decides
+who won a race — both read more plainly in Core.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Numbers compare byte-wise everywhere (prefix ranges and keyset pages rely on it); SQLite's default
+# BINARY collation already does, PostgreSQL's locale collation may not.
+NumberText = String(20).with_variant(String(20, collation="C"), "postgresql")
+ExtensionText = String(16).with_variant(String(16, collation="C"), "postgresql")
+
+# SQLite needs INTEGER PRIMARY KEY to alias the rowid (autoincrement); PostgreSQL gets a bigint.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, stored as naive UTC on every database."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use datetime.now(UTC)")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+phone_numbers = Table(
+    "phone_numbers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("number", NumberText, nullable=False),
+    # '' rather than NULL for "no extension": NULLs never collide in a unique index.
+    Column("extension", ExtensionText, nullable=False, server_default=""),
+    Column("number_type", String(20), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assignee_id", String(64)),
+    Column("assignee_upn", String(320)),
+    Column("assignee_name", String(256)),
+    Column("assignee_type", String(20)),
+    Column("voice_routing_policy", String(128)),
+    Column("emergency_location_id", String(64)),
+    Column("location", String(128)),
+    Column("range_label", String(64)),
+    Column("carrier", String(128)),
+    Column("pool", String(128)),
+    # Tags as ",a,b," so one LIKE '%,a,%' finds a tag on every database.
+    Column("tags", String(512), nullable=False, server_default=""),
+    Column("notes", Text),
+    # Lower-cased holder name + UPN + location, range, carrier, pool and tags: the free-text search column.
+    Column("search_text", String(1200), nullable=False, server_default=""),
+    Column("hold_owner", String(128)),
+    Column("hold_note", String(512)),
+    Column("hold_expires_at", UtcDateTime()),
+    Column("quarantined_until", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("created_by", String(320)),
+    Column("last_modified_by", String(320)),
+    Column("version", Integer, nullable=False, server_default="1"),
+    UniqueConstraint("tenant", "number", "extension"),
+    Index(None, "tenant", "status", "number"),
+    Index(None, "tenant", "pool", "status", "number"),
+    Index(None, "tenant", "location", "number"),
+    Index(None, "tenant", "range_label", "number"),
+    Index(None, "tenant", "carrier", "number"),
+    Index(None, "tenant", "assignee_id"),
+    Index(None, "status", "hold_expires_at"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("operator_id", String(128), nullable=False),
+    Column("operator_name", String(320), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("number", String(20)),
+    Column("extension", String(16)),
+    # The holder involved (before or after), so `history <user>` is one indexed query.
+    Column("holder_id", String(64)),
+    Column("holder_upn", String(320)),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("correlation_id", String(64), nullable=False),
+    Column("detail", Text),
+    Index(None, "tenant", "number", "id"),
+    Index(None, "tenant", "holder_id", "id"),
+    Index(None, "tenant", "holder_upn", "id"),
+    Index(None, "correlation_id"),
+)

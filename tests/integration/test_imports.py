@@ -1,0 +1,150 @@
+"""CSV and range imports: all or nothing, idempotent, every bad line named."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from inventory.errors import ImportRejected
+from inventory.model import Actor, NumberStatus, NumberType
+from inventory.numbers import parse_range
+from inventory.services.exports import export_csv
+from inventory.services.imports import import_csv, import_range
+from inventory.services.lifecycle import reserve_number
+from inventory.store.audit import AuditLog
+from inventory.store.engine import Store
+from inventory.store.numbers import NumberRepository
+from inventory.store.search import NumberQuery, count_numbers
+from tests.support.clock import FakeClock
+
+OLIVIA = Actor("cli:olivia", "olivia")
+GOOD_CSV = (
+    "number,location,carrier,pool,range,tags\n"
+    "+15551230000,Seattle,Contoso Telecom,Sales,SEA-1,front desk|lobby\n"
+    "15551230001,Seattle,Contoso Telecom,Sales,SEA-1,\n"
+    "tel:+15551230002;ext=12,Seattle,Contoso Telecom,,SEA-1,\n"
+)
+
+
+async def count(store: Store) -> int:
+    async with store.read() as connection:
+        return await count_numbers(connection, NumberQuery(tenant="contoso"))
+
+
+async def test_a_good_file_is_imported_with_its_metadata(store: Store, clock: FakeClock) -> None:
+    report = await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    assert (report.added, report.updated, report.unchanged) == (3, 0, 0)
+    async with store.read() as connection:
+        number = await NumberRepository(connection).get("contoso", "+15551230000")
+        with_extension = await NumberRepository(connection).get("contoso", "+15551230002", "12")
+    assert number is not None
+    assert with_extension is not None
+    assert number.status is NumberStatus.AVAILABLE
+    assert number.number_type is NumberType.DIRECT_ROUTING
+    assert (number.location, number.carrier, number.pool, number.range_label) == (
+        "Seattle",
+        "Contoso Telecom",
+        "Sales",
+        "SEA-1",
+    )
+    assert number.tags == ("front desk", "lobby")
+    assert number.created_by == "olivia"
+
+
+async def test_reimporting_the_same_file_changes_nothing_and_says_so(store: Store, clock: FakeClock) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    again = await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    assert not again.changed
+    assert again.summary() == "Nothing changed: all 3 numbers are already in the inventory as given."
+    async with store.read() as connection:
+        events = await AuditLog(connection).history("contoso", number="+15551230000")
+    assert [e.action for e in events] == ["import"]
+
+
+async def test_a_changed_row_updates_only_what_it_gives(store: Store, clock: FakeClock) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    report = await import_csv(store, "contoso", "number,location\n+15551230000,Redmond\n", actor=OLIVIA, clock=clock)
+    assert (report.added, report.updated) == (0, 1)
+    async with store.read() as connection:
+        number = await NumberRepository(connection).get("contoso", "+15551230000")
+    assert number is not None
+    assert (number.location, number.carrier) == ("Redmond", "Contoso Telecom")
+
+
+async def test_one_bad_line_rejects_the_whole_file_and_names_every_bad_line(store: Store, clock: FakeClock) -> None:
+    content = "number,location\n+15551230000,Seattle\nbanana,Seattle\n+1555,Seattle\n+15551230000,Seattle\n"
+    with pytest.raises(ImportRejected, match="3 line\\(s\\) are invalid, so nothing was imported") as rejected:
+        await import_csv(store, "contoso", content, actor=OLIVIA, clock=clock)
+    problems = rejected.value.problems
+    assert problems[0].startswith("line 3: 'banana' is not a phone number")
+    assert problems[1].startswith("line 4: '+1555' has the wrong number of digits")
+    assert problems[2] == "line 5: +15551230000 repeats line 2."
+    assert await count(store) == 0
+
+
+async def test_skip_invalid_imports_the_good_lines_and_lists_the_skipped(store: Store, clock: FakeClock) -> None:
+    content = "number;location\n+15551230000;Seattle\nbanana;Seattle\n+15551230001;Seattle\n"
+    report = await import_csv(store, "contoso", content, actor=OLIVIA, clock=clock, skip_invalid=True)
+    assert report.added == 2
+    assert report.skipped == [
+        "line 3: 'banana' is not a phone number I can read; write it in E.164 form, for example +15551234567."
+    ]
+    assert await count(store) == 2
+
+
+async def test_a_status_that_breaks_the_lifecycle_rejects_the_file(store: Store, clock: FakeClock) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    await reserve_number(
+        store, "contoso", "+15551230001", owner="flow-1", note="", minutes=10, actor=OLIVIA, clock=clock
+    )
+    content = "number,status\n+15551230000,blocked\n+15551230001,available\n+15551230009,used\n"
+    with pytest.raises(ImportRejected) as rejected:
+        await import_csv(store, "contoso", content, actor=OLIVIA, clock=clock)
+    assert rejected.value.problems == [
+        "line 3: +1 555 123 0001 is reserved, not blocked.",
+        "line 4: status 'used' cannot be set from a file: who holds a number comes from Teams (run a sync) "
+        "and reservations are made in the bot.",
+    ]
+    async with store.read() as connection:
+        untouched = await NumberRepository(connection).get("contoso", "+15551230000")
+    assert untouched is not None
+    assert untouched.status is NumberStatus.AVAILABLE
+
+
+async def test_a_range_import_adds_only_the_missing_numbers(store: Store, clock: FakeClock) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    report = await import_range(
+        store,
+        "contoso",
+        parse_range("+15551230000-+15551230099"),
+        actor=OLIVIA,
+        clock=clock,
+        location="Seattle",
+        carrier="Fabrikam",
+        pool="Support",
+    )
+    assert (report.added, report.unchanged) == (98, 2)
+    again = await import_range(store, "contoso", parse_range("+15551230000-+15551230099"), actor=OLIVIA, clock=clock)
+    assert (again.added, again.unchanged) == (0, 100)
+    assert await count(store) == 101  # + the extension number from the CSV
+
+
+async def test_an_export_reimports_as_unchanged(store: Store, clock: FakeClock) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    await reserve_number(
+        store, "contoso", "+15551230001", owner="flow-1", note="", minutes=10, actor=OLIVIA, clock=clock
+    )
+    out = io.StringIO()
+    assert await export_csv(store, "contoso", out) == 3
+    report = await import_csv(store, "contoso", out.getvalue(), actor=OLIVIA, clock=clock)
+    assert not report.changed
+    assert report.unchanged == 3
+
+
+async def test_tenants_are_kept_apart(store: Store, clock: FakeClock) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    report = await import_csv(store, "fabrikam", GOOD_CSV, actor=OLIVIA, clock=clock)
+    assert report.added == 3
+    async with store.read() as connection:
+        assert await count_numbers(connection, NumberQuery(tenant="fabrikam")) == 3

@@ -1,0 +1,141 @@
+"""Storage on SQLite and PostgreSQL: conditional updates, the audit trail, and races."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from inventory.errors import ConcurrentChange, TransitionRefused
+from inventory.model import Actor, NumberStatus, PhoneNumber, block
+from inventory.numbers import parse_range
+from inventory.services.imports import import_range
+from inventory.services.lifecycle import free_expired, reserve_number
+from inventory.store.audit import AuditLog
+from inventory.store.engine import Store
+from inventory.store.numbers import NumberRepository
+from tests.support.clock import FakeClock
+
+OLIVIA = Actor("obj-olivia", "olivia@contoso.test")
+
+
+async def seed_range(store: Store, clock: FakeClock, text_range: str = "+15551230000-+15551230009") -> None:
+    await import_range(store, "contoso", parse_range(text_range), actor=OLIVIA, clock=clock, location="Seattle")
+
+
+async def read(store: Store, number: str) -> PhoneNumber:
+    async with store.read() as connection:
+        found = await NumberRepository(connection).get("contoso", number)
+    assert found is not None
+    return found
+
+
+async def test_a_save_against_a_stale_version_writes_nothing(store: Store, clock: FakeClock) -> None:
+    await seed_range(store, clock)
+    seen = await read(store, "+15551230001")
+    async with store.write() as connection:
+        await NumberRepository(connection).save(
+            seen, block(seen, operator="a", now=clock.now()), action="block", actor=OLIVIA, correlation_id="c1"
+        )
+    with pytest.raises(ConcurrentChange, match="changed by someone else"):
+        async with store.write() as connection:
+            await NumberRepository(connection).save(
+                seen, block(seen, operator="b", now=clock.now()), action="block", actor=OLIVIA, correlation_id="c2"
+            )
+    current = await read(store, "+15551230001")
+    assert current.version == seen.version + 1
+    assert current.last_modified_by == "a"
+
+
+async def test_every_change_writes_its_audit_event_in_the_same_transaction(store: Store, clock: FakeClock) -> None:
+    await seed_range(store, clock)
+    seen = await read(store, "+15551230002")
+
+    async def block_then_crash() -> None:
+        async with store.write() as connection:
+            await NumberRepository(connection).save(
+                seen, block(seen, operator="a", now=clock.now()), action="block", actor=OLIVIA, correlation_id="gone"
+            )
+            raise RuntimeError("crash before commit")
+
+    with pytest.raises(RuntimeError):
+        await block_then_crash()
+    async with store.read() as connection:
+        assert await AuditLog(connection).by_correlation("gone") == []
+    assert (await read(store, "+15551230002")).status is NumberStatus.AVAILABLE
+
+
+async def test_the_audit_event_keeps_operator_before_and_after(store: Store, clock: FakeClock) -> None:
+    await seed_range(store, clock)
+    seen = await read(store, "+15551230003")
+    async with store.write() as connection:
+        await NumberRepository(connection).save(
+            seen, block(seen, operator=OLIVIA.name, now=clock.now()), action="block", actor=OLIVIA, correlation_id="c3"
+        )
+    async with store.read() as connection:
+        [event] = await AuditLog(connection).by_correlation("c3")
+    assert (event.operator_id, event.operator_name, event.action) == ("obj-olivia", "olivia@contoso.test", "block")
+    assert event.before is not None
+    assert event.after is not None
+    assert (event.before["status"], event.after["status"]) == ("available", "blocked")
+    assert event.number == "+15551230003"
+
+
+async def test_the_database_refuses_to_change_or_delete_audit_events(store: Store, clock: FakeClock) -> None:
+    await seed_range(store, clock)
+    for statement in ("UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with store.write() as connection:
+                await connection.execute(text(statement))
+    async with store.read() as connection:
+        count = (await connection.execute(text("SELECT count(*) FROM audit_events"))).scalar_one()
+    assert count == 10
+
+
+async def test_fifty_operators_racing_for_one_number_have_exactly_one_winner(store: Store, clock: FakeClock) -> None:
+    await seed_range(store, clock)
+
+    async def take(index: int) -> str:
+        try:
+            await reserve_number(
+                store,
+                "contoso",
+                "+15551230005",
+                owner=f"flow-{index}",
+                note="",
+                minutes=10,
+                actor=Actor(f"obj-{index}", f"op{index}@contoso.test"),
+                clock=clock,
+            )
+        except (ConcurrentChange, TransitionRefused):
+            return "lost"
+        return "won"
+
+    outcomes = await asyncio.gather(*(take(i) for i in range(50)))
+    assert outcomes.count("won") == 1
+    number = await read(store, "+15551230005")
+    assert number.status is NumberStatus.RESERVED
+    assert number.version == 2
+    async with store.read() as connection:
+        reservations = [
+            e for e in await AuditLog(connection).history("contoso", number="+15551230005") if e.action == "reserve"
+        ]
+    assert len(reservations) == 1
+    assert number.hold is not None
+    assert number.hold.owner == f"flow-{outcomes.index('won')}"
+
+
+async def test_expired_holds_return_to_the_pool(store: Store, clock: FakeClock) -> None:
+    await seed_range(store, clock)
+    await reserve_number(
+        store, "contoso", "+15551230007", owner="flow-1", note="", minutes=10, actor=OLIVIA, clock=clock
+    )
+    assert await free_expired(store, clock=clock) == 0
+    clock.advance(minutes=11)
+    assert await free_expired(store, clock=clock) == 1
+    freed = await read(store, "+15551230007")
+    assert freed.status is NumberStatus.AVAILABLE
+    assert freed.hold is None
+    assert freed.last_modified_by == "Switchboard"
