@@ -52,7 +52,7 @@ run: venv node
 	$(BIN)/switchboard demo
 
 bench: venv
-	$(BIN)/python bench/search.py
+	$(BIN)/python -m bench.search
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

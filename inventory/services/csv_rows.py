@@ -158,35 +158,36 @@ def _map_header(header: list[str]) -> list[str | None]:
 def _row(line: int, record: list[str], columns: list[str | None], default_region: str | None) -> CsvRow:
     if len(record) > len(columns):
         raise ValueError(f"{len(record)} fields but the header has {len(columns)}; is a value missing its quotes?")
-    values = {column: cell.strip() for column, cell in zip(columns, record, strict=False) if column}
-    raw_number = values.get("number", "")
+    values = {column: cell.strip() for column, cell in zip(columns, record, strict=False) if column and cell}
+    raw_number = values.get("number")
     if not raw_number:
         raise ValueError("the number is empty.")
     parsed = parse_number(raw_number, default_region=default_region)
     extension = values.get("extension") or parsed.extension
     if extension and not extension.isdigit():
         raise ValueError(f"extension '{extension}' is not digits.")
-    number_type = NumberType.parse(values["number_type"]) if values.get("number_type") else None
-    status = _status(values.get("status", ""))
-    for column, limit in _TEXT_LIMITS.items():
-        if len(values.get(column, "")) > limit:
+    type_text = values.get("number_type")
+    for column, value in values.items():
+        limit = _TEXT_LIMITS.get(column)
+        if limit is not None and len(value) > limit:
             raise ValueError(f"{column} is longer than {limit} characters.")
-    tags = tuple(sorted({t.strip() for t in _TAG_SPLIT.split(values.get("tags", "")) if t.strip()}))
+    tags_text = values.get("tags")
+    tags = tuple(sorted({t.strip() for t in _TAG_SPLIT.split(tags_text) if t.strip()})) if tags_text else ()
     if any("," in tag for tag in tags):
         raise ValueError("a tag cannot contain a comma; separate tags with | or ;.")
     return CsvRow(
         line=line,
         number=parsed.number,
         extension=extension,
-        number_type=number_type,
-        status=status,
-        location=values.get("location") or None,
-        range_label=values.get("range_label") or None,
-        carrier=values.get("carrier") or None,
-        pool=values.get("pool") or None,
+        number_type=NumberType.parse(type_text) if type_text else None,
+        status=_status(values.get("status", "")),
+        location=values.get("location"),
+        range_label=values.get("range_label"),
+        carrier=values.get("carrier"),
+        pool=values.get("pool"),
         tags=tags,
-        notes=values.get("notes") or None,
-        emergency_location_id=values.get("emergency_location_id") or None,
+        notes=values.get("notes"),
+        emergency_location_id=values.get("emergency_location_id"),
     )
 
 

@@ -23,7 +23,6 @@ from inventory.store.engine import Store
 from inventory.store.numbers import NumberKey, NumberRepository
 
 ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
-_BATCH = 5_000
 # Fields a CSV row may set on an existing number (status goes through the lifecycle rules instead).
 _METADATA_FIELDS = (
     "number_type",
@@ -234,13 +233,14 @@ async def _write(
     progress: ImportProgress | None,
 ) -> None:
     total = len(plan.new) + len(plan.updates)
-    done = 0
-    for start in range(0, len(plan.new), _BATCH):
-        batch = plan.new[start : start + _BATCH]
-        await repository.add(batch, action=action, actor=actor, at=clock.now(), correlation_id=correlation_id)
-        done += len(batch)
+
+    async def added(done: int, _: int) -> None:
         if progress:
             await progress(done, total)
+
+    await repository.add(
+        plan.new, action=action, actor=actor, at=clock.now(), correlation_id=correlation_id, progress=added
+    )
     if plan.updates:
         saved = await repository.save_many(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
         if len(saved) != len(plan.updates):

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import Actor
+from inventory.store.bulk import bulk_insert
 from inventory.store.tables import audit_events
 
 
@@ -85,7 +86,11 @@ class AuditLog:
     async def record(self, events: Sequence[AuditEvent]) -> None:
         if not events:
             return
-        await self._connection.execute(insert(audit_events), [_to_row(e) for e in events])
+        await bulk_insert(self._connection, audit_events, [_to_row(e) for e in events])
+
+    async def record_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk path: rows already shaped by `audit_row` (skips building an AuditEvent per row)."""
+        await bulk_insert(self._connection, audit_events, rows)
 
     async def history(
         self,
@@ -111,6 +116,38 @@ class AuditLog:
         query = select(audit_events).where(audit_events.c.correlation_id == correlation_id)
         rows = await self._connection.execute(query.order_by(audit_events.c.id))
         return [_from_row(row._mapping) for row in rows]
+
+
+def audit_row(
+    tenant: str,
+    action: str,
+    actor: Actor,
+    *,
+    at: datetime,
+    correlation_id: str,
+    number: str | None,
+    extension: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    detail: str | None = None,
+) -> dict[str, Any]:
+    holder_id = _holder(after, "assignee_id") or _holder(before, "assignee_id")
+    holder_upn = _holder(after, "assignee_upn") or _holder(before, "assignee_upn")
+    return {
+        "tenant": tenant,
+        "at": at,
+        "operator_id": actor.id,
+        "operator_name": actor.name,
+        "action": action,
+        "number": number,
+        "extension": extension,
+        "holder_id": holder_id,
+        "holder_upn": holder_upn.lower() if holder_upn else None,
+        "before": before,
+        "after": after,
+        "correlation_id": correlation_id,
+        "detail": detail,
+    }
 
 
 def _to_row(e: AuditEvent) -> dict[str, Any]:

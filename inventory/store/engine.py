@@ -44,6 +44,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "PRAGMA synchronous=NORMAL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA busy_timeout=30000",
+            "PRAGMA cache_size=-65536",  # 64 MB: index upkeep during 100,000-row writes stays in memory
         ):
             cursor.execute(pragma)
         cursor.close()

@@ -7,22 +7,26 @@ tells the caller so; nothing was written. The audit row goes into the same trans
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.errors import ConcurrentChange
 from inventory.model import Actor, NumberStatus, PhoneNumber
-from inventory.store.audit import AuditLog, event
-from inventory.store.rows import from_row, snapshot, to_row
+from inventory.store.audit import AuditLog, audit_row, event
+from inventory.store.bulk import bulk_insert
+from inventory.store.rows import from_row, snapshot, snapshot_of_row, to_row
 from inventory.store.tables import phone_numbers
 
+WriteProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
 NumberKey = tuple[str, str]  # (E.164 number, extension)
-_CHUNK = 500  # keys per IN (...) query: far below every database's bind-parameter limit
+_CHUNK = 2_000  # keys per range query
+_BATCH = 5_000  # rows per executemany when adding
 
 
 class NumberRepository:
@@ -40,18 +44,25 @@ class NumberRepository:
         return from_row(row._mapping) if row else None
 
     async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
-        """The numbers among `keys` that exist, by key, in a few chunked queries (never one per key)."""
+        """The numbers among `keys` that exist, by key, in a few range queries (never one per key).
+
+        Keys are sorted and cut into chunks; each chunk is one index range scan from its first to
+        its last number, filtered here. Imports and syncs ask for tens of thousands of keys at once.
+        """
         found: dict[NumberKey, PhoneNumber] = {}
         wanted = sorted(set(keys))
+        wanted_set = set(wanted)
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             query = select(phone_numbers).where(
                 phone_numbers.c.tenant == tenant,
-                tuple_(phone_numbers.c.number, phone_numbers.c.extension).in_(chunk),
+                phone_numbers.c.number >= chunk[0][0],
+                phone_numbers.c.number <= chunk[-1][0],
             )
             for row in await self._connection.execute(query):
-                number = from_row(row._mapping)
-                found[(number.number, number.extension)] = number
+                if (row.number, row.extension) in wanted_set:
+                    number = from_row(row._mapping)
+                    found[(number.number, number.extension)] = number
         return found
 
     async def numbers_between(self, tenant: str, first: str, last: str) -> set[str]:
@@ -89,27 +100,53 @@ class NumberRepository:
         at: datetime,
         correlation_id: str,
         detail: str | None = None,
+        progress: WriteProgress | None = None,
     ) -> None:
-        """Insert new numbers (one executemany) and their audit events (another)."""
-        if not numbers:
-            return
-        await self._connection.execute(insert(phone_numbers), [to_row(n) for n in numbers])
-        await self.audit.record(
-            [
-                event(
-                    n.tenant,
-                    action,
-                    actor,
-                    at=at,
-                    correlation_id=correlation_id,
-                    number=n.number,
-                    extension=n.extension,
-                    after=snapshot(n),
-                    detail=detail,
-                )
-                for n in numbers
-            ]
-        )
+        """Insert new numbers and their audit events, in batches of executemany.
+
+        Each batch's rows are built while the previous batch is written: the SQLite driver writes
+        in its own thread without holding the GIL, so on two cores building and writing overlap.
+        """
+        writing: asyncio.Task[None] | None = None
+        written = 0
+        try:
+            for start in range(0, len(numbers), _BATCH):
+                batch = numbers[start : start + _BATCH]
+                rows = [to_row(n) for n in batch]
+                audit_rows = [
+                    audit_row(
+                        row["tenant"],
+                        action,
+                        actor,
+                        at=at,
+                        correlation_id=correlation_id,
+                        number=row["number"],
+                        extension=row["extension"],
+                        before=None,
+                        after=snapshot_of_row(row),
+                        detail=detail,
+                    )
+                    for row in rows
+                ]
+                if writing is not None:
+                    await writing
+                    written = start
+                    if progress:
+                        await progress(written, len(numbers))
+                writing = asyncio.create_task(self._insert(rows, audit_rows))
+                await asyncio.sleep(0)  # let the write reach the driver's thread before we build more
+            if writing is not None:
+                await writing
+                if progress:
+                    await progress(len(numbers), len(numbers))
+        finally:
+            # Never leave a write running on this connection when we stop early (e.g. an exception).
+            if writing is not None and not writing.done():
+                await asyncio.wait([writing])
+
+    async def _insert(self, rows: list[dict[str, Any]], audit_rows: list[dict[str, Any]]) -> None:
+        await bulk_insert(self._connection, phone_numbers, rows)
+        await self.audit.record_rows(audit_rows)
 
     async def save(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from inventory.model import AccountType, Assignee, Hold, NumberStatus, NumberType, PhoneNumber
@@ -102,15 +101,20 @@ def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
 
 def snapshot(number: PhoneNumber | None) -> dict[str, Any] | None:
     """What the audit keeps of a number: every field an operator may ask about later, JSON-ready."""
-    if number is None:
-        return None
-    row = to_row(number)
-    for key in ("tenant", "search_text", "created_at", "created_by"):
-        row.pop(key)
-    compact = {key: _json_value(value) for key, value in row.items() if value not in (None, "")}
-    compact["status"] = number.status.value
+    return None if number is None else snapshot_of_row(to_row(number))
+
+
+# The event's own `at` says when; search_text is derived; created_* never change after the add.
+_NOT_AUDITED = frozenset({"tenant", "search_text", "created_at", "created_by", "updated_at"})
+_TIMESTAMPS = ("hold_expires_at", "quarantined_until")
+
+
+def snapshot_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    """`snapshot` from a row `to_row` already built (bulk paths build each row once)."""
+    compact = {
+        key: value for key, value in row.items() if value is not None and value != "" and key not in _NOT_AUDITED
+    }
+    for key in _TIMESTAMPS:
+        if key in compact:
+            compact[key] = compact[key].isoformat()
     return compact
-
-
-def _json_value(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else value

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -63,6 +64,10 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+_HELD = text("assignee_id IS NOT NULL")
+_RESERVED = text("status = 'reserved'")
+_QUARANTINED = text("status = 'quarantined'")
+
 phone_numbers = Table(
     "phone_numbers",
     metadata,
@@ -102,9 +107,10 @@ phone_numbers = Table(
     Index(None, "tenant", "pool", "status", "number"),
     Index(None, "tenant", "location", "number"),
     Index(None, "tenant", "range_label", "number"),
-    Index(None, "tenant", "carrier", "number"),
-    Index(None, "tenant", "assignee_id"),
-    Index(None, "status", "hold_expires_at"),
+    # Partial indexes: only the few rows they serve pay for them, so bulk imports stay fast.
+    Index(None, "tenant", "assignee_id", sqlite_where=_HELD, postgresql_where=_HELD),
+    Index(None, "hold_expires_at", sqlite_where=_RESERVED, postgresql_where=_RESERVED),
+    Index(None, "quarantined_until", sqlite_where=_QUARANTINED, postgresql_where=_QUARANTINED),
 )
 
 audit_events = Table(

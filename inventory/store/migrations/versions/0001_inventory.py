@@ -57,12 +57,23 @@ def upgrade() -> None:
         ("tenant", "pool", "status", "number"),
         ("tenant", "location", "number"),
         ("tenant", "range_label", "number"),
-        ("tenant", "carrier", "number"),
-        ("tenant", "assignee_id"),
-        ("status", "hold_expires_at"),
     )
     for columns in number_indexes:
         op.create_index("ix_phone_numbers_" + "_".join(columns), "phone_numbers", list(columns))
+    # Partial: only held, reserved or quarantined rows pay for these, so bulk imports stay fast.
+    for columns, where in (
+        (("tenant", "assignee_id"), "assignee_id IS NOT NULL"),
+        (("hold_expires_at",), "status = 'reserved'"),
+        (("quarantined_until",), "status = 'quarantined'"),
+    ):
+        condition = sa.text(where)
+        op.create_index(
+            "ix_phone_numbers_" + "_".join(columns),
+            "phone_numbers",
+            list(columns),
+            sqlite_where=condition,
+            postgresql_where=condition,
+        )
 
     op.create_table(
         "audit_events",

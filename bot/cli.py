@@ -1,0 +1,76 @@
+"""`switchboard`: the command line. Parses arguments, builds what a command needs, prints results.
+
+The commands themselves live in `bot.commands_*` modules; this module only routes and reports.
+Exit codes: 0 done, 1 refused (bad input, a rule said no: the message says why), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from bot import cli_inventory
+from inventory.errors import ImportRejected, SwitchboardError
+
+log = logging.getLogger("switchboard")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="switchboard",
+        description="Switchboard: the inventory of your Teams Phone numbers, and the bot that assigns them.",
+    )
+    parser.add_argument("--config", help="TOML settings file (default: $SWITCHBOARD_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
+
+    cli_inventory.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if arguments.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    console = Console(stderr=False)
+    errors = Console(stderr=True)
+    try:
+        return asyncio.run(dispatch(arguments, console)) or 0
+    except ImportRejected as rejected:
+        errors.print(f"[red]{rejected}[/red]", highlight=False)
+        for problem in rejected.problems[:200]:
+            errors.print(f"  {problem}", highlight=False, markup=False)
+        if len(rejected.problems) > 200:
+            errors.print(f"  ... and {len(rejected.problems) - 200:,} more", highlight=False)
+        return 1
+    except SwitchboardError as error:
+        errors.print(f"[red]{error}[/red]", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def dispatch(arguments: argparse.Namespace, console: Console) -> int:
+    handler = getattr(arguments, "handler", None)
+    if arguments.command == "db":
+        return await cli_inventory.db_upgrade(arguments, console)
+    if handler is None:
+        raise SwitchboardError(f"Unknown command {arguments.command}.")
+    result: int = await handler(arguments, console)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] if len(sys.argv) > 1 else os.environ.get("SWITCHBOARD_ARGS", "--help").split()))

@@ -1,0 +1,108 @@
+"""The `switchboard` command line, run in-process as an operator would run it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{path}")
+    monkeypatch.setenv("SWITCHBOARD_OPERATOR", "olivia@contoso.test")
+    monkeypatch.delenv("SWITCHBOARD_CONFIG", raising=False)
+    monkeypatch.delenv("SWITCHBOARD_TENANT", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_db_upgrade_reports_the_schema_revision(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0
+    assert "revision 0001" in out
+
+
+def test_importing_a_file_twice_says_nothing_changed_the_second_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "numbers.csv"
+    file.write_text("number,location\n+15551230000,Seattle\n15551230001,Seattle\n", encoding="utf-8")
+    assert run(capsys, "import", str(file), "--tenant", "contoso")[1].strip() == (
+        "[contoso] Added 2, updated 0, unchanged 0."
+    )
+    assert "Nothing changed: all 2 numbers" in run(capsys, "import", str(file), "--tenant", "contoso")[1]
+
+
+def test_a_bad_file_exits_with_1_and_names_the_bad_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "bad.csv"
+    file.write_text("number\n+15551230000\nnot-a-number\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(file))
+    assert code == 1
+    assert "nothing was imported" in err
+    assert "line 3: 'not-a-number'" in err
+    assert "0 number(s)" in run(capsys, "numbers")[1]
+
+
+def test_a_range_import_then_a_filtered_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "import-range", "+15551230000-+15551230019", "--location", "Dublin", "--pool", "Ops")
+    assert code == 0
+    assert "Added 20" in out
+    out = run(capsys, "numbers", "--pool", "ops", "--limit", "3", "*0019")[1]
+    assert "+1 555 123 0019" in out
+    assert "1 number(s)" in out
+
+
+def test_a_missing_file_is_reported_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "import", "/nonexistent/numbers.csv")
+    assert code == 1
+    assert "Cannot read /nonexistent/numbers.csv" in err
+
+
+def test_block_and_history_show_who_did_what(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230001")
+    assert "is now blocked" in run(capsys, "block", "+15551230001", "--reason", "fraud")[1]
+    code, _, err = run(capsys, "reserve", "+15551230001")
+    assert code == 1
+    assert "blocked; an admin must unblock it" in err
+    history = run(capsys, "history", "+15551230001")[1]
+    assert "block" in history
+    assert "olivia@contoso.test" in history
+
+
+def test_several_configured_tenants_need_an_explicit_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "switchboard.toml"
+    config.write_text('[[tenants]]\nname = "contoso"\n\n[[tenants]]\nname = "fabrikam"\n', encoding="utf-8")
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
+    code, _, err = run(capsys, "numbers")
+    assert code == 1
+    assert "choose one with --tenant" in err
+    code, _, err = run(capsys, "numbers", "--tenant", "northwind")
+    assert "There is no tenant called 'northwind' (known: contoso, fabrikam)" in err
+
+
+def test_export_writes_a_file_that_reimports_unchanged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230004", "--carrier", "Contoso")
+    out_file = tmp_path / "export.csv"
+    assert "Exported 5 numbers" in run(capsys, "export", str(out_file))[1]
+    assert "Nothing changed: all 5 numbers" in run(capsys, "import", str(out_file))[1]
+
+
+def test_a_large_import_shows_progress_and_completes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "big.csv"
+    file.write_text("number\n" + "".join(f"+1555{i:07d}\n" for i in range(12_000)), encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(file))
+    assert code == 0
+    assert "importing" in out
+    assert "Added 12,000" in out
