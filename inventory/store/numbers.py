@@ -214,22 +214,78 @@ class NumberRepository:
         )
         return [after for _, after in won]
 
-    async def update_versioned(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Set columns on many rows in one executemany, each guarded by its version (bulk sync path).
+    async def lock_by_ids(self, tenant: str, ids: Iterable[int]) -> dict[int, PhoneNumber]:
+        """Read rows by id and hold them for this transaction (FOR UPDATE; SQLite's writer lock already does).
 
-        Each dict carries `b_id`, `b_version` and the new column values (including `version`);
-        returns how many rows were written. Callers that need to know which rows lost re-read them.
+        After this, a version check in Python is final: nobody can change these rows before we commit.
         """
-        if not rows:
-            return 0
+        found: dict[int, PhoneNumber] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = (
+                select(phone_numbers)
+                .where(phone_numbers.c.tenant == tenant, phone_numbers.c.id.in_(chunk))
+                .with_for_update()
+            )
+            for row in await self._connection.execute(query):
+                number = from_row(row._mapping)
+                assert number.id is not None
+                found[number.id] = number
+        return found
+
+    async def save_locked(
+        self,
+        changes: Sequence[tuple[PhoneNumber, PhoneNumber]],
+        *,
+        action: str,
+        actor: Actor,
+        correlation_id: str,
+    ) -> list[PhoneNumber]:
+        """Bulk `save` for rows this transaction locked with `lock_by_ids`: one executemany, one audit batch.
+
+        The version guard stays in the statement; with the rows locked every one of them must win.
+        """
+        if not changes:
+            return []
+        rows: list[dict[str, Any]] = []
+        audit_rows: list[dict[str, Any]] = []
+        saved: list[PhoneNumber] = []
+        for before, after in changes:
+            assert before.id is not None
+            assert after.updated_at is not None
+            won = dataclasses.replace(after, version=before.version + 1)
+            values = to_row(won)
+            for key in ("tenant", "number", "extension", "created_at", "created_by"):
+                values.pop(key)
+            values.update(b_id=before.id, b_version=before.version)
+            rows.append(values)
+            audit_rows.append(
+                audit_row(
+                    after.tenant,
+                    action,
+                    actor,
+                    at=after.updated_at,
+                    correlation_id=correlation_id,
+                    number=after.number,
+                    extension=after.extension,
+                    before=snapshot(before),
+                    after=snapshot(won),
+                )
+            )
+            saved.append(won)
         columns = [key for key in rows[0] if not key.startswith("b_")]
         statement = (
             update(phone_numbers)
             .where(phone_numbers.c.id == bindparam("b_id"), phone_numbers.c.version == bindparam("b_version"))
             .values({column: bindparam(column) for column in columns})
         )
-        result = await self._connection.execute(statement, list(rows))
-        return int(result.rowcount)
+        result = await self._connection.execute(statement, rows)
+        # asyncpg cannot count an executemany; there the row locks alone guarantee every row won.
+        if self._connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
+            raise ConcurrentChange("Some numbers changed while they were being saved; nothing was written. Try again.")
+        await self.audit.record_rows(audit_rows)
+        return saved
 
     async def delete_tenant(self, tenant: str) -> int:
         result = await self._connection.execute(delete(phone_numbers).where(phone_numbers.c.tenant == tenant))

@@ -136,3 +136,47 @@ audit_events = Table(
     Index(None, "tenant", "holder_upn", "id"),
     Index(None, "correlation_id"),
 )
+
+
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # open, committed, discarded, failed
+    Column("started_by_id", String(128), nullable=False),
+    Column("started_by_name", String(320), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("counts", JSON, nullable=False),  # {"add": n, "update": n, "drift": n, "unchanged": n}
+    Column("fetch_stats", JSON, nullable=False),  # pages, numbers, accounts, seconds
+    Column("closed_at", UtcDateTime()),
+    Column("closed_by_name", String(320)),
+    Column("result", JSON),  # what the commit applied and skipped, so a second commit can answer with it
+    Index(None, "tenant", "started_at"),
+)
+
+sync_changes = Table(
+    "sync_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", String(36), nullable=False),
+    Column("category", String(8), nullable=False),  # add, update, drift
+    Column("kind", String(16), nullable=False),  # new, fields, release, override, orphan, double
+    Column("number", NumberText, nullable=False),
+    Column("number_id", Id),  # the local row (None for an add)
+    Column("base_version", Integer),  # the local row's version the change was computed from
+    # The proposed state: what the row becomes when the change is applied.
+    Column("status", String(16)),
+    Column("number_type", String(20)),
+    Column("assignee_id", String(64)),
+    Column("assignee_upn", String(320)),
+    Column("assignee_name", String(256)),
+    Column("assignee_type", String(20)),
+    Column("voice_routing_policy", String(128)),
+    Column("emergency_location_id", String(64)),
+    Column("location", String(128)),
+    Column("fields", JSON),  # [[field, old, new], ...] for the review card
+    Column("note", String(512)),
+    Index(None, "run_id", "category", "id"),
+)

@@ -1,0 +1,313 @@
+"""The sync diff: what Teams says against what the inventory holds. Pure: data in, changes out.
+
+Teams is the truth for *who holds a number*; the inventory is the truth for numbers nobody holds
+(Teams does not know a Direct Routing number until it is assigned). So:
+- a number Teams has that the inventory lacks is *added* (used with its holder, or available);
+- a difference in holder, policy, status, type or emergency location is an *update*, field by field;
+- *drift* is everything a person should look at before it is applied: the inventory says used but
+  Teams says nobody (release), Teams has it on two accounts (nothing we can fix), the holder account
+  no longer exists (orphan), or a local reservation, quarantine or block that Teams overrides.
+A number Teams shows unassigned that is reserved, quarantined or blocked locally keeps its status.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from inventory import model
+from inventory.model import AccountType, Assignee, NumberStatus, NumberType, PhoneNumber
+from inventory.numbers import display_number
+from inventory.ports import TeamsAccount, TeamsNumber, TeamsSnapshot
+
+ADD, UPDATE, DRIFT = "add", "update", "drift"
+CATEGORIES = (ADD, UPDATE, DRIFT)
+_LOCAL_HOLDS = (NumberStatus.RESERVED, NumberStatus.QUARANTINED, NumberStatus.BLOCKED)
+
+
+@dataclass(frozen=True)
+class LocalNumber:
+    """The columns of an inventory row the diff compares (read in one lean query)."""
+
+    id: int
+    number: str
+    status: NumberStatus
+    version: int
+    assignee_id: str | None
+    assignee_upn: str | None
+    assignee_name: str | None
+    voice_routing_policy: str | None
+    number_type: NumberType
+    emergency_location_id: str | None
+    location: str | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The state a change proposes for the row."""
+
+    status: NumberStatus | None  # None: leave the status alone (a double assignment)
+    number_type: NumberType
+    assignee_id: str | None = None
+    assignee_upn: str | None = None
+    assignee_name: str | None = None
+    assignee_type: AccountType | None = None
+    voice_routing_policy: str | None = None
+    emergency_location_id: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    category: str  # add, update, drift
+    kind: str  # new, fields, release, override, orphan, double
+    number: str
+    proposal: Proposal
+    fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (field, old, new) for the operator
+    number_id: int | None = None
+    base_version: int | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return display_number(self.number)
+
+
+@dataclass(frozen=True)
+class Diff:
+    changes: list[Change]
+    unchanged: int
+
+    def count(self, category: str) -> int:
+        return sum(1 for change in self.changes if change.category == category)
+
+
+def compute_diff(
+    local: Iterable[LocalNumber],
+    snapshot: TeamsSnapshot,
+    *,
+    default_type: NumberType = NumberType.DIRECT_ROUTING,
+) -> Diff:
+    """Compare every number once; O(numbers), no I/O."""
+    local_by_number = {row.number: row for row in local}
+    teams_by_number = _group(snapshot.numbers)
+    claimed = _claims_by_account(snapshot.accounts.values())
+    changes: list[Change] = []
+    unchanged = 0
+    for number in sorted(teams_by_number):
+        entries = teams_by_number[number]
+        row = local_by_number.pop(number, None)
+        holders = {e.holder_id for e in entries if e.is_assigned and e.holder_id} | claimed.get(number, set())
+        if len(holders) > 1:
+            changes.append(_double(number, row, holders, snapshot.accounts, default_type))
+            continue
+        change = _compare(number, entries[0], row, snapshot.accounts, default_type)
+        if change is None:
+            unchanged += 1
+        else:
+            changes.append(change)
+    for row in local_by_number.values():
+        if row.status is NumberStatus.USED and row.assignee_id:
+            changes.append(_release(row, "Teams does not know this number any more."))
+        else:
+            unchanged += 1
+    changes.sort(key=lambda c: (c.category, c.number))
+    return Diff(changes, unchanged)
+
+
+def _group(numbers: Iterable[TeamsNumber]) -> dict[str, list[TeamsNumber]]:
+    """Numbers by E.164; a number reported twice with the same holder counts once."""
+    grouped: dict[str, list[TeamsNumber]] = {}
+    for entry in numbers:
+        bucket = grouped.setdefault(entry.number, [])
+        if all(existing.holder_id != entry.holder_id for existing in bucket):
+            bucket.append(entry)
+    for number, bucket in grouped.items():
+        # Prefer an assigned entry as "the" entry when Teams lists one unassigned copy too.
+        grouped[number] = sorted(bucket, key=lambda e: not e.is_assigned)
+    return grouped
+
+
+def _claims_by_account(accounts: Iterable[TeamsAccount]) -> dict[str, set[str]]:
+    claims: dict[str, set[str]] = {}
+    for account in accounts:
+        for number in account.numbers:
+            claims.setdefault(number, set()).add(account.id)
+    return claims
+
+
+def _compare(
+    number: str,
+    teams: TeamsNumber,
+    row: LocalNumber | None,
+    accounts: dict[str, TeamsAccount],
+    default_type: NumberType,
+) -> Change | None:
+    holder_id = teams.holder_id if teams.is_assigned else None
+    account = accounts.get(holder_id) if holder_id else None
+    number_type = teams.number_type or (row.number_type if row else default_type)
+    if holder_id and account is None:
+        proposal = Proposal(
+            NumberStatus.USED,
+            number_type,
+            assignee_id=holder_id,
+            emergency_location_id=teams.location_id,
+            location=_location(row, teams),
+        )
+        note = f"Teams assigns it to account {holder_id}, which no longer exists; clean it up in Teams."
+        return _change(DRIFT, "orphan", number, proposal, row, note)
+    if account is not None:
+        proposal = _held_by(account, teams, number_type, row)
+        if row is None:
+            return _change(ADD, "new", number, proposal, None)
+        if row.status in _LOCAL_HOLDS:
+            note = f"It is {row.status.value} here, but Teams assigns it to {account.label}."
+            return _change(DRIFT, "override", number, proposal, row, note)
+        return _change(UPDATE, "fields", number, proposal, row)
+    # Teams knows the number and nobody holds it.
+    if row is None:
+        proposal = Proposal(
+            NumberStatus.AVAILABLE, number_type, emergency_location_id=teams.location_id, location=teams.city
+        )
+        return _change(ADD, "new", number, proposal, None)
+    if row.status is NumberStatus.USED:
+        return _release(row, "Teams shows it unassigned.")
+    proposal = Proposal(
+        row.status,
+        number_type,
+        emergency_location_id=teams.location_id or row.emergency_location_id,
+        location=_location(row, teams),
+    )
+    return _change(UPDATE, "fields", number, proposal, row)
+
+
+def _held_by(account: TeamsAccount, teams: TeamsNumber, number_type: NumberType, row: LocalNumber | None) -> Proposal:
+    kind = account.account_type if account.account_type is not None else AccountType.USER
+    return Proposal(
+        NumberStatus.USED,
+        number_type,
+        assignee_id=account.id,
+        assignee_upn=account.upn,
+        assignee_name=account.display_name,
+        assignee_type=kind,
+        voice_routing_policy=account.voice_routing_policy,
+        emergency_location_id=teams.location_id or (row.emergency_location_id if row else None),
+        location=_location(row, teams),
+    )
+
+
+def _location(row: LocalNumber | None, teams: TeamsNumber) -> str | None:
+    # The operator's own site label wins; Teams' city only fills an empty one.
+    return row.location if row and row.location else teams.city
+
+
+def _release(row: LocalNumber, why: str) -> Change:
+    proposal = Proposal(
+        NumberStatus.AVAILABLE, row.number_type, emergency_location_id=row.emergency_location_id, location=row.location
+    )
+    holder = row.assignee_name or row.assignee_upn or row.assignee_id
+    note = f"The inventory has it on {holder}, but {why[0].lower()}{why[1:]} Proposed: release it."
+    return Change(DRIFT, "release", row.number, proposal, _field_changes(row, proposal), row.id, row.version, note)
+
+
+def _double(
+    number: str,
+    row: LocalNumber | None,
+    holders: set[str],
+    accounts: dict[str, TeamsAccount],
+    default_type: NumberType,
+) -> Change:
+    names = sorted(accounts[h].label if h in accounts else h for h in holders)
+    proposal = Proposal(None, row.number_type if row else default_type)
+    note = f"Teams shows it on {len(names)} accounts ({', '.join(names)}); fix it in Teams, then sync again."
+    return Change(DRIFT, "double", number, proposal, (), row.id if row else None, row.version if row else None, note)
+
+
+def _change(
+    category: str, kind: str, number: str, proposal: Proposal, row: LocalNumber | None, note: str | None = None
+) -> Change | None:
+    fields = _field_changes(row, proposal)
+    if row is not None and not fields:
+        return None
+    return Change(category, kind, number, proposal, fields, row.id if row else None, row.version if row else None, note)
+
+
+def _field_changes(row: LocalNumber | None, proposal: Proposal) -> tuple[tuple[str, str | None, str | None], ...]:
+    old: dict[str, str | None] = {}
+    if row is not None:
+        old = {
+            "status": row.status.value,
+            "display name": row.assignee_name,
+            "UPN": row.assignee_upn,
+            "policy": row.voice_routing_policy,
+            "number type": row.number_type.value,
+            "emergency location": row.emergency_location_id,
+            "location": row.location,
+        }
+    new = {
+        "status": proposal.status.value if proposal.status else (row.status.value if row else None),
+        "display name": proposal.assignee_name,
+        "UPN": proposal.assignee_upn,
+        "policy": proposal.voice_routing_policy,
+        "number type": proposal.number_type.value,
+        "emergency location": proposal.emergency_location_id,
+        "location": proposal.location,
+    }
+    changes = [(name, old.get(name), value) for name, value in new.items() if old.get(name) != value]
+    if row is not None and row.assignee_id and proposal.assignee_id and row.assignee_id != proposal.assignee_id:
+        # Another account took the number (names can repeat): say so even when names match.
+        changes.insert(0, ("holder id", row.assignee_id, proposal.assignee_id))
+    return tuple(changes)
+
+
+def apply_change(
+    before: PhoneNumber, change: Change, *, operator: str, now: datetime, quarantine_days: int
+) -> PhoneNumber:
+    """The row as it is once `change` (computed from `before`'s version) is applied."""
+    proposal = change.proposal
+    if change.kind == "release":
+        after = model.release(before, operator=operator, now=now, quarantine_days=quarantine_days)
+    elif proposal.status is NumberStatus.USED and proposal.assignee_id:
+        after = model.observe_teams_holder(
+            before, _assignee(proposal), policy=proposal.voice_routing_policy, operator=operator, now=now
+        )
+    else:
+        after = dataclasses.replace(before, updated_at=now, last_modified_by=operator)
+    return dataclasses.replace(
+        after,
+        number_type=proposal.number_type,
+        emergency_location_id=proposal.emergency_location_id,
+        location=proposal.location,
+    )
+
+
+def new_number(tenant: str, change: Change, *, operator: str, now: datetime) -> PhoneNumber:
+    """The inventory row an *add* creates."""
+    proposal = change.proposal
+    holder = _assignee(proposal) if proposal.assignee_id else None
+    return PhoneNumber(
+        tenant=tenant,
+        number=change.number,
+        number_type=proposal.number_type,
+        status=proposal.status or NumberStatus.AVAILABLE,
+        assignee=holder,
+        voice_routing_policy=proposal.voice_routing_policy if holder else None,
+        emergency_location_id=proposal.emergency_location_id,
+        location=proposal.location,
+        created_at=now,
+        updated_at=now,
+        created_by=operator,
+        last_modified_by=operator,
+    )
+
+
+def _assignee(proposal: Proposal) -> Assignee:
+    assert proposal.assignee_id is not None
+    return Assignee(
+        id=proposal.assignee_id,
+        upn=proposal.assignee_upn,
+        display_name=proposal.assignee_name,
+        account_type=proposal.assignee_type or AccountType.USER,
+    )
