@@ -59,7 +59,7 @@ ALLOWED_TRANSITIONS: dict[NumberStatus, frozenset[NumberStatus]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignee:
     """Who holds a number in Teams: a user or a resource account (auto attendant, call queue)."""
 
@@ -73,7 +73,7 @@ class Assignee:
         return self.display_name or self.upn or self.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hold:
     """A reservation: who holds the number back, why, and until when."""
 
@@ -82,7 +82,7 @@ class Hold:
     expires_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhoneNumber:
     tenant: str
     number: str
@@ -248,7 +248,7 @@ def observe_teams_holder(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     """Who made a change: the operator's Entra object id (or `cli:<login>`) and a readable name (UPN/e-mail).
 

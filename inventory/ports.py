@@ -36,7 +36,7 @@ class TeamsAssignmentStatus(StrEnum):
         return cls.UNKNOWN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamsNumber:
     """One number Teams knows (a Graph `numberAssignment`)."""
 
@@ -56,7 +56,7 @@ class TeamsNumber:
         return self.holder_id is not None and self.assignment_status is not TeamsAssignmentStatus.UNASSIGNED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamsAccount:
     """A user or resource account as Teams sees it (userConfiguration plus Entra display name)."""
 
@@ -73,7 +73,7 @@ class TeamsAccount:
         return self.display_name or self.upn or self.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamsSnapshot:
     """Everything Teams knows about numbers and their holders, fetched in one sync."""
 
@@ -89,7 +89,7 @@ class OperationStatus(StrEnum):
     TIMED_OUT = "timedOut"  # ours: the operation did not finish before our deadline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OperationOutcome:
     """How a Teams assign or unassign operation ended. `detail` is Teams' `statusDetail`, verbatim."""
 
@@ -102,7 +102,7 @@ class OperationOutcome:
         return self.status is OperationStatus.SUCCEEDED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FetchProgress:
     pages: int
     items: int

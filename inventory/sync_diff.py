@@ -27,7 +27,7 @@ CATEGORIES = (ADD, UPDATE, DRIFT)
 _LOCAL_HOLDS = (NumberStatus.RESERVED, NumberStatus.QUARANTINED, NumberStatus.BLOCKED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LocalNumber:
     """The columns of an inventory row the diff compares (read in one lean query)."""
 
@@ -44,7 +44,7 @@ class LocalNumber:
     location: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """The state a change proposes for the row."""
 
@@ -59,13 +59,13 @@ class Proposal:
     location: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     category: str  # add, update, drift
     kind: str  # new, fields, release, override, orphan, double
     number: str
     proposal: Proposal
-    fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (field, old, new) for the operator
+    fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (field, old, new); empty for adds
     number_id: int | None = None
     base_version: int | None = None
     note: str | None = None
@@ -75,7 +75,7 @@ class Change:
         return display_number(self.number)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diff:
     changes: list[Change]
     unchanged: int
@@ -90,20 +90,25 @@ def compute_diff(
     *,
     default_type: NumberType = NumberType.DIRECT_ROUTING,
 ) -> Diff:
-    """Compare every number once; O(numbers), no I/O."""
+    """Compare every number once; O(numbers), no I/O. Written for 100,000 numbers in about a second."""
     local_by_number = {row.number: row for row in local}
-    teams_by_number = _group(snapshot.numbers)
-    claimed = _claims_by_account(snapshot.accounts.values())
+    teams_by_number, reported_twice = _group(snapshot.numbers)
+    claims, claimed_twice = _claims_by_account(snapshot.accounts.values())
+    accounts = snapshot.accounts
     changes: list[Change] = []
     unchanged = 0
     for number in sorted(teams_by_number):
-        entries = teams_by_number[number]
+        entry = teams_by_number[number]
         row = local_by_number.pop(number, None)
-        holders = {e.holder_id for e in entries if e.is_assigned and e.holder_id} | claimed.get(number, set())
-        if len(holders) > 1:
-            changes.append(_double(number, row, holders, snapshot.accounts, default_type))
-            continue
-        change = _compare(number, entries[0], row, snapshot.accounts, default_type)
+        holder = entry.holder_id if entry.is_assigned else None
+        claimant = claims.get(number)
+        if number in reported_twice or number in claimed_twice or (claimant and holder and claimant != holder):
+            holders = reported_twice.get(number, set()) | claimed_twice.get(number, set())
+            holders |= {h for h in (holder, claimant) if h}
+            if len(holders) > 1:
+                changes.append(_double(number, row, holders, accounts, default_type))
+                continue
+        change = _compare(number, entry, row, accounts, default_type)
         if change is None:
             unchanged += 1
         else:
@@ -113,29 +118,42 @@ def compute_diff(
             changes.append(_release(row, "Teams does not know this number any more."))
         else:
             unchanged += 1
-    changes.sort(key=lambda c: (c.category, c.number))
+    # Numbers were visited in order, so a stable sort by category keeps each category in number order.
+    changes.sort(key=_category_of)
     return Diff(changes, unchanged)
 
 
-def _group(numbers: Iterable[TeamsNumber]) -> dict[str, list[TeamsNumber]]:
-    """Numbers by E.164; a number reported twice with the same holder counts once."""
-    grouped: dict[str, list[TeamsNumber]] = {}
+def _category_of(change: Change) -> str:
+    return change.category
+
+
+def _group(numbers: Iterable[TeamsNumber]) -> tuple[dict[str, TeamsNumber], dict[str, set[str]]]:
+    """One entry per number (an assigned one when Teams lists several), and the holders of numbers
+    Teams reported more than once with different holders. The same number and holder twice counts once.
+    """
+    grouped: dict[str, TeamsNumber] = {}
+    twice: dict[str, set[str]] = {}
     for entry in numbers:
-        bucket = grouped.setdefault(entry.number, [])
-        if all(existing.holder_id != entry.holder_id for existing in bucket):
-            bucket.append(entry)
-    for number, bucket in grouped.items():
-        # Prefer an assigned entry as "the" entry when Teams lists one unassigned copy too.
-        grouped[number] = sorted(bucket, key=lambda e: not e.is_assigned)
-    return grouped
+        first = grouped.setdefault(entry.number, entry)
+        if first is entry or first.holder_id == entry.holder_id:
+            continue
+        if entry.is_assigned and not first.is_assigned:
+            grouped[entry.number] = entry
+        holders = {e.holder_id for e in (first, entry) if e.is_assigned and e.holder_id}
+        twice.setdefault(entry.number, set()).update(holders)
+    return grouped, twice
 
 
-def _claims_by_account(accounts: Iterable[TeamsAccount]) -> dict[str, set[str]]:
-    claims: dict[str, set[str]] = {}
+def _claims_by_account(accounts: Iterable[TeamsAccount]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Which account userConfigurations lists each number on, and the numbers listed on several."""
+    claims: dict[str, str] = {}
+    twice: dict[str, set[str]] = {}
     for account in accounts:
         for number in account.numbers:
-            claims.setdefault(number, set()).add(account.id)
-    return claims
+            first = claims.setdefault(number, account.id)
+            if first != account.id:
+                twice.setdefault(number, {first}).add(account.id)
+    return claims, twice
 
 
 def _compare(
@@ -228,26 +246,27 @@ def _double(
 def _change(
     category: str, kind: str, number: str, proposal: Proposal, row: LocalNumber | None, note: str | None = None
 ) -> Change | None:
+    if row is None:
+        # An add shows its proposal whole; a field-by-field list would be every field against nothing.
+        return Change(category, kind, number, proposal, (), None, None, note)
     fields = _field_changes(row, proposal)
-    if row is not None and not fields:
+    if not fields:
         return None
     return Change(category, kind, number, proposal, fields, row.id if row else None, row.version if row else None, note)
 
 
-def _field_changes(row: LocalNumber | None, proposal: Proposal) -> tuple[tuple[str, str | None, str | None], ...]:
-    old: dict[str, str | None] = {}
-    if row is not None:
-        old = {
-            "status": row.status.value,
-            "display name": row.assignee_name,
-            "UPN": row.assignee_upn,
-            "policy": row.voice_routing_policy,
-            "number type": row.number_type.value,
-            "emergency location": row.emergency_location_id,
-            "location": row.location,
-        }
+def _field_changes(row: LocalNumber, proposal: Proposal) -> tuple[tuple[str, str | None, str | None], ...]:
+    old = {
+        "status": row.status.value,
+        "display name": row.assignee_name,
+        "UPN": row.assignee_upn,
+        "policy": row.voice_routing_policy,
+        "number type": row.number_type.value,
+        "emergency location": row.emergency_location_id,
+        "location": row.location,
+    }
     new = {
-        "status": proposal.status.value if proposal.status else (row.status.value if row else None),
+        "status": proposal.status.value if proposal.status else row.status.value,
         "display name": proposal.assignee_name,
         "UPN": proposal.assignee_upn,
         "policy": proposal.voice_routing_policy,
@@ -256,7 +275,7 @@ def _field_changes(row: LocalNumber | None, proposal: Proposal) -> tuple[tuple[s
         "location": proposal.location,
     }
     changes = [(name, old.get(name), value) for name, value in new.items() if old.get(name) != value]
-    if row is not None and row.assignee_id and proposal.assignee_id and row.assignee_id != proposal.assignee_id:
+    if row.assignee_id and proposal.assignee_id and row.assignee_id != proposal.assignee_id:
         # Another account took the number (names can repeat): say so even when names match.
         changes.insert(0, ("holder id", row.assignee_id, proposal.assignee_id))
     return tuple(changes)
@@ -280,26 +299,6 @@ def apply_change(
         number_type=proposal.number_type,
         emergency_location_id=proposal.emergency_location_id,
         location=proposal.location,
-    )
-
-
-def new_number(tenant: str, change: Change, *, operator: str, now: datetime) -> PhoneNumber:
-    """The inventory row an *add* creates."""
-    proposal = change.proposal
-    holder = _assignee(proposal) if proposal.assignee_id else None
-    return PhoneNumber(
-        tenant=tenant,
-        number=change.number,
-        number_type=proposal.number_type,
-        status=proposal.status or NumberStatus.AVAILABLE,
-        assignee=holder,
-        voice_routing_policy=proposal.voice_routing_policy if holder else None,
-        emergency_location_id=proposal.emergency_location_id,
-        location=proposal.location,
-        created_at=now,
-        updated_at=now,
-        created_by=operator,
-        last_modified_by=operator,
     )
 
 

@@ -18,15 +18,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from inventory.config import TenantConfig
 from inventory.errors import NotFound, SwitchboardError
 from inventory.model import Actor
+from inventory.numbers import display_number
 from inventory.ports import Clock, PhoneSystem, ProgressCallback
+from inventory.services.gc_pause import collector_paused
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.store.sync_runs import COMMITTED, DISCARDED, OPEN, StoredChange, SyncRepository, SyncRun
-from inventory.sync_diff import ADD, CATEGORIES, DRIFT, UPDATE, Change, apply_change, compute_diff, new_number
+from inventory.sync_diff import ADD, CATEGORIES, Change, apply_change, compute_diff
 
 log = logging.getLogger(__name__)
 PREVIEW_SIZE = 10
@@ -86,6 +90,10 @@ class SyncService:
 
     async def start_sync(self, tenant: str, operator: Actor, progress: ProgressCallback | None = None) -> SyncPreview:
         """Fetch everything Teams knows, compare, and store the run for review."""
+        with collector_paused():
+            return await self._start_sync(tenant, operator, progress)
+
+    async def _start_sync(self, tenant: str, operator: Actor, progress: ProgressCallback | None) -> SyncPreview:
         config = self._tenant_config(tenant)
         started = time.perf_counter()
         snapshot = await self._phone_system_for(tenant).fetch_snapshot(progress)
@@ -140,6 +148,12 @@ class SyncService:
         self, run_id: str, tenant: str, operator: Actor, categories: Collection[str] | None = None
     ) -> CommitResult:
         """Apply the chosen categories (all by default) in one transaction; idempotent per run."""
+        with collector_paused():
+            return await self._commit_sync(run_id, tenant, operator, categories)
+
+    async def _commit_sync(
+        self, run_id: str, tenant: str, operator: Actor, categories: Collection[str] | None
+    ) -> CommitResult:
         chosen = [c for c in CATEGORIES if categories is None or c in categories]
         if not chosen:
             raise SwitchboardError("Choose at least one of: to add, to update, drift.")
@@ -156,15 +170,21 @@ class SyncService:
             )
             if not closed:
                 return await self._not_open(repository, run_id, tenant, now)
-            changes = await repository.changes(run_id, chosen)
             result = await _apply(
-                NumberRepository(connection), tenant, changes, operator, now, config.quarantine_days, correlation_id
+                connection, run_id, tenant, chosen, operator, now, config.quarantine_days, correlation_id
             )
-            result = CommitResult(run_id, result.applied, result.skipped, result.flagged, False, operator.name,
-                                  correlation_id)  # fmt: skip
+            result = CommitResult(
+                run_id, result.applied, result.skipped, result.flagged, False, operator.name, correlation_id
+            )
             await repository.set_result(run_id, result.as_json())
-        log.info("sync committed tenant=%s run=%s applied=%s skipped=%d correlation=%s",
-                 tenant, run_id, result.applied, len(result.skipped), correlation_id)  # fmt: skip
+        log.info(
+            "sync committed tenant=%s run=%s applied=%s skipped=%d correlation=%s",
+            tenant,
+            run_id,
+            result.applied,
+            len(result.skipped),
+            correlation_id,
+        )
         return result
 
     async def discard_sync(self, run_id: str, tenant: str, operator: Actor) -> SyncRun:
@@ -220,30 +240,31 @@ def _preview(run_id: str, changes: list[Change]) -> dict[str, list[StoredChange]
 
 
 async def _apply(
-    numbers: NumberRepository,
+    connection: AsyncConnection,
+    run_id: str,
     tenant: str,
-    changes: list[StoredChange],
+    categories: list[str],
     operator: Actor,
     now: datetime,
     quarantine_days: int,
     correlation_id: str,
 ) -> CommitResult:
+    numbers, runs = NumberRepository(connection), SyncRepository(connection)
     applied = dict.fromkeys(CATEGORIES, 0)
     skipped: list[str] = []
     flagged = 0
-    additions = [c.change for c in changes if c.change.category == ADD]
-    edits = [c.change for c in changes if c.change.category in (UPDATE, DRIFT)]
-
-    present = await numbers.get_many(tenant, [(c.number, "") for c in additions])
-    new_rows = []
-    for change in additions:
-        if (change.number, "") in present:
-            skipped.append(f"{change.label}: added to the inventory by someone else since the sync.")
-        else:
-            new_rows.append(new_number(tenant, change, operator=operator.name, now=now))
-    await numbers.add(new_rows, action="sync-add", actor=operator, at=now, correlation_id=correlation_id)
-    applied[ADD] = len(new_rows)
-
+    if ADD in categories:
+        await numbers.lock_tenant_for_inserts(tenant)
+        applied[ADD], taken = await runs.apply_adds(
+            run_id,
+            tenant,
+            operator_id=operator.id,
+            operator_name=operator.name,
+            at=now,
+            correlation_id=correlation_id,
+        )
+        skipped += [f"{display_number(n)}: added to the inventory by someone else since the sync." for n in taken]
+    edits = [c.change for c in await runs.changes(run_id, [c for c in categories if c != ADD], with_fields=False)]
     current = await numbers.lock_by_ids(tenant, [c.number_id for c in edits if c.number_id is not None])
     pairs = []
     for change in edits:
@@ -257,8 +278,9 @@ async def _apply(
             who = before.last_modified_by or "someone"
             skipped.append(f"{change.label}: changed by {who} since the sync, so it was left as it is.")
         else:
-            pairs.append((before, apply_change(before, change, operator=operator.name, now=now,
-                                               quarantine_days=quarantine_days)))  # fmt: skip
+            pairs.append(
+                (before, apply_change(before, change, operator=operator.name, now=now, quarantine_days=quarantine_days))
+            )
             applied[change.category] += 1
     await numbers.save_locked(pairs, action="sync", actor=operator, correlation_id=correlation_id)
     return CommitResult("", applied, skipped, flagged)

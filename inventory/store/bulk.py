@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, insert
+from sqlalchemy import JSON, Insert, Table, Update, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.store.tables import UtcDateTime
@@ -39,6 +39,8 @@ def _sqlite_timestamp(value: datetime | None) -> str | None:
 
 
 def _converter(table: Table, column: str, dialect: str) -> Converter:
+    if column not in table.c:
+        return _identity  # a bound key such as b_id, not a column
     column_type = table.c[column].type
     if isinstance(column_type, UtcDateTime):
         return _sqlite_timestamp if dialect == "sqlite" else _naive_utc
@@ -47,12 +49,40 @@ def _converter(table: Table, column: str, dialect: str) -> Converter:
     return _identity
 
 
+async def bulk_update_by_version(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """UPDATE many rows in one executemany, each `WHERE id = :b_id AND version = :b_version`.
+
+    Every row carries `b_id`, `b_version` and the same set of new column values. Returns the
+    number of rows written where the driver can count an executemany, else -1.
+    """
+    if not rows:
+        return 0
+    columns = [key for key in rows[0] if not key.startswith("b_")]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values({column: bindparam(column) for column in columns})
+    )
+    return await _executemany(connection, table, statement, rows, [*columns, "b_id", "b_version"])
+
+
 async def bulk_insert(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT every row (all rows share the first row's keys) in one executemany."""
     if not rows:
         return
     columns = list(rows[0])
-    compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=connection.dialect)
+    statement = insert(table).values({c: bindparam(c) for c in columns})
+    await _executemany(connection, table, statement, rows, columns)
+
+
+async def _executemany(
+    connection: AsyncConnection,
+    table: Table,
+    statement: Insert | Update,
+    rows: Sequence[dict[str, Any]],
+    columns: list[str],
+) -> int:
+    compiled = statement.compile(dialect=connection.dialect)
     order = list(compiled.positiontup or columns)
     dialect = connection.dialect.name
     pick = itemgetter(*order)
@@ -70,7 +100,8 @@ async def bulk_insert(connection: AsyncConnection, table: Table, rows: Sequence[
                 values[index] = convert(values[index])
             values = tuple(values)
         parameters.append(values if isinstance(values, tuple) else (values,))
-    await connection.exec_driver_sql(str(compiled), parameters)
+    result = await connection.exec_driver_sql(str(compiled), parameters)
+    return int(result.rowcount) if connection.dialect.supports_sane_multi_rowcount else -1
 
 
 def _memoized(convert: Converter) -> Converter | None:

@@ -13,13 +13,13 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import and_, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.errors import ConcurrentChange
 from inventory.model import Actor, NumberStatus, PhoneNumber
 from inventory.store.audit import AuditLog, audit_row, event
-from inventory.store.bulk import bulk_insert
+from inventory.store.bulk import bulk_insert, bulk_update_by_version
 from inventory.store.rows import from_row, snapshot, snapshot_of_row, to_row
 from inventory.store.tables import phone_numbers
 
@@ -33,6 +33,17 @@ class NumberRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
         self.audit = AuditLog(connection)
+
+    async def lock_tenant_for_inserts(self, tenant: str) -> None:
+        """Serialise inserts into one tenant until this transaction ends.
+
+        Adding numbers checks which exist and then inserts the rest; under PostgreSQL's READ COMMITTED
+        another writer could slip in between. SQLite's writer lock (BEGIN IMMEDIATE) already excludes it.
+        """
+        if self._connection.dialect.name == "postgresql":
+            await self._connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext('switchboard-numbers:' || :tenant))"), {"tenant": tenant}
+            )
 
     async def get(self, tenant: str, number: str, extension: str = "") -> PhoneNumber | None:
         query = select(phone_numbers).where(
@@ -107,6 +118,9 @@ class NumberRepository:
         Each batch's rows are built while the previous batch is written: the SQLite driver writes
         in its own thread without holding the GIL, so on two cores building and writing overlap.
         """
+        if not numbers:
+            return
+        await self.lock_tenant_for_inserts(numbers[0].tenant)
         writing: asyncio.Task[None] | None = None
         written = 0
         try:
@@ -274,15 +288,9 @@ class NumberRepository:
                 )
             )
             saved.append(won)
-        columns = [key for key in rows[0] if not key.startswith("b_")]
-        statement = (
-            update(phone_numbers)
-            .where(phone_numbers.c.id == bindparam("b_id"), phone_numbers.c.version == bindparam("b_version"))
-            .values({column: bindparam(column) for column in columns})
-        )
-        result = await self._connection.execute(statement, rows)
-        # asyncpg cannot count an executemany; there the row locks alone guarantee every row won.
-        if self._connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(rows):
+        written = await bulk_update_by_version(self._connection, phone_numbers, rows)
+        # asyncpg cannot count an executemany (-1); there the row locks alone guarantee every row won.
+        if written not in (-1, len(rows)):
             raise ConcurrentChange("Some numbers changed while they were being saved; nothing was written. Try again.")
         await self.audit.record_rows(audit_rows)
         return saved

@@ -14,15 +14,19 @@ def tags_column(tags: tuple[str, ...]) -> str:
 
 def search_text(number: PhoneNumber) -> str:
     """The lower-cased text that free-text search matches (holder, location, range, carrier, pool, tags)."""
-    parts = [
-        number.assignee.display_name if number.assignee else None,
-        number.assignee.upn if number.assignee else None,
+    holder = number.assignee
+    return search_text_of(
+        holder.display_name if holder else None,
+        holder.upn if holder else None,
         number.location,
         number.range_label,
         number.carrier,
         number.pool,
         *number.tags,
-    ]
+    )
+
+
+def search_text_of(*parts: str | None) -> str:
     return " | ".join(part for part in parts if part).lower()[:1200]
 
 

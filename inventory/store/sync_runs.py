@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, exists, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import AccountType, NumberStatus, NumberType
 from inventory.store.bulk import bulk_insert
-from inventory.store.tables import phone_numbers, sync_changes, sync_runs
-from inventory.sync_diff import Change, LocalNumber, Proposal
+from inventory.store.rows import search_text_of
+from inventory.store.tables import UtcDateTime, audit_events, phone_numbers, sync_changes, sync_runs
+from inventory.sync_diff import ADD, Change, LocalNumber, Proposal
 
 OPEN, COMMITTED, DISCARDED = "open", "committed", "discarded"
 
@@ -48,9 +49,18 @@ class SyncRepository:
         """The tenant's numbers without extension, only the columns the diff compares."""
         c = phone_numbers.c
         query = select(
-            c.id, c.number, c.status, c.version, c.assignee_id, c.assignee_upn, c.assignee_name,
-            c.voice_routing_policy, c.number_type, c.emergency_location_id, c.location,
-        ).where(c.tenant == tenant, c.extension == "")  # fmt: skip
+            c.id,
+            c.number,
+            c.status,
+            c.version,
+            c.assignee_id,
+            c.assignee_upn,
+            c.assignee_name,
+            c.voice_routing_policy,
+            c.number_type,
+            c.emergency_location_id,
+            c.location,
+        ).where(c.tenant == tenant, c.extension == "")
         return [
             LocalNumber(
                 id=row[0],
@@ -99,10 +109,18 @@ class SyncRepository:
         return _run(row._mapping) if row else None
 
     async def changes(
-        self, run_id: str, categories: Collection[str], *, after_id: int = 0, limit: int | None = None
+        self,
+        run_id: str,
+        categories: Collection[str],
+        *,
+        after_id: int = 0,
+        limit: int | None = None,
+        with_fields: bool = True,
     ) -> list[StoredChange]:
+        """Changes in id order. A commit leaves out `fields` (only the review card reads them)."""
+        columns = [c for c in sync_changes.c if with_fields or c.name != "fields"]
         query = (
-            select(sync_changes)
+            select(*columns)
             .where(
                 sync_changes.c.run_id == run_id,
                 sync_changes.c.category.in_(list(categories)),
@@ -113,6 +131,117 @@ class SyncRepository:
         if limit is not None:
             query = query.limit(limit)
         return [StoredChange(row.id, _change(row._mapping)) for row in await self._connection.execute(query)]
+
+    async def apply_adds(
+        self, run_id: str, tenant: str, *, operator_id: str, operator_name: str, at: datetime, correlation_id: str
+    ) -> tuple[int, list[str]]:
+        """Insert the run's *adds* the inventory still lacks, set-based: one INSERT ... SELECT for the
+        audit events and one for the numbers, so 100,000 adds never pass through Python one by one.
+
+        The caller holds the tenant's insert lock, so "still lacks" cannot change between the three
+        statements. Returns (numbers added, numbers skipped because someone added them meanwhile).
+        """
+        c, p = sync_changes.c, phone_numbers.c
+        adds = and_(c.run_id == run_id, c.category == ADD)
+        present = exists().where(p.tenant == tenant, p.number == c.number, p.extension == "")
+        taken_rows = await self._connection.execute(select(c.number).where(adds, present).order_by(c.number))
+        taken = [row[0] for row in taken_rows]
+        missing = and_(adds, ~present)
+        fields = (
+            "number",
+            "number_type",
+            "status",
+            "assignee_id",
+            "assignee_upn",
+            "assignee_name",
+            "assignee_type",
+            "voice_routing_policy",
+            "emergency_location_id",
+            "location",
+        )
+        json_object = func.json_build_object if self._connection.dialect.name == "postgresql" else func.json_object
+        snapshot = json_object(
+            *[part for name in fields for part in (literal(name), c[name])], literal("version"), literal(1)
+        )
+        audit_select = select(
+            literal(tenant),
+            literal(at, UtcDateTime()),
+            literal(operator_id),
+            literal(operator_name),
+            literal("sync-add"),
+            c.number,
+            literal(""),
+            c.assignee_id,
+            func.lower(c.assignee_upn),
+            snapshot,
+            literal(correlation_id),
+        ).where(missing)
+        await self._connection.execute(
+            insert(audit_events).from_select(
+                [
+                    "tenant",
+                    "at",
+                    "operator_id",
+                    "operator_name",
+                    "action",
+                    "number",
+                    "extension",
+                    "holder_id",
+                    "holder_upn",
+                    "after",
+                    "correlation_id",
+                ],
+                audit_select,
+            )
+        )
+        number_select = select(
+            literal(tenant),
+            c.number,
+            literal(""),
+            c.number_type,
+            c.status,
+            c.assignee_id,
+            c.assignee_upn,
+            c.assignee_name,
+            c.assignee_type,
+            c.voice_routing_policy,
+            c.emergency_location_id,
+            c.location,
+            literal(""),
+            func.coalesce(c.search_text, literal("")),
+            literal(at, UtcDateTime()),
+            literal(at, UtcDateTime()),
+            literal(operator_name),
+            literal(operator_name),
+            literal(1),
+        ).where(missing)
+        result = await self._connection.execute(
+            insert(phone_numbers).from_select(
+                [
+                    "tenant",
+                    "number",
+                    "extension",
+                    "number_type",
+                    "status",
+                    "assignee_id",
+                    "assignee_upn",
+                    "assignee_name",
+                    "assignee_type",
+                    "voice_routing_policy",
+                    "emergency_location_id",
+                    "location",
+                    "tags",
+                    "search_text",
+                    "created_at",
+                    "updated_at",
+                    "created_by",
+                    "last_modified_by",
+                    "version",
+                ],
+                number_select,
+            )
+        )
+        return int(result.rowcount), taken
 
     async def close(self, run_id: str, status: str, *, by: str, at: datetime, result: dict[str, Any] | None) -> bool:
         """Move an open run to `status`; False when it was no longer open (someone closed it first)."""
@@ -151,6 +280,11 @@ def _change_row(run_id: str, change: Change) -> dict[str, Any]:
         "voice_routing_policy": proposal.voice_routing_policy,
         "emergency_location_id": proposal.emergency_location_id,
         "location": proposal.location,
+        "search_text": (
+            search_text_of(proposal.assignee_name, proposal.assignee_upn, proposal.location)
+            if change.category == ADD
+            else None
+        ),
         "fields": [list(field) for field in change.fields] or None,
         "note": change.note[:512] if change.note else None,
     }
@@ -168,7 +302,8 @@ def _change(row: Any) -> Change:
         emergency_location_id=row["emergency_location_id"],
         location=row["location"],
     )
-    fields = tuple((str(f[0]), f[1], f[2]) for f in row["fields"] or ())
+    stored = row.get("fields")
+    fields = tuple((str(f[0]), f[1], f[2]) for f in stored) if stored else ()
     return Change(
         row["category"],
         row["kind"],

@@ -176,6 +176,7 @@ sync_changes = Table(
     Column("voice_routing_policy", String(128)),
     Column("emergency_location_id", String(64)),
     Column("location", String(128)),
+    Column("search_text", String(1200)),  # for adds: the new row's search text, so a commit is one INSERT
     Column("fields", JSON),  # [[field, old, new], ...] for the review card
     Column("note", String(512)),
     Index(None, "run_id", "category", "id"),

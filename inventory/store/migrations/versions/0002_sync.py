@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("voice_routing_policy", sa.String(128)),
         sa.Column("emergency_location_id", sa.String(64)),
         sa.Column("location", sa.String(128)),
+        sa.Column("search_text", sa.String(1200)),
         sa.Column("fields", sa.JSON()),
         sa.Column("note", sa.String(512)),
         sa.PrimaryKeyConstraint("id", name="pk_sync_changes"),
