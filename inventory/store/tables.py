@@ -181,3 +181,62 @@ sync_changes = Table(
     Column("note", String(512)),
     Index(None, "run_id", "category", "id"),
 )
+
+
+# A card wizard's state (assign, remove, sync, numbers...). Card actions carry only its id, version and
+# a verb; every step is a conditional update on `version`, so a stale or repeated click loses cleanly.
+flows = Table(
+    "flows",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("operator_id", String(128), nullable=False),
+    Column("step", String(32), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Index(None, "operator_id", "updated_at"),
+    Index(None, "expires_at"),
+)
+
+# The journal between Teams and the inventory: an intent is written before Teams is called and closed
+# with the outcome, so a crash in between leaves something the reconciler can finish.
+teams_operations = Table(
+    "teams_operations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # assign, unassign
+    Column("number", NumberText, nullable=False),
+    Column("extension", ExtensionText, nullable=False, server_default=""),
+    Column("number_type", String(20), nullable=False),
+    Column("account_id", String(64)),
+    Column("account_upn", String(320)),
+    Column("account_name", String(256)),
+    Column("account_type", String(20)),
+    Column("policy", String(128)),
+    Column("location_id", String(64)),
+    Column("hold_owner", String(128)),
+    Column("flow_id", String(36)),
+    Column("operator_id", String(128), nullable=False),
+    Column("operator_name", String(320), nullable=False),
+    Column("correlation_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # pending, succeeded, failed
+    Column("detail", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+    Index(None, "status", "created_at"),
+    Index(None, "flow_id"),
+)
+
+operator_prefs = Table(
+    "operator_prefs",
+    metadata,
+    Column("operator_id", String(128), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("upn", String(320)),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
