@@ -53,6 +53,8 @@ run: venv node
 
 bench: venv
 	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.graph_fetch
+	$(BIN)/python -m bench.sync
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

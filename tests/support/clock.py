@@ -19,5 +19,9 @@ class FakeClock:
         self.current += timedelta(seconds=seconds)
         await asyncio.sleep(0)  # still yield, so other tasks run as they would around a real sleep
 
+    @property
+    def slept(self) -> float:
+        return sum(self.sleeps)
+
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)

@@ -1,0 +1,96 @@
+"""Benchmark: fetch_snapshot of 10,000 and 100,000 numbers through the local Graph stand-in.
+
+The stand-in runs as its own process (as in the demo), so client and server do not share an event
+loop. Prints wall time, pages and requests per size; asserts nothing about time.
+
+    .venv/bin/python -m bench.graph_fetch [--sizes 10000 100000] [--in-process]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from inventory.ports import FetchProgress
+from inventory.teams.factory import phone_system_for, stand_in_tenant
+from inventory.teams.graph_server import start_graph_server
+from inventory.teams.sim_generate import TenantSizes, generate_tenant
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.asynccontextmanager
+async def server_process(numbers: int, state: Path) -> AsyncIterator[str]:
+    """Start `python -m inventory.teams.graph_server` on a free port; yield its URL; stop it."""
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "inventory.teams.graph_server", "--state", str(state), "--numbers", str(numbers)],
+        *["--port", "0", "--operation-delay", "0", "--max-seconds", "600"],
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode()
+        if "listening on" not in line:
+            raise RuntimeError(f"the stand-in did not start: {line!r}")
+        yield line.split("listening on ", 1)[1].split()[0]
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await asyncio.wait_for(process.wait(), timeout=30)
+
+
+@contextlib.asynccontextmanager
+async def server_in_process(numbers: int) -> AsyncIterator[str]:
+    tenant = generate_tenant(TenantSizes.for_numbers(numbers))
+    server = await start_graph_server(tenant)
+    try:
+        yield server.url
+    finally:
+        await server.stop()
+
+
+async def measure(url: str, numbers: int) -> None:
+    pages: Counter[str] = Counter()
+
+    async def progress(update: FetchProgress) -> None:
+        pages[update.what] += 1
+
+    async with phone_system_for(stand_in_tenant(url)) as phone:
+        started = time.perf_counter()
+        snapshot = await phone.fetch_snapshot(progress)
+        wall = time.perf_counter() - started
+        requests = phone.stats.requests
+    assert len(snapshot.numbers) == numbers, f"expected {numbers} numbers, got {len(snapshot.numbers)}"
+    page_text = " ".join(f"{what}={count}" for what, count in sorted(pages.items()))
+    print(
+        f"graph_fetch numbers={numbers} accounts={len(snapshot.accounts)} wall_s={wall:.2f} "
+        f"pages=({page_text}) requests={requests}"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--in-process", action="store_true", help="run the stand-in in this process")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        for numbers in args.sizes:
+            if args.in_process:
+                context = server_in_process(numbers)
+            else:
+                context = server_process(numbers, Path(scratch) / f"tenant-{numbers}.json")
+            async with context as url:
+                await measure(url, numbers)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

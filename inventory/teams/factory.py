@@ -1,0 +1,85 @@
+"""The one place that builds a tenant's PhoneSystem; the bot, the CLI and the demo all come here.
+
+Demo mode is not a different adapter: it is the same GraphPhoneSystem pointed (via graph_base_url
+and authority_host) at the local Graph-compatible server.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from inventory.config import TenantConfig
+from inventory.errors import ConfigurationError
+from inventory.ports import Clock, SystemClock
+from inventory.teams.auth import TokenSource
+from inventory.teams.credentials import token_source_for
+from inventory.teams.graph import GraphPhoneSystem
+from inventory.teams.http import GraphClient
+from inventory.teams.retry import GraphTuning
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def phone_system_for(
+    tenant: TenantConfig,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    clock: Clock | None = None,
+    token_source: TokenSource | None = None,
+    tuning: GraphTuning | None = None,
+) -> GraphPhoneSystem:
+    """A GraphPhoneSystem for `tenant`. Without `session` it opens its own; call `aclose()` when done.
+
+    One instance per tenant keeps the tenant's request budget (max_requests_in_flight) in one place.
+    """
+    _check_graph_url(tenant)
+    chosen_tuning = tuning or GraphTuning()
+    tokens = token_source or token_source_for(
+        tenant, session=session, timeout_seconds=chosen_tuning.token_timeout_seconds
+    )
+    client = GraphClient(
+        tenant_name=tenant.name,
+        base_url=tenant.graph_base_url,
+        token_source=tokens,
+        clock=clock or SystemClock(),
+        tuning=chosen_tuning,
+        max_in_flight=tenant.max_requests_in_flight,
+        session=session,
+    )
+    return GraphPhoneSystem(client, allowed_policies=tenant.allowed_policies)
+
+
+def stand_in_tenant(
+    server_url: str,
+    *,
+    name: str = "demo",
+    allowed_policies: tuple[str, ...] = (),
+    max_requests_in_flight: int = 6,
+) -> TenantConfig:
+    """A TenantConfig that points at the local Graph-compatible server (demo and tests)."""
+    root = server_url.rstrip("/")
+    return TenantConfig(
+        name=name,
+        display_name=f"{name} (simulated)",
+        entra_tenant_id=f"{name}-tenant",
+        client_id="switchboard-demo",
+        client_secret="demo-secret",
+        allowed_policies=allowed_policies,
+        default_policy=allowed_policies[0] if allowed_policies else None,
+        graph_base_url=f"{root}/v1.0",
+        authority_host=root,
+        max_requests_in_flight=max_requests_in_flight,
+    )
+
+
+def _check_graph_url(tenant: TenantConfig) -> None:
+    parts = urlsplit(tenant.graph_base_url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS):
+        return
+    # The bearer token grants access to the customer's whole phone system: never over clear text.
+    raise ConfigurationError(
+        f"Tenant '{tenant.name}': graph_base_url must be an https URL (or the local stand-in on 127.0.0.1), "
+        f"not '{tenant.graph_base_url}'."
+    )

@@ -1,0 +1,247 @@
+"""The one door to Graph: bearer token, bounded concurrency, deadlines and retries.
+
+Per tenant at most `max_in_flight` requests are on the wire (an asyncio.Semaphore; waits for a retry
+happen outside it so a throttled request does not block the others). Every exchange has an aiohttp
+timeout and every logical call an overall deadline measured on the injected Clock, so tests can assert
+the waits (a 429 with Retry-After: 2 sleeps exactly 2 s on the fake clock) without wall time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import aiohttp
+from yarl import URL
+
+from inventory.errors import TeamsError
+from inventory.ports import Clock
+from inventory.teams.auth import TokenSource
+from inventory.teams.graph_errors import error_for_status, graph_error_message, unreadable_response
+from inventory.teams.retry import (
+    RETRYABLE_READ_STATUSES,
+    RETRYABLE_STATUSES,
+    GraphTuning,
+    backoff_seconds,
+    retry_after_seconds,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GraphResponse:
+    status: int
+    headers: Mapping[str, str]  # case-insensitive (aiohttp's CIMultiDictProxy)
+    body: bytes
+
+
+@dataclass
+class GraphStats:
+    """Counters for benchmarks and logs."""
+
+    requests: int = 0
+    retries: int = 0
+    waited_seconds: float = 0.0
+
+
+def query_string(params: Mapping[str, str | int]) -> str:
+    """OData query text with `+` and spaces escaped (Graph, like most servers, reads a bare `+` as a space)."""
+    return "&".join(
+        f"{quote(key, safe='$')}={quote(str(value), safe=chr(39) + '(),')}" for key, value in params.items()
+    )
+
+
+class GraphClient:
+    """Sends requests for one tenant; see the module docstring for the guarantees."""
+
+    def __init__(
+        self,
+        *,
+        tenant_name: str,
+        base_url: str,
+        token_source: TokenSource,
+        clock: Clock,
+        tuning: GraphTuning,
+        max_in_flight: int,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.tenant_name = tenant_name
+        self.base_url = base_url.rstrip("/")
+        self.tuning = tuning
+        self.clock = clock
+        self.stats = GraphStats()
+        self._origin = _origin(self.base_url)
+        self._tokens = token_source
+        self._semaphore = asyncio.Semaphore(max(1, max_in_flight))
+        self._session = session
+        self._owns_session = session is None
+        self.max_in_flight = max(1, max_in_flight)
+
+    def __repr__(self) -> str:
+        return f"GraphClient(tenant={self.tenant_name!r}, base_url={self.base_url!r})"
+
+    @property
+    def token_source(self) -> TokenSource:
+        return self._tokens
+
+    async def aclose(self) -> None:
+        """Close the HTTP session when this client created it."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def url(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
+        """An absolute, already-encoded URL under the Graph base."""
+        full = path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+        return f"{full}?{query_string(params)}" if params else full
+
+    async def get_json(self, url: str, *, what: str, permission: str) -> dict[str, Any]:
+        """GET and parse a JSON object; retries as documented; raises TeamsError."""
+        response = await self.request("GET", url, what=what, permission=permission)
+        return self.parse_json(response, what=what)
+
+    def parse_json(self, response: GraphResponse, *, what: str) -> dict[str, Any]:
+        """The body as a JSON object, or a TeamsError that says the answer was unreadable."""
+        try:
+            document = json.loads(response.body)
+        except ValueError:
+            size = len(response.body)
+            raise unreadable_response(
+                what=what, tenant=self.tenant_name, problem=f"{size} bytes, not valid JSON"
+            ) from None
+        if not isinstance(document, dict):
+            raise unreadable_response(what=what, tenant=self.tenant_name, problem="not a JSON object")
+        return document
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        permission: str,
+        json_body: Any = None,
+    ) -> GraphResponse:
+        """One logical request: retried on 429/503/504 (and on network errors and 500/502 for reads)."""
+        self._check_origin(url)
+        idempotent = method == "GET"
+        started = self.clock.now()
+        attempt = 0
+        while True:
+            attempt += 1
+            failure: TeamsError
+            wait: float
+            try:
+                response = await self._send(method, url, json_body)
+            except (aiohttp.ClientError, TimeoutError) as error:
+                failure = _network_failure(error, what=what, tenant=self.tenant_name, idempotent=idempotent)
+                if not idempotent or attempt >= self.tuning.max_attempts:
+                    raise failure from None
+                wait = backoff_seconds(self.tuning, attempt)
+            else:
+                if response.status < 400:
+                    return response
+                retryable = response.status in (RETRYABLE_READ_STATUSES if idempotent else RETRYABLE_STATUSES)
+                failure = error_for_status(
+                    response.status,
+                    what=what,
+                    tenant=self.tenant_name,
+                    permission=permission,
+                    graph_message=graph_error_message(response.body),
+                    attempts=attempt,
+                )
+                if not retryable or attempt >= self.tuning.max_attempts:
+                    raise failure
+                asked = retry_after_seconds(response.headers, self.clock.now())
+                if asked is not None and asked > self.tuning.max_retry_after_seconds:
+                    raise TeamsError(
+                        f"Teams asks Switchboard to wait {asked:.0f} s before trying to {what} again in tenant "
+                        f"'{self.tenant_name}'. Try again later.",
+                        status=response.status,
+                        retryable=True,
+                    )
+                wait = asked if asked is not None else backoff_seconds(self.tuning, attempt)
+                logger.warning(
+                    "graph_retry tenant=%s method=%s status=%s attempt=%d wait_s=%.3f retry_after=%s",
+                    self.tenant_name,
+                    method,
+                    response.status,
+                    attempt,
+                    wait,
+                    asked,
+                )
+            elapsed = (self.clock.now() - started).total_seconds()
+            if elapsed + wait > self.tuning.call_deadline_seconds:
+                raise TeamsError(
+                    f"Gave up trying to {what} in tenant '{self.tenant_name}' after {attempt} attempt(s) "
+                    f"({elapsed:.0f} s): {failure}",
+                    status=failure.status,
+                    retryable=True,
+                )
+            self.stats.retries += 1
+            self.stats.waited_seconds += wait
+            await self.clock.sleep(wait)
+
+    async def _send(self, method: str, url: str, json_body: Any) -> GraphResponse:
+        token = await self._tokens.access_token()
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        timeout = aiohttp.ClientTimeout(
+            total=self.tuning.request_timeout_seconds, connect=self.tuning.connect_timeout_seconds
+        )
+        async with self._semaphore:
+            session = self._open_session()
+            self.stats.requests += 1
+            async with session.request(
+                method, URL(url, encoded=True), headers=headers, json=json_body, timeout=timeout
+            ) as response:
+                body = await response.read()
+                logger.debug(
+                    "graph_request tenant=%s method=%s path=%s status=%s bytes=%d",
+                    self.tenant_name,
+                    method,
+                    urlsplit(url).path,
+                    response.status,
+                    len(body),
+                )
+                return GraphResponse(response.status, response.headers, body)
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.max_in_flight * 2),
+                timeout=aiohttp.ClientTimeout(total=self.tuning.request_timeout_seconds),
+            )
+        return self._session
+
+    def _check_origin(self, url: str) -> None:
+        # Location and @odata.nextLink come from the server; never send the tenant's token elsewhere.
+        if _origin(url) != self._origin:
+            raise TeamsError(
+                f"Teams pointed Switchboard at {_origin(url)}, which is not the configured Graph endpoint "
+                f"{self._origin} for tenant '{self.tenant_name}'; the request was not sent."
+            )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _network_failure(error: BaseException, *, what: str, tenant: str, idempotent: bool) -> TeamsError:
+    kind = "timed out" if isinstance(error, TimeoutError) else f"failed ({type(error).__name__})"
+    if idempotent:
+        return TeamsError(
+            f"The connection to Teams {kind} while trying to {what} in tenant '{tenant}'.", retryable=True
+        )
+    # A lost POST may have reached Teams: retrying blindly could assign twice, so the operator syncs first.
+    return TeamsError(
+        f"The connection to Teams {kind} while trying to {what} in tenant '{tenant}'. Teams may or may not have "
+        "received the request; run a sync to see the current state before trying again.",
+        retryable=True,
+    )

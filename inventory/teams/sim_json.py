@@ -1,0 +1,110 @@
+"""The simulated tenant's records rendered as Graph JSON (the shapes in the facts doc, §1).
+
+The Graph server sends these; SimulatedPhoneSystem reads them back through the same `mapping`
+functions as GraphPhoneSystem, so the two adapters cannot disagree about what a record means.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount, SimNumber, SimOperation, number_id
+
+if TYPE_CHECKING:
+    from inventory.teams.sim_tenant import SimulatedTenant
+
+VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
+_CREATED = "2024-01-15T09:00:00Z"
+
+
+def number_json(number: SimNumber) -> dict[str, Any]:
+    """A numberAssignment."""
+    direct = number.number_type == "directRouting"
+    return {
+        "id": number.id,
+        "telephoneNumber": number.telephone_number,
+        "operatorId": number.operator_id,
+        "numberType": number.number_type,
+        "activationState": number.activation_state,
+        "capabilities": list(number.capabilities),
+        "locationId": number.location_id,
+        "civicAddressId": number.civic_address_id,
+        "networkSiteId": None,
+        "assignmentTargetId": number.assignment_target_id,
+        "assignmentCategory": number.assignment_category,
+        "portInStatus": "completed",
+        "assignmentStatus": number.assignment_status,
+        "isoCountryCode": number.iso_country_code,
+        "city": number.city,
+        "numberSource": "onPremises" if direct else "online",
+        "supportedCustomerActions": [] if direct else ["releaseNumber", "updateEmergencyAddress"],
+        "reverseNumberLookupOptions": [],
+    }
+
+
+def user_configuration_json(tenant: SimulatedTenant, account: SimAccount) -> dict[str, Any]:
+    """A userConfiguration: Teams settings, numbers and the effective voice routing policy."""
+    policy = account.voice_routing_policy
+    features = ["Teams", "AudioConferencing"]
+    if account.enterprise_voice or account.account_type == RESOURCE_ACCOUNT:
+        features.append("PhoneSystem")
+    return {
+        "id": account.id,
+        "userPrincipalName": account.upn,
+        "tenantId": tenant.tenant_id,
+        "accountType": account.account_type,
+        "isEnterpriseVoiceEnabled": account.enterprise_voice,
+        "featureTypes": features,
+        "telephoneNumbers": [
+            {"telephoneNumber": number, "assignmentCategory": "primary"} for number in tenant.numbers_of(account.id)
+        ],
+        "effectivePolicyAssignments": [
+            {
+                "policyType": VOICE_ROUTING_POLICY_TYPE,
+                "policyAssignment": {
+                    "displayName": f"Tag:{policy}" if policy else "Global",
+                    "assignmentType": "direct" if policy else "default",
+                    "policyId": (tenant.policy_id(policy) if policy else None) or "Global",
+                    "groupId": None,
+                },
+            }
+        ],
+        "createdDateTime": _CREATED,
+        "modifiedDateTime": _CREATED,
+    }
+
+
+def user_json(account: SimAccount, select: frozenset[str] | None = None) -> dict[str, Any]:
+    """An Entra user (only the $select-ed fields, and always the id)."""
+    full: dict[str, Any] = {
+        "id": account.id,
+        "displayName": account.display_name,
+        "userPrincipalName": account.upn,
+        "mail": account.upn,
+        "department": account.department,
+        "accountEnabled": True,
+    }
+    if select is None:
+        return full
+    return {key: value for key, value in full.items() if key in select or key == "id"}
+
+
+def operation_json(operation: SimOperation, numbers_url: str) -> dict[str, Any]:
+    """A telephoneNumberLongRunningOperation with its one number."""
+    return {
+        "id": operation.id,
+        "createdDateTime": operation.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "status": operation.status,
+        "numbers": [
+            {
+                "resourceLocation": f"{numbers_url}/{number_id(operation.telephone_number)}",
+                "status": operation.status,
+                "statusDetail": operation.status_detail,
+            }
+        ],
+    }
+
+
+def graph_error(code: str, message: str) -> dict[str, Any]:
+    """Graph's error envelope."""
+    return {"error": {"code": code, "message": message, "innerError": {"date": _CREATED}}}

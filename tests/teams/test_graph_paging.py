@@ -1,0 +1,125 @@
+"""Paging exactly as the facts doc says, over HTTP: $top=1000&$skip=n, nextLink when present, stop at a
+short page; userConfigurations and users by nextLink; bounded requests in flight."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from inventory.teams.server_app import ServerOptions
+from inventory.teams.sim_faults import FaultKnobs
+from inventory.teams.sim_generate import TenantSizes
+from tests.support.clock import FakeClock
+from tests.teams.fakes import ProgressRecorder, graph_over_http, small_tenant
+
+
+def skips(paths: list[str]) -> list[int]:
+    return sorted(int(parse_qs(urlsplit(path).query)["$skip"][0]) for path in paths if "numberAssignments" in path)
+
+
+async def test_2500_numbers_come_back_complete_across_pages() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=2500))
+    progress = ProgressRecorder()
+    async with graph_over_http(tenant, clock) as (phone, server):
+        numbers = await phone.list_numbers(progress)
+
+    assert sorted(n.number for n in numbers) == sorted(n.telephone_number for n in tenant.all_numbers())
+    requested = skips([r.path for r in server.requests])
+    assert requested[:3] == [0, 1000, 2000]
+    assert all("$top=1000" in r.path for r in server.requests if "numberAssignments" in r.path)
+    assert progress.pages("numbers") == 3
+    assert progress.updates[-1].items == 2500
+
+
+async def test_a_full_last_page_is_followed_by_one_empty_page_and_then_paging_stops() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=2000))
+    async with graph_over_http(tenant, clock, max_in_flight=1) as (phone, server):
+        numbers = await phone.list_numbers()
+
+    assert len(numbers) == 2000
+    assert skips([r.path for r in server.requests]) == [0, 1000, 2000]
+
+
+async def test_numbers_are_complete_when_the_server_pages_with_next_links() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=2500))
+    async with graph_over_http(tenant, clock, options=ServerOptions(number_next_links=True)) as (phone, server):
+        numbers = await phone.list_numbers()
+
+    assert len({n.number for n in numbers}) == 2500
+    assert skips([r.path for r in server.requests]) == [0, 1000, 2000]  # exactly the linked pages
+
+
+async def test_skip_pages_are_fetched_concurrently_but_never_beyond_the_tenant_budget() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=9500))
+    tenant.knobs = FaultKnobs(latency_ms=50)  # keeps requests open long enough to overlap
+    async with graph_over_http(tenant, clock, max_in_flight=3) as (phone, server):
+        numbers = await phone.list_numbers()
+
+    assert len(numbers) == 9500
+    assert 1 < server.peak_in_flight <= 3
+
+
+async def test_accounts_follow_next_links_until_the_last_page() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=2300, numbers=100))
+    progress = ProgressRecorder()
+    options = ServerOptions(user_configuration_max_top=500)
+    async with graph_over_http(tenant, clock, options=options) as (phone, server):
+        accounts = await phone.list_accounts(progress)
+
+    assert len(accounts) == len(tenant.teams_accounts())
+    assert all(a.display_name for a in accounts)
+    configuration_pages = [r for r in server.requests if r.path.startswith("/v1.0/admin/teams/userConfigurations")]
+    assert any(r.status == 400 for r in configuration_pages)  # our $top=999 refused: fell back to Graph's pages
+    assert progress.pages("accounts") > 1
+    assert progress.pages("names") > 1
+
+
+async def test_display_names_come_from_paged_user_lists_not_one_request_per_user() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=1500, numbers=100))
+    async with graph_over_http(tenant, clock) as (phone, server):
+        snapshot = await phone.fetch_snapshot()
+
+    user_requests = [r for r in server.requests if r.path.startswith("/v1.0/users")]
+    assert len(snapshot.accounts) == len(tenant.teams_accounts())
+    assert len(user_requests) == 2  # 999 + the rest
+    assert all("$top=999" in r.path and "$select=id,displayName,userPrincipalName" in r.path for r in user_requests)
+
+
+async def test_a_number_reported_twice_is_listed_once() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    twice = tenant.all_numbers()[3].telephone_number
+    tenant.faults.report_twice(twice)
+    async with graph_over_http(tenant, clock) as (phone, _):
+        numbers = await phone.list_numbers()
+
+    assert [n.number for n in numbers].count(twice) == 1
+    assert len(numbers) == len(tenant.all_numbers())
+
+
+async def test_numbers_are_read_with_only_the_fields_switchboard_maps() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    async with graph_over_http(tenant, clock) as (phone, server):
+        numbers = await phone.list_numbers()
+
+    listed = [r.path for r in server.requests if "numberAssignments" in r.path]
+    assert all("$select=id,telephoneNumber,numberType,assignmentStatus,assignmentTargetId" in p for p in listed)
+    assert {n.city for n in numbers} == {n.city for n in tenant.all_numbers()}
+
+
+async def test_when_graph_refuses_select_on_numbers_the_listing_falls_back_once_and_remembers() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    async with graph_over_http(tenant, clock, options=ServerOptions(number_select=False)) as (phone, server):
+        first = await phone.list_numbers()
+        second = await phone.list_numbers()
+
+    listed = [(r.status, "$select" in r.path) for r in server.requests if "numberAssignments" in r.path]
+    assert len(first) == len(second) == len(tenant.all_numbers())
+    assert listed == [(400, True), (200, False), (200, False)]

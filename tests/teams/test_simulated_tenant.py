@@ -1,0 +1,177 @@
+"""The simulated tenant: deterministic generation, persistence across restarts, and the in-process
+SimulatedPhoneSystem honouring the same fault knobs as the Graph server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from inventory.errors import ConfigurationError, TeamsError, TeamsPermissionError
+from inventory.model import NumberType
+from inventory.ports import OperationStatus
+from inventory.teams.sim_faults import REALISTIC_FAILURES, FaultKnobs
+from inventory.teams.sim_generate import TenantSizes, generate_tenant
+from inventory.teams.sim_state import StateSaver, load_or_create, load_tenant, save_tenant, tenant_to_json
+from inventory.teams.simulated import SimulatedPhoneSystem
+from tests.support.clock import FakeClock
+from tests.teams.fakes import EXACT_TUNING, small_tenant
+
+
+def test_the_same_seed_and_sizes_give_the_same_tenant() -> None:
+    sizes = TenantSizes(users=40, numbers=120)
+
+    first, again, other = generate_tenant(sizes, seed=3), generate_tenant(sizes, seed=3), generate_tenant(sizes, seed=4)
+
+    assert tenant_to_json(first) == tenant_to_json(again)
+    assert tenant_to_json(first) != tenant_to_json(other)
+
+
+def test_a_generated_tenant_looks_like_a_real_one() -> None:
+    tenant = generate_tenant(TenantSizes(users=200, numbers=300, assigned_share=0.5), seed=11)
+    numbers = tenant.all_numbers()
+
+    assert len(numbers) == 300
+    assert len({n.telephone_number for n in numbers}) == 300
+    assert {n.number_type for n in numbers} == {"directRouting", "callingPlan", "operatorConnect"}
+    assert sum(1 for n in numbers if n.assignment_target_id) == 150
+    assert all(n.city and n.iso_country_code and n.location_id and n.carrier for n in numbers)
+    assert all(n.operator_id is None for n in numbers if n.number_type == "directRouting")
+    assert all(n.operator_id for n in numbers if n.number_type != "directRouting")
+    voice_apps = [a for a in tenant.accounts() if a.account_type == "resourceAccount"]
+    assert voice_apps
+    for account in voice_apps:
+        held = tenant.number(tenant.numbers_of(account.id)[0])
+        assert held is not None
+        assert held.assignment_status == "voiceApplicationAssigned"
+    assert any(a.account_type == "guest" for a in tenant.accounts())
+    assert any(not a.teams_enabled for a in tenant.accounts())
+
+
+def test_the_tenant_survives_a_restart_through_its_state_file(tmp_path: Path) -> None:
+    state = tmp_path / "tenant.json"
+    tenant = load_or_create(state, TenantSizes(users=20, numbers=40), seed=5)
+    number = next(n for n in tenant.all_numbers() if not n.assignment_target_id)
+    tenant.assign_directly(number.telephone_number, tenant.teams_accounts()[0].id)
+    tenant.start_operation("unassign", number.telephone_number, number.number_type)
+    save_tenant(tenant, state)
+
+    reloaded = load_or_create(state, TenantSizes(users=999, numbers=999), seed=99)
+
+    assert tenant_to_json(reloaded) == tenant_to_json(tenant)
+    assert reloaded.operation_counter == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["tenant.json"]  # no temporary files left behind
+
+
+def test_a_damaged_state_file_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    state = tmp_path / "tenant.json"
+    state.write_text(json.dumps({"format": "switchboard-simulated-tenant", "version": 1, "accounts": [[1]]}))
+
+    with pytest.raises(ConfigurationError, match="damaged"):
+        load_tenant(state)
+    state.write_text("{")
+    with pytest.raises(ConfigurationError, match="Cannot read"):
+        load_tenant(state)
+
+
+async def test_the_saver_writes_only_after_a_change_and_once_more_on_stop(tmp_path: Path) -> None:
+    state = tmp_path / "tenant.json"
+    tenant = small_tenant(FakeClock())
+    saver = StateSaver(tenant, state, interval=0.01)
+
+    assert await saver.save_if_changed() is False
+    assert not state.exists()
+    saver.start()
+    tenant.unassign_directly(next(n for n in tenant.all_numbers() if n.assignment_target_id).telephone_number)
+    for _ in range(200):
+        if state.exists():
+            break
+        await asyncio.sleep(0.01)
+    written = state.stat().st_mtime_ns
+    tenant.remove_account(tenant.accounts()[0].id)
+    await saver.stop()
+
+    assert state.stat().st_mtime_ns >= written
+    assert len(load_tenant(state).accounts()) == len(tenant.accounts())
+
+
+async def test_in_process_503s_are_retried_on_the_clock_like_graph() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    tenant.faults.respond_next(503, count=2, path_contains="numberAssignments")
+    phone = SimulatedPhoneSystem(tenant, clock=clock, tuning=EXACT_TUNING)
+
+    numbers = await phone.list_numbers()
+
+    assert len(numbers) == len(tenant.all_numbers())
+    assert clock.sleeps == [1.0, 2.0]
+
+
+async def test_in_process_a_403_names_the_permission_and_truncation_is_unreadable() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    phone = SimulatedPhoneSystem(tenant, clock=clock, tuning=EXACT_TUNING)
+    tenant.faults.respond_next(403, path_contains="assignNumber")
+    tenant.faults.truncate_next(path_contains="userConfigurations")
+
+    with pytest.raises(TeamsPermissionError, match=r"TeamsTelephoneNumber\.ReadWrite\.All"):
+        await phone.assign_number("+12065550100", "x", NumberType.DIRECT_ROUTING)
+    with pytest.raises(TeamsError, match="could not read"):
+        await phone.list_accounts()
+
+
+async def test_random_operation_failures_use_realistic_details_and_are_seeded() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    tenant.knobs = FaultKnobs(operation_failure_rate=1.0)
+    phone = SimulatedPhoneSystem(tenant, clock=clock)
+    user = next(a for a in tenant.teams_accounts() if a.account_type == "user")
+
+    outcome = await phone.assign_number("+12065550100", user.id, NumberType.DIRECT_ROUTING)
+
+    assert outcome.status is OperationStatus.FAILED
+    assert outcome.detail in REALISTIC_FAILURES
+
+
+async def test_a_new_primary_number_replaces_the_accounts_old_one() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    phone = SimulatedPhoneSystem(tenant, clock=clock)
+    holder = next(a for a in tenant.teams_accounts() if a.account_type == "user" and tenant.numbers_of(a.id))
+    old = tenant.numbers_of(holder.id)[0]
+
+    outcome = await phone.assign_number("+12065550177", holder.id, NumberType.DIRECT_ROUTING)
+
+    assert outcome.succeeded
+    assert tenant.numbers_of(holder.id) == ["+12065550177"]
+    previous = tenant.number(old)
+    assert previous is not None
+    assert previous.assignment_target_id is None
+
+
+async def test_assigning_a_number_someone_else_holds_fails_with_teams_reason() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    phone = SimulatedPhoneSystem(tenant, clock=clock)
+    taken = next(n for n in tenant.all_numbers() if n.assignment_target_id and n.number_type == "directRouting")
+    other = next(a for a in tenant.teams_accounts() if a.account_type == "user" and a.id != taken.assignment_target_id)
+
+    outcome = await phone.assign_number(taken.telephone_number, other.id, NumberType.DIRECT_ROUTING)
+
+    assert outcome.status is OperationStatus.FAILED
+    assert outcome.detail
+    assert "already assigned" in outcome.detail
+
+
+async def test_in_process_latency_is_spent_on_the_clock_for_every_simulated_request() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    tenant.knobs = FaultKnobs(latency_ms=250)
+    phone = SimulatedPhoneSystem(tenant, clock=clock)
+
+    await phone.list_accounts()
+
+    assert clock.sleeps == [0.25] * len(phone.requests)
+    assert len(phone.requests) == 2  # one page of settings, one page of names
