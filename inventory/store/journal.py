@@ -1,0 +1,78 @@
+"""The Teams operation journal: every assign or unassign is written down before Teams is called."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inventory.store.tables import teams_operations
+
+PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str
+    tenant: str
+    kind: str  # assign, unassign
+    number: str
+    extension: str
+    number_type: str
+    operator_id: str
+    operator_name: str
+    correlation_id: str
+    created_at: datetime
+    status: str = PENDING
+    account_id: str | None = None
+    account_upn: str | None = None
+    account_name: str | None = None
+    account_type: str | None = None
+    policy: str | None = None
+    location_id: str | None = None
+    hold_owner: str | None = None
+    flow_id: str | None = None
+    detail: str | None = None
+    finished_at: datetime | None = None
+
+
+class Journal:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def write(self, entry: JournalEntry) -> None:
+        await self._connection.execute(teams_operations.insert().values(**dataclasses.asdict(entry)))
+
+    async def close(self, entry_id: str, status: str, *, detail: str | None, at: datetime) -> bool:
+        """Close a pending entry; False when it was already closed (by the reconciler, say)."""
+        statement = (
+            update(teams_operations)
+            .where(and_(teams_operations.c.id == entry_id, teams_operations.c.status == PENDING))
+            .values(status=status, detail=detail, finished_at=at)
+        )
+        return (await self._connection.execute(statement)).rowcount == 1
+
+    async def get(self, entry_id: str) -> JournalEntry | None:
+        query = select(teams_operations).where(teams_operations.c.id == entry_id)
+        row = (await self._connection.execute(query)).first()
+        return JournalEntry(**row._mapping) if row else None
+
+    async def pending(self, *, tenant: str | None = None, created_before: datetime) -> list[JournalEntry]:
+        query = select(teams_operations).where(
+            teams_operations.c.status == PENDING, teams_operations.c.created_at < created_before
+        )
+        if tenant is not None:
+            query = query.where(teams_operations.c.tenant == tenant)
+        rows = await self._connection.execute(query.order_by(teams_operations.c.created_at))
+        return [JournalEntry(**row._mapping) for row in rows]
+
+    async def pending_tenants(self, *, created_before: datetime) -> list[str]:
+        query = (
+            select(teams_operations.c.tenant)
+            .where(teams_operations.c.status == PENDING, teams_operations.c.created_at < created_before)
+            .distinct()
+        )
+        return [row[0] for row in await self._connection.execute(query)]
