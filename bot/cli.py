@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from bot import cli_inventory
+from bot import cli_inventory, cli_teams
 from inventory.errors import ImportRejected, SwitchboardError
 
 log = logging.getLogger("switchboard")
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
 
     cli_inventory.add_commands(commands)
+    cli_teams.add_commands(commands)
     return parser
 
 
