@@ -56,5 +56,9 @@ bench: venv
 	$(BIN)/python -m bench.graph_fetch
 	$(BIN)/python -m bench.sync
 
+# The Teams app package to sideload: manifest (with MicrosoftAppId filled in) and the two icons.
+package: venv node
+	$(BIN)/python -m bot.app_package --out appPackage/build/switchboard.zip
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
