@@ -130,7 +130,8 @@ def why_not(number: PhoneNumber, action: str) -> str:
         return f"{label} is used by {holder}; remove it first, then {action} it."
     if number.status is NumberStatus.RESERVED and number.hold:
         until = f" until {number.hold.expires_at:%Y-%m-%d %H:%M} UTC" if number.hold.expires_at else ""
-        return f"{label} is reserved by {number.hold.owner}{until}; cancel the reservation first, then {action} it."
+        holder = number.hold.note or number.hold.owner
+        return f"{label} is reserved by {holder}{until}; cancel the reservation first, then {action} it."
     if number.status is NumberStatus.QUARANTINED:
         until = f" until {number.quarantined_until:%Y-%m-%d}" if number.quarantined_until else ""
         return f"{label} is in quarantine{until} after its last release; wait, or ask an admin to release it early."

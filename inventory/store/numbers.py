@@ -54,6 +54,11 @@ class NumberRepository:
         row = (await self._connection.execute(query)).first()
         return from_row(row._mapping) if row else None
 
+    async def get_by_id(self, tenant: str, number_id: int) -> PhoneNumber | None:
+        query = select(phone_numbers).where(phone_numbers.c.tenant == tenant, phone_numbers.c.id == number_id)
+        row = (await self._connection.execute(query)).first()
+        return from_row(row._mapping) if row else None
+
     async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
         """The numbers among `keys` that exist, by key, in a few range queries (never one per key).
 

@@ -84,7 +84,7 @@ def test_assignment_fills_the_holder_and_policy_and_drops_the_hold() -> None:
 
 def test_a_number_held_by_another_flow_cannot_be_assigned() -> None:
     held = number_in(NumberStatus.RESERVED)
-    with pytest.raises(TransitionRefused, match="reserved by flow-1"):
+    with pytest.raises(TransitionRefused, match="reserved by for Bob"):
         model.assign(held, ADELE, policy=None, operator="olivia", now=NOW, hold_owner="flow-9")
 
 

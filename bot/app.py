@@ -1,0 +1,152 @@
+"""The composition root: settings in, a running aiohttp application out.
+
+`create_app(settings, ...)` builds the store, the Teams adapters, the services, the Bot Framework
+adapter and the handler, and wires their start and stop into the aiohttp application. Tests pass
+their own store, phone systems or clock; nothing reads the environment here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from sqlalchemy import text
+
+from bot.delivery import Background, CardUpdater
+from bot.handler import SwitchboardBot
+from bot.identity import OperatorDirectory
+from bot.jobs import Jobs
+from bot.turn import Services
+from inventory.config import Settings
+from inventory.ports import Clock, PhoneSystem, SystemClock
+from inventory.services.assignment import AssignmentService
+from inventory.services.sync import SyncService
+from inventory.store.engine import Store, create_engine
+from inventory.store.migrate import upgrade
+from inventory.teams.registry import PhoneSystems
+
+log = logging.getLogger(__name__)
+SERVICES = web.AppKey("services", Services)
+BACKGROUND = web.AppKey("background", Background)
+JOBS = web.AppKey("jobs", Jobs)
+MAX_BODY = 512 * 1024  # no real activity comes near this; a 100 KB card value still fits
+
+
+@dataclass(frozen=True)
+class _BotConfiguration:
+    """What ConfigurationBotFrameworkAuthentication reads (the Bot Framework's usual names)."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    phone_systems: Mapping[str, PhoneSystem] | None = None,
+    clock: Clock | None = None,
+    inline_seconds: float = 5.0,
+    run_jobs: bool = True,
+) -> web.Application:
+    clock = clock or SystemClock()
+    owned_store = store is None
+    store = store or Store(create_engine(settings.database_url))
+    phones = PhoneSystems(settings.tenant, clock=clock, given=phone_systems)
+    services = Services(
+        settings=settings,
+        store=store,
+        clock=clock,
+        phones=phones,
+        sync=SyncService(store, phones, settings.tenant, clock, expiry_minutes=settings.sync_expiry_minutes),
+        assignments=AssignmentService(store, phones, settings.tenant, clock),
+        hold_minutes=settings.hold_minutes,
+    )
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(
+            _BotConfiguration(settings.app_id, settings.app_password, settings.app_type, settings.app_tenant_id)
+        )
+    )
+    background = Background()
+    bot = SwitchboardBot(
+        services,
+        OperatorDirectory(settings),
+        CardUpdater(adapter, settings.app_id),
+        background,
+        inline_seconds=inline_seconds,
+    )
+    jobs = Jobs(services)
+
+    app = web.Application(client_max_size=MAX_BODY)
+    app[SERVICES] = services
+    app[BACKGROUND] = background
+    app[JOBS] = jobs
+    app.router.add_post("/api/messages", _messages(adapter, bot))
+    app.router.add_get("/api/messages", _post_only)  # GET and HEAD
+    app.router.add_get("/healthz", _health(store))
+
+    async def on_startup(_: web.Application) -> None:
+        await upgrade(store.engine)
+        if run_jobs:
+            jobs.start()
+        log.info("switchboard bot ready tenants=%s", ",".join(t.name for t in settings.tenants))
+
+    async def on_cleanup(_: web.Application) -> None:
+        await jobs.stop()
+        await background.close()
+        await phones.aclose()
+        if owned_store:
+            await store.close()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return app
+
+
+def _messages(adapter: CloudAdapter, bot: SwitchboardBot) -> Callable[[web.Request], Any]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        # Check the shape before botbuilder sees it: it answers malformed bodies with a 500.
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            raise web.HTTPUnsupportedMediaType(text="Send the activity as application/json.")
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            raise web.HTTPBadRequest(text="The body is not valid JSON.") from None
+        if not _looks_like_activity(body):
+            raise web.HTTPBadRequest(text="The body is not a Bot Framework activity.")
+        response = await adapter.process(request, bot)
+        return response if response is not None else web.Response(status=201)
+
+    return handle
+
+
+def _looks_like_activity(body: Any) -> bool:
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        return False
+    conversation = body.get("conversation")
+    return isinstance(conversation, dict) and isinstance(conversation.get("id"), str)
+
+
+async def _post_only(_: web.Request) -> web.Response:
+    # The Agents Playground probes the endpoint with HEAD; a 405 tells it the bot is there.
+    return web.Response(status=405, headers={"Allow": "POST"})
+
+
+def _health(store: Store) -> Callable[[web.Request], Any]:
+    async def handle(_: web.Request) -> web.Response:
+        try:
+            async with store.read() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:
+            log.warning("health check: database unreachable: %s", error.__class__.__name__)
+            return web.json_response({"status": "degraded", "database": "unreachable"}, status=503)
+        return web.Response(text=json.dumps({"status": "ok", "database": "ok"}), content_type="application/json")
+
+    return handle

@@ -1,0 +1,40 @@
+"""`switchboard serve`: run the bot (POST /api/messages, GET /healthz) until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+
+from aiohttp import web
+from rich.console import Console
+
+from bot.app import create_app
+from bot.cli_inventory import Handler
+from inventory.config import load_settings
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    serve = command("serve", run_serve, "run the Teams bot (POST /api/messages, GET /healthz)")
+    serve.add_argument("--host", help="address to bind (default: $SWITCHBOARD_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $PORT or 3978)")
+
+
+async def run_serve(arguments: argparse.Namespace, console: Console) -> int:
+    settings = load_settings(os.environ, arguments.config)
+    host = arguments.host or settings.host
+    port = arguments.port or settings.port
+    runner = web.AppRunner(create_app(settings), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    console.print(f"Switchboard is listening on http://{host}:{port}/api/messages (Ctrl-C stops it).")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+    return 0

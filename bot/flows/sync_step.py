@@ -1,0 +1,47 @@
+"""The sync-first step every picker starts with (the seed's steps 1 and 2), and its review card.
+
+`run` answers with a progress card and syncs in the follow-up; when nothing changed it goes straight
+on to `next_step`, otherwise the flow waits on the review card for Commit or Cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.flows.common import advance, diff_view, progress, ref, sync_progress
+from bot.turn import CardSink, Reply, Turn
+from cards.elements import Card
+from cards.sync import diff_card
+from inventory.store.flows import Flow
+
+NextStep = Callable[[Flow], Awaitable[Card]]
+SAFE_CATEGORIES = ("add", "update")
+
+
+def run(turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep) -> Reply:
+    async def work(sink: CardSink) -> Card:
+        report = sync_progress(turn, flow.tenant, sink, title=title, step=step)
+        preview = await turn.services.sync.start_sync(flow.tenant, turn.operator.actor, report)
+        if not preview.has_changes:
+            moved = await advance(turn, flow, "synced", run=preview.run.id, sync_note="Teams and the inventory agree.")
+            return await next_step(moved)
+        moved = await advance(turn, flow, "review", run=preview.run.id)
+        return await render_review(turn, moved, title=title, step=step.replace("sync from Teams", "review"))
+
+    return Reply(progress(title, step), follow_up=work)
+
+
+async def render_review(turn: Turn, flow: Flow, *, title: str, step: str) -> Card:
+    preview = await turn.services.sync.get_preview(str(flow.state["run"]), flow.tenant)
+    return diff_card(ref(flow), diff_view(preview), title=title, step=step)
+
+
+async def commit(turn: Turn, flow: Flow, verb: str, *, next_step: NextStep) -> Reply:
+    categories = SAFE_CATEGORIES if verb == "sync.commit_safe" else None
+    result = await turn.services.sync.commit_sync(str(flow.state["run"]), flow.tenant, turn.operator.actor, categories)
+    applied = ", ".join(f"{name} {count:,}" for name, count in result.applied.items() if count) or "nothing"
+    note = f"Committed: {applied}."
+    if result.skipped:
+        note += f" Skipped {len(result.skipped)} that changed meanwhile."
+    moved = await advance(turn, flow, "synced", sync_note=note, commit=result.as_json())
+    return Reply(await next_step(moved))

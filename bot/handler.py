@@ -1,0 +1,193 @@
+"""The Teams activity handler. It only translates: activity -> command or card action -> flow -> card.
+
+Every turn gets a correlation id; a failure shows the operator a sentence and that id, and the stack
+trace goes to the log under the same id. Nothing here trusts card data for who the operator is.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+from msrest.serialization import Model
+
+from bot.delivery import Background, CardUpdater, deliver
+from bot.dispatch import run_action, run_command
+from bot.identity import OperatorDirectory
+from bot.turn import Reply, Services, Turn
+from cards.common import error_card
+from cards.elements import Card
+from inventory.errors import SwitchboardError, TeamsError
+from inventory.store.audit import new_correlation_id
+
+log = logging.getLogger(__name__)
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+SEARCH_TYPE = "application/vnd.microsoft.search.searchResponse"
+
+
+class SearchInvokeResponse(Model):
+    """botbuilder-python has no model for a typeahead answer, and its adapter cannot serialise a dict."""
+
+    _attribute_map = {"type": {"key": "type", "type": "str"}, "value": {"key": "value", "type": "object"}}
+
+    def __init__(self, *, type: str, value: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # type: ignore[no-untyped-call]
+        self.type = type
+        self.value = value
+
+
+class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
+    def __init__(
+        self,
+        services: Services,
+        directory: OperatorDirectory,
+        updater: CardUpdater,
+        background: Background,
+        *,
+        inline_seconds: float = 5.0,
+    ) -> None:
+        super().__init__()
+        self._services = services
+        self._directory = directory
+        self._updater = updater
+        self._background = background
+        self._inline_seconds = inline_seconds
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        correlation_id = new_correlation_id()
+        is_submit = isinstance(activity.value, dict) and not (activity.text or "").strip()
+        try:
+            turn = await self._turn(turn_context, correlation_id)
+            if is_submit:
+                # Action.Submit (message-based cards): the same actions, answered by replacing the card.
+                data: dict[str, Any] = activity.value
+                reply = await run_action(turn, data.get("verb"), data)
+            else:
+                text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
+                reply = await run_command(turn, text)
+        except SwitchboardError as error:
+            reply = Reply(error_card(str(error), correlation_id=correlation_id if not _expected(error) else None))
+        except Exception:
+            log.exception("message turn failed correlation=%s", correlation_id)
+            reply = Reply(_unexpected(correlation_id))
+        replaced = activity.reply_to_id if is_submit else None
+        await self._send(turn_context, reply, correlation_id, replace=replaced)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        name = turn_context.activity.name
+        if name == "adaptiveCard/action":
+            return await self._card_action(turn_context)
+        if name == "application/search":
+            return await self._search(turn_context)
+        return await super().on_invoke_activity(turn_context)
+
+    async def on_teams_members_added(
+        self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        # Conversation references for notifications are recorded by the notification hook (if any).
+        return None
+
+    async def _card_action(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        correlation_id = new_correlation_id()
+        action = _mapping(_mapping(activity.value).get("action"))
+        data = _mapping(action.get("data"))
+        card: Card | None
+        try:
+            turn = await self._turn(turn_context, correlation_id)
+            reply = await run_action(turn, action.get("verb"), data)
+            card = await deliver(
+                reply,
+                background=self._background,
+                updater=self._updater,
+                reference=TurnContext.get_conversation_reference(activity),
+                correlation_id=correlation_id,
+                inline_seconds=self._inline_seconds,
+                card_id=activity.reply_to_id,
+            )
+        except SwitchboardError as error:
+            card = error_card(str(error), correlation_id=correlation_id if not _expected(error) else None)
+        except Exception:
+            log.exception("card action failed correlation=%s", correlation_id)
+            card = _unexpected(correlation_id)
+        assert card is not None
+        body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
+        return InvokeResponse(status=200, body=body)
+
+    async def _search(self, turn_context: TurnContext) -> InvokeResponse:
+        value = _mapping(turn_context.activity.value)
+        query = value.get("queryText") if isinstance(value.get("queryText"), str) else ""
+        assert isinstance(query, str)
+        results: list[dict[str, str]] = []
+        try:
+            turn = await self._turn(turn_context, new_correlation_id())
+            if value.get("dataset") == "accounts" and query.strip():
+                tenant = await turn.tenant()
+                accounts = await self._services.phones(tenant).search_accounts(query[:100], limit=15)
+                results = [
+                    {"title": f"{a.label} ({a.upn})" if a.upn else a.label, "value": a.id}
+                    for a in accounts
+                    if a.account_type is not None
+                ]
+        except SwitchboardError as error:
+            log.info("typeahead refused: %s", error)
+        body = SearchInvokeResponse(type=SEARCH_TYPE, value={"results": results})
+        return InvokeResponse(status=200, body=body)
+
+    async def _turn(self, turn_context: TurnContext, correlation_id: str) -> Turn:
+        operator = await self._directory.resolve(turn_context)
+        activity = turn_context.activity
+        channel_data = _mapping(activity.channel_data)
+        team, channel = _mapping(channel_data.get("team")), _mapping(channel_data.get("channel"))
+        return Turn(
+            services=self._services,
+            operator=operator,
+            reference=TurnContext.get_conversation_reference(activity),
+            correlation_id=correlation_id,
+            conversation_type=(activity.conversation.conversation_type if activity.conversation else None)
+            or "personal",
+            team_id=team.get("id"),
+            channel_id=channel.get("id"),
+        )
+
+    async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:
+        async def send(card: Card) -> str | None:
+            message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            if replace:
+                message.id = replace
+                await turn_context.update_activity(message)
+                return replace
+            response = await turn_context.send_activity(message)
+            return response.id if response else None
+
+        try:
+            await deliver(
+                reply,
+                background=self._background,
+                updater=self._updater,
+                reference=TurnContext.get_conversation_reference(turn_context.activity),
+                correlation_id=correlation_id,
+                inline_seconds=self._inline_seconds,
+                card_id=replace,
+                send_first=send,
+            )
+        except SwitchboardError as error:
+            await send(error_card(str(error), correlation_id=correlation_id))
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """Activity fields are untrusted JSON: anything that is not an object reads as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _expected(error: SwitchboardError) -> bool:
+    # A refusal or a rule is an answer, not an incident: only Teams failures carry a reference for support.
+    return not isinstance(error, TeamsError)
+
+
+def _unexpected(correlation_id: str) -> Card:
+    return error_card("Something went wrong on our side; nothing more was changed.", correlation_id=correlation_id)

@@ -1,0 +1,130 @@
+"""Assignment cards: whom, (the picker), which policy, confirm, wait, result."""
+
+from __future__ import annotations
+
+from cards.elements import (
+    ATTENTION,
+    GOOD,
+    WARNING,
+    Card,
+    action_set,
+    card,
+    choice_set,
+    columns,
+    execute,
+    facts,
+    heading,
+    input_text,
+    notice,
+    text,
+)
+from cards.views import AccountView, FlowRef, OutcomeView
+
+TITLE = "Assign a number"
+
+
+def account_card(flow: FlowRef, accounts: list[AccountView], *, query: str = "", message: str | None = None) -> Card:
+    body = heading(TITLE, "Step 1 of 5 - whom")
+    if message:
+        body.append(notice(message))
+    body.append(
+        columns(
+            (
+                [
+                    input_text(
+                        "account_search",
+                        label="Find a user or resource account",
+                        value=query,
+                        placeholder="Start of a name or UPN",
+                    )
+                ],
+                "stretch",
+            ),
+            ([action_set([execute("Find", "assign.search", flow.data())])], "auto"),
+        )
+    )
+    if accounts:
+        choices = [(account.choice_title, account.id) for account in accounts]
+        body.append(
+            choice_set(
+                "account",
+                label="Assign to",
+                choices=choices,
+                dataset="accounts",
+                value=accounts[0].id if len(accounts) == 1 else None,
+                required=True,
+            )
+        )
+    else:
+        body.append(text("Type the start of a name or UPN and press Find.", subtle=True))
+    return card(
+        body,
+        [execute("Next", "assign.account", flow.data(), style="positive"), execute("Cancel", "cancel", flow.data())],
+    )
+
+
+def policy_card(flow: FlowRef, account: AccountView, number: str, policies: list[str], *, chosen: str | None) -> Card:
+    body = heading(TITLE, "Step 4 of 5 - voice routing policy")
+    body.append(facts([("For", account.choice_title), ("Number", number + " (held for you for 10 minutes)")]))
+    if policies:
+        choices = [(name, name) for name in policies]
+        body.append(choice_set("policy", label="Voice routing policy", choices=choices, value=chosen, required=True))
+    else:
+        body.append(text("This tenant has no voice routing policies configured; the number is assigned without one."))
+    return card(
+        body,
+        [
+            execute("Next", "assign.policy", flow.data(), style="positive"),
+            execute("Back", "back", flow.data()),
+            execute("Cancel", "cancel", flow.data()),
+        ],
+    )
+
+
+def confirm_card(flow: FlowRef, account: AccountView, number: str, policy: str | None, tenant: str) -> Card:
+    body = heading(TITLE, "Step 5 of 5 - confirm")
+    body.append(
+        facts(
+            [
+                ("Tenant", tenant),
+                ("Assign", number),
+                ("To", account.choice_title),
+                ("Voice routing policy", policy or "(none)"),
+            ]
+        )
+    )
+    body.append(
+        text("Switchboard assigns the number in Teams, waits for Teams to confirm, then records it.", subtle=True)
+    )
+    return card(
+        body,
+        [
+            execute("Assign", "assign.confirm", flow.data(), style="positive"),
+            execute("Back", "back", flow.data()),
+            execute("Cancel", "cancel", flow.data()),
+        ],
+    )
+
+
+def waiting_card(title: str, what: str) -> Card:
+    return card([*heading(title, "Waiting for Teams"), text(what), text("This card updates by itself.", subtle=True)])
+
+
+def outcome_card(outcome: OutcomeView, *, flow: FlowRef | None = None, retry_verbs: bool = False) -> Card:
+    color = GOOD if outcome.succeeded else (WARNING if outcome.pending else ATTENTION)
+    body = [text(outcome.title, size="Large", weight="Bolder", color=color), facts(outcome.facts)]
+    if outcome.detail:
+        label = "Teams says:" if not outcome.succeeded and not outcome.pending else ""
+        body.append(text(f"{label} {outcome.detail}".strip(), color=None if outcome.pending else ATTENTION))
+    if outcome.warning:
+        body.append(notice(outcome.warning))
+    body.extend(text(step, subtle=True) for step in outcome.next_steps)
+    if outcome.correlation_id:
+        body.append(text(f"Reference: {outcome.correlation_id}", subtle=True, size="Small"))
+    actions = []
+    if flow is not None and retry_verbs:
+        actions = [
+            execute("Pick another number", "assign.another", flow.data(), style="positive"),
+            execute("Try again", "assign.retry", flow.data()),
+        ]
+    return card(body, actions)

@@ -1,0 +1,76 @@
+"""Step 3 of the seed's picker: only available numbers, searchable, paged; picking one selects it."""
+
+from __future__ import annotations
+
+from cards.elements import (
+    ACCENT,
+    Card,
+    Element,
+    action_set,
+    card,
+    columns,
+    container,
+    execute,
+    heading,
+    input_text,
+    notice,
+    text,
+)
+from cards.views import FlowRef, NumberView, PageView
+
+
+def picker_card(
+    flow: FlowRef, page: PageView, *, title: str, step: str, message: str | None = None, allow_back: bool = False
+) -> Card:
+    body = heading(title, step)
+    if message:
+        body.append(notice(message))
+    body.append(
+        columns(
+            (
+                [
+                    input_text(
+                        "search",
+                        label="Search available numbers",
+                        value=page.search,
+                        placeholder="digits, location, range or carrier",
+                    )
+                ],
+                "stretch",
+            ),
+            ([action_set([execute("Search", "picker.search", flow.data())])], "auto"),
+        )
+    )
+    if not page.numbers:
+        body.append(text("No available numbers match. Try other digits, or import a range.", weight="Bolder"))
+    else:
+        body.append(text(f"{page.total:,} available - page {page.page}", subtle=True, size="Small"))
+        body.extend(_row(flow, number) for number in page.numbers)
+    actions = []
+    if page.has_previous:
+        actions.append(execute("Previous", "picker.previous", flow.data()))
+    if page.has_next:
+        actions.append(execute("Next", "picker.next", flow.data()))
+    if allow_back:
+        actions.append(execute("Back", "back", flow.data()))
+    actions.append(execute("Cancel", "cancel", flow.data()))
+    return card(body, actions)
+
+
+def _row(flow: FlowRef, number: NumberView) -> Element:
+    where = " - ".join(part for part in (number.location, number.range_label, number.carrier) if part)
+    return container(
+        [
+            columns(
+                (
+                    [
+                        text(f"**{number.label}**", color=ACCENT),
+                        text(where or number.number_type, subtle=True, size="Small", spacing="None"),
+                    ],
+                    "stretch",
+                ),
+                ([action_set([execute("Pick", "picker.pick", flow.data(number=number.id))])], "auto"),
+            )
+        ],
+        separator=True,
+    )

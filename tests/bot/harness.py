@@ -1,0 +1,244 @@
+"""Talking to the bot as Teams does: real activities POSTed to /api/messages over HTTP, and a recording
+Bot Connector (the `serviceUrl`) that stores every message, reply and card update the bot sends."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from tests.support.cards import assert_valid_card
+
+ACTIVITIES = Path(__file__).resolve().parent.parent / "data" / "activities"
+TENANT_ID = "11111111-1111-4111-8111-111111111111"
+
+
+@dataclass
+class Sent:
+    """One call the bot made to the connector."""
+
+    method: str
+    conversation_id: str
+    activity_id: str | None
+    body: dict[str, Any]
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        for attachment in self.body.get("attachments") or []:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                content: dict[str, Any] = attachment["content"]
+                return content
+        return None
+
+
+@dataclass
+class Member:
+    id: str
+    aad_object_id: str
+    name: str
+    upn: str
+
+
+@dataclass
+class RecordingConnector:
+    members: dict[str, Member] = field(default_factory=dict)
+    sent: list[Sent] = field(default_factory=list)
+    url: str = ""
+    fail_next_posts: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    _runner: web.AppRunner | None = None
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
+        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._post)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._put)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def _record(self, sent: Sent) -> None:
+        card = sent.card
+        if card is not None:
+            assert_valid_card(card)  # every card the bot produces: schema 1.5 and Teams' 28 KB limit
+        self.sent.append(sent)
+        self._changed.set()
+
+    async def _post(self, request: web.Request) -> web.Response:
+        if self.fail_next_posts:
+            self.fail_next_posts -= 1
+            return web.json_response({"error": {"code": "ServiceError", "message": "try later"}}, status=503)
+        activity_id = str(next(self._ids))
+        body = await request.json()
+        self._record(Sent("POST", request.match_info["conversation"], activity_id, body))
+        return web.json_response({"id": activity_id}, status=201)
+
+    async def _put(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self._record(Sent("PUT", request.match_info["conversation"], request.match_info["activity"], body))
+        return web.json_response({"id": request.match_info["activity"]})
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id") or "a:proactive"
+        activity_id = str(next(self._ids))
+        conversation_id = f"{channel};messageid={activity_id}"
+        if body.get("activity"):
+            self._record(Sent("POST", conversation_id, activity_id, body["activity"]))
+        return web.json_response({"id": conversation_id, "activityId": activity_id}, status=201)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["member"])
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(
+            {
+                "id": member.id,
+                "aadObjectId": member.aad_object_id,
+                "name": member.name,
+                "email": member.upn,
+                "userPrincipalName": member.upn,
+                "tenantId": TENANT_ID,
+                "userRole": "user",
+            }
+        )
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Sent]:
+        """Wait until at least `count` calls were recorded (for follow-ups that finish after the turn)."""
+        async with asyncio.timeout(timeout):
+            while len(self.sent) < count:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.sent
+
+    def cards(self) -> list[dict[str, Any]]:
+        return [s.card for s in self.sent if s.card is not None]
+
+    def last_card(self) -> dict[str, Any]:
+        cards = self.cards()
+        assert cards, "the bot sent no card"
+        return cards[-1]
+
+
+def template(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((ACTIVITIES / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+@dataclass
+class TeamsClient:
+    """Sends activities the way Teams would, from one user, in one conversation."""
+
+    http: aiohttp.ClientSession
+    bot_url: str
+    connector: RecordingConnector
+    member: Member
+    conversation: str = "personal"
+
+    def _activity(self, kind: str) -> dict[str, Any]:
+        names = {"personal": "personal_message", "channel": "channel_message_mention"}
+        activity = copy.deepcopy(template(names[self.conversation]))
+        activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url, type=kind)
+        activity["from"] = {"id": self.member.id, "name": self.member.name, "aadObjectId": self.member.aad_object_id}
+        activity.pop("entities", None)
+        return activity
+
+    async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
+        async with self.http.post(self.bot_url, json=activity) as response:
+            text = await response.text()
+            return response.status, (json.loads(text) if text else None)
+
+    async def say(self, text: str) -> tuple[int, Any]:
+        activity = self._activity("message")
+        if self.conversation == "channel":
+            activity["text"] = f"<at>Switchboard</at> {text}"
+            activity["entities"] = [
+                {
+                    "type": "mention",
+                    "text": "<at>Switchboard</at>",
+                    "mentioned": {"id": activity["recipient"]["id"], "name": "Switchboard"},
+                }
+            ]
+        else:
+            activity["text"] = text
+        return await self.post(activity)
+
+    async def click(
+        self, card: dict[str, Any], title: str, *, inputs: dict[str, Any] | None = None, reply_to: str = "1"
+    ) -> dict[str, Any]:
+        """Click the Action.Execute titled `title` on `card`; returns the card that replaces it."""
+        action = find_action(card, title)
+        status, body = await self.execute(action["verb"], {**action["data"], **(inputs or {})}, reply_to=reply_to)
+        assert status == 200, body
+        assert body["type"] == "application/vnd.microsoft.card.adaptive", body
+        assert_valid_card(body["value"])
+        result: dict[str, Any] = body["value"]
+        return result
+
+    async def execute(self, verb: Any, data: Any, *, reply_to: str = "1") -> tuple[int, Any]:
+        activity = self._activity("invoke")
+        activity.pop("text", None)
+        activity.update(
+            name="adaptiveCard/action",
+            replyToId=reply_to,
+            value={"action": {"type": "Action.Execute", "title": "x", "verb": verb, "data": data}},
+        )
+        return await self.post(activity)
+
+
+def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The first Action.Execute titled `title`, wherever it is on the card."""
+    for action in _actions(card):
+        if action.get("title") == title:
+            return action
+    titles = [a.get("title") for a in _actions(card)]
+    raise AssertionError(f"no action '{title}' on the card; it has {titles}")
+
+
+def _actions(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Execute":
+            found.append(node)
+        for value in node.values():
+            found.extend(_actions(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_actions(value))
+    return found
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Every string on the card joined, for asserting what the operator reads."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("text", "title", "value", "placeholder", "label") and isinstance(value, str):
+                    parts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return "\n".join(parts)
