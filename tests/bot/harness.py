@@ -120,9 +120,9 @@ class RecordingConnector:
             }
         )
 
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Sent]:
+    async def wait_for(self, count: int, within_seconds: float = 10.0) -> list[Sent]:
         """Wait until at least `count` calls were recorded (for follow-ups that finish after the turn)."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within_seconds):
             while len(self.sent) < count:
                 self._changed.clear()
                 await self._changed.wait()
