@@ -7,6 +7,7 @@ their own store, phone systems or clock; nothing reads the environment here.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from bot.delivery import Background, CardUpdater
 from bot.handler import SwitchboardBot
 from bot.identity import OperatorDirectory
 from bot.jobs import Jobs
+from bot.notify import NotificationPoster, Notifier, notify_drift
 from bot.turn import Services
 from inventory.config import Settings
 from inventory.ports import Clock, PhoneSystem, SystemClock
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 SERVICES = web.AppKey("services", Services)
 BACKGROUND = web.AppKey("background", Background)
 JOBS = web.AppKey("jobs", Jobs)
+POSTER = web.AppKey("poster", asyncio.Task[None])
 MAX_BODY = 512 * 1024  # no real activity comes near this; a 100 KB card value still fits
 
 
@@ -55,6 +58,7 @@ def create_app(
     clock: Clock | None = None,
     inline_seconds: float = 5.0,
     run_jobs: bool = True,
+    notify_interval: float = 2.0,
 ) -> web.Application:
     clock = clock or SystemClock()
     owned_store = store is None
@@ -67,7 +71,9 @@ def create_app(
         phones=phones,
         sync=SyncService(store, phones, settings.tenant, clock, expiry_minutes=settings.sync_expiry_minutes),
         assignments=AssignmentService(store, phones, settings.tenant, clock),
+        notifier=Notifier(store, clock),
         hold_minutes=settings.hold_minutes,
+        bulk_concurrency=settings.bulk_concurrency,
     )
     adapter = CloudAdapter(
         ConfigurationBotFrameworkAuthentication(
@@ -82,7 +88,8 @@ def create_app(
         background,
         inline_seconds=inline_seconds,
     )
-    jobs = Jobs(services)
+    poster = NotificationPoster(store, adapter, settings.app_id, clock, retry_base_seconds=notify_interval * 2.5)
+    jobs = Jobs(services, on_drift=lambda tenant, preview: notify_drift(services.notifier, tenant, preview))
 
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
@@ -96,11 +103,16 @@ def create_app(
         await upgrade(store.engine)
         if run_jobs:
             jobs.start()
+        app[POSTER] = asyncio.create_task(poster.run(interval=notify_interval), name="notification poster")
         log.info("switchboard bot ready tenants=%s", ",".join(t.name for t in settings.tenants))
 
     async def on_cleanup(_: web.Application) -> None:
+        posting = app.get(POSTER)
+        if posting is not None:
+            posting.cancel()
+            await asyncio.gather(posting, return_exceptions=True)
         await jobs.stop()
-        await background.close()
+        await background.close(grace_seconds=5.0)
         await phones.aclose()
         if owned_store:
             await store.close()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.flows import assign, numbers, remove, sync_flow
+from bot.flows import admin, assign, bulk, history, numbers, remove, sync_flow
 from bot.flows.common import CardProblem, StaleCard, load_flow, reload, text_input
 from bot.router import COMMANDS, Command, parse_command
 from bot.turn import Reply, Turn
@@ -20,8 +21,21 @@ FLOWS: dict[str, ModuleType] = {
     remove.KIND: remove,
     sync_flow.KIND: sync_flow,
     numbers.KIND: numbers,
+    bulk.KIND: bulk,
+    history.KIND: history,
+    admin.DELETE_KIND: admin,
 }
-STARTERS: dict[str, ModuleType] = {"assign": assign, "remove": remove, "sync": sync_flow, "numbers": numbers}
+STARTERS: dict[str, Callable[[Turn, str], Awaitable[Reply]]] = {
+    "assign": assign.start,
+    "remove": remove.start,
+    "sync": sync_flow.start,
+    "numbers": numbers.start,
+    "bulk assign": bulk.start,
+    "history": history.start,
+    "notify here": admin.notify_here,
+    "import range": admin.import_range_command,
+    "delete inventory": admin.start_delete,
+}
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
@@ -34,15 +48,14 @@ async def run_command(turn: Turn, text: str) -> Reply:
 
 async def _run(turn: Turn, command: Command) -> Reply:
     if command.name in STARTERS:
-        result: Reply = await STARTERS[command.name].start(turn, command.args)
-        return result
+        return await STARTERS[command.name](turn, command.args)
     if command.name == "tenant":
         return await _tenant(turn, command.args)
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None
         return Reply(help_card(tenant=current, suggestion=command.suggestion, unknown=unknown))
-    return Reply(message_card(command.name.capitalize(), f"'{command.name}' is not available yet."))
+    raise CardProblem(f"'{command.name}' is not something I can do.")
 
 
 async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:

@@ -17,11 +17,14 @@ from msrest.serialization import Model
 from bot.delivery import Background, CardUpdater, deliver
 from bot.dispatch import run_action, run_command
 from bot.identity import OperatorDirectory
+from bot.notify import conversation_of
 from bot.turn import Reply, Services, Turn
+from bot.untrusted import mapping
 from cards.common import error_card
 from cards.elements import Card
 from inventory.errors import SwitchboardError, TeamsError
 from inventory.store.audit import new_correlation_id
+from inventory.store.outbox import Conversations
 
 log = logging.getLogger(__name__)
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -67,6 +70,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 data: dict[str, Any] = activity.value
                 reply = await run_action(turn, data.get("verb"), data)
             else:
+                await self._remember(turn_context)
                 text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
                 reply = await run_command(turn, text)
         except SwitchboardError as error:
@@ -88,14 +92,27 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
-        # Conversation references for notifications are recorded by the notification hook (if any).
-        return None
+        """When the bot joins a team, remember the team so `notify here` and notifications can use it."""
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if not any(member.id == bot_id for member in members_added):
+            return
+        await self._remember(turn_context)
+
+    async def _remember(self, turn_context: TurnContext) -> None:
+        conversation = conversation_of(turn_context.activity)
+        if conversation is None or conversation.kind != "channel":
+            return
+        try:
+            async with self._services.store.write() as connection:
+                await Conversations(connection).remember(conversation, at=self._services.clock.now())
+        except Exception:
+            log.exception("could not remember conversation=%s", conversation.id)
 
     async def _card_action(self, turn_context: TurnContext) -> InvokeResponse:
         activity = turn_context.activity
         correlation_id = new_correlation_id()
-        action = _mapping(_mapping(activity.value).get("action"))
-        data = _mapping(action.get("data"))
+        action = mapping(mapping(activity.value).get("action"))
+        data = mapping(action.get("data"))
         card: Card | None
         try:
             turn = await self._turn(turn_context, correlation_id)
@@ -119,7 +136,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         return InvokeResponse(status=200, body=body)
 
     async def _search(self, turn_context: TurnContext) -> InvokeResponse:
-        value = _mapping(turn_context.activity.value)
+        value = mapping(turn_context.activity.value)
         query = value.get("queryText") if isinstance(value.get("queryText"), str) else ""
         assert isinstance(query, str)
         results: list[dict[str, str]] = []
@@ -141,8 +158,8 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _turn(self, turn_context: TurnContext, correlation_id: str) -> Turn:
         operator = await self._directory.resolve(turn_context)
         activity = turn_context.activity
-        channel_data = _mapping(activity.channel_data)
-        team, channel = _mapping(channel_data.get("team")), _mapping(channel_data.get("channel"))
+        channel_data = mapping(activity.channel_data)
+        team, channel = mapping(channel_data.get("team")), mapping(channel_data.get("channel"))
         return Turn(
             services=self._services,
             operator=operator,
@@ -152,6 +169,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             or "personal",
             team_id=team.get("id"),
             channel_id=channel.get("id"),
+            conversation=conversation_of(activity),
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:
@@ -177,11 +195,6 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         except SwitchboardError as error:
             await send(error_card(str(error), correlation_id=correlation_id))
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    """Activity fields are untrusted JSON: anything that is not an object reads as an empty one."""
-    return value if isinstance(value, dict) else {}
 
 
 def _expected(error: SwitchboardError) -> bool:

@@ -8,12 +8,13 @@ enough to answer with its result directly, or whether the first card shows while
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from botbuilder.schema import ConversationReference
 
 from bot.identity import Operator
+from bot.notify import Notifier
 from cards.elements import Card
 from inventory.config import Settings, TenantConfig
 from inventory.errors import ConfigurationError
@@ -21,6 +22,7 @@ from inventory.ports import Clock, PhoneSystem
 from inventory.services.assignment import AssignmentService
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store
+from inventory.store.outbox import Conversation
 from inventory.store.prefs import OperatorPrefs
 
 CardSink = Callable[[Card], Awaitable[None]]
@@ -41,7 +43,9 @@ class Services:
     phones: Callable[[str], PhoneSystem]
     sync: SyncService
     assignments: AssignmentService
+    notifier: Notifier
     hold_minutes: int = 10
+    bulk_concurrency: int = 16
     flow_minutes: int = 60
 
     def tenant_config(self, name: str) -> TenantConfig:
@@ -61,7 +65,7 @@ class Turn:
     conversation_type: str = "personal"
     team_id: str | None = None
     channel_id: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

@@ -35,7 +35,7 @@ def numbers_card(flow: FlowRef, page: PageView, *, tenant: str, status: str) -> 
     body.append(
         columns(
             (
-                [input_text("search", label="Search", value=page.search, placeholder="digits, name, location, range")],
+                [input_text("search", label="Search", value=page.search, placeholder="digits or text")],
                 "stretch",
             ),
             ([choice_set("status", label="Status", choices=STATUS_FILTERS, value=status)], "auto"),

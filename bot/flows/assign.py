@@ -12,6 +12,7 @@ from typing import Any
 from bot.flows import sync_step
 from bot.flows.common import (
     CardProblem,
+    StaleCard,
     account_from_state,
     account_to_state,
     account_view,
@@ -23,6 +24,7 @@ from bot.flows.common import (
     progress,
     ref,
     release_hold,
+    release_numbers,
     start_flow,
     take_hold,
     text_input,
@@ -31,6 +33,7 @@ from bot.turn import CardSink, Reply, Turn
 from cards import assign as assign_cards
 from cards.common import message_card
 from cards.elements import Card
+from cards.notify import assigned_note
 from cards.picker import picker_card
 from cards.views import AccountView, OutcomeView
 from inventory.config import Role
@@ -44,6 +47,7 @@ KIND = "assign"
 TITLE = assign_cards.TITLE
 SYNC_STEP = "Step 2 of 5 - sync from Teams"
 PICK_STEP = "Step 3 of 5 - pick an available number"
+REVIEW_STEP = "Step 2 of 5 - review the changes"
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -136,7 +140,9 @@ async def _account_step(turn: Turn, flow: Flow, verb: str, data: dict[str, Any])
 
 
 def _syncing(turn: Turn, flow: Flow) -> Reply:
-    return sync_step.run(turn, flow, title=TITLE, step=SYNC_STEP, next_step=lambda f: _after_sync(turn, f))
+    return sync_step.run(
+        turn, flow, title=TITLE, step=SYNC_STEP, review_step=REVIEW_STEP, next_step=lambda f: _after_sync(turn, f)
+    )
 
 
 async def _after_sync(turn: Turn, flow: Flow) -> Card:
@@ -181,7 +187,14 @@ async def _hold_and_continue(turn: Turn, flow: Flow, number_id: int) -> Reply:
         message = f"{refused} Pick another number."
         return Reply(await render(turn, await advance(turn, flow, "pick", message=message, number=None)))
     number = {"id": held.id, "e164": held.number, "ext": held.extension, "label": held.label}
-    flow = await advance(turn, flow, "policy", number=number, message=None, result=None)
+    try:
+        flow = await advance(turn, flow, "policy", number=number, message=None, result=None)
+    except StaleCard as stale:
+        # A concurrent click moved the flow first: give back what this click just held, or it would stay
+        # reserved (and out of every picker) until the hold expires, with no flow pointing at it.
+        if (stale.flow.state.get("number") or {}).get("id") != held.id:
+            await release_numbers(turn, stale.flow, [number])
+        raise
     chosen = flow.state.get("policy")
     if chosen:
         return await _policy_chosen(turn, flow, str(chosen))
@@ -215,7 +228,17 @@ def _assigning(turn: Turn, flow: Flow) -> Reply:
             moved = await advance(turn, flow, "pick", number=None, message=f"{refused} Pick another number.")
             return await render(turn, moved)
         step = "done" if result.succeeded else ("pending" if result.pending else "failed")
-        return await render(turn, await advance(turn, flow, step, result=_result_state(result)))
+        moved = await advance(turn, flow, step, result=_result_state(result))
+        if result.succeeded:
+            note = assigned_note(
+                tenant=flow.tenant,
+                number=number["label"],
+                holder=account.choice_title,
+                policy=request.policy if not result.policy_warning else None,
+                operator=turn.operator.actor.name,
+            )
+            await turn.services.notifier.enqueue(flow.tenant, "assign", note)
+        return await render(turn, moved)
 
     waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")
     return Reply(waiting, follow_up=work)
@@ -245,7 +268,7 @@ async def render(turn: Turn, flow: Flow) -> Card:
     if step in ("syncing", "synced"):
         return progress(TITLE, SYNC_STEP)
     if step == "review":
-        return await sync_step.render_review(turn, flow, title=TITLE, step="Step 2 of 5 - review the changes")
+        return await sync_step.render_review(turn, flow, title=TITLE, step=REVIEW_STEP)
     if step == "pick":
         page, _ = await picker_page(turn, flow.tenant, state)
         who = account_from_state(state).name

@@ -254,15 +254,20 @@ async def take_hold(turn: Turn, flow: Flow, number_id: int, *, purpose: str) -> 
 async def release_hold(turn: Turn, flow: Flow) -> None:
     """Give back the number this flow holds, if it still holds it (expiry may have freed it already)."""
     held = flow.state.get("number")
-    if not held:
-        return
+    if held:
+        await release_numbers(turn, flow, [held])
+
+
+async def release_numbers(turn: Turn, flow: Flow, held: list[dict[str, Any]]) -> None:
+    """Give back each of `held` ({"e164", "ext"}) that this flow still holds; others are left alone."""
     now = turn.services.clock.now()
     async with turn.services.store.write() as connection:
         numbers = NumberRepository(connection)
-        current = await numbers.get(flow.tenant, held["e164"], held.get("ext", ""))
-        if current is None or current.hold is None or current.hold.owner != hold_owner_of(flow):
-            return
-        freed = model.cancel_hold(current, operator=turn.operator.actor.name, now=now)
-        await numbers.save(
-            current, freed, action="release-hold", actor=turn.operator.actor, correlation_id=turn.correlation_id
-        )
+        for item in held:
+            current = await numbers.get(flow.tenant, item["e164"], item.get("ext", ""))
+            if current is None or current.hold is None or current.hold.owner != hold_owner_of(flow):
+                continue
+            freed = model.cancel_hold(current, operator=turn.operator.actor.name, now=now)
+            await numbers.save(
+                current, freed, action="release-hold", actor=turn.operator.actor, correlation_id=turn.correlation_id
+            )

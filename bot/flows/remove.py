@@ -10,6 +10,7 @@ from cards import remove as remove_cards
 from cards.assign import outcome_card, waiting_card
 from cards.common import message_card
 from cards.elements import Card
+from cards.notify import removed_note
 from cards.views import NumberView, OutcomeView
 from inventory.config import Role
 from inventory.errors import InvalidNumber, NotFound, SwitchboardError, TransitionRefused
@@ -95,7 +96,17 @@ def _removing(turn: Turn, flow: Flow) -> Reply:
         step = "done" if result.succeeded else ("pending" if result.pending else "failed")
         after = result.number.status.value if result.number else None
         state = {"detail": result.detail, "correlation_id": result.correlation_id, "status": after}
-        return await render(turn, await advance(turn, flow, step, result=state))
+        moved = await advance(turn, flow, step, result=state)
+        if result.succeeded:
+            note = removed_note(
+                tenant=flow.tenant,
+                number=number["label"],
+                holder=number.get("holder") or "-",
+                now=after or "available",
+                operator=turn.operator.actor.name,
+            )
+            await turn.services.notifier.enqueue(flow.tenant, "remove", note)
+        return await render(turn, moved)
 
     return Reply(waiting_card(TITLE, f"Removing {number['label']} from {number.get('holder')} in Teams..."), work)
 

@@ -16,13 +16,16 @@ from inventory.store.flows import Flow
 KIND = "sync"
 TITLE = "Sync from Teams"
 STEP = "Step 1 of 2 - sync from Teams"
+REVIEW_STEP = "Step 2 of 2 - review and commit"
 
 
 async def start(turn: Turn, args: str) -> Reply:
     turn.operator.require(Role.OPERATOR, "syncing")
     tenant = await turn.tenant()
     flow = await start_flow(turn, KIND, tenant, "syncing", {})
-    return sync_step.run(turn, flow, title=TITLE, step=STEP, next_step=lambda f: render(turn, f))
+    return sync_step.run(
+        turn, flow, title=TITLE, step=STEP, review_step=REVIEW_STEP, next_step=lambda f: render(turn, f)
+    )
 
 
 async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
@@ -38,7 +41,7 @@ async def render(turn: Turn, flow: Flow) -> Card:
     if flow.step == "syncing":
         return progress(TITLE, STEP)
     if flow.step == "review":
-        return await sync_step.render_review(turn, flow, title=TITLE, step="Step 2 of 2 - review and commit")
+        return await sync_step.render_review(turn, flow, title=TITLE, step=REVIEW_STEP)
     if flow.step == "synced" and flow.state.get("commit"):
         result = flow.state["commit"]
         return commit_summary_card(

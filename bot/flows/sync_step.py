@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from bot.flows.common import advance, diff_view, progress, ref, sync_progress
 from bot.turn import CardSink, Reply, Turn
 from cards.elements import Card
+from cards.notify import sync_note
 from cards.sync import diff_card
 from inventory.store.flows import Flow
 
@@ -18,7 +19,12 @@ NextStep = Callable[[Flow], Awaitable[Card]]
 SAFE_CATEGORIES = ("add", "update")
 
 
-def run(turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep) -> Reply:
+def run(
+    turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep, review_step: str | None = None
+) -> Reply:
+    """`review_step` labels the review card; give the label the flow's `render` uses, so a redraw matches."""
+    review = review_step or step.replace("sync from Teams", "review")
+
     async def work(sink: CardSink) -> Card:
         report = sync_progress(turn, flow.tenant, sink, title=title, step=step)
         preview = await turn.services.sync.start_sync(flow.tenant, turn.operator.actor, report)
@@ -26,7 +32,7 @@ def run(turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep) -
             moved = await advance(turn, flow, "synced", run=preview.run.id, sync_note="Teams and the inventory agree.")
             return await next_step(moved)
         moved = await advance(turn, flow, "review", run=preview.run.id)
-        return await render_review(turn, moved, title=title, step=step.replace("sync from Teams", "review"))
+        return await render_review(turn, moved, title=title, step=review)
 
     return Reply(progress(title, step), follow_up=work)
 
@@ -44,4 +50,9 @@ async def commit(turn: Turn, flow: Flow, verb: str, *, next_step: NextStep) -> R
     if result.skipped:
         note += f" Skipped {len(result.skipped)} that changed meanwhile."
     moved = await advance(turn, flow, "synced", sync_note=note, commit=result.as_json())
+    if not result.already_committed and result.total_applied:
+        card = sync_note(
+            tenant=flow.tenant, applied=result.applied, skipped=len(result.skipped), operator=turn.operator.actor.name
+        )
+        await turn.services.notifier.enqueue(flow.tenant, "sync", card)
     return Reply(await next_step(moved))

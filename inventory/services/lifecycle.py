@@ -7,6 +7,7 @@ the other gets a sentence saying who has it now.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.store.rows import from_row
+from inventory.store.search import NumberQuery, search_numbers
 from inventory.store.tables import phone_numbers
 
 Transition = Callable[[PhoneNumber, datetime], PhoneNumber]
@@ -138,3 +140,41 @@ def _freed(number: PhoneNumber, actor: Actor, now: datetime) -> PhoneNumber:
     if number.status is NumberStatus.RESERVED:
         return model.cancel_hold(number, operator=actor.name, now=now)
     return model.end_quarantine(number, operator=actor.name, now=now)
+
+
+async def hold_available(
+    store: Store,
+    query: NumberQuery,
+    count: int,
+    *,
+    owner: str,
+    note: str,
+    minutes: int,
+    actor: Actor,
+    clock: Clock,
+    correlation_id: str | None = None,
+) -> list[PhoneNumber]:
+    """Hold up to `count` distinct available numbers matching `query`, lowest first, for `owner`.
+
+    Numbers another writer takes meanwhile are skipped and the next ones tried, so the result is
+    `count` numbers unless the pool runs dry.
+    """
+    held: list[PhoneNumber] = []
+    taken_ids: tuple[int, ...] = query.exclude_ids
+    now = clock.now()
+    expires = now + timedelta(minutes=minutes)
+    for _ in range(5):  # a few rounds at most: each round only loses races it cannot win anyway
+        wanted = count - len(held)
+        if wanted <= 0:
+            break
+        candidates_query = dataclasses.replace(query, statuses=(NumberStatus.AVAILABLE,), exclude_ids=taken_ids)
+        async with store.write() as connection:
+            page = await search_numbers(connection, candidates_query, limit=wanted)
+            if not page.items:
+                break
+            changes = [(n, model.hold(n, Hold(owner, note, expires), operator=actor.name, now=now)) for n in page.items]
+            held += await NumberRepository(connection).save_many(
+                changes, action="hold", actor=actor, correlation_id=correlation_id or new_correlation_id()
+            )
+        taken_ids = (*taken_ids, *(n.id for n in page.items if n.id is not None))
+    return held

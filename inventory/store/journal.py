@@ -69,6 +69,11 @@ class Journal:
         rows = await self._connection.execute(query.order_by(teams_operations.c.created_at))
         return [JournalEntry(**row._mapping) for row in rows]
 
+    async def for_flow(self, flow_id: str) -> list[JournalEntry]:
+        query = select(teams_operations).where(teams_operations.c.flow_id == flow_id)
+        rows = await self._connection.execute(query.order_by(teams_operations.c.created_at))
+        return [JournalEntry(**row._mapping) for row in rows]
+
     async def pending_tenants(self, *, created_before: datetime) -> list[str]:
         query = (
             select(teams_operations.c.tenant)

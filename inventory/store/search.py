@@ -146,3 +146,20 @@ async def search_numbers(
 async def count_numbers(connection: AsyncConnection, query: NumberQuery) -> int:
     statement = select(func.count()).select_from(build_query(query).subquery())
     return int((await connection.execute(statement)).scalar_one())
+
+
+FACETS = {"location": phone_numbers.c.location, "pool": phone_numbers.c.pool, "range": phone_numbers.c.range_label}
+
+
+async def available_by(connection: AsyncConnection, tenant: str, facet: str) -> list[tuple[str, int]]:
+    """How many available numbers each location, pool or range has (largest first), for choosing a source."""
+    column = FACETS[facet]
+    query = (
+        select(column, func.count())
+        .where(phone_numbers.c.tenant == tenant, phone_numbers.c.status == NumberStatus.AVAILABLE.value)
+        .where(column.is_not(None))
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+        .limit(50)
+    )
+    return [(str(value), int(count)) for value, count in await connection.execute(query)]

@@ -240,3 +240,37 @@ operator_prefs = Table(
     Column("upn", String(320)),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+
+# Where the bot can speak proactively: teams it was added to, and each tenant's notification channel.
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(256), primary_key=True),  # the channel or chat id (without ;messageid=)
+    Column("kind", String(16), nullable=False),  # channel, personal, groupChat
+    Column("team_id", String(256)),
+    Column("team_name", String(256)),
+    Column("channel_name", String(256)),
+    Column("teams_tenant_id", String(64)),  # the Entra tenant the conversation lives in
+    Column("reference", JSON, nullable=False),  # a Bot Framework ConversationReference
+    Column("notify_tenant", String(64)),  # set by `notify here`: this channel hears about that tenant
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index(None, "notify_tenant"),
+)
+
+# The notification outbox: written after an action, posted by a worker, retried when a post fails.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("card", JSON, nullable=False),
+    Column("status", String(12), nullable=False),  # pending, sending, sent, failed, dropped
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("last_error", String(512)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Index(None, "status", "next_attempt_at"),
+)

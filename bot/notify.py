@@ -1,0 +1,138 @@
+"""Channel notifications: remembering where the bot may speak, queueing notes, posting them.
+
+An operator's action never waits for a post: the note goes to the outbox (a table) and the poster,
+running in every replica, claims and posts it, retrying with backoff when Teams refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ConversationReference
+
+from bot.untrusted import mapping
+from cards.elements import Card
+from cards.notify import drift_note
+from inventory.numbers import display_number
+from inventory.ports import Clock
+from inventory.services.sync import SyncPreview
+from inventory.store.engine import Store
+from inventory.store.outbox import Conversation, Conversations, Notification, Outbox
+
+log = logging.getLogger(__name__)
+
+
+def root_conversation_id(conversation_id: str) -> str:
+    """A channel thread's id is `<channel>;messageid=<root>`; the channel itself is what we post to."""
+    return conversation_id.split(";messageid=", 1)[0]
+
+
+def conversation_of(activity: Activity) -> Conversation | None:
+    """The channel or chat of an activity, as a reference the bot can post to later."""
+    if activity.conversation is None or not activity.conversation.id or not activity.service_url:
+        return None
+    reference = TurnContext.get_conversation_reference(activity)
+    root = root_conversation_id(activity.conversation.id)
+    reference.conversation.id = root
+    reference.activity_id = None
+    data = mapping(activity.channel_data)
+    team, channel, tenant = mapping(data.get("team")), mapping(data.get("channel")), mapping(data.get("tenant"))
+    return Conversation(
+        id=root,
+        kind=activity.conversation.conversation_type or "personal",
+        reference=reference.serialize(),
+        team_id=team.get("id"),
+        team_name=team.get("name"),
+        channel_name=channel.get("name"),
+        teams_tenant_id=tenant.get("id"),
+    )
+
+
+class Notifier:
+    """Queues notes; never raises into the operator's action."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def enqueue(self, tenant: str, kind: str, card: Card) -> None:
+        try:
+            async with self._store.write() as connection:
+                await Outbox(connection).add(tenant, kind, card, at=self._clock.now())
+        except Exception:
+            log.exception("could not queue a notification tenant=%s kind=%s", tenant, kind)
+
+
+class NotificationPoster:
+    """Posts queued notes to each tenant's channel (a new thread per note)."""
+
+    def __init__(
+        self, store: Store, adapter: CloudAdapter, app_id: str, clock: Clock, *, retry_base_seconds: float = 5.0
+    ) -> None:
+        self._retry_base_seconds = retry_base_seconds
+        self._store = store
+        self._adapter = adapter
+        self._app_id = app_id
+        self._clock = clock
+
+    async def post_due(self) -> int:
+        async with self._store.write() as connection:
+            claimed = await Outbox(connection).claim_due(now=self._clock.now())
+        posted = 0
+        for notification in claimed:
+            posted += await self._post(notification)
+        return posted
+
+    async def run(self, interval: float = 2.0) -> None:
+        while True:
+            try:
+                await self.post_due()
+            except Exception:
+                log.exception("notification poster failed; trying again")
+            await asyncio.sleep(interval)
+
+    async def _post(self, notification: Notification) -> int:
+        async with self._store.read() as connection:
+            channel = await Conversations(connection).channel_for(notification.tenant)
+        if channel is None:
+            async with self._store.write() as connection:
+                await Outbox(connection).mark_dropped(
+                    notification.id, "no notification channel (an admin types 'notify here' in a team channel)"
+                )
+            return 0
+        try:
+            await self._send(channel.reference, notification.card)
+        except Exception as error:
+            log.warning(
+                "notification post failed id=%d attempt=%d error=%s", notification.id, notification.attempts, error
+            )
+            async with self._store.write() as connection:
+                await Outbox(connection).mark_failed(
+                    notification,
+                    f"{error.__class__.__name__}: {error}",
+                    now=self._clock.now(),
+                    retry_base_seconds=self._retry_base_seconds,
+                )
+            return 0
+        async with self._store.write() as connection:
+            await Outbox(connection).mark_sent(notification.id, at=self._clock.now())
+        return 1
+
+    async def _send(self, reference: dict[str, Any], card: Card) -> None:
+        async def send(context: TurnContext) -> None:
+            await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+
+        await self._adapter.continue_conversation(ConversationReference().deserialize(reference), send, self._app_id)
+
+
+async def notify_drift(notifier: Notifier, tenant: str, preview: SyncPreview) -> None:
+    """What the scheduled drift check found, for the tenant's channel."""
+    lines = [
+        f"{display_number(stored.change.number)}: {stored.change.note or stored.change.kind}"
+        for stored in preview.preview.get("drift", [])
+    ]
+    await notifier.enqueue(tenant, "drift", drift_note(tenant=tenant, counts=preview.run.counts, lines=lines))

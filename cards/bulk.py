@@ -1,0 +1,203 @@
+"""Bulk assignment cards: choose people, choose where numbers come from, the plan, confirm, progress,
+and the result per person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cards.elements import (
+    ATTENTION,
+    GOOD,
+    Card,
+    Element,
+    action_set,
+    card,
+    choice_set,
+    columns,
+    container,
+    execute,
+    heading,
+    input_text,
+    notice,
+    text,
+)
+from cards.views import AccountView, FlowRef
+
+TITLE = "Bulk assign"
+MAX_PEOPLE = 50
+SAME_FOR_ALL = ""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    index: int
+    name: str
+    number: str | None  # label, or None when no number could be suggested
+    policy: str | None  # this person's own policy, None: the policy for all
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    name: str
+    number: str
+    succeeded: bool
+    detail: str | None
+
+
+def people_card(
+    flow: FlowRef, *, selected: list[AccountView], choices: list[AccountView], query: str, message: str | None
+) -> Card:
+    body = heading(TITLE, f"Step 1 of 5 - who ({len(selected)} of at most {MAX_PEOPLE} chosen)")
+    if message:
+        body.append(notice(message))
+    body.append(
+        columns(
+            (
+                [
+                    input_text(
+                        "people_search",
+                        label="Find users or resource accounts",
+                        value=query,
+                        placeholder="Start of a name or UPN",
+                    )
+                ],
+                "stretch",
+            ),
+            ([action_set([execute("Find", "bulk.find", flow.data())])], "auto"),
+        )
+    )
+    if choices:
+        multi = choice_set(
+            "people", label="Add these", choices=[(a.choice_title, a.id) for a in choices], dataset="accounts"
+        )
+        multi["isMultiSelect"] = True
+        multi["style"] = "expanded" if len(choices) <= 8 else "filtered"
+        body.append(multi)
+        body.append(action_set([execute("Add", "bulk.add", flow.data())]))
+    if selected:
+        body.append(text("Chosen: " + ", ".join(a.name for a in selected), spacing="Medium"))
+    actions = [execute("Next", "bulk.next", flow.data(), style="positive")]
+    if selected:
+        actions.append(execute("Clear", "bulk.clear", flow.data()))
+    actions.append(execute("Cancel", "cancel", flow.data()))
+    return card(body, actions)
+
+
+def source_card(
+    flow: FlowRef,
+    *,
+    people: int,
+    locations: list[tuple[str, int]],
+    pools: list[tuple[str, int]],
+    ranges: list[tuple[str, int]],
+    message: str | None,
+) -> Card:
+    body = heading(TITLE, f"Step 2 of 5 - where the {people} numbers come from")
+    if message:
+        body.append(notice(message))
+    for input_id, label, options in (
+        ("location", "Location", locations),
+        ("pool", "Pool", pools),
+        ("range", "Range", ranges),
+    ):
+        choices = [("Any", "")] + [(f"{value} ({count:,} free)", value) for value, count in options]
+        body.append(choice_set(input_id, label=label, choices=choices, value=""))
+    return card(
+        body,
+        [
+            execute("Suggest numbers", "bulk.suggest", flow.data(), style="positive"),
+            execute("Cancel", "cancel", flow.data()),
+        ],
+    )
+
+
+def plan_card(
+    flow: FlowRef,
+    *,
+    rows: list[PlanRow],
+    total: int,
+    page: int,
+    pages: int,
+    policies: list[str],
+    policy_for_all: str | None,
+    message: str | None,
+) -> Card:
+    body = heading(TITLE, f"Step 3 of 5 - the plan for {total} people (page {page} of {pages})")
+    if message:
+        body.append(notice(message))
+    if policies:
+        body.append(
+            choice_set(
+                "policy_all",
+                label="Voice routing policy for everyone",
+                choices=[(p, p) for p in policies],
+                value=policy_for_all,
+            )
+        )
+    for row in rows:
+        body.append(_plan_row(flow, row, policies))
+    actions = []
+    if page > 1:
+        actions.append(execute("Previous page", "bulk.plan_previous", flow.data()))
+    if page < pages:
+        actions.append(execute("Next page", "bulk.plan_next", flow.data()))
+    actions += [
+        execute("Review", "bulk.review", flow.data(), style="positive"),
+        execute("Cancel", "cancel", flow.data()),
+    ]
+    return card(body, actions)
+
+
+def _plan_row(flow: FlowRef, row: PlanRow, policies: list[str]) -> Element:
+    number = row.number or "no number - change it"
+    cells: list[tuple[list[Element], str]] = [
+        ([text(f"**{row.name}**"), text(number, color=None if row.number else ATTENTION, spacing="None")], "stretch")
+    ]
+    if policies:
+        own = choice_set(
+            f"policy_{row.index}",
+            label="Policy",
+            choices=[("Same as everyone", SAME_FOR_ALL)] + [(p, p) for p in policies],
+            value=row.policy or SAME_FOR_ALL,
+        )
+        cells.append(([own], "stretch"))
+    cells.append(([action_set([execute("Change", "bulk.edit", flow.data(row=row.index))])], "auto"))
+    return container([columns(*cells)], separator=True)
+
+
+def confirm_card(flow: FlowRef, *, rows: list[tuple[str, str, str]], tenant: str, concurrency: int) -> Card:
+    body = heading(TITLE, f"Step 4 of 5 - confirm {len(rows)} assignments in {tenant}")
+    for name, number, policy in rows:
+        body.append(text(f"**{name}** - {number} - {policy}", spacing="Small"))
+    body.append(
+        text(f"Switchboard runs up to {concurrency} Teams operations at a time and shows progress here.", subtle=True)
+    )
+    return card(
+        body,
+        [
+            execute("Assign all", "bulk.run", flow.data(), style="positive"),
+            execute("Back", "back", flow.data()),
+            execute("Cancel", "cancel", flow.data()),
+        ],
+    )
+
+
+def progress_card(*, done: int, total: int, failed: int) -> Card:
+    body = heading(TITLE, "Step 5 of 5 - assigning in Teams")
+    body.append(text(f"{done} of {total} done" + (f", {failed} failed" if failed else ""), size="Large"))
+    body.append(text("This card updates by itself.", subtle=True))
+    return card(body)
+
+
+def results_card(*, rows: list[ResultRow], tenant: str) -> Card:
+    succeeded = sum(1 for row in rows if row.succeeded)
+    body = heading(TITLE, f"Done in {tenant}: {succeeded} assigned, {len(rows) - succeeded} failed")
+    for row in rows:
+        mark, color = ("Assigned", GOOD) if row.succeeded else ("Failed", ATTENTION)
+        items = [text(f"**{row.name}** - {row.number} - {mark}", color=color, spacing="Small")]
+        if row.detail:
+            items.append(text(row.detail, size="Small", spacing="None", subtle=row.succeeded))
+        body.append(container(items))
+    if succeeded < len(rows):
+        body.append(text("Numbers that failed are back in the pool.", subtle=True))
+    return card(body)

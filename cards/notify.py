@@ -1,0 +1,55 @@
+"""Compact cards the bot posts to a tenant's notification channel."""
+
+from __future__ import annotations
+
+from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card, card, facts, text
+
+
+def _note(title: str, color: str, pairs: list[tuple[str, str]], lines: list[str] | None = None) -> Card:
+    body = [text(title, weight="Bolder", color=color), facts(pairs)]
+    body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:15])
+    if lines and len(lines) > 15:
+        body.append(text(f"...and {len(lines) - 15} more", subtle=True, size="Small"))
+    return card(body, full_width=False)
+
+
+def assigned_note(*, tenant: str, number: str, holder: str, policy: str | None, operator: str) -> Card:
+    return _note(
+        f"Assigned {number}",
+        GOOD,
+        [("Tenant", tenant), ("To", holder), ("Policy", policy or "(none)"), ("By", operator)],
+    )
+
+
+def removed_note(*, tenant: str, number: str, holder: str, now: str, operator: str) -> Card:
+    return _note(f"Removed {number}", ACCENT, [("Tenant", tenant), ("From", holder), ("Now", now), ("By", operator)])
+
+
+def sync_note(*, tenant: str, applied: dict[str, int], skipped: int, operator: str) -> Card:
+    pairs = [
+        ("Tenant", tenant),
+        ("Added", str(applied.get("add", 0))),
+        ("Updated", str(applied.get("update", 0))),
+        ("Drift applied", str(applied.get("drift", 0))),
+        ("By", operator),
+    ]
+    if skipped:
+        pairs.append(("Skipped", f"{skipped} (changed after the review)"))
+    return _note("Sync committed", ACCENT, pairs)
+
+
+def bulk_note(*, tenant: str, succeeded: int, failures: list[str], operator: str) -> Card:
+    color = GOOD if not failures else WARNING
+    pairs = [("Tenant", tenant), ("Succeeded", str(succeeded)), ("Failed", str(len(failures))), ("By", operator)]
+    return _note("Bulk assignment finished", color, pairs, failures)
+
+
+def drift_note(*, tenant: str, counts: dict[str, int], lines: list[str]) -> Card:
+    pairs = [
+        ("Tenant", tenant),
+        ("Drift", str(counts.get("drift", 0))),
+        ("To add", str(counts.get("add", 0))),
+        ("To update", str(counts.get("update", 0))),
+    ]
+    lines = [*lines, "Type sync to review and commit."]
+    return _note("Scheduled check found drift", ATTENTION, pairs, lines)

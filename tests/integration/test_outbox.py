@@ -1,0 +1,55 @@
+"""The notification outbox on both databases: claims, leases, retries with backoff, giving up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from inventory.store.engine import Store
+from inventory.store.outbox import MAX_ATTEMPTS, Outbox
+from tests.support.clock import FakeClock
+
+CARD = {"type": "AdaptiveCard", "version": "1.5", "body": []}
+
+
+async def test_a_due_notification_is_claimed_once_until_its_lease_runs_out(store: Store, clock: FakeClock) -> None:
+    async with store.write() as connection:
+        await Outbox(connection).add("contoso", "assign", CARD, at=clock.now())
+    async with store.write() as connection:
+        [claimed] = await Outbox(connection).claim_due(now=clock.now())
+    assert claimed.attempts == 1
+    async with store.write() as connection:
+        assert await Outbox(connection).claim_due(now=clock.now()) == []
+    clock.advance(minutes=3)  # the replica that claimed it died: the lease ran out
+    async with store.write() as connection:
+        [again] = await Outbox(connection).claim_due(now=clock.now())
+    assert again.attempts == 2
+
+
+async def test_a_failed_post_is_retried_with_backoff_then_given_up(store: Store, clock: FakeClock) -> None:
+    async with store.write() as connection:
+        await Outbox(connection).add("contoso", "assign", CARD, at=clock.now())
+    waits: list[float] = []
+    for _ in range(MAX_ATTEMPTS):
+        async with store.write() as connection:
+            claimed = await Outbox(connection).claim_due(now=clock.now())
+        assert len(claimed) == 1, f"not claimable after {waits}"
+        async with store.write() as connection:
+            await Outbox(connection).mark_failed(claimed[0], "503", now=clock.now())
+            assert await Outbox(connection).claim_due(now=clock.now()) == []
+        delay = 5 * 2 ** (claimed[0].attempts - 1)
+        waits.append(delay)
+        clock.advance(seconds=delay)
+    async with store.write() as connection:
+        assert await Outbox(connection).claim_due(now=clock.now() + timedelta(days=1)) == []
+    assert waits == [5, 10, 20, 40, 80, 160]
+
+
+async def test_a_sent_notification_is_never_claimed_again(store: Store, clock: FakeClock) -> None:
+    async with store.write() as connection:
+        await Outbox(connection).add("contoso", "sync", CARD, at=clock.now())
+    async with store.write() as connection:
+        [claimed] = await Outbox(connection).claim_due(now=clock.now())
+        await Outbox(connection).mark_sent(claimed.id, at=clock.now())
+    clock.advance(hours=1)
+    async with store.write() as connection:
+        assert await Outbox(connection).claim_due(now=clock.now()) == []
