@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.asynccontextmanager
-async def server_process(numbers: int, state: Path) -> AsyncIterator[str]:
+async def server_process(numbers: int, state: Path, *extra: str, operation_delay: float = 0.0) -> AsyncIterator[str]:
     """Start `python -m inventory.teams.graph_server` on a free port; yield its URL; stop it."""
     process = await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "inventory.teams.graph_server", "--state", str(state), "--numbers", str(numbers)],
-        *["--port", "0", "--operation-delay", "0", "--max-seconds", "600"],
+        *["--port", "0", "--operation-delay", str(operation_delay), "--max-seconds", "600", *extra],
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,

@@ -88,7 +88,7 @@ class Settings:
     port: int = 3978
     sync_expiry_minutes: int = 15
     hold_minutes: int = 10
-    bulk_concurrency: int = 16  # Teams operations in flight for one bulk assignment
+    bulk_concurrency: int = 24  # Teams operations in flight for one bulk assignment
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
     config_path: str | None = None
@@ -137,7 +137,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         port=_int(env.get("PORT", "3978"), "PORT"),
         sync_expiry_minutes=_int(document.get("sync_expiry_minutes", 15), "sync_expiry_minutes"),
         hold_minutes=_int(document.get("hold_minutes", 10), "hold_minutes"),
-        bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 16), "bulk_concurrency")),
+        bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 24), "bulk_concurrency")),
         drift_check_minutes=_int(
             env.get("SWITCHBOARD_DRIFT_CHECK_MINUTES", document.get("drift_check_minutes", 0)),
             "drift_check_minutes",

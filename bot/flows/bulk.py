@@ -8,7 +8,6 @@ Only successes become `used`; a failure releases its hold (the assignment servic
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -36,9 +35,10 @@ from cards.notify import bulk_note
 from cards.picker import picker_card
 from cards.views import AccountView
 from inventory.config import Role
-from inventory.errors import ConcurrentChange, SwitchboardError, TransitionRefused
+from inventory.errors import ConcurrentChange, TransitionRefused
 from inventory.model import AccountType, Assignee
 from inventory.services.assignment import AssignRequest
+from inventory.services.bulk import assign_all
 from inventory.services.lifecycle import hold_available
 from inventory.store.flows import Flow
 from inventory.store.journal import Journal
@@ -230,44 +230,38 @@ def _run(turn: Turn, flow: Flow) -> Reply:
     total = len(rows)
 
     async def work(sink: CardSink) -> Card:
-        semaphore = asyncio.Semaphore(turn.services.bulk_concurrency)
-        errors: dict[str, str] = {}
-        counts = {"done": 0, "failed": 0}
         last_drawn = 0.0
 
-        async def one(index: int, row: dict[str, Any]) -> None:
+        async def progress(done: int, of: int, failed: int) -> None:
             nonlocal last_drawn
-            async with semaphore:
-                succeeded = await _assign_row(turn, flow, row, errors, index)
-            counts["done"] += 1
-            counts["failed"] += 0 if succeeded else 1
             if time.monotonic() - last_drawn > 1.0:
                 last_drawn = time.monotonic()
-                await sink(bulk_cards.progress_card(done=counts["done"], total=total, failed=counts["failed"]))
+                await sink(bulk_cards.progress_card(done=done, total=of, failed=failed))
 
-        await asyncio.gather(*(one(index, row) for index, row in enumerate(rows)))
+        run = await assign_all(
+            turn.services.assignments,
+            [_request(flow, row) for row in rows],
+            turn.operator.actor,
+            concurrency=turn.services.bulk_concurrency,
+            progress=progress,
+        )
+        errors = {str(i): outcome.refusal for i, outcome in enumerate(run.outcomes) if outcome.refusal}
         moved = await advance(turn, flow, "results", errors=errors)
         results = await _results(turn, moved)
         failures = [f"{r.name} ({r.number}): {r.detail}" for r in results if not r.succeeded]
-        await turn.services.notifier.enqueue(
-            flow.tenant,
-            "bulk",
-            bulk_note(
-                tenant=flow.tenant,
-                succeeded=total - len(failures),
-                failures=failures,
-                operator=turn.operator.actor.name,
-            ),
+        note = bulk_note(
+            tenant=flow.tenant, succeeded=total - len(failures), failures=failures, operator=turn.operator.actor.name
         )
+        await turn.services.notifier.enqueue(flow.tenant, "bulk", note)
         return await render(turn, moved)
 
     return Reply(bulk_cards.progress_card(done=0, total=total, failed=0), follow_up=work)
 
 
-async def _assign_row(turn: Turn, flow: Flow, row: dict[str, Any], errors: dict[str, str], index: int) -> bool:
+def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
     account, number = row["account"], row["number"]
     kind = AccountType.RESOURCE_ACCOUNT if account["kind"] == "resource account" else AccountType.USER
-    request = AssignRequest(
+    return AssignRequest(
         tenant=flow.tenant,
         number=number["e164"],
         extension=number["ext"],
@@ -276,12 +270,6 @@ async def _assign_row(turn: Turn, flow: Flow, row: dict[str, Any], errors: dict[
         hold_owner=hold_owner_of(flow),
         flow_id=flow.id,
     )
-    try:
-        result = await turn.services.assignments.assign(request, turn.operator.actor)
-    except SwitchboardError as error:
-        errors[str(index)] = str(error)
-        return False
-    return result.succeeded
 
 
 async def _results(turn: Turn, flow: Flow) -> list[bulk_cards.ResultRow]:

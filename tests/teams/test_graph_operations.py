@@ -31,7 +31,7 @@ async def test_an_operation_that_never_finishes_is_timed_out_at_the_deadline_wit
         outcome = await phone.assign_number(number, user, NumberType.DIRECT_ROUTING)
 
     assert outcome.status is OperationStatus.TIMED_OUT
-    assert clock.sleeps == [1, 2, 4, 8, 16, *[30] * 8, 29]  # doubling, capped at 30 s, cut at 300 s
+    assert clock.sleeps == [0.25, 0.5, 1, 2, 4, 8, 16, *[30] * 8, 28.25]  # doubling, capped at 30 s, cut at 300 s
     polls = [r for r in server.requests if "operations(" in r.path]
     assert len(polls) == len(clock.sleeps)
     assert all(r.status == 200 for r in polls)
@@ -102,4 +102,4 @@ async def test_a_poll_that_is_throttled_is_retried_and_the_operation_still_compl
         outcome = await phone.assign_number(number, user, NumberType.DIRECT_ROUTING)
 
     assert outcome.succeeded
-    assert clock.sleeps == [1, 3]
+    assert clock.sleeps == [0.25, 3]

@@ -41,13 +41,13 @@ def test_retry_after_is_absent_without_the_header() -> None:
     assert retry_after_seconds({}, NOW) is None
 
 
-def test_polling_starts_at_one_second_and_doubles_to_the_cap_unless_teams_says_otherwise() -> None:
+def test_polling_starts_at_a_quarter_second_and_doubles_to_the_cap_unless_teams_says_otherwise() -> None:
     delays: list[float] = []
     delay: float | None = None
     for _ in range(7):
         delay = next_poll_delay(EXACT_TUNING, delay, None)
         delays.append(delay)
-    assert delays == [1, 2, 4, 8, 16, 30, 30]
+    assert delays == [0.25, 0.5, 1, 2, 4, 8, 16]
     assert next_poll_delay(EXACT_TUNING, 8, 3) == 3
 
 

@@ -1,0 +1,72 @@
+"""Running many assignments at once: bounded concurrency, progress, one result per request.
+
+The bound is on Teams operations in flight (each one an assign, its polls and a policy grant); the
+Graph adapter separately bounds HTTP requests in flight per tenant. A failure in one assignment never
+stops the others, and each assignment keeps its own journal entry and hold rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from inventory.errors import SwitchboardError
+from inventory.model import Actor
+from inventory.services.assignment import AssignmentService, AssignRequest, OperationResult
+
+BulkProgress = Callable[[int, int, int], Awaitable[None]]  # (done, total, failed)
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    request: AssignRequest
+    result: OperationResult | None  # None when a rule refused it before Teams was called
+    refusal: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result is not None and self.result.succeeded
+
+
+@dataclass(frozen=True)
+class BulkRun:
+    outcomes: list[BulkOutcome]
+    peak_in_flight: int
+
+    @property
+    def succeeded(self) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.succeeded)
+
+
+async def assign_all(
+    assignments: AssignmentService,
+    requests: Sequence[AssignRequest],
+    actor: Actor,
+    *,
+    concurrency: int,
+    progress: BulkProgress | None = None,
+) -> BulkRun:
+    """Assign every request, at most `concurrency` at a time; outcomes in the order of `requests`."""
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+    outcomes: list[BulkOutcome | None] = [None] * len(requests)
+    state = {"in_flight": 0, "peak": 0, "done": 0, "failed": 0}
+
+    async def one(index: int, request: AssignRequest) -> None:
+        async with semaphore:
+            state["in_flight"] += 1
+            state["peak"] = max(state["peak"], state["in_flight"])
+            try:
+                outcome = BulkOutcome(request, await assignments.assign(request, actor))
+            except SwitchboardError as refused:
+                outcome = BulkOutcome(request, None, str(refused))
+            finally:
+                state["in_flight"] -= 1
+        outcomes[index] = outcome
+        state["done"] += 1
+        state["failed"] += 0 if outcome.succeeded else 1
+        if progress is not None:
+            await progress(state["done"], len(requests), state["failed"])
+
+    await asyncio.gather(*(one(index, request) for index, request in enumerate(requests)))
+    return BulkRun([outcome for outcome in outcomes if outcome is not None], state["peak"])
