@@ -45,7 +45,7 @@ class Services:
     assignments: AssignmentService
     notifier: Notifier
     hold_minutes: int = 10
-    bulk_concurrency: int = 16
+    bulk_concurrency: int = 24
     flow_minutes: int = 60
 
     def tenant_config(self, name: str) -> TenantConfig:
