@@ -28,6 +28,7 @@ from inventory.store.sync_runs import StoredChange
 PAGE_SIZE = 8  # numbers per picker page: keeps every card far below Teams' 28 KB
 _FLOW_ID = re.compile(r"^[0-9a-f-]{36}$")
 _MAX_INPUT = 200
+_MAX_ID = 2**63  # row ids are 64-bit: a bigger one from a card would fail in the driver, not as a refusal
 
 
 class StaleCard(Exception):
@@ -109,7 +110,17 @@ def text_input(data: dict[str, Any], key: str, *, limit: int = _MAX_INPUT) -> st
         raise CardProblem("That card sent something I cannot read. Start again with a command (type help).")
     if len(value) > limit:
         raise SwitchboardError(f"That is too long ({len(value):,} characters); {limit} at most, please.")
+    if not storable(value):
+        raise CardProblem("That card sent something I cannot read. Start again with a command (type help).")
     return value.strip()
+
+
+def storable(value: str) -> bool:
+    """False for text no database takes: a NUL (PostgreSQL refuses it) or a lone surrogate (not UTF-8).
+
+    JSON escapes can carry both; kept in a flow's state they would break every later card of the flow.
+    """
+    return "\x00" not in value and not any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
 def id_input(data: dict[str, Any], key: str) -> int:
@@ -117,9 +128,12 @@ def id_input(data: dict[str, Any], key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise CardProblem("That card sent something I cannot read. Start again with a command (type help).")
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise CardProblem("That card sent something I cannot read. Start again with a command (type help).") from None
+    if not 0 <= number < _MAX_ID:
+        raise CardProblem("That card sent something I cannot read. Start again with a command (type help).")
+    return number
 
 
 def number_view(number: PhoneNumber) -> NumberView:
@@ -154,12 +168,17 @@ def account_to_state(account: AccountView) -> dict[str, Any]:
 async def picker_page(
     turn: Turn, tenant: str, state: dict[str, Any], *, exclude_ids: tuple[int, ...] = ()
 ) -> tuple[PageView, str | None]:
-    """The current page of available numbers for `state` (search, page, cursors), and the next cursor."""
+    """The current page of available numbers for `state` (search, cursors), and the next page's cursor."""
     search = str(state.get("search") or "")
-    cursors: list[str | None] = list(state.get("cursors") or [None])
     query = NumberQuery(tenant=tenant, text=search or None, statuses=(NumberStatus.AVAILABLE,), exclude_ids=exclude_ids)
+    return await page_of(turn, query, state, size=PAGE_SIZE)
+
+
+async def page_of(turn: Turn, query: NumberQuery, state: dict[str, Any], *, size: int) -> tuple[PageView, str | None]:
+    """One keyset page of `query` at the cursor `state["cursors"]` ends with, with the total count."""
+    cursors: list[str | None] = list(state.get("cursors") or [None])
     async with turn.services.store.read() as connection:
-        page = await search_numbers(connection, query, limit=PAGE_SIZE, after=cursors[-1])
+        page = await search_numbers(connection, query, limit=size, after=cursors[-1])
         total = await count_numbers(connection, query)
     view = PageView(
         [number_view(n) for n in page.items],
@@ -167,7 +186,7 @@ async def picker_page(
         len(cursors),
         len(cursors) > 1,
         page.next_cursor is not None,
-        search,
+        str(state.get("search") or ""),
     )
     return view, page.next_cursor
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.flows.common import advance, number_view, ref, start_flow, text_input
+from bot.flows.common import advance, page_of, ref, start_flow, text_input
 from bot.turn import Reply, Turn
 from cards.elements import Card
 from cards.numbers import STATUS_FILTERS, numbers_card
 from cards.views import PageView
 from inventory.model import NumberStatus
 from inventory.store.flows import Flow
-from inventory.store.search import NumberQuery, count_numbers, search_numbers
+from inventory.store.search import NumberQuery
 
 KIND = "numbers"
 PAGE_SIZE = 10
@@ -43,23 +43,10 @@ async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
 
 
 async def _page(turn: Turn, flow: Flow) -> tuple[PageView, str | None]:
-    state = flow.state
-    status = state.get("status", "any")
+    status = flow.state.get("status", "any")
     statuses = () if status == "any" else (NumberStatus(status),)
-    cursors = list(state.get("cursors") or [None])
-    query = NumberQuery(tenant=flow.tenant, text=state.get("search") or None, statuses=statuses)
-    async with turn.services.store.read() as connection:
-        page = await search_numbers(connection, query, limit=PAGE_SIZE, after=cursors[-1])
-        total = await count_numbers(connection, query)
-    view = PageView(
-        [number_view(n) for n in page.items],
-        total,
-        len(cursors),
-        len(cursors) > 1,
-        page.next_cursor is not None,
-        state.get("search") or "",
-    )
-    return view, page.next_cursor
+    query = NumberQuery(tenant=flow.tenant, text=flow.state.get("search") or None, statuses=statuses)
+    return await page_of(turn, query, flow.state, size=PAGE_SIZE)
 
 
 async def render(turn: Turn, flow: Flow) -> Card:
