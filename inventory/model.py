@@ -153,6 +153,10 @@ def assign(
     if number.status is NumberStatus.RESERVED and not _hold_is_usable(number, hold_owner, now):
         raise TransitionRefused(why_not(number, "assign"))
     _refuse_unless(number, NumberStatus.USED, "assign")
+    return _used_by(number, assignee, policy, operator, now)
+
+
+def _used_by(number: PhoneNumber, assignee: Assignee, policy: str | None, operator: str, now: datetime) -> PhoneNumber:
     return number._touched(
         operator,
         now,
@@ -238,15 +242,7 @@ def observe_teams_holder(
     so a sync that the operator reviewed and committed may turn a reserved, quarantined or blocked
     number into used. The sync flags such rows as drift so it never happens silently.
     """
-    return number._touched(
-        operator,
-        now,
-        status=NumberStatus.USED,
-        assignee=assignee,
-        voice_routing_policy=policy,
-        hold=None,
-        quarantined_until=None,
-    )
+    return _used_by(number, assignee, policy, operator, now)
 
 
 @dataclass(frozen=True, slots=True)
