@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from bot import cli_bot, cli_inventory, cli_teams
+from bot import cli_bot, cli_demo, cli_inventory, cli_teams
 from inventory.errors import ImportRejected, SwitchboardError
 
 log = logging.getLogger("switchboard")
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_inventory.add_commands(commands)
     cli_teams.add_commands(commands)
     cli_bot.add_commands(commands)
+    cli_demo.add_commands(commands)
     return parser
 
 

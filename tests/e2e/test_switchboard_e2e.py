@@ -1,0 +1,153 @@
+"""Switchboard as a new user meets it: `switchboard demo`'s stack, driven through the Agents Playground's own UI.
+
+The stack is started by `bot.demo.start_demo` (the code `make run` runs) in a temporary directory with a small
+tenant: the Graph stand-in over a simulated tenant, the real bot on SQLite, and the Playground. Headless Debian
+Chromium clicks through the cards as an operator would; the database is checked after each change.
+
+With SWITCHBOARD_SCREENSHOTS=1 each step is also saved to docs/screenshots/ (the README shows them), so
+ordinary runs never rewrite committed files. On failure the page, its HTML, the bot's log and the Playground's
+logs are saved under test-artifacts/<test name>/ (the path is printed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import BrowserContext, Locator
+
+from bot.demo import DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
+from bot.demo_tenant import FIRST_USER, TENANT_NAME, DemoSizes
+from bot.playground import DEMO_IDENTITIES
+from inventory.model import NumberStatus, PhoneNumber
+from inventory.numbers import parse_number
+from inventory.store.numbers import NumberRepository
+from inventory.teams.sim_faults import FaultKnobs
+from tests.e2e.conftest import ARTIFACTS, _failed
+from tests.e2e.playground_driver import PlaygroundDriver
+
+pytestmark = pytest.mark.e2e
+
+SIZES = DemoSizes(users=12, numbers_per_site=10, assigned_share=0.3, new_range_size=20)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SLOW = 30.0  # seconds: a sync or a Teams operation, on a busy machine
+ASSIGNED = re.compile(r"(\+[\d ]+) is assigned to " + FIRST_USER.name)
+
+
+@pytest.fixture
+async def demo(tmp_path: Path, chromium_path: str) -> AsyncIterator[RunningDemo]:
+    """`switchboard demo`'s stack on free ports in tmp_path; Teams takes half a second per operation."""
+    paths = DemoPaths(tmp_path / "demo")
+    with logging_to(paths.bot_log):
+        running = await start_demo(
+            paths,
+            ports=DemoPorts(bot=0, playground=0, graph=0),
+            sizes=SIZES,
+            knobs=FaultKnobs(operation_delay_seconds=0.5),
+        )
+        try:
+            yield running
+        finally:
+            await running.stop()
+
+
+@pytest.fixture
+async def olivia(
+    request: pytest.FixtureRequest, demo: RunningDemo, browser_context: BrowserContext
+) -> AsyncIterator[PlaygroundDriver]:
+    """The Playground's current user, Olivia Operator (a Switchboard admin), in the personal chat."""
+    page = browser_context.pages[0] if browser_context.pages else await browser_context.new_page()
+    driver = PlaygroundDriver(
+        page, demo.playground_url, bot_name=DEMO_IDENTITIES.bot_name, team_name=DEMO_IDENTITIES.team.name
+    )
+    await driver.open()
+    try:
+        yield driver
+    finally:
+        if _failed(request):
+            where = await driver.save_artifacts(ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
+            shutil.copy(demo.paths.bot_log, where / "switchboard.log")
+            for log in demo.paths.playground_dir.glob("*.log"):
+                shutil.copy(log, where / log.name)
+            sys.stderr.write(f"\nE2E failure artifacts (screenshot, page HTML, bot and Playground logs): {where}\n")
+
+
+async def shot(driver: PlaygroundDriver, name: str, card: Locator | None = None) -> None:
+    """With SWITCHBOARD_SCREENSHOTS=1, save the page (or one card) as docs/screenshots/<name>.png."""
+    if os.environ.get("SWITCHBOARD_SCREENSHOTS") != "1":
+        return
+    if card is None:
+        await driver.screenshot(SCREENSHOTS / f"{name}.png")
+    else:
+        await card.scroll_into_view_if_needed()
+        await card.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+async def number_in_inventory(demo: RunningDemo, label: str) -> PhoneNumber:
+    async with demo.store.read() as connection:
+        number = await NumberRepository(connection).get(TENANT_NAME, parse_number(label).number)
+    assert number is not None, f"{label} is not in the inventory"
+    return number
+
+
+async def test_a_new_user_assigns_a_number_and_removes_it_again_through_the_playground(
+    demo: RunningDemo, olivia: PlaygroundDriver
+) -> None:
+    await olivia.send("assign adele")
+    review = await olivia.wait_for_card_text("Step 2 of 5 - review", timeout=SLOW)
+    assert "To add" in await review.inner_text()
+    await shot(olivia, "1-sync-review", review)
+
+    await olivia.click_card_button("Commit", review)
+    picker = await olivia.wait_for_card_text(f"Step 3 of 5 - pick an available number for {FIRST_USER.name}")
+    await shot(olivia, "2-picker")
+    await olivia.fill_card_input("Search available numbers", "SEA-DR-2", picker)
+    await olivia.click_card_button("Search", picker)
+    picker = await olivia.wait_for_card_text(re.compile(r"\d+ available - page 1"))
+    await shot(olivia, "3-picker-search", picker)
+    await picker.get_by_role("button", name="Pick", exact=True).first.click()
+
+    policy = await olivia.wait_for_card_text("Step 4 of 5 - voice routing policy")
+    await olivia.choose_choice("Voice routing policy", "US-Unrestricted", policy)
+    await shot(olivia, "4-policy", policy)
+    await olivia.click_card_button("Next", policy)
+
+    confirm = await olivia.wait_for_card_text("Step 5 of 5 - confirm")
+    await shot(olivia, "5-confirm", confirm)
+    await olivia.click_card_button("Assign", confirm)
+    done = await olivia.wait_for_card_text(ASSIGNED, timeout=SLOW)
+    await shot(olivia, "6-assigned", done)
+
+    match = ASSIGNED.search(await done.inner_text())
+    assert match is not None
+    label = match.group(1).strip()
+    number = await number_in_inventory(demo, label)
+    assert number.status is NumberStatus.USED
+    assert number.range_label == "SEA-DR-2"
+    assert number.assignee is not None
+    assert number.assignee.upn == FIRST_USER.user_principal_name
+    assert number.voice_routing_policy == "US-Unrestricted"
+    assert number.last_modified_by == DEMO_IDENTITIES.current_user.user_principal_name
+    in_teams = demo.teams.number(number.number)
+    assert in_teams is not None
+    assert in_teams.assignment_target_id == FIRST_USER.aad_object_id
+
+    await olivia.send(f"remove {label}")
+    confirm_removal = await olivia.wait_for_card_text(re.compile(rf"Confirm.*{re.escape(label)}", re.DOTALL))
+    await shot(olivia, "7-remove-confirm", confirm_removal)
+    await olivia.click_card_button("Remove", confirm_removal)
+    removed = await olivia.wait_for_card_text(f"{label} was removed from", timeout=SLOW)
+    await shot(olivia, "8-removed", removed)
+
+    number = await number_in_inventory(demo, label)
+    assert number.status is NumberStatus.AVAILABLE
+    assert number.assignee is None
+    assert number.last_modified_by == DEMO_IDENTITIES.current_user.user_principal_name
+    in_teams = demo.teams.number(number.number)
+    assert in_teams is not None
+    assert in_teams.assignment_target_id is None
