@@ -91,10 +91,13 @@ def source_card(
     pools: list[tuple[str, int]],
     ranges: list[tuple[str, int]],
     message: str | None,
+    note: str | None = None,
 ) -> Card:
     body = heading(TITLE, f"Step 2 of 5 - where the {people} numbers come from")
     if message:
         body.append(notice(message))
+    if note:
+        body.append(text(note, color=GOOD, size="Small"))
     for input_id, label, options in (
         ("location", "Location", locations),
         ("pool", "Pool", pools),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cards.elements import (
     ACCENT,
+    GOOD,
     Card,
     Element,
     action_set,
@@ -20,11 +21,21 @@ from cards.views import FlowRef, NumberView, PageView
 
 
 def picker_card(
-    flow: FlowRef, page: PageView, *, title: str, step: str, message: str | None = None, allow_back: bool = False
+    flow: FlowRef,
+    page: PageView,
+    *,
+    title: str,
+    step: str,
+    message: str | None = None,
+    note: str | None = None,
+    allow_back: bool = False,
 ) -> Card:
+    """`message` is a problem to fix (highlighted); `note` is good news, such as what a sync committed."""
     body = heading(title, step)
     if message:
         body.append(notice(message))
+    if note:
+        body.append(text(note, color=GOOD, size="Small"))
     body.append(
         columns(
             (

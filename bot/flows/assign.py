@@ -156,14 +156,14 @@ async def _after_sync(turn: Turn, flow: Flow) -> Card:
             return reply.card
         flow = await advance(turn, flow, "pick", message=f"{requested} is not in the inventory; pick another.")
         return await render(turn, flow)
-    return await render(turn, await advance(turn, flow, "pick", message=flow.state.get("sync_note")))
+    return await render(turn, await advance(turn, flow, "pick", message=None, note=flow.state.get("sync_note")))
 
 
 async def _pick_step(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
     state = flow.state
     if verb == "picker.search":
         flow = await advance(
-            turn, flow, "pick", search=text_input(data, "search", limit=100), cursors=[None], message=None
+            turn, flow, "pick", search=text_input(data, "search", limit=100), cursors=[None], message=None, note=None
         )
     elif verb == "picker.next":
         _, next_cursor = await picker_page(turn, flow.tenant, state)
@@ -273,7 +273,13 @@ async def render(turn: Turn, flow: Flow) -> Card:
         page, _ = await picker_page(turn, flow.tenant, state)
         who = account_from_state(state).name
         return picker_card(
-            reference, page, title=TITLE, step=f"{PICK_STEP} for {who}", message=state.get("message"), allow_back=True
+            reference,
+            page,
+            title=TITLE,
+            step=f"{PICK_STEP} for {who}",
+            message=state.get("message"),
+            note=state.get("note"),
+            allow_back=True,
         )
     account = account_from_state(state) if state.get("account") else None
     number = state.get("number") or {}

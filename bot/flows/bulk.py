@@ -111,7 +111,7 @@ async def _people(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Re
 
 
 async def _to_source(turn: Turn, flow: Flow) -> Card:
-    return await render(turn, await advance(turn, flow, "source", message=flow.state.get("sync_note")))
+    return await render(turn, await advance(turn, flow, "source", message=None, note=flow.state.get("sync_note")))
 
 
 async def _suggest(turn: Turn, flow: Flow, data: dict[str, Any]) -> Reply:
@@ -316,6 +316,7 @@ async def render(turn: Turn, flow: Flow) -> Card:
             pools=facets["pool"],
             ranges=facets["range"],
             message=state.get("message"),
+            note=state.get("note"),
         )
     if step == "plan":
         return _plan_card(turn, flow)
