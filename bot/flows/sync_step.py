@@ -19,9 +19,7 @@ NextStep = Callable[[Flow], Awaitable[Card]]
 SAFE_CATEGORIES = ("add", "update")
 
 
-def run(
-    turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep, review_step: str | None = None
-) -> Reply:
+def run(turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep, review_step: str | None = None) -> Reply:
     """`review_step` labels the review card; give the label the flow's `render` uses, so a redraw matches."""
     review = review_step or step.replace("sync from Teams", "review")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
 
 import aiohttp
 import pytest
@@ -12,8 +14,10 @@ from bot.app import create_app
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.model import Actor
 from inventory.numbers import parse_range
+from inventory.ports import Clock, SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
+from inventory.teams.retry import GraphTuning
 from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.bot.harness import Member, RecordingConnector, TeamsClient
 
@@ -22,6 +26,8 @@ MEGAN = Member("29:megan", "aaaaaaaa-0000-4000-8000-000000000002", "Megan Bowen"
 VICTOR = Member("29:victor", "aaaaaaaa-0000-4000-8000-000000000003", "Victor Viewer", "victor@contoso.test")
 STRANGER = Member("29:stranger", "aaaaaaaa-0000-4000-8000-000000000009", "Sam Stranger", "sam@fabrikam.test")
 POLICIES = ("US-Unrestricted", "US-Local")
+# Teams finishes an operation at once here; poll it quickly too, so an assignment takes milliseconds, not 1 s.
+FAST_POLLS = GraphTuning(poll_first_delay_seconds=0.01, poll_cap_seconds=0.2)
 
 
 def contoso_teams() -> SimulatedTenant:
@@ -43,7 +49,7 @@ def contoso_teams() -> SimulatedTenant:
     return tenant
 
 
-def bot_settings() -> Settings:
+def bot_settings(*, app_id: str = "", app_password: str = "") -> Settings:
     return Settings(
         tenants=(
             TenantConfig(name="contoso", display_name="Contoso", allowed_policies=POLICIES, default_policy="US-Local"),
@@ -54,12 +60,20 @@ def bot_settings() -> Settings:
             OperatorConfig(MEGAN.aad_object_id, Role.OPERATOR, ("contoso",)),
             OperatorConfig(VICTOR.aad_object_id, Role.VIEWER, ("contoso",)),
         ),
+        app_id=app_id,
+        app_password=app_password,
     )
 
 
 @pytest.fixture
 def teams() -> SimulatedTenant:
     return contoso_teams()
+
+
+@pytest.fixture
+def phone(teams: SimulatedTenant) -> SimulatedPhoneSystem:
+    """The bot's view of the simulated tenant; `phone.requests` lists every Graph request it made."""
+    return SimulatedPhoneSystem(teams, tuning=FAST_POLLS)
 
 
 @pytest.fixture
@@ -75,14 +89,11 @@ async def connector() -> AsyncIterator[RecordingConnector]:
 @pytest.fixture
 async def inventory(store: Store) -> Store:
     """The carrier's Direct Routing range, imported: Teams knows only the two assigned numbers of it."""
-    actor = Actor("cli:setup", "setup")
-    from inventory.ports import SystemClock
-
     await import_range(
         store,
         "contoso",
         parse_range("+12065550100-+12065550199"),
-        actor=actor,
+        actor=Actor("cli:setup", "setup"),
         clock=SystemClock(),
         location="Seattle",
         carrier="Contoso Telecom",
@@ -91,23 +102,55 @@ async def inventory(store: Store) -> Store:
     return store
 
 
+@dataclass(frozen=True)
+class RunningBot:
+    """One bot replica: its /api/messages address and its aiohttp application."""
+
+    url: str
+    app: web.Application
+
+    @property
+    def base(self) -> str:
+        return self.url.removesuffix("/api/messages")
+
+
+BotStarter = Callable[..., Awaitable[RunningBot]]
+
+
 @pytest.fixture
-async def bot_url(inventory: Store, teams: SimulatedTenant) -> AsyncIterator[str]:
-    app = create_app(
-        bot_settings(),
-        store=inventory,
-        phone_systems={"contoso": SimulatedPhoneSystem(teams)},
-        inline_seconds=3.0,
-        run_jobs=False,
-    )
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
-    finally:
-        await runner.cleanup()
+async def start_bot(inventory: Store, phone: SimulatedPhoneSystem) -> AsyncIterator[BotStarter]:
+    """Starts a bot replica over the test's store and simulated tenant; call it again for another replica."""
+    async with AsyncExitStack() as stack:
+
+        async def start(
+            *, settings: Settings | None = None, inline_seconds: float = 3.0, clock: Clock | None = None
+        ) -> RunningBot:
+            app = create_app(
+                settings or bot_settings(),
+                store=inventory,
+                phone_systems={"contoso": phone},
+                clock=clock,
+                inline_seconds=inline_seconds,
+                run_jobs=False,
+            )
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            stack.push_async_callback(runner.cleanup)
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            return RunningBot(f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages", app)
+
+        yield start
+
+
+@pytest.fixture
+async def bot(start_bot: BotStarter) -> RunningBot:
+    return await start_bot()
+
+
+@pytest.fixture
+def bot_url(bot: RunningBot) -> str:
+    return bot.url
 
 
 @pytest.fixture
@@ -134,3 +177,13 @@ def olivia(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnec
 @pytest.fixture
 def megan(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
     return client_for(MEGAN, http, bot_url, connector)
+
+
+@pytest.fixture
+def victor(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
+    return client_for(VICTOR, http, bot_url, connector)
+
+
+@pytest.fixture
+def stranger(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
+    return client_for(STRANGER, http, bot_url, connector)

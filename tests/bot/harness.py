@@ -7,7 +7,9 @@ import asyncio
 import copy
 import itertools
 import json
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,8 +53,10 @@ class Member:
 class RecordingConnector:
     members: dict[str, Member] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
+    refused: int = 0
     url: str = ""
     fail_next_posts: int = 0
+    fail_posts_to: dict[str, int] = field(default_factory=dict)  # conversation id -> posts to refuse
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -82,8 +86,15 @@ class RecordingConnector:
         self._changed.set()
 
     async def _post(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["conversation"]
+        if self.fail_posts_to.get(conversation):
+            # Teams throttles a busy channel with 429 (which botbuilder's HTTP client does not retry itself).
+            self.fail_posts_to[conversation] -= 1
+            self.refused += 1
+            return web.json_response({"error": {"code": "Throttled", "message": "slow down"}}, status=429)
         if self.fail_next_posts:
             self.fail_next_posts -= 1
+            self.refused += 1
             return web.json_response({"error": {"code": "ServiceError", "message": "try later"}}, status=503)
         activity_id = str(next(self._ids))
         body = await request.json()
@@ -128,6 +139,23 @@ class RecordingConnector:
                 await self._changed.wait()
         return self.sent
 
+    async def wait_for_new(self, seen: int, *, count: int = 1, within_seconds: float = 10.0) -> list[Sent]:
+        """The calls recorded after the first `seen`, once there are `count` of them."""
+        await self.wait_for(seen + count, within_seconds)
+        return self.sent[seen:]
+
+    async def wait_for_card(
+        self, matches: Callable[[dict[str, Any]], bool], *, within_seconds: float = 10.0
+    ) -> dict[str, Any]:
+        """The first card sent or updated that `matches`, waiting for it if it has not come yet."""
+        async with asyncio.timeout(within_seconds):
+            while True:
+                found = next((card for card in self.cards() if matches(card)), None)
+                if found is not None:
+                    return found
+                self._changed.clear()
+                await self._changed.wait()
+
     def cards(self) -> list[dict[str, Any]]:
         return [s.card for s in self.sent if s.card is not None]
 
@@ -163,7 +191,9 @@ class TeamsClient:
     async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
         async with self.http.post(self.bot_url, json=activity) as response:
             text = await response.text()
-            return response.status, (json.loads(text) if text else None)
+            if text and response.content_type == "application/json":
+                return response.status, json.loads(text)
+            return response.status, text or None
 
     async def say(self, text: str) -> tuple[int, Any]:
         activity = self._activity("message")
@@ -193,6 +223,10 @@ class TeamsClient:
         return result
 
     async def execute(self, verb: Any, data: Any, *, reply_to: str = "1") -> tuple[int, Any]:
+        return await self.post(self.invoke(verb, data, reply_to=reply_to))
+
+    def invoke(self, verb: Any, data: Any, *, reply_to: str = "1") -> dict[str, Any]:
+        """The `adaptiveCard/action` invoke Teams sends for a click (post it twice to play a Teams retry)."""
         activity = self._activity("invoke")
         activity.pop("text", None)
         activity.update(
@@ -200,6 +234,47 @@ class TeamsClient:
             replyToId=reply_to,
             value={"action": {"type": "Action.Execute", "title": "x", "verb": verb, "data": data}},
         )
+        return activity
+
+    def action(self, card: dict[str, Any], title: str, *, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The invoke a click on `title` would send, without sending it."""
+        found = find_action(card, title)
+        return self.invoke(found["verb"], {**found["data"], **(inputs or {})})
+
+    async def answer(self, activity: dict[str, Any]) -> dict[str, Any]:
+        """POST an `adaptiveCard/action` invoke and return the (validated) card it is answered with."""
+        status, body = await self.post(activity)
+        assert status == 200, body
+        assert body["type"] == "application/vnd.microsoft.card.adaptive", body
+        assert_valid_card(body["value"])
+        result: dict[str, Any] = body["value"]
+        return result
+
+    async def submit(
+        self, card: dict[str, Any], title: str, *, inputs: dict[str, Any] | None = None, reply_to: str = "1"
+    ) -> tuple[int, Any]:
+        """Click `title` as an Action.Submit would: a message with the card's data as `value`, and no text."""
+        action = find_action(card, title)
+        activity = self._activity("message")
+        activity.pop("text", None)
+        activity.update(replyToId=reply_to, value={**action["data"], **(inputs or {})})
+        activity["channelData"] = {**activity.get("channelData", {}), "source": {"name": "message"}}
+        return await self.post(activity)
+
+    async def search(self, query: str, *, dataset: str = "accounts") -> tuple[int, Any]:
+        """Typing in a typeahead drop-down: the `application/search` invoke."""
+        activity = copy.deepcopy(template("personal_invoke_application_search"))
+        activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url)
+        activity["from"] = {"id": self.member.id, "name": self.member.name, "aadObjectId": self.member.aad_object_id}
+        activity["value"] = {**activity["value"], "queryText": query, "dataset": dataset}
+        return await self.post(activity)
+
+    async def conversation_update(self) -> tuple[int, Any]:
+        """What Teams sends when the app is installed or the chat is opened."""
+        activity = copy.deepcopy(template("personal_conversation_update"))
+        activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url)
+        activity["from"] = {"id": self.member.id, "aadObjectId": self.member.aad_object_id}
+        activity["membersAdded"] = [activity["from"], {"id": activity["recipient"]["id"]}]
         return await self.post(activity)
 
 
@@ -242,3 +317,25 @@ def card_text(card: dict[str, Any]) -> str:
 
     walk(card)
     return "\n".join(parts)
+
+
+def offered(card: dict[str, Any]) -> list[str]:
+    """The numbers a picker (or list) card shows, as labels (`+1 206 555 0100`), top to bottom."""
+    return re.findall(r"\*\*(\+[\d ]+?)\*\*", card_text(card))
+
+
+def flow_of(card: dict[str, Any]) -> str:
+    """The flow id every action of a flow card carries."""
+    flows = {str(a["data"]["flow"]) for a in _actions(card) if "flow" in a.get("data", {})}
+    assert len(flows) == 1, f"expected one flow on the card, found {flows}"
+    return flows.pop()
+
+
+def action_titles(card: dict[str, Any]) -> list[str]:
+    """The titles of every Action.Execute on the card, in order."""
+    return [str(a.get("title")) for a in _actions(card)]
+
+
+def actions_titled(card: dict[str, Any], title: str) -> list[dict[str, Any]]:
+    """Every Action.Execute titled `title` (a picker's Pick buttons, top to bottom)."""
+    return [a for a in _actions(card) if a.get("title") == title]

@@ -16,7 +16,8 @@ from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount
 from inventory.teams.sim_tenant import SimulatedTenant
 from inventory.teams.simulated import SimulatedPhoneSystem
-from tests.teams.fakes import EXACT_TUNING, FakeClock, ProgressRecorder, graph_over_http, small_tenant
+from tests.support.clock import FakeClock
+from tests.teams.fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
 
 
 @dataclass

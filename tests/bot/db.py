@@ -1,0 +1,67 @@
+"""Reading the bot's database from a test: a number, its audit trail, flows, and a snapshot to compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from inventory.model import PhoneNumber
+from inventory.store.audit import AuditEvent, AuditLog
+from inventory.store.engine import Store
+from inventory.store.flows import Flow, FlowRepository
+from inventory.store.numbers import NumberRepository
+from inventory.store.tables import audit_events, flows, phone_numbers, sync_runs, teams_operations
+
+
+async def number(store: Store, e164: str, tenant: str = "contoso") -> PhoneNumber:
+    async with store.read() as connection:
+        found = await NumberRepository(connection).get(tenant, e164)
+    assert found is not None, f"{e164} is not in the {tenant} inventory"
+    return found
+
+
+async def history(store: Store, e164: str, tenant: str = "contoso") -> list[AuditEvent]:
+    """The number's audit events, oldest first."""
+    async with store.read() as connection:
+        events = await AuditLog(connection).history(tenant, number=e164, limit=100)
+    return list(reversed(events))
+
+
+async def flow(store: Store, flow_id: str) -> Flow:
+    async with store.read() as connection:
+        found = await FlowRepository(connection).get(flow_id)
+    assert found is not None, f"no flow {flow_id}"
+    return found
+
+
+async def sync_statuses(store: Store) -> list[str]:
+    async with store.read() as connection:
+        rows = await connection.execute(select(sync_runs.c.status).order_by(sync_runs.c.started_at))
+        return [row[0] for row in rows]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every number's status and version, and how many audit events, Teams intents and flows exist."""
+
+    numbers: tuple[tuple[Any, ...], ...]
+    audit_events: int
+    teams_operations: int
+    flows: int
+
+
+async def snapshot(store: Store) -> Snapshot:
+    async with store.read() as connection:
+        rows = await connection.execute(
+            select(
+                phone_numbers.c.tenant, phone_numbers.c.number, phone_numbers.c.status, phone_numbers.c.version
+            ).order_by(phone_numbers.c.id)
+        )
+        numbers = tuple(tuple(row) for row in rows)
+
+        async def count(table: Any) -> int:
+            return int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
+
+        return Snapshot(numbers, await count(audit_events), await count(teams_operations), await count(flows))

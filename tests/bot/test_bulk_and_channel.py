@@ -1,0 +1,279 @@
+"""Bulk assignment, channel notifications, history and the admin commands, through the bot's endpoint."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import create_app
+from inventory.config import OperatorConfig, Role, Settings, TenantConfig
+from inventory.model import Actor, NumberStatus
+from inventory.numbers import parse_range
+from inventory.ports import SystemClock
+from inventory.services.imports import import_range
+from inventory.store.engine import Store
+from inventory.store.numbers import NumberRepository
+from inventory.store.search import NumberQuery, count_numbers
+from inventory.teams.retry import GraphTuning
+from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
+from tests.bot.harness import Member, RecordingConnector, TeamsClient, card_text, find_action, template
+
+ADMIN = Member("29:ada", "aaaaaaaa-0000-4000-8000-0000000000a1", "Ada Admin", "ada@contoso.test")
+OPERATOR = Member("29:otto", "aaaaaaaa-0000-4000-8000-0000000000a2", "Otto Operator", "otto@contoso.test")
+PEOPLE = [
+    SimAccount(f"obj-user-{i:02d}", f"user{i:02d}@contoso.test", f"User {i:02d}", enterprise_voice=True)
+    for i in range(1, 21)
+]
+CHANNEL = "19:voice-ops@thread.tacv2"
+
+
+@pytest.fixture
+def crowd() -> SimulatedTenant:
+    return SimulatedTenant(name="contoso", accounts=list(PEOPLE), policies={"US-Local": "pol-1", "US-Intl": "pol-2"})
+
+
+@pytest.fixture
+async def bot(store: Store, crowd: SimulatedTenant) -> AsyncIterator[str]:
+    await import_range(
+        store,
+        "contoso",
+        parse_range("+12065551000-+12065551029"),
+        actor=Actor("cli:setup", "setup"),
+        clock=SystemClock(),
+        location="Seattle",
+        carrier="Contoso Telecom",
+        pool="Sales",
+    )
+    await import_range(
+        store,
+        "contoso",
+        parse_range("+13125551000-+13125551009"),
+        actor=Actor("cli:setup", "setup"),
+        clock=SystemClock(),
+        location="Chicago",
+        carrier="Fabrikam Voice",
+    )
+    settings = Settings(
+        tenants=(
+            TenantConfig(
+                name="contoso",
+                display_name="Contoso",
+                allowed_policies=("US-Local", "US-Intl"),
+                default_policy="US-Local",
+            ),
+        ),
+        operators=(
+            OperatorConfig(ADMIN.aad_object_id, Role.ADMIN, ("*",)),
+            OperatorConfig(OPERATOR.aad_object_id, Role.OPERATOR, ("contoso",)),
+        ),
+    )
+    phone = SimulatedPhoneSystem(crowd, tuning=GraphTuning(poll_first_delay_seconds=0.01, poll_cap_seconds=0.2))
+    app = create_app(
+        settings,
+        store=store,
+        phone_systems={"contoso": phone},
+        inline_seconds=8.0,
+        run_jobs=False,
+        notify_interval=0.05,
+    )
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[RecordingConnector]:
+    recording = RecordingConnector(members={m.id: m for m in (ADMIN, OPERATOR)})
+    await recording.start()
+    try:
+        yield recording
+    finally:
+        await recording.stop()
+
+
+@pytest.fixture
+async def ada(bot: str, connector: RecordingConnector) -> AsyncIterator[TeamsClient]:
+    async with aiohttp.ClientSession() as http:
+        yield TeamsClient(http, bot, connector, ADMIN)
+
+
+async def used_and_available(store: Store) -> tuple[int, int]:
+    async with store.read() as connection:
+        used = await count_numbers(connection, NumberQuery("contoso", statuses=(NumberStatus.USED,)))
+        available = await count_numbers(connection, NumberQuery("contoso", statuses=(NumberStatus.AVAILABLE,)))
+    return used, available
+
+
+async def plan_for_everyone(ada: TeamsClient, connector: RecordingConnector) -> dict[str, Any]:
+    await ada.say("bulk assign")
+    people = connector.last_card()
+    found = await ada.click(people, "Find", inputs={"people_search": "user"})
+    chosen = await ada.click(found, "Add", inputs={"people": ",".join(p.id for p in PEOPLE)})
+    assert "20 of at most 50 chosen" in card_text(chosen)
+    source = await ada.click(chosen, "Next")  # Teams knows nothing yet: nothing to review, straight on
+    assert "where the 20 numbers come from" in card_text(source)
+    plan = await ada.click(source, "Suggest numbers", inputs={"location": "Seattle"})
+    assert "the plan for 20 people (page 1 of 2)" in card_text(plan)
+    return plan
+
+
+async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and_says_so(
+    ada: TeamsClient, connector: RecordingConnector, store: Store, crowd: SimulatedTenant
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    assert "confirm 20 assignments" in card_text(confirm)
+    crowd.faults.fail_next_operations(count=3, detail="The user is not licensed for Teams Phone.")
+    results = await ada.click(confirm, "Assign all")
+    text = card_text(results)
+    assert "17 assigned, 3 failed" in text
+    assert text.count("The user is not licensed for Teams Phone.") == 3
+    assert await used_and_available(store) == (17, 23)  # 30 + 10 numbers in all; the 3 failures are free again
+    operations = len(crowd.operations)
+    again = await ada.click(confirm, "Assign all")  # the same confirmation card, clicked again
+    assert "17 assigned, 3 failed" in card_text(again)
+    assert len(crowd.operations) == operations
+
+
+async def test_each_person_gets_a_distinct_number_and_changing_one_never_offers_anothers(
+    ada: TeamsClient, connector: RecordingConnector, store: Store
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    text = card_text(plan)
+    assert text.count("+1 206 555 10") == 10  # page 1: ten people, ten different Seattle numbers
+    change = find_action(plan, "Change")
+    picker = await ada.click(plan, "Change")
+    offered = card_text(picker)
+    for index in range(20):
+        assert f"+1 206 555 10{index:02d}" not in offered  # all twenty are held for this batch
+    assert "+1 206 555 1020" in offered
+    del change
+    back_to_plan = await ada.click(picker, "Pick")
+    assert "+1 206 555 1020" in card_text(back_to_plan)
+    async with store.read() as connection:
+        released = await NumberRepository(connection).get("contoso", "+12065551000")
+    assert released is not None
+    assert released.status is NumberStatus.AVAILABLE
+
+
+async def test_cancelling_a_bulk_plan_frees_every_held_number(
+    ada: TeamsClient, connector: RecordingConnector, store: Store
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    assert await used_and_available(store) == (0, 20)
+    cancelled = await ada.click(plan, "Cancel")
+    assert "Cancelled" in card_text(cancelled)
+    assert await used_and_available(store) == (0, 40)
+
+
+def channel_activity(member: Member, connector: RecordingConnector, kind: str) -> dict[str, Any]:
+    activity = copy.deepcopy(
+        template("channel_conversation_update" if kind == "conversationUpdate" else "channel_message_mention")
+    )
+    activity.update(id=str(uuid.uuid4()), serviceUrl=connector.url)
+    activity["from"] = {"id": member.id, "name": member.name, "aadObjectId": member.aad_object_id}
+    activity["conversation"]["id"] = CHANNEL if kind == "conversationUpdate" else f"{CHANNEL};messageid=77"
+    activity["channelData"]["channel"] = {"id": CHANNEL, "name": "Voice Ops"}
+    return activity
+
+
+async def test_notifications_reach_the_channel_chosen_with_notify_here(
+    ada: TeamsClient, connector: RecordingConnector, bot: str
+) -> None:
+    status, _ = await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    assert status in (200, 201)
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
+    assert "hears about changes in contoso" in card_text(connector.last_card())
+    await ada.say("assign user 01")
+    picker = connector.last_card()
+    policy = await ada.click(picker, "Pick")
+    confirm = await ada.click(policy, "Next", inputs={"policy": "US-Intl"})
+    done = await ada.click(confirm, "Assign")
+    assert "is assigned to User 01" in card_text(done)
+    sent = await connector.wait_for(len(connector.sent) + 1)
+    note = [s for s in sent if s.conversation_id == CHANNEL and s.card and "Assigned" in card_text(s.card)]
+    assert note, "the assignment was not posted to the channel"
+    assert "ada@contoso.test" in card_text(note[-1].card or {})
+    assert "US-Intl" in card_text(note[-1].card or {})
+
+
+async def test_a_failed_post_is_retried_and_never_fails_the_operators_action(
+    ada: TeamsClient, connector: RecordingConnector
+) -> None:
+    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
+    connector.fail_posts_to[CHANNEL] = 2
+    await ada.say("assign user 03 +12065551007 US-Local")
+    done = await ada.click(connector.last_card(), "Assign")
+    assert "is assigned to User 03" in card_text(done)
+    while not any(s.conversation_id == CHANNEL and "Assigned" in card_text(s.card or {}) for s in connector.sent):
+        await connector.wait_for(len(connector.sent) + 1)
+    assert connector.refused == 2
+
+
+async def test_history_shows_an_assign_then_a_remove_newest_first(
+    ada: TeamsClient, connector: RecordingConnector
+) -> None:
+    await ada.say("assign user 02 +12065551005 US-Local")
+    done = await ada.click(connector.last_card(), "Assign")
+    assert "is assigned to User 02" in card_text(done)
+    await ada.say("remove +12065551005")
+    removed = await ada.click(connector.last_card(), "Remove")
+    assert "was removed" in card_text(removed)
+    await ada.say("history +12065551005")
+    text = card_text(connector.last_card())
+    assert text.index("unassign") < text.index("- assign -")
+    assert "holder: User 02 -> -" in text
+    await ada.say("history user02@contoso.test")
+    assert "+1 206 555 1005" in card_text(connector.last_card())
+
+
+async def test_a_non_admin_cannot_delete_the_inventory(bot: str, connector: RecordingConnector, store: Store) -> None:
+    async with aiohttp.ClientSession() as http:
+        otto = TeamsClient(http, bot, connector, OPERATOR)
+        await otto.say("delete inventory")
+    assert "needs the admin role" in card_text(connector.last_card())
+    assert await used_and_available(store) == (0, 40)
+
+
+async def test_an_admin_deletes_the_inventory_only_after_typing_the_tenant(
+    ada: TeamsClient, connector: RecordingConnector, store: Store
+) -> None:
+    await ada.say("delete inventory")
+    card = connector.last_card()
+    assert "all 40 numbers of contoso" in card_text(card)
+    wrong = await ada.click(card, "Delete", inputs={"confirm": "fabrikam"})
+    assert "nothing was deleted" in card_text(wrong)
+    assert await used_and_available(store) == (0, 40)
+    gone = await ada.click(wrong, "Delete", inputs={"confirm": "contoso"})
+    assert "Deleted 40 numbers" in card_text(gone)
+    assert await used_and_available(store) == (0, 0)
+    await ada.say("history +12065551000")
+    assert "delete" in card_text(connector.last_card())
+
+
+async def test_import_range_from_the_chat_follows_the_cli_rules(
+    ada: TeamsClient, connector: RecordingConnector
+) -> None:
+    await ada.say('import range +12065553000-+12065553009 location=Dublin carrier="Contoso Telecom" pool=Ops')
+    text = card_text(connector.last_card())
+    assert "Added" in text
+    assert "10" in text
+    await ada.say("import range +12065553000-+442071838750")
+    assert "different countries" in card_text(connector.last_card())
+    await ada.say("import range +12065553000-+12065553009 colour=blue")
+    assert "unknown: colour" in card_text(connector.last_card())

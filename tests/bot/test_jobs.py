@@ -1,0 +1,75 @@
+"""The bot's periodic jobs: expiry, reconciling the journal, and the scheduled drift check."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from aiohttp import web
+
+from bot.app import JOBS, SERVICES, create_app
+from inventory.model import Actor, NumberStatus
+from inventory.numbers import parse_range
+from inventory.services.imports import import_range
+from inventory.services.lifecycle import reserve_number
+from inventory.store.engine import Store
+from inventory.store.numbers import NumberRepository
+from inventory.store.outbox import PENDING
+from inventory.store.tables import notifications
+from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from tests.bot.conftest import bot_settings, contoso_teams
+from tests.support.clock import FakeClock
+
+SETUP = Actor("cli:setup", "setup")
+
+
+def app_for(store: Store, teams: SimulatedTenant, clock: FakeClock, **settings: object) -> web.Application:
+    base = bot_settings()
+    tenants = tuple(dataclasses.replace(t, quarantine_days=0) for t in base.tenants if t.name == "contoso")
+    configured = dataclasses.replace(base, tenants=tenants, **settings)  # type: ignore[arg-type]
+    phone = SimulatedPhoneSystem(teams, clock=clock)
+    return create_app(configured, store=store, phone_systems={"contoso": phone}, clock=clock, run_jobs=False)
+
+
+async def status_of(store: Store, number: str) -> NumberStatus:
+    async with store.read() as connection:
+        found = await NumberRepository(connection).get("contoso", number)
+    assert found is not None
+    return found.status
+
+
+async def test_expired_holds_are_freed_by_the_minute_job(store: Store, clock: FakeClock) -> None:
+    await import_range(store, "contoso", parse_range("+12065550100-+12065550101"), actor=SETUP, clock=clock)
+    await reserve_number(
+        store, "contoso", "+12065550100", owner="flow:x", note="", minutes=10, actor=SETUP, clock=clock
+    )
+    app = app_for(store, contoso_teams(), clock)
+    clock.advance(minutes=11)
+    assert await app[JOBS].free_expired() == 1
+    assert await status_of(store, "+12065550100") is NumberStatus.AVAILABLE
+
+
+async def test_the_drift_check_reports_to_the_channel_and_commits_nothing_by_default(
+    store: Store, clock: FakeClock
+) -> None:
+    teams = contoso_teams()
+    app = app_for(store, teams, clock)
+    services = app[SERVICES]
+    first = await services.sync.start_sync("contoso", SETUP)
+    await services.sync.commit_sync(first.run.id, "contoso", SETUP)
+    teams.unassign_directly("+12065550150")  # used here, unassigned in Teams: drift
+    await app[JOBS].check_drift()
+    assert await status_of(store, "+12065550150") is NumberStatus.USED
+    async with store.read() as connection:
+        queued = (await connection.execute(notifications.select())).all()
+    assert [(row.kind, row.status) for row in queued] == [("drift", PENDING)]
+
+
+async def test_the_drift_check_commits_when_configured_to(store: Store, clock: FakeClock) -> None:
+    teams = contoso_teams()
+    app = app_for(store, teams, clock, drift_check_commits=True)
+    services = app[SERVICES]
+    first = await services.sync.start_sync("contoso", SETUP)
+    await services.sync.commit_sync(first.run.id, "contoso", SETUP)
+    teams.unassign_directly("+12065550150")
+    await app[JOBS].check_drift()
+    assert await status_of(store, "+12065550150") is NumberStatus.AVAILABLE
