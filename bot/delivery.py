@@ -20,7 +20,7 @@ from botbuilder.schema import ConversationReference
 from bot.turn import Reply
 from cards.common import error_card
 from cards.elements import Card
-from inventory.errors import SwitchboardError
+from inventory.errors import SwitchboardError, TeamsError
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,16 @@ async def _guarded(work: Awaitable[Card], correlation_id: str) -> Card:
     try:
         return await work
     except SwitchboardError as error:
-        return error_card(str(error), correlation_id=correlation_id)
+        return refusal_card(error, correlation_id)
     except Exception:
         log.exception("follow-up failed correlation=%s", correlation_id)
         return error_card("Something went wrong on our side; nothing more was changed.", correlation_id=correlation_id)
+
+
+def refusal_card(error: SwitchboardError, correlation_id: str) -> Card:
+    """A rule or a refusal is an answer, not an incident; a Teams failure is, and carries a reference that
+    support finds in the log."""
+    if not isinstance(error, TeamsError):
+        return error_card(str(error))
+    log.warning("teams refused correlation=%s status=%s error=%s", correlation_id, error.status, error)
+    return error_card(str(error), correlation_id=correlation_id)

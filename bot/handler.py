@@ -14,7 +14,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 from msrest.serialization import Model
 
-from bot.delivery import Background, CardUpdater, deliver
+from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
 from bot.identity import OperatorDirectory
 from bot.notify import conversation_of
@@ -22,7 +22,7 @@ from bot.turn import Reply, Services, Turn
 from bot.untrusted import mapping
 from cards.common import error_card
 from cards.elements import Card
-from inventory.errors import SwitchboardError, TeamsError
+from inventory.errors import SwitchboardError
 from inventory.store.audit import new_correlation_id
 from inventory.store.outbox import Conversations
 
@@ -74,7 +74,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
                 reply = await run_command(turn, text)
         except SwitchboardError as error:
-            reply = Reply(error_card(str(error), correlation_id=correlation_id if not _expected(error) else None))
+            reply = Reply(refusal_card(error, correlation_id))
         except Exception:
             log.exception("message turn failed correlation=%s", correlation_id)
             reply = Reply(_unexpected(correlation_id))
@@ -127,7 +127,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 card_id=activity.reply_to_id,
             )
         except SwitchboardError as error:
-            card = error_card(str(error), correlation_id=correlation_id if not _expected(error) else None)
+            card = refusal_card(error, correlation_id)
         except Exception:
             log.exception("card action failed correlation=%s", correlation_id)
             card = _unexpected(correlation_id)
@@ -194,12 +194,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 send_first=send,
             )
         except SwitchboardError as error:
-            await send(error_card(str(error), correlation_id=correlation_id))
-
-
-def _expected(error: SwitchboardError) -> bool:
-    # A refusal or a rule is an answer, not an incident: only Teams failures carry a reference for support.
-    return not isinstance(error, TeamsError)
+            await send(refusal_card(error, correlation_id))
 
 
 def _unexpected(correlation_id: str) -> Card:
