@@ -59,17 +59,6 @@ def operator_ids(count: int) -> list[str]:
     return [f"00000000-0000-4000-8000-{index:012d}" for index in range(count)]
 
 
-def speed_up_msrest() -> None:
-    """msrest builds a retry policy for every connector client (botbuilder makes one or two a turn) with
-    `[i for i in range(999) if i not in safe_codes]` over a 500-item *list*: about 4 ms of CPU each time.
-    The same codes as a set give the same policy in microseconds. Applied only with --msrest-fix, to show
-    what the fix is worth."""
-    from msrest.universal_http import requests as msrest_requests
-
-    policy = msrest_requests.ClientRetryPolicy
-    setattr(policy, "safe_codes", frozenset(policy.safe_codes))  # noqa: B010 (a class attribute typed as a list)
-
-
 async def serve(database: Path, numbers: int, operators: int) -> None:
     """Build and run the bot until SIGTERM; print `READY <port>` once it listens."""
     from bot.app import create_app
@@ -94,7 +83,7 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
         for index in range(operators)
     ]
     teams = SimulatedTenant(name=TENANT, accounts=people, policies={POLICY: "pol-1", "US-Unrestricted": "pol-2"})
-    # Teams finishes an operation at once here, so the bot's first look at it (normally after 1 s) is immediate.
+    # Teams finishes an operation at once here, so the bot's first look at it is made immediate too.
     phone = SimulatedPhoneSystem(teams, tuning=GraphTuning(poll_first_delay_seconds=0.0, poll_cap_seconds=0.01))
     settings = Settings(
         tenants=(TenantConfig(TENANT, "Contoso", allowed_policies=(POLICY, "US-Unrestricted"), default_policy=POLICY),),
@@ -114,8 +103,6 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
 
 
 def serve_main(args: argparse.Namespace) -> None:
-    if args.msrest_fix:
-        speed_up_msrest()
     profile = cProfile.Profile() if args.profile else None
     if profile is not None:
         profile.enable()
@@ -369,8 +356,6 @@ async def start_server(folder: Path, args: argparse.Namespace) -> tuple[asyncio.
     command += ["--numbers", str(args.numbers), "--operators", str(args.operators)]
     if args.profile:
         command += ["--profile", args.profile]
-    if args.msrest_fix:
-        command += ["--msrest-fix"]
     process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE, cwd=os.getcwd())
     assert process.stdout is not None
     line = (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode()
@@ -519,7 +504,6 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--operators", type=int, default=50)
     parser.add_argument("--numbers", type=int, default=5000, help="the inventory (at most 10,000)")
     parser.add_argument("--profile", help="write a cProfile of the bot's process to this file and print its top")
-    parser.add_argument("--msrest-fix", action="store_true", help="run the bot with msrest's retry-policy fix")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

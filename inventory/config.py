@@ -87,6 +87,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 3978
     sync_expiry_minutes: int = 15
+    # A picker opened within this many seconds of a sync that left the inventory matching Teams trusts it
+    # instead of fetching everything again (0: always sync).
+    sync_reuse_seconds: int = 30
     hold_minutes: int = 10
     bulk_concurrency: int = 24  # Teams operations in flight for one bulk assignment
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
@@ -136,6 +139,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         host=env.get("SWITCHBOARD_HOST", "127.0.0.1"),
         port=_int(env.get("PORT", "3978"), "PORT"),
         sync_expiry_minutes=_int(document.get("sync_expiry_minutes", 15), "sync_expiry_minutes"),
+        sync_reuse_seconds=max(0, _int(document.get("sync_reuse_seconds", 30), "sync_reuse_seconds")),
         hold_minutes=_int(document.get("hold_minutes", 10), "hold_minutes"),
         bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 24), "bulk_concurrency")),
         drift_check_minutes=_int(

@@ -23,8 +23,15 @@ async def start(turn: Turn, args: str) -> Reply:
     turn.operator.require(Role.OPERATOR, "syncing")
     tenant = await turn.tenant()
     flow = await start_flow(turn, KIND, tenant, "syncing", {})
+    # Asked for explicitly: always a fresh look at Teams, never a recent sync's.
     return sync_step.run(
-        turn, flow, title=TITLE, step=STEP, review_step=REVIEW_STEP, next_step=lambda f: render(turn, f)
+        turn,
+        flow,
+        title=TITLE,
+        step=STEP,
+        review_step=REVIEW_STEP,
+        next_step=lambda f: render(turn, f),
+        reuse_recent=False,
     )
 
 

@@ -7,6 +7,7 @@ on to `next_step`, otherwise the flow waits on the review card for Commit or Can
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from bot.flows.common import advance, diff_view, progress, ref, sync_progress
 from bot.turn import CardSink, Reply, Turn
@@ -19,11 +20,29 @@ NextStep = Callable[[Flow], Awaitable[Card]]
 SAFE_CATEGORIES = ("add", "update")
 
 
-def run(turn: Turn, flow: Flow, *, title: str, step: str, next_step: NextStep, review_step: str | None = None) -> Reply:
-    """`review_step` labels the review card; give the label the flow's `render` uses, so a redraw matches."""
+def run(
+    turn: Turn,
+    flow: Flow,
+    *,
+    title: str,
+    step: str,
+    next_step: NextStep,
+    review_step: str | None = None,
+    reuse_recent: bool = True,
+) -> Reply:
+    """Sync first. `review_step` labels the review card (give the label the flow's `render` uses, so a
+    redraw matches). With `reuse_recent`, a sync of the last few seconds that left the inventory matching
+    Teams is trusted instead of fetching every number again (many pickers opening at once)."""
     review = review_step or step.replace("sync from Teams", "review")
 
     async def work(sink: CardSink) -> Card:
+        if reuse_recent:
+            max_age = timedelta(seconds=turn.services.settings.sync_reuse_seconds)
+            recent = await turn.services.sync.recent_clean_run(flow.tenant, max_age=max_age)
+            if recent is not None:
+                age = (turn.services.clock.now() - recent.started_at).total_seconds()
+                note = f"Checked against Teams {age:.0f} s ago; the inventory matched."
+                return await next_step(await advance(turn, flow, "synced", run=recent.id, sync_note=note))
         report = sync_progress(turn, flow.tenant, sink, title=title, step=step)
         preview = await turn.services.sync.start_sync(flow.tenant, turn.operator.actor, report)
         if not preview.has_changes:

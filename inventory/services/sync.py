@@ -28,12 +28,14 @@ from inventory.ports import Clock, PhoneSystem, ProgressCallback
 from inventory.services.gc_pause import collector_paused
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
+from inventory.store.journal import Journal
 from inventory.store.numbers import NumberRepository
 from inventory.store.sync_runs import COMMITTED, DISCARDED, OPEN, StoredChange, SyncRepository, SyncRun
 from inventory.sync_diff import ADD, CATEGORIES, Change, apply_change, compute_diff
 
 log = logging.getLogger(__name__)
 PREVIEW_SIZE = 10
+_SOON = timedelta(minutes=1)  # "pending now" includes entries written a moment ago by another replica
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,12 @@ class SyncService:
         fetched = time.perf_counter()
         async with self._store.read() as connection:
             local = await SyncRepository(connection).local_numbers(tenant)
+            pending = await Journal(connection).pending(tenant=tenant, created_before=self._clock.now() + _SOON)
+        in_flight = frozenset(entry.number for entry in pending)
         # The diff is pure CPU over every number: off the event loop, so other operators' turns go on.
-        diff = await asyncio.to_thread(compute_diff, local, snapshot, default_type=config.default_number_type)
+        diff = await asyncio.to_thread(
+            compute_diff, local, snapshot, default_type=config.default_number_type, in_flight=in_flight
+        )
         now = self._clock.now()
         counts = {category: diff.count(category) for category in CATEGORIES}
         counts["unchanged"] = diff.unchanged
@@ -125,6 +131,18 @@ class SyncService:
             await SyncRepository(connection).create(run, diff.changes)
         log.info("sync started tenant=%s run=%s counts=%s", tenant, run.id, counts)
         return SyncPreview(run, _preview(run.id, diff.changes))
+
+    async def recent_clean_run(self, tenant: str, *, max_age: timedelta) -> SyncRun | None:
+        """A sync of `tenant` younger than `max_age` after which the inventory matched Teams (it found no
+        changes, or its changes were committed): a picker opened now may trust it instead of syncing again."""
+        if max_age <= timedelta(0):
+            return None
+        async with self._store.read() as connection:
+            runs = await SyncRepository(connection).recent(tenant, since=self._clock.now() - max_age)
+        for run in runs:
+            if _left_nothing_behind(run):
+                return run
+        return None
 
     async def get_preview(self, run_id: str, tenant: str) -> SyncPreview:
         async with self._store.read() as connection:
@@ -228,6 +246,21 @@ class SyncService:
             f"This sync expired at {run.expires_at:%H:%M} UTC (a diff is only trusted for a short while); "
             "run sync again."
         )
+
+
+def _left_nothing_behind(run: SyncRun) -> bool:
+    """True when the inventory matched Teams once this run was over: it found nothing to change, or a
+    commit applied all of it (a number on two accounts stays flagged and cannot be applied)."""
+    if run.status == OPEN:
+        return not any(run.counts.get(category, 0) for category in CATEGORIES)
+    if run.status != COMMITTED or not run.result or run.result.get("skipped"):
+        return False
+    applied = run.result.get("applied", {})
+    flagged = int(run.result.get("flagged", 0))
+    return all(
+        int(applied.get(category, 0)) + (flagged if category == "drift" else 0) >= run.counts.get(category, 0)
+        for category in CATEGORIES
+    )
 
 
 def _preview(run_id: str, changes: list[Change]) -> dict[str, list[StoredChange]]:

@@ -108,6 +108,15 @@ class SyncRepository:
         row = (await self._connection.execute(query)).first()
         return _run(row._mapping) if row else None
 
+    async def recent(self, tenant: str, *, since: datetime, limit: int = 5) -> list[SyncRun]:
+        query = (
+            select(sync_runs)
+            .where(sync_runs.c.tenant == tenant, sync_runs.c.started_at >= since)
+            .order_by(sync_runs.c.started_at.desc())
+            .limit(limit)
+        )
+        return [_run(row._mapping) for row in await self._connection.execute(query)]
+
     async def changes(
         self,
         run_id: str,

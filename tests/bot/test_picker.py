@@ -148,3 +148,25 @@ async def test_a_number_olivia_holds_is_not_offered_to_megan_until_olivia_cancel
     again = await megan.click(searched, "Search", inputs={"search": ""})
     assert offered(again)[0] == "+1 206 555 0100"
     assert "99 available" in card_text(again)
+
+
+async def test_a_picker_opened_right_after_a_clean_sync_trusts_it_instead_of_fetching_again(
+    olivia: TeamsClient, megan: TeamsClient, connector: RecordingConnector, phone: SimulatedPhoneSystem
+) -> None:
+    await olivia.say("tenant contoso")
+    await picker_for(olivia, connector, "adele")  # syncs and commits: the inventory now matches Teams
+    fetches = phone.requests.count(("GET", NUMBERS_PATH))
+    picker = await picker_for(megan, connector, "alex")
+    assert "Checked against Teams" in card_text(picker)
+    assert phone.requests.count(("GET", NUMBERS_PATH)) == fetches
+
+
+async def test_the_sync_command_always_asks_teams_afresh(
+    olivia: TeamsClient, connector: RecordingConnector, phone: SimulatedPhoneSystem
+) -> None:
+    await olivia.say("tenant contoso")
+    await picker_for(olivia, connector, "adele")
+    fetches = phone.requests.count(("GET", NUMBERS_PATH))
+    await olivia.say("sync")
+    assert "agree" in card_text(connector.last_card())
+    assert phone.requests.count(("GET", NUMBERS_PATH)) == fetches + 1
