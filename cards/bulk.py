@@ -67,11 +67,17 @@ def people_card(
         )
     )
     if choices:
+        # A few: plain checkboxes. A ChoiceSet with `choices.data` is drawn as a single-select typeahead by
+        # clients that ignore `isMultiSelect` there (the Agents Playground), so only a long list gets one.
+        short = len(choices) <= 8
         multi = choice_set(
-            "people", label="Add these", choices=[(a.choice_title, a.id) for a in choices], dataset="accounts"
+            "people",
+            label="Add these",
+            choices=[(a.choice_title, a.id) for a in choices],
+            dataset=None if short else "accounts",
         )
         multi["isMultiSelect"] = True
-        multi["style"] = "expanded" if len(choices) <= 8 else "filtered"
+        multi["style"] = "expanded" if short else "filtered"
         body.append(multi)
         body.append(action_set([execute("Add", "bulk.add", flow.data())]))
     if selected:
@@ -104,7 +110,8 @@ def source_card(
         ("range", "Range", ranges),
     ):
         choices = [("Any", "")] + [(f"{value} ({count:,} free)", value) for value, count in options]
-        body.append(choice_set(input_id, label=label, choices=choices, value=""))
+        # "Any" is the empty value, which a drop-down shows as blank: the placeholder says it.
+        body.append(choice_set(input_id, label=label, choices=choices, placeholder="Any"))
     return card(
         body,
         [
@@ -153,18 +160,22 @@ def plan_card(
 
 def _plan_row(flow: FlowRef, row: PlanRow, policies: list[str]) -> Element:
     number = row.number or "no number - change it"
-    cells: list[tuple[list[Element], str]] = [
-        ([text(f"**{row.name}**"), text(number, color=None if row.number else ATTENTION, spacing="None")], "stretch")
+    # Change sits under the number, so the policy drop-down gets half the row (a narrow card truncated it).
+    who: list[Element] = [
+        text(f"**{row.name}**"),
+        text(number, color=None if row.number else ATTENTION, spacing="None"),
+        action_set([execute("Change", "bulk.edit", flow.data(row=row.index))]),
     ]
+    cells: list[tuple[list[Element], str]] = [(who, "stretch")]
     if policies:
         own = choice_set(
             f"policy_{row.index}",
             label="Policy",
             choices=[("Same as everyone", SAME_FOR_ALL)] + [(p, p) for p in policies],
             value=row.policy or SAME_FOR_ALL,
+            placeholder="Same as everyone",  # the empty value shows as blank, as on the source card
         )
         cells.append(([own], "stretch"))
-    cells.append(([action_set([execute("Change", "bulk.edit", flow.data(row=row.index))])], "auto"))
     return container([columns(*cells)], separator=True)
 
 

@@ -48,6 +48,7 @@ KIND = "bulk"
 TITLE = bulk_cards.TITLE
 PLAN_PAGE = 10
 SYNC_STEP = "Sync from Teams first"
+REVIEW_STEP = "Review what Teams says first"
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -106,7 +107,9 @@ async def _people(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Re
         if not state.get("selected"):
             return Reply(await render(turn, await advance(turn, flow, "people", message="Choose someone first.")))
         flow = await advance(turn, flow, "syncing", message=None)
-        return sync_step.run(turn, flow, title=TITLE, step=SYNC_STEP, next_step=lambda f: _to_source(turn, f))
+        return sync_step.run(
+            turn, flow, title=TITLE, step=SYNC_STEP, review_step=REVIEW_STEP, next_step=lambda f: _to_source(turn, f)
+        )
     return Reply(await render(turn, flow))
 
 
@@ -305,7 +308,7 @@ async def render(turn: Turn, flow: Flow) -> Card:
     if step in ("syncing", "synced"):
         return progress(TITLE, SYNC_STEP)
     if step == "review":
-        return await sync_step.render_review(turn, flow, title=TITLE, step="Review what Teams says first")
+        return await sync_step.render_review(turn, flow, title=TITLE, step=REVIEW_STEP)
     if step == "source":
         async with turn.services.store.read() as connection:
             facets = {key: await available_by(connection, flow.tenant, key) for key in ("location", "pool", "range")}

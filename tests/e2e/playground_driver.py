@@ -10,14 +10,15 @@ Every selector here was checked against @microsoft/m365agentsplayground 0.2.28 (
   messages do not, so there a thread is the unit;
 - cards are `.ac-adaptiveCard`; inputs are labelled by the card's `label` (the renderer replaces input ids with
   generated ones, so a card's own `id` is not in the page); a compact `Input.ChoiceSet` is a `combobox` whose
-  choices are `option`s; an invoke answered with a message or an error shows a banner in the card with a
-  "Dismiss Invoke Message" button.
+  choices are `option`s, an expanded multi-select one a `checkbox` per choice; an invoke answered with a message
+  or an error shows a banner in the card with a "Dismiss Invoke Message" button.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -155,6 +156,16 @@ class PlaygroundDriver:
             return
         group = scope.get_by_role("radiogroup", name=label).or_(scope.get_by_role("group", name=label)).first
         await group.get_by_label(choice, exact=True).check()
+
+    async def check_choices(self, label: str, choices: Iterable[str], card: Locator | None = None) -> None:
+        """Tick `choices` in an expanded multi-select Input.ChoiceSet (a checkbox per choice).
+
+        The renderer names each checkbox "<label> <choice>" (its aria-labelledby joins the two).
+        """
+        scope = card or self.last_card()
+        for choice in choices:
+            name = re.compile(rf"^(?:{re.escape(label)}\s+)?{re.escape(choice)}$")
+            await scope.get_by_role("checkbox", name=name).check()
 
     async def choose_in_typeahead(self, label: str, query: str, choice: str, card: Locator | None = None) -> None:
         """Type `query` into a filtered ChoiceSet and pick `choice` from the suggestions.
