@@ -53,7 +53,7 @@ def conversation_of(activity: Activity) -> Conversation | None:
 
 
 class Notifier:
-    """Queues notes; never raises into the operator's action."""
+    """Queues notes for tenants that have a notification channel; never raises into the operator's action."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store

@@ -76,10 +76,8 @@ class AssignmentService:
         """Assign `request.number` to `request.account` in Teams, grant the policy, then record it."""
         entry = await self._begin_assign(request, actor)
         phone = self._phone_system_for(request.tenant)
-        number = await self._number(request.tenant, request.number, request.extension)
-        outcome = await _call(
-            phone.assign_number(request.number, request.account.id, number.number_type, request.location_id)
-        )
+        number_type = model.NumberType(entry.number_type)
+        outcome = await _call(phone.assign_number(request.number, request.account.id, number_type, request.location_id))
         if outcome.status is OperationStatus.TIMED_OUT:
             return self._still_pending(entry)
         if not outcome.succeeded:
@@ -289,10 +287,6 @@ class AssignmentService:
             "will record the outcome; nothing else can take the number meanwhile."
         )
         return OperationResult(False, None, text, entry.correlation_id, entry.id, pending=True)
-
-    async def _number(self, tenant: str, number: str, extension: str) -> PhoneNumber:
-        async with self._store.read() as connection:
-            return await _get(NumberRepository(connection), tenant, number, extension)
 
 
 async def _get(numbers: NumberRepository, tenant: str, number: str, extension: str) -> PhoneNumber:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import JSON, and_, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.store.tables import conversations, notifications
+from inventory.store.tables import UtcDateTime, conversations, notifications
 
 PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
 MAX_ATTEMPTS = 6
@@ -87,12 +87,23 @@ class Outbox:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def add(self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime) -> None:
-        await self._connection.execute(
-            notifications.insert().values(
-                tenant=tenant, kind=kind, card=card, status=PENDING, attempts=0, next_attempt_at=at, created_at=at
-            )
-        )
+    async def add(self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime) -> bool:
+        """Queue a note for the tenant's channel; a tenant without one gets nothing queued (returns False).
+
+        One statement either way: the note is only written when a channel exists to read it.
+        """
+        values = select(
+            literal(tenant),
+            literal(kind),
+            literal(card, JSON),
+            literal(PENDING),
+            literal(0),
+            literal(at, UtcDateTime()),
+            literal(at, UtcDateTime()),
+        ).where(exists().where(conversations.c.notify_tenant == tenant))
+        columns = ["tenant", "kind", "card", "status", "attempts", "next_attempt_at", "created_at"]
+        result = await self._connection.execute(notifications.insert().from_select(columns, values))
+        return bool(result.rowcount)
 
     async def claim_due(self, *, now: datetime, limit: int = 20) -> list[Notification]:
         """Claim up to `limit` due notifications for this replica (pending, or sending with a lapsed lease)."""

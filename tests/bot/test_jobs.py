@@ -13,7 +13,7 @@ from inventory.services.imports import import_range
 from inventory.services.lifecycle import reserve_number
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
-from inventory.store.outbox import PENDING
+from inventory.store.outbox import PENDING, Conversation, Conversations
 from inventory.store.tables import notifications
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot.conftest import bot_settings, contoso_teams
@@ -57,6 +57,10 @@ async def test_the_drift_check_reports_to_the_channel_and_commits_nothing_by_def
     first = await services.sync.start_sync("contoso", SETUP)
     await services.sync.commit_sync(first.run.id, "contoso", SETUP)
     teams.unassign_directly("+12065550150")  # used here, unassigned in Teams: drift
+    async with store.write() as connection:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await Conversations(connection).remember(channel, at=clock.now())
+        await Conversations(connection).notify_here(channel.id, "contoso")
     await app[JOBS].check_drift()
     assert await status_of(store, "+12065550150") is NumberStatus.USED
     async with store.read() as connection:

@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from inventory.store.engine import Store
-from inventory.store.outbox import MAX_ATTEMPTS, Outbox
+from inventory.store.outbox import MAX_ATTEMPTS, Conversation, Conversations, Outbox
 from tests.support.clock import FakeClock
 
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": []}
+CHANNEL = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops@thread.tacv2"}})
+
+
+@pytest.fixture(autouse=True)
+async def channel(store: Store, clock: FakeClock) -> None:
+    async with store.write() as connection:
+        await Conversations(connection).remember(CHANNEL, at=clock.now())
+        await Conversations(connection).notify_here(CHANNEL.id, "contoso")
+
+
+async def test_a_tenant_without_a_channel_queues_nothing(store: Store, clock: FakeClock) -> None:
+    async with store.write() as connection:
+        assert not await Outbox(connection).add("fabrikam", "assign", CARD, at=clock.now())
+        assert await Outbox(connection).add("contoso", "assign", CARD, at=clock.now())
+    async with store.write() as connection:
+        claimed = await Outbox(connection).claim_due(now=clock.now())
+    assert [(n.tenant, n.card) for n in claimed] == [("contoso", CARD)]
 
 
 async def test_a_due_notification_is_claimed_once_until_its_lease_runs_out(store: Store, clock: FakeClock) -> None:
