@@ -56,6 +56,7 @@ bench: venv
 	$(BIN)/python -m bench.graph_fetch
 	$(BIN)/python -m bench.sync
 	$(BIN)/python -m bench.bulk
+	$(BIN)/python -m bench.turns
 
 # The Teams app package to sideload: manifest (with MicrosoftAppId filled in) and the two icons.
 package: venv node
