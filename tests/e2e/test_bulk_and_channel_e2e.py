@@ -13,33 +13,24 @@ under test-artifacts/<test name>/ (the path is printed).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, Locator
+from playwright.async_api import Locator
 
-from bot.demo import DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
-from bot.demo_tenant import TENANT_NAME, DemoSizes
+from bot.demo import RunningDemo
+from bot.demo_tenant import TENANT_NAME
 from bot.playground import DEMO_IDENTITIES
 from inventory.model import NumberStatus, PhoneNumber
 from inventory.store.audit import AuditLog
 from inventory.store.numbers import NumberRepository
 from inventory.store.outbox import Conversations
-from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_model import SimAccount
-from tests.e2e.conftest import ARTIFACTS, _failed
+from tests.e2e.demo_stack import SLOW, shot
 from tests.e2e.playground_driver import PlaygroundDriver
 
 pytestmark = pytest.mark.e2e
 
-SIZES = DemoSizes(users=12, numbers_per_site=10, assigned_share=0.3, new_range_size=20)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-SLOW = 30.0  # seconds: a sync, a Teams operation or a notification post, on a busy machine
 OPERATOR = DEMO_IDENTITIES.current_user
 # Whom `Find` offers for "a" and for "l" in the small demo tenant; of them, three without a number are ticked.
 FIND_A = ("Adele Vance", "Alex Wilber", "Allan Deyoung")
@@ -47,55 +38,6 @@ FIND_L = ("London Reception", "Lynne Robbins")  # a resource account and a user
 CHOSEN = ("Adele Vance", "Allan Deyoung", "Lynne Robbins")  # Alex Wilber is offered but not ticked
 POLICY_FOR_ALL, OWN_POLICY = "US-National", "US-Unrestricted"  # Lynne Robbins gets her own
 RESULT_ROW = re.compile(r"(?P<name>[A-Z][\w ]+?) - (?P<number>\+[\d ]+?) - Assigned")
-
-
-@pytest.fixture
-async def demo(tmp_path: Path, chromium_path: str) -> AsyncIterator[RunningDemo]:
-    """`switchboard demo`'s stack on free ports in tmp_path; Teams takes half a second per operation."""
-    paths = DemoPaths(tmp_path / "demo")
-    with logging_to(paths.bot_log):
-        running = await start_demo(
-            paths,
-            ports=DemoPorts(bot=0, playground=0, graph=0),
-            sizes=SIZES,
-            knobs=FaultKnobs(operation_delay_seconds=0.5),
-        )
-        try:
-            yield running
-        finally:
-            await running.stop()
-
-
-@pytest.fixture
-async def olivia(
-    request: pytest.FixtureRequest, demo: RunningDemo, browser_context: BrowserContext
-) -> AsyncIterator[PlaygroundDriver]:
-    """The Playground's current user, Olivia Operator (a Switchboard admin), in the personal chat."""
-    page = browser_context.pages[0] if browser_context.pages else await browser_context.new_page()
-    driver = PlaygroundDriver(
-        page, demo.playground_url, bot_name=DEMO_IDENTITIES.bot_name, team_name=DEMO_IDENTITIES.team.name
-    )
-    await driver.open()
-    try:
-        yield driver
-    finally:
-        if _failed(request):
-            where = await driver.save_artifacts(ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
-            shutil.copy(demo.paths.bot_log, where / "switchboard.log")
-            for log in demo.paths.playground_dir.glob("*.log"):
-                shutil.copy(log, where / log.name)
-            sys.stderr.write(f"\nE2E failure artifacts (screenshot, page HTML, bot and Playground logs): {where}\n")
-
-
-async def shot(driver: PlaygroundDriver, name: str, part: Locator | None = None) -> None:
-    """With SWITCHBOARD_SCREENSHOTS=1, save the page (or one card or thread) as docs/screenshots/<name>.png."""
-    if os.environ.get("SWITCHBOARD_SCREENSHOTS") != "1":
-        return
-    if part is None:
-        await driver.screenshot(SCREENSHOTS / f"{name}.png")
-    else:
-        await part.scroll_into_view_if_needed()
-        await part.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def offered(account: SimAccount) -> str:

@@ -11,81 +11,22 @@ logs are saved under test-artifacts/<test name>/ (the path is printed).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, Locator
 
-from bot.demo import DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
-from bot.demo_tenant import FIRST_USER, TENANT_NAME, DemoSizes
+from bot.demo import RunningDemo
+from bot.demo_tenant import FIRST_USER, TENANT_NAME
 from bot.playground import DEMO_IDENTITIES
 from inventory.model import NumberStatus, PhoneNumber
 from inventory.numbers import parse_number
 from inventory.store.numbers import NumberRepository
-from inventory.teams.sim_faults import FaultKnobs
-from tests.e2e.conftest import ARTIFACTS, _failed
+from tests.e2e.demo_stack import SLOW, shot
 from tests.e2e.playground_driver import PlaygroundDriver
 
 pytestmark = pytest.mark.e2e
 
-SIZES = DemoSizes(users=12, numbers_per_site=10, assigned_share=0.3, new_range_size=20)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-SLOW = 30.0  # seconds: a sync or a Teams operation, on a busy machine
 ASSIGNED = re.compile(r"(\+[\d ]+) is assigned to " + FIRST_USER.name)
-
-
-@pytest.fixture
-async def demo(tmp_path: Path, chromium_path: str) -> AsyncIterator[RunningDemo]:
-    """`switchboard demo`'s stack on free ports in tmp_path; Teams takes half a second per operation."""
-    paths = DemoPaths(tmp_path / "demo")
-    with logging_to(paths.bot_log):
-        running = await start_demo(
-            paths,
-            ports=DemoPorts(bot=0, playground=0, graph=0),
-            sizes=SIZES,
-            knobs=FaultKnobs(operation_delay_seconds=0.5),
-        )
-        try:
-            yield running
-        finally:
-            await running.stop()
-
-
-@pytest.fixture
-async def olivia(
-    request: pytest.FixtureRequest, demo: RunningDemo, browser_context: BrowserContext
-) -> AsyncIterator[PlaygroundDriver]:
-    """The Playground's current user, Olivia Operator (a Switchboard admin), in the personal chat."""
-    page = browser_context.pages[0] if browser_context.pages else await browser_context.new_page()
-    driver = PlaygroundDriver(
-        page, demo.playground_url, bot_name=DEMO_IDENTITIES.bot_name, team_name=DEMO_IDENTITIES.team.name
-    )
-    await driver.open()
-    try:
-        yield driver
-    finally:
-        if _failed(request):
-            where = await driver.save_artifacts(ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
-            shutil.copy(demo.paths.bot_log, where / "switchboard.log")
-            for log in demo.paths.playground_dir.glob("*.log"):
-                shutil.copy(log, where / log.name)
-            sys.stderr.write(f"\nE2E failure artifacts (screenshot, page HTML, bot and Playground logs): {where}\n")
-
-
-async def shot(driver: PlaygroundDriver, name: str, card: Locator | None = None) -> None:
-    """With SWITCHBOARD_SCREENSHOTS=1, save the page (or one card) as docs/screenshots/<name>.png."""
-    if os.environ.get("SWITCHBOARD_SCREENSHOTS") != "1":
-        return
-    if card is None:
-        await driver.screenshot(SCREENSHOTS / f"{name}.png")
-    else:
-        await card.scroll_into_view_if_needed()
-        await card.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 async def number_in_inventory(demo: RunningDemo, label: str) -> PhoneNumber:
