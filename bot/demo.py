@@ -160,7 +160,7 @@ async def start_demo(
         bot, bot_port = await _start_bot(settings, store, ports.bot, inline_seconds)
         started.push_async_callback(bot.cleanup)  # also stops the bot's jobs and its Graph sessions
         endpoint = f"http://{HOST}:{bot_port}/api/messages"
-        config = write_playground_config(paths.playground_dir / CONFIG_FILE_NAME, team=DEMO_IDENTITIES.team)
+        config = write_playground_config(paths.playground_dir / CONFIG_FILE_NAME, DEMO_IDENTITIES)
         playground = await start_playground(endpoint, paths.playground_dir, ports.playground, config_path=config)
         started.push_async_callback(playground.stop)  # by its PID
         log.info(

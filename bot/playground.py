@@ -22,7 +22,6 @@ import os
 import re
 import signal
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -124,22 +123,12 @@ DEMO_IDENTITIES: Final = DemoIdentities(
 )
 
 
-def render_playground_config(
-    *,
-    tenant_id: str = DEMO_IDENTITIES.tenant_id,
-    bot_id: str = DEMO_IDENTITIES.bot_id,
-    bot_name: str = DEMO_IDENTITIES.bot_name,
-    current_user: DemoUser = DEMO_IDENTITIES.current_user,
-    users: Sequence[DemoUser] = DEMO_IDENTITIES.users,
-    personal_chat_id: str = DEMO_IDENTITIES.personal_chat_id,
-    group_chat_id: str = DEMO_IDENTITIES.group_chat_id,
-    group_chat_name: str = DEMO_IDENTITIES.group_chat_name,
-    team: DemoTeam = DEMO_IDENTITIES.team,
-) -> str:
+def render_playground_config(identities: DemoIdentities = DEMO_IDENTITIES) -> str:
     """Return the text of a `.m365agentsplayground.yml` the Playground's schema accepts.
 
     Raises PlaygroundError for what the Playground would refuse at start-up with a less helpful message.
     """
+    current_user, users, team = identities.current_user, identities.users, identities.team
     if len(users) != REQUIRED_USER_COUNT:
         raise PlaygroundError(
             f"The Playground needs exactly {REQUIRED_USER_COUNT} users besides you, got {len(users)}."
@@ -154,10 +143,10 @@ def render_playground_config(
     lines = [
         "# Written by bot/playground.py for the Microsoft 365 Agents Playground; regenerated on every start.",
         f"version: {q(CONFIG_VERSION)}",
-        f"tenantId: {q(tenant_id)}",
+        f"tenantId: {q(identities.tenant_id)}",
         "bot:",
-        f"  id: {q(bot_id)}",
-        f"  name: {q(bot_name)}",
+        f"  id: {q(identities.bot_id)}",
+        f"  name: {q(identities.bot_name)}",
         "currentUser:",
         *_user_lines(current_user, "  "),
         "users:",
@@ -167,10 +156,10 @@ def render_playground_config(
         lines += ["  - " + first.lstrip(), *rest]
     lines += [
         "personalChat:",
-        f"  id: {q(personal_chat_id)}",
+        f"  id: {q(identities.personal_chat_id)}",
         "groupChat:",
-        f"  id: {q(group_chat_id)}",
-        f"  name: {q(group_chat_name)}",
+        f"  id: {q(identities.group_chat_id)}",
+        f"  name: {q(identities.group_chat_name)}",
         "team:",
         f"  id: {q(team.id)}",
         f"  name: {q(team.name)}",
@@ -196,33 +185,11 @@ def _user_lines(user: DemoUser, indent: str) -> list[str]:
     ]
 
 
-def write_playground_config(
-    path: Path,
-    *,
-    tenant_id: str = DEMO_IDENTITIES.tenant_id,
-    bot_id: str = DEMO_IDENTITIES.bot_id,
-    bot_name: str = DEMO_IDENTITIES.bot_name,
-    current_user: DemoUser = DEMO_IDENTITIES.current_user,
-    users: Sequence[DemoUser] = DEMO_IDENTITIES.users,
-    personal_chat_id: str = DEMO_IDENTITIES.personal_chat_id,
-    group_chat_id: str = DEMO_IDENTITIES.group_chat_id,
-    group_chat_name: str = DEMO_IDENTITIES.group_chat_name,
-    team: DemoTeam = DEMO_IDENTITIES.team,
-) -> Path:
+def write_playground_config(path: Path, identities: DemoIdentities = DEMO_IDENTITIES) -> Path:
     """Write the Playground config to `path` (a file, or a directory to put `.m365agentsplayground.yml` in)."""
     if path.is_dir():
         path = path / CONFIG_FILE_NAME
-    text = render_playground_config(
-        tenant_id=tenant_id,
-        bot_id=bot_id,
-        bot_name=bot_name,
-        current_user=current_user,
-        users=users,
-        personal_chat_id=personal_chat_id,
-        group_chat_id=group_chat_id,
-        group_chat_name=group_chat_name,
-        team=team,
-    )
+    text = render_playground_config(identities)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

@@ -44,17 +44,17 @@ def test_the_current_user_is_olivia_operator_with_a_stable_aad_object_id() -> No
 
 def test_a_config_without_exactly_five_users_is_refused_before_the_playground_sees_it() -> None:
     with pytest.raises(PlaygroundError, match="exactly 5 users"):
-        render_playground_config(users=DEMO_IDENTITIES.users[:4])
+        render_playground_config(dataclasses.replace(DEMO_IDENTITIES, users=DEMO_IDENTITIES.users[:4]))
 
 
 def test_a_config_with_a_duplicate_user_id_is_refused() -> None:
     users = (*DEMO_IDENTITIES.users[:4], dataclasses.replace(DEMO_IDENTITIES.users[4], id=OLIVIA_OPERATOR.id))
     with pytest.raises(PlaygroundError, match="unique"):
-        render_playground_config(users=users)
+        render_playground_config(dataclasses.replace(DEMO_IDENTITIES, users=users))
 
 
 def test_writing_to_a_directory_puts_the_file_under_the_playgrounds_name(tmp_path: Path) -> None:
-    path = write_playground_config(tmp_path, bot_name="Switchboard Dev")
+    path = write_playground_config(tmp_path, dataclasses.replace(DEMO_IDENTITIES, bot_name="Switchboard Dev"))
     assert path == tmp_path / ".m365agentsplayground.yml"
     assert 'name: "Switchboard Dev"' in path.read_text(encoding="utf-8")
 
@@ -120,7 +120,7 @@ async def test_a_missing_config_file_is_refused_before_starting_anything(tmp_pat
 @pytest.mark.e2e
 @pytest.mark.usefixtures("node_tools")
 async def test_a_stale_config_in_the_workdir_is_replaced_by_the_demo_one(tmp_path: Path) -> None:
-    write_playground_config(tmp_path, bot_name="Old Name")
+    write_playground_config(tmp_path, dataclasses.replace(DEMO_IDENTITIES, bot_name="Old Name"))
     playground = await start_playground(BOT_URL, tmp_path, port=0)
     await playground.stop()
     assert 'name: "Switchboard"' in playground.config_path.read_text(encoding="utf-8")
