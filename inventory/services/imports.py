@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from inventory.errors import ImportRejected, TransitionRefused
 from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber, block, unblock
@@ -21,6 +22,7 @@ from inventory.services.csv_rows import IMPORTABLE_STATUSES, CsvRow, read_invent
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberKey, NumberRepository
+from inventory.store.rows import new_number_row
 
 ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
 # Fields a CSV row may set on an existing number (status goes through the lifecycle rules instead).
@@ -82,7 +84,11 @@ async def import_csv(
     correlation_id = new_correlation_id()
     async with store.write() as connection:
         repository = NumberRepository(connection)
-        existing = await repository.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
+        existing = (
+            {}  # a first import into a tenant: nothing to compare against
+            if await repository.tenant_is_empty(tenant)
+            else await repository.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
+        )
         plan = _plan(tenant, parsed.rows, existing, actor, clock, default_number_type)
         if plan.problems and not skip_invalid:
             raise _rejected(plan.problems)
@@ -122,18 +128,16 @@ async def import_range(
         repository = NumberRepository(connection)
         present = await repository.numbers_between(tenant, number_range.start, number_range.end)
         new = [
-            PhoneNumber(
-                tenant=tenant,
-                number=number,
+            new_number_row(
+                tenant,
+                number,
                 number_type=number_type,
+                operator=actor.name,
+                now=now,
                 location=location,
                 carrier=carrier,
                 pool=pool,
                 range_label=label,
-                created_at=now,
-                updated_at=now,
-                created_by=actor.name,
-                last_modified_by=actor.name,
             )
             for number in number_range.numbers()
             if number not in present
@@ -145,7 +149,7 @@ async def import_range(
 
 @dataclass
 class _Plan:
-    new: list[PhoneNumber]
+    new: list[dict[str, Any]]  # rows for numbers the inventory lacks
     updates: list[tuple[PhoneNumber, PhoneNumber]]
     unchanged: int
     problems: list[str]
@@ -181,10 +185,10 @@ def _plan(
     return plan
 
 
-def _new_number(tenant: str, row: CsvRow, actor: Actor, now: datetime, default_type: NumberType) -> PhoneNumber:
-    return PhoneNumber(
-        tenant=tenant,
-        number=row.number,
+def _new_number(tenant: str, row: CsvRow, actor: Actor, now: datetime, default_type: NumberType) -> dict[str, Any]:
+    return new_number_row(
+        tenant,
+        row.number,
         extension=row.extension,
         number_type=row.number_type or default_type,
         status=row.status or NumberStatus.AVAILABLE,
@@ -195,10 +199,8 @@ def _new_number(tenant: str, row: CsvRow, actor: Actor, now: datetime, default_t
         tags=row.tags,
         notes=row.notes,
         emergency_location_id=row.emergency_location_id,
-        created_at=now,
-        updated_at=now,
-        created_by=actor.name,
-        last_modified_by=actor.name,
+        operator=actor.name,
+        now=now,
     )
 
 

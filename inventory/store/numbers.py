@@ -54,6 +54,10 @@ class NumberRepository:
         row = (await self._connection.execute(query)).first()
         return from_row(row._mapping) if row else None
 
+    async def tenant_is_empty(self, tenant: str) -> bool:
+        query = select(phone_numbers.c.id).where(phone_numbers.c.tenant == tenant).limit(1)
+        return (await self._connection.execute(query)).first() is None
+
     async def get_by_id(self, tenant: str, number_id: int) -> PhoneNumber | None:
         query = select(phone_numbers).where(phone_numbers.c.tenant == tenant, phone_numbers.c.id == number_id)
         row = (await self._connection.execute(query)).first()
@@ -109,7 +113,7 @@ class NumberRepository:
 
     async def add(
         self,
-        numbers: Sequence[PhoneNumber],
+        rows: Sequence[dict[str, Any]],
         *,
         action: str,
         actor: Actor,
@@ -118,20 +122,19 @@ class NumberRepository:
         detail: str | None = None,
         progress: WriteProgress | None = None,
     ) -> None:
-        """Insert new numbers and their audit events, in batches of executemany.
+        """Insert new numbers (rows from `to_row` or `new_number_row`) and their audit events, in batches.
 
         Each batch's rows are built while the previous batch is written: the SQLite driver writes
         in its own thread without holding the GIL, so on two cores building and writing overlap.
         """
-        if not numbers:
+        if not rows:
             return
-        await self.lock_tenant_for_inserts(numbers[0].tenant)
+        await self.lock_tenant_for_inserts(rows[0]["tenant"])
         writing: asyncio.Task[None] | None = None
         written = 0
         try:
-            for start in range(0, len(numbers), _BATCH):
-                batch = numbers[start : start + _BATCH]
-                rows = [to_row(n) for n in batch]
+            for start in range(0, len(rows), _BATCH):
+                batch = rows[start : start + _BATCH]
                 audit_rows = [
                     audit_row(
                         row["tenant"],
@@ -145,19 +148,19 @@ class NumberRepository:
                         after=snapshot_of_row(row),
                         detail=detail,
                     )
-                    for row in rows
+                    for row in batch
                 ]
                 if writing is not None:
                     await writing
                     written = start
                     if progress:
-                        await progress(written, len(numbers))
-                writing = asyncio.create_task(self._insert(rows, audit_rows))
+                        await progress(written, len(rows))
+                writing = asyncio.create_task(self._insert(list(batch), audit_rows))
                 await asyncio.sleep(0)  # let the write reach the driver's thread before we build more
             if writing is not None:
                 await writing
                 if progress:
-                    await progress(len(numbers), len(numbers))
+                    await progress(len(rows), len(rows))
         finally:
             # Never leave a write running on this connection when we stop early (e.g. an exception).
             if writing is not None and not writing.done():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from inventory.model import AccountType, Assignee, Hold, NumberStatus, NumberType, PhoneNumber
@@ -61,6 +62,56 @@ def to_row(number: PhoneNumber) -> dict[str, Any]:
         "created_by": number.created_by,
         "last_modified_by": number.last_modified_by,
         "version": number.version,
+    }
+
+
+def new_number_row(
+    tenant: str,
+    number: str,
+    *,
+    number_type: NumberType,
+    operator: str,
+    now: datetime,
+    extension: str = "",
+    status: NumberStatus = NumberStatus.AVAILABLE,
+    location: str | None = None,
+    range_label: str | None = None,
+    carrier: str | None = None,
+    pool: str | None = None,
+    tags: tuple[str, ...] = (),
+    notes: str | None = None,
+    emergency_location_id: str | None = None,
+) -> dict[str, Any]:
+    """`to_row` of a number nobody holds yet, built without the PhoneNumber in between: imports make
+    100,000 of these, and the detour cost a second. A test keeps the two equal."""
+    return {
+        "tenant": tenant,
+        "number": number,
+        "extension": extension,
+        "number_type": number_type.value,
+        "status": status.value,
+        "assignee_id": None,
+        "assignee_upn": None,
+        "assignee_name": None,
+        "assignee_type": None,
+        "voice_routing_policy": None,
+        "emergency_location_id": emergency_location_id,
+        "location": location,
+        "range_label": range_label,
+        "carrier": carrier,
+        "pool": pool,
+        "tags": tags_column(tags),
+        "notes": notes,
+        "search_text": search_text_of(location, range_label, carrier, pool, *tags),
+        "hold_owner": None,
+        "hold_note": None,
+        "hold_expires_at": None,
+        "quarantined_until": None,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": operator,
+        "last_modified_by": operator,
+        "version": 1,
     }
 
 

@@ -139,3 +139,34 @@ async def test_expired_holds_return_to_the_pool(store: Store, clock: FakeClock) 
     assert freed.status is NumberStatus.AVAILABLE
     assert freed.hold is None
     assert freed.last_modified_by == "Switchboard"
+
+
+def test_a_new_number_row_is_the_row_of_the_same_number_made_the_long_way() -> None:
+    from typing import Any
+
+    from inventory.model import NumberType
+    from inventory.store.rows import new_number_row, to_row
+
+    now = FakeClock().now()
+    fields: dict[str, Any] = {
+        "extension": "12",
+        "number_type": NumberType.CALLING_PLAN,
+        "status": NumberStatus.BLOCKED,
+        "tags": ("a", "b"),
+        "location": "Seattle",
+        "range_label": "SEA-1",
+        "carrier": "Lumen",
+        "pool": "Sales",
+        "notes": "n",
+        "emergency_location_id": "loc-1",
+    }
+    made = PhoneNumber(
+        tenant="contoso",
+        number="+12065550100",
+        created_at=now,
+        updated_at=now,
+        created_by="olivia",
+        last_modified_by="olivia",
+        **fields,
+    )
+    assert new_number_row("contoso", "+12065550100", operator="olivia", now=now, **fields) == to_row(made)
