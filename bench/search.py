@@ -55,11 +55,12 @@ async def mark_used(store: Store, rng: random.Random, share: float) -> None:
         for id_ in chosen:
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {id_}"
             upn = name.lower().replace(" ", ".") + "@contoso.test"
-            rows.append({"id": id_, "name": name, "upn": upn, "search": f"{name} | {upn}".lower()})
+            rows.append({"id": id_, "name": name, "upn": upn, "holder": f"{name} | {upn}".lower()})
         await connection.execute(
             text(
                 "UPDATE phone_numbers SET status = 'used', assignee_id = 'obj-' || :id, assignee_name = :name, "
-                "assignee_upn = :upn, assignee_type = 'user', search_text = :search || ' | ' || search_text "
+                "assignee_upn = :upn, assignee_type = 'user', holder_text = :holder, "
+                "search_text = :holder || ' | ' || search_text "
                 "WHERE id = :id"
             ),
             rows,

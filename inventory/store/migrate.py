@@ -26,24 +26,24 @@ def _config(connection: Connection) -> Config:
     return config
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, revision: str = "head") -> None:
     if connection.dialect.name == "postgresql":
         # Two replicas starting together must not both create the tables.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
-    command.upgrade(_config(connection), "head")
+    command.upgrade(_config(connection), revision)
 
 
 def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-async def upgrade(engine: AsyncEngine) -> str | None:
-    """Bring the schema to the newest revision; returns that revision."""
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> str | None:
+    """Bring the schema to `revision` (the newest by default); returns the revision it is at."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
-        revision = await connection.run_sync(_current)
-    log.info("database schema at revision=%s", revision)
-    return revision
+        await connection.run_sync(_upgrade, revision)
+        reached = await connection.run_sync(_current)
+    log.info("database schema at revision=%s", reached)
+    return reached
 
 
 def head_revision() -> str | None:

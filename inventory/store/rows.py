@@ -27,6 +27,10 @@ def search_text(number: PhoneNumber) -> str:
     )
 
 
+def holder_text_of(name: str | None, upn: str | None) -> str | None:
+    return search_text_of(name, upn) or None
+
+
 def search_text_of(*parts: str | None) -> str:
     return " | ".join(part for part in parts if part).lower()[:1200]
 
@@ -53,6 +57,7 @@ def to_row(number: PhoneNumber) -> dict[str, Any]:
         "tags": tags_column(number.tags),
         "notes": number.notes,
         "search_text": search_text(number),
+        "holder_text": holder_text_of(assignee.display_name, assignee.upn) if assignee else None,
         "hold_owner": held.owner if held else None,
         "hold_note": held.note if held else None,
         "hold_expires_at": held.expires_at if held else None,
@@ -103,6 +108,7 @@ def new_number_row(
         "tags": tags_column(tags),
         "notes": notes,
         "search_text": search_text_of(location, range_label, carrier, pool, *tags),
+        "holder_text": None,
         "hold_owner": None,
         "hold_note": None,
         "hold_expires_at": None,
@@ -159,8 +165,8 @@ def snapshot(number: PhoneNumber | None) -> dict[str, Any] | None:
     return None if number is None else snapshot_of_row(to_row(number))
 
 
-# The event's own `at` says when; search_text is derived; created_* never change after the add.
-_NOT_AUDITED = frozenset({"tenant", "search_text", "created_at", "created_by", "updated_at"})
+# The event's own `at` says when; search_text and holder_text are derived; created_* never change after the add.
+_NOT_AUDITED = frozenset({"tenant", "search_text", "holder_text", "created_at", "created_by", "updated_at"})
 _TIMESTAMPS = ("hold_expires_at", "quarantined_until")
 
 

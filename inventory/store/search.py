@@ -10,7 +10,7 @@ import base64
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.errors import SwitchboardError
@@ -112,12 +112,7 @@ def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
         conditions.append(_ci_equals(phone_numbers.c.carrier, query.carrier))
     if query.assignee:
         needle = "%" + _like_escape(query.assignee.lower()) + "%"
-        conditions.append(
-            or_(
-                func.lower(phone_numbers.c.assignee_name).like(needle, escape="\\"),
-                func.lower(phone_numbers.c.assignee_upn).like(needle, escape="\\"),
-            )
-        )
+        conditions.append(phone_numbers.c.holder_text.like(needle, escape="\\"))
     if query.tag:
         conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
     if query.exclude_ids:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import AccountType, NumberStatus, NumberType
 from inventory.store.bulk import bulk_insert
-from inventory.store.rows import search_text_of
+from inventory.store.rows import holder_text_of, search_text_of
 from inventory.store.tables import UtcDateTime, audit_events, phone_numbers, sync_changes, sync_runs
 from inventory.sync_diff import ADD, Change, LocalNumber, Proposal
 
@@ -218,6 +218,7 @@ class SyncRepository:
             c.location,
             literal(""),
             func.coalesce(c.search_text, literal("")),
+            c.holder_text,
             literal(at, UtcDateTime()),
             literal(at, UtcDateTime()),
             literal(operator_name),
@@ -241,6 +242,7 @@ class SyncRepository:
                     "location",
                     "tags",
                     "search_text",
+                    "holder_text",
                     "created_at",
                     "updated_at",
                     "created_by",
@@ -292,6 +294,11 @@ def _change_row(run_id: str, change: Change) -> dict[str, Any]:
         "search_text": (
             search_text_of(proposal.assignee_name, proposal.assignee_upn, proposal.location)
             if change.category == ADD
+            else None
+        ),
+        "holder_text": (
+            holder_text_of(proposal.assignee_name, proposal.assignee_upn)
+            if change.category == ADD and proposal.assignee_id
             else None
         ),
         "fields": [list(field) for field in change.fields] or None,

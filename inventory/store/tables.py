@@ -93,6 +93,8 @@ phone_numbers = Table(
     Column("notes", Text),
     # Lower-cased holder name + UPN + location, range, carrier, pool and tags: the free-text search column.
     Column("search_text", String(1200), nullable=False, server_default=""),
+    # Lower-cased holder name + UPN (NULL when nobody holds the number): the holder filter's one column.
+    Column("holder_text", String(600)),
     Column("hold_owner", String(128)),
     Column("hold_note", String(512)),
     Column("hold_expires_at", UtcDateTime()),
@@ -177,6 +179,7 @@ sync_changes = Table(
     Column("emergency_location_id", String(64)),
     Column("location", String(128)),
     Column("search_text", String(1200)),  # for adds: the new row's search text, so a commit is one INSERT
+    Column("holder_text", String(600)),  # for adds: the new row's holder text
     Column("fields", JSON),  # [[field, old, new], ...] for the review card
     Column("note", String(512)),
     Index(None, "run_id", "category", "id"),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from inventory.store.engine import Store
+from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import head_revision, upgrade
 from inventory.store.tables import metadata
 
@@ -26,3 +28,28 @@ async def test_migrated_schema_matches_the_table_definitions(store: Store) -> No
 
 async def test_upgrading_an_up_to_date_database_is_a_no_op(store: Store) -> None:
     assert await upgrade(store.engine) == head_revision()
+
+
+async def test_upgrading_fills_the_holder_column_of_numbers_held_before_it_existed(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        assert await upgrade(engine, "0004") == "0004"
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO phone_numbers (tenant, number, extension, number_type, status, assignee_id, "
+                    "assignee_name, assignee_upn, tags, search_text, created_at, updated_at, version) VALUES "
+                    "('contoso', '+12065550100', '', 'directRouting', 'used', 'obj-1', 'Adele Vance', "
+                    "'Adele@Contoso.test', '', '', '2026-01-01', '2026-01-01', 1), "
+                    "('contoso', '+12065550101', '', 'directRouting', 'used', 'obj-2', NULL, 'bob@contoso.test', "
+                    "'', '', '2026-01-01', '2026-01-01', 1), "
+                    "('contoso', '+12065550102', '', 'directRouting', 'available', NULL, NULL, NULL, '', '', "
+                    "'2026-01-01', '2026-01-01', 1)"
+                )
+            )
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT holder_text FROM phone_numbers ORDER BY number"))).all()
+    finally:
+        await engine.dispose()
+    assert [row[0] for row in rows] == ["adele vance | adele@contoso.test", "bob@contoso.test", None]
