@@ -158,8 +158,6 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _turn(self, turn_context: TurnContext, correlation_id: str) -> Turn:
         operator = await self._directory.resolve(turn_context)
         activity = turn_context.activity
-        channel_data = mapping(activity.channel_data)
-        team, channel = mapping(channel_data.get("team")), mapping(channel_data.get("channel"))
         return Turn(
             services=self._services,
             operator=operator,
@@ -167,8 +165,6 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             correlation_id=correlation_id,
             conversation_type=(activity.conversation.conversation_type if activity.conversation else None)
             or "personal",
-            team_id=team.get("id"),
-            channel_id=channel.get("id"),
             conversation=conversation_of(activity),
         )
 

@@ -63,8 +63,6 @@ class Turn:
     reference: ConversationReference
     correlation_id: str
     conversation_type: str = "personal"
-    team_id: str | None = None
-    channel_id: str | None = None
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
 
     async def tenant(self) -> str:

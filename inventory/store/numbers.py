@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.errors import ConcurrentChange
-from inventory.model import Actor, NumberStatus, PhoneNumber
+from inventory.model import Actor, PhoneNumber
 from inventory.store.audit import AuditLog, audit_row, event
 from inventory.store.bulk import bulk_insert, bulk_update_by_version
 from inventory.store.rows import from_row, snapshot, snapshot_of_row, to_row
@@ -99,17 +99,6 @@ class NumberRepository:
     async def all_in_tenant(self, tenant: str) -> list[PhoneNumber]:
         query = select(phone_numbers).where(phone_numbers.c.tenant == tenant).order_by(phone_numbers.c.number)
         return [from_row(row._mapping) for row in await self._connection.execute(query)]
-
-    async def count_by_status(self, tenant: str) -> dict[NumberStatus, int]:
-        query = (
-            select(phone_numbers.c.status, func.count())
-            .where(phone_numbers.c.tenant == tenant)
-            .group_by(phone_numbers.c.status)
-        )
-        counts = dict.fromkeys(NumberStatus, 0)
-        for status, count in await self._connection.execute(query):
-            counts[NumberStatus(status)] = count
-        return counts
 
     async def add(
         self,
