@@ -123,7 +123,11 @@ async def start_bot(inventory: Store, phone: SimulatedPhoneSystem) -> AsyncItera
     async with AsyncExitStack() as stack:
 
         async def start(
-            *, settings: Settings | None = None, inline_seconds: float = 3.0, clock: Clock | None = None
+            *,
+            settings: Settings | None = None,
+            inline_seconds: float = 3.0,
+            clock: Clock | None = None,
+            notify_interval: float = 2.0,
         ) -> RunningBot:
             app = create_app(
                 settings or bot_settings(),
@@ -132,6 +136,7 @@ async def start_bot(inventory: Store, phone: SimulatedPhoneSystem) -> AsyncItera
                 clock=clock,
                 inline_seconds=inline_seconds,
                 run_jobs=False,
+                notify_interval=notify_interval,
             )
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()

@@ -9,9 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
-from bot.app import create_app
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.model import Actor, NumberStatus
 from inventory.numbers import parse_range
@@ -20,8 +18,8 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.store.search import NumberQuery, count_numbers
-from inventory.teams.retry import GraphTuning
-from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulated import SimAccount, SimulatedTenant
+from tests.bot.conftest import BotStarter, RunningBot
 from tests.bot.harness import Member, RecordingConnector, TeamsClient, card_text, find_action, template
 
 ADMIN = Member("29:ada", "aaaaaaaa-0000-4000-8000-0000000000a1", "Ada Admin", "ada@contoso.test")
@@ -33,18 +31,34 @@ PEOPLE = [
 CHANNEL = "19:voice-ops@thread.tacv2"
 
 
+SETTINGS = Settings(
+    tenants=(
+        TenantConfig(
+            name="contoso", display_name="Contoso", allowed_policies=("US-Local", "US-Intl"), default_policy="US-Local"
+        ),
+    ),
+    operators=(
+        OperatorConfig(ADMIN.aad_object_id, Role.ADMIN, ("*",)),
+        OperatorConfig(OPERATOR.aad_object_id, Role.OPERATOR, ("contoso",)),
+    ),
+)
+
+
 @pytest.fixture
-def crowd() -> SimulatedTenant:
+def teams() -> SimulatedTenant:
+    """Twenty people, none of them holding a number yet."""
     return SimulatedTenant(name="contoso", accounts=list(PEOPLE), policies={"US-Local": "pol-1", "US-Intl": "pol-2"})
 
 
 @pytest.fixture
-async def bot(store: Store, crowd: SimulatedTenant) -> AsyncIterator[str]:
+async def inventory(store: Store) -> Store:
+    """Thirty Seattle numbers in pool Sales and ten in Chicago, none known to Teams yet."""
+    setup = Actor("cli:setup", "setup")
     await import_range(
         store,
         "contoso",
         parse_range("+12065551000-+12065551029"),
-        actor=Actor("cli:setup", "setup"),
+        actor=setup,
         clock=SystemClock(),
         location="Seattle",
         carrier="Contoso Telecom",
@@ -54,57 +68,30 @@ async def bot(store: Store, crowd: SimulatedTenant) -> AsyncIterator[str]:
         store,
         "contoso",
         parse_range("+13125551000-+13125551009"),
-        actor=Actor("cli:setup", "setup"),
+        actor=setup,
         clock=SystemClock(),
         location="Chicago",
         carrier="Fabrikam Voice",
     )
-    settings = Settings(
-        tenants=(
-            TenantConfig(
-                name="contoso",
-                display_name="Contoso",
-                allowed_policies=("US-Local", "US-Intl"),
-                default_policy="US-Local",
-            ),
-        ),
-        operators=(
-            OperatorConfig(ADMIN.aad_object_id, Role.ADMIN, ("*",)),
-            OperatorConfig(OPERATOR.aad_object_id, Role.OPERATOR, ("contoso",)),
-        ),
-    )
-    phone = SimulatedPhoneSystem(crowd, tuning=GraphTuning(poll_first_delay_seconds=0.01, poll_cap_seconds=0.2))
-    app = create_app(
-        settings,
-        store=store,
-        phone_systems={"contoso": phone},
-        inline_seconds=8.0,
-        run_jobs=False,
-        notify_interval=0.05,
-    )
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
-    finally:
-        await runner.cleanup()
+    return store
 
 
 @pytest.fixture
-async def connector() -> AsyncIterator[RecordingConnector]:
-    recording = RecordingConnector(members={m.id: m for m in (ADMIN, OPERATOR)})
-    await recording.start()
-    try:
-        yield recording
-    finally:
-        await recording.stop()
+async def bot(start_bot: BotStarter) -> RunningBot:
+    """Notes are posted every 50 ms here, so a test sees them arrive at once."""
+    return await start_bot(settings=SETTINGS, inline_seconds=8.0, notify_interval=0.05)
 
 
 @pytest.fixture
-async def ada(bot: str, connector: RecordingConnector) -> AsyncIterator[TeamsClient]:
+def connector(connector: RecordingConnector) -> RecordingConnector:
+    connector.members.update({m.id: m for m in (ADMIN, OPERATOR)})
+    return connector
+
+
+@pytest.fixture
+async def ada(bot_url: str, connector: RecordingConnector) -> AsyncIterator[TeamsClient]:
     async with aiohttp.ClientSession() as http:
-        yield TeamsClient(http, bot, connector, ADMIN)
+        yield TeamsClient(http, bot_url, connector, ADMIN)
 
 
 async def used_and_available(store: Store) -> tuple[int, int]:
@@ -128,21 +115,21 @@ async def plan_for_everyone(ada: TeamsClient, connector: RecordingConnector) -> 
 
 
 async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and_says_so(
-    ada: TeamsClient, connector: RecordingConnector, store: Store, crowd: SimulatedTenant
+    ada: TeamsClient, connector: RecordingConnector, store: Store, teams: SimulatedTenant
 ) -> None:
     plan = await plan_for_everyone(ada, connector)
     confirm = await ada.click(plan, "Review")
     assert "confirm 20 assignments" in card_text(confirm)
-    crowd.faults.fail_next_operations(count=3, detail="The user is not licensed for Teams Phone.")
+    teams.faults.fail_next_operations(count=3, detail="The user is not licensed for Teams Phone.")
     results = await ada.click(confirm, "Assign all")
     text = card_text(results)
     assert "17 assigned, 3 failed" in text
     assert text.count("The user is not licensed for Teams Phone.") == 3
     assert await used_and_available(store) == (17, 23)  # 30 + 10 numbers in all; the 3 failures are free again
-    operations = len(crowd.operations)
+    operations = len(teams.operations)
     again = await ada.click(confirm, "Assign all")  # the same confirmation card, clicked again
     assert "17 assigned, 3 failed" in card_text(again)
-    assert len(crowd.operations) == operations
+    assert len(teams.operations) == operations
 
 
 async def test_each_person_gets_a_distinct_number_and_changing_one_never_offers_anothers(
@@ -188,7 +175,7 @@ def channel_activity(member: Member, connector: RecordingConnector, kind: str) -
 
 
 async def test_notifications_reach_the_channel_chosen_with_notify_here(
-    ada: TeamsClient, connector: RecordingConnector, bot: str
+    ada: TeamsClient, connector: RecordingConnector, bot_url: str
 ) -> None:
     status, _ = await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
     assert status in (200, 201)
@@ -242,9 +229,11 @@ async def test_history_shows_an_assign_then_a_remove_newest_first(
     assert "+1 206 555 1005" in card_text(connector.last_card())
 
 
-async def test_a_non_admin_cannot_delete_the_inventory(bot: str, connector: RecordingConnector, store: Store) -> None:
+async def test_a_non_admin_cannot_delete_the_inventory(
+    bot_url: str, connector: RecordingConnector, store: Store
+) -> None:
     async with aiohttp.ClientSession() as http:
-        otto = TeamsClient(http, bot, connector, OPERATOR)
+        otto = TeamsClient(http, bot_url, connector, OPERATOR)
         await otto.say("delete inventory")
     assert "needs the admin role" in card_text(connector.last_card())
     assert await used_and_available(store) == (0, 40)
