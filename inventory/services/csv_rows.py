@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from inventory.errors import ImportRejected, InvalidNumber
 from inventory.model import NumberStatus, NumberType
 from inventory.numbers import parse_number
+from inventory.services.exports import EXPORT_COLUMNS
 
 MAX_ROWS = 500_000
 IMPORTABLE_STATUSES = (NumberStatus.AVAILABLE, NumberStatus.BLOCKED)
@@ -33,21 +34,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "comment", "comments"),
     "emergency_location_id": ("emergencylocationid", "emergencylocation", "locationid"),
 }
+_HEADER_LOOKUP = {spelling: column for column, spellings in COLUMNS.items() for spelling in spellings}
 # Columns `switchboard export` writes that describe Teams' side or our holds: accepted on re-import
 # so an export can round-trip, and ignored (who holds a number comes from Teams, not a spreadsheet).
-READ_ONLY_COLUMNS = (
-    "assignee_name",
-    "assignee_upn",
-    "assignee_type",
-    "voice_routing_policy",
-    "hold_owner",
-    "hold_expires_at",
-    "quarantined_until",
-    "updated_at",
-    "last_modified_by",
-)
+READ_ONLY_COLUMNS = tuple(c for c in EXPORT_COLUMNS if c.replace("_", "") not in _HEADER_LOOKUP)
 _IGNORED = {column.replace("_", "") for column in READ_ONLY_COLUMNS}
-_HEADER_LOOKUP = {spelling: column for column, spellings in COLUMNS.items() for spelling in spellings}
 _TAG_SPLIT = re.compile(r"[|;]")
 _TEXT_LIMITS = {
     "location": 128,
