@@ -43,6 +43,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.stats import describe, percentile
+from cards.reading import card_text, execute_actions
 
 TENANT = "contoso"
 POLICY = "US-Local"
@@ -163,39 +164,8 @@ class Connector:
         )
 
 
-def card_text(card: Any) -> str:
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("text", "title", "value") and isinstance(value, str):
-                    parts.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return "\n".join(parts)
-
-
-def actions(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if node.get("type") == "Action.Execute":
-            found.append(node)
-        for value in node.values():
-            found.extend(actions(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(actions(value))
-    return found
-
-
 def titled(card: dict[str, Any], title: str) -> list[dict[str, Any]]:
-    return [action for action in actions(card) if action.get("title") == title]
+    return [action for action in execute_actions(card) if action.get("title") == title]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from cards.reading import card_text, execute_actions
 from tests.support.cards import assert_valid_card
 
 ACTIVITIES = Path(__file__).resolve().parent.parent / "data" / "activities"
@@ -280,43 +281,11 @@ class TeamsClient:
 
 def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
     """The first Action.Execute titled `title`, wherever it is on the card."""
-    for action in _actions(card):
+    for action in execute_actions(card):
         if action.get("title") == title:
             return action
-    titles = [a.get("title") for a in _actions(card)]
+    titles = [a.get("title") for a in execute_actions(card)]
     raise AssertionError(f"no action '{title}' on the card; it has {titles}")
-
-
-def _actions(node: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if node.get("type") == "Action.Execute":
-            found.append(node)
-        for value in node.values():
-            found.extend(_actions(value))
-    elif isinstance(node, list):
-        for value in node:
-            found.extend(_actions(value))
-    return found
-
-
-def card_text(card: dict[str, Any]) -> str:
-    """Every string on the card joined, for asserting what the operator reads."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("text", "title", "value", "placeholder", "label") and isinstance(value, str):
-                    parts.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return "\n".join(parts)
 
 
 def offered(card: dict[str, Any]) -> list[str]:
@@ -326,16 +295,16 @@ def offered(card: dict[str, Any]) -> list[str]:
 
 def flow_of(card: dict[str, Any]) -> str:
     """The flow id every action of a flow card carries."""
-    flows = {str(a["data"]["flow"]) for a in _actions(card) if "flow" in a.get("data", {})}
+    flows = {str(a["data"]["flow"]) for a in execute_actions(card) if "flow" in a.get("data", {})}
     assert len(flows) == 1, f"expected one flow on the card, found {flows}"
     return flows.pop()
 
 
 def action_titles(card: dict[str, Any]) -> list[str]:
     """The titles of every Action.Execute on the card, in order."""
-    return [str(a.get("title")) for a in _actions(card)]
+    return [str(a.get("title")) for a in execute_actions(card)]
 
 
 def actions_titled(card: dict[str, Any], title: str) -> list[dict[str, Any]]:
     """Every Action.Execute titled `title` (a picker's Pick buttons, top to bottom)."""
-    return [a for a in _actions(card) if a.get("title") == title]
+    return [a for a in execute_actions(card) if a.get("title") == title]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.teams.simulated import SimulatedTenant
-from tests.bot.harness import RecordingConnector, TeamsClient, card_text
+from tests.bot.harness import RecordingConnector, TeamsClient
 
 
 async def test_assign_walks_sync_commit_pick_policy_confirm_and_records_the_operator(

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from cards.reading import card_text
 from inventory.model import Actor
 from inventory.numbers import parse_range
 from inventory.ports import SystemClock
@@ -20,7 +21,7 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot import db
-from tests.bot.harness import RecordingConnector, TeamsClient, card_text, find_action, flow_of
+from tests.bot.harness import RecordingConnector, TeamsClient, find_action, flow_of
 from tests.bot.test_picker import picker_for
 
 CANNOT_READ = "That card sent something I cannot read."

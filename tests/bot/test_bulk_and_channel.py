@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from cards.reading import card_text
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.model import Actor, NumberStatus
 from inventory.numbers import parse_range
@@ -20,7 +21,7 @@ from inventory.store.numbers import NumberRepository
 from inventory.store.search import NumberQuery, count_numbers
 from inventory.teams.simulated import SimAccount, SimulatedTenant
 from tests.bot.conftest import BotStarter, RunningBot
-from tests.bot.harness import Member, RecordingConnector, TeamsClient, card_text, find_action, template
+from tests.bot.harness import Member, RecordingConnector, TeamsClient, find_action, template
 
 ADMIN = Member("29:ada", "aaaaaaaa-0000-4000-8000-0000000000a1", "Ada Admin", "ada@contoso.test")
 OPERATOR = Member("29:otto", "aaaaaaaa-0000-4000-8000-0000000000a2", "Otto Operator", "otto@contoso.test")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import aiohttp
 from sqlalchemy import select
 
+from cards.reading import card_text
 from inventory.config import OperatorConfig, Role
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
@@ -14,7 +15,7 @@ from inventory.store.tables import operator_prefs
 from inventory.teams.simulated import SimulatedTenant
 from tests.bot import db
 from tests.bot.conftest import MEGAN, OLIVIA, BotStarter, bot_settings, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, card_text, offered
+from tests.bot.harness import RecordingConnector, TeamsClient, offered
 
 
 async def test_numbers_searches_pages_and_filters_by_status(megan: TeamsClient, connector: RecordingConnector) -> None:

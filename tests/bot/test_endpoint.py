@@ -6,10 +6,11 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from cards.reading import card_text
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem
 from tests.bot.conftest import MEGAN, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, action_titles, card_text, offered
+from tests.bot.harness import RecordingConnector, TeamsClient, action_titles, offered
 
 
 @pytest.fixture

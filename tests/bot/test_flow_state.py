@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot import db
 from tests.bot.conftest import OLIVIA, BotStarter, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, actions_titled, card_text, flow_of, offered
+from tests.bot.harness import RecordingConnector, TeamsClient, actions_titled, flow_of, offered
 from tests.bot.test_picker import picker_for
 
 ASSIGN_PATH = "admin/teams/telephoneNumberManagement/numberAssignments/assignNumber"

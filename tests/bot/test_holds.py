@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 
 from bot.app import JOBS
+from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem
 from tests.bot import db
 from tests.bot.conftest import MEGAN, OLIVIA, BotStarter, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, card_text, flow_of, offered
+from tests.bot.harness import RecordingConnector, TeamsClient, flow_of, offered
 from tests.bot.test_flow_state import teams_assignments
 from tests.bot.test_picker import picker_for
 from tests.support.clock import FakeClock

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot import db
 from tests.bot.conftest import MEGAN, OLIVIA
-from tests.bot.harness import RecordingConnector, TeamsClient, action_titles, card_text, find_action, offered
+from tests.bot.harness import RecordingConnector, TeamsClient, action_titles, find_action, offered
 
 NUMBERS_PATH = "admin/teams/telephoneNumberManagement/numberAssignments"
 
