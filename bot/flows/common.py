@@ -282,11 +282,9 @@ async def release_numbers(turn: Turn, flow: Flow, held: list[dict[str, Any]]) ->
     now = turn.services.clock.now()
     async with turn.services.store.write() as connection:
         numbers = NumberRepository(connection)
-        for item in held:
-            current = await numbers.get(flow.tenant, item["e164"], item.get("ext", ""))
-            if current is None or current.hold is None or current.hold.owner != hold_owner_of(flow):
-                continue
-            freed = model.cancel_hold(current, operator=turn.operator.actor.name, now=now)
-            await numbers.save(
-                current, freed, action="release-hold", actor=turn.operator.actor, correlation_id=turn.correlation_id
-            )
+        current = await numbers.get_many(flow.tenant, [(item["e164"], item.get("ext", "")) for item in held])
+        ours = [n for n in current.values() if n.hold is not None and n.hold.owner == hold_owner_of(flow)]
+        freed = [(n, model.cancel_hold(n, operator=turn.operator.actor.name, now=now)) for n in ours]
+        await numbers.save_many(
+            freed, action="release-hold", actor=turn.operator.actor, correlation_id=turn.correlation_id
+        )

@@ -17,6 +17,7 @@ from inventory.errors import InvalidNumber, NotFound, SwitchboardError, Transiti
 from inventory.model import NumberStatus, PhoneNumber
 from inventory.numbers import parse_number
 from inventory.store.flows import Flow
+from inventory.store.numbers import NumberRepository
 from inventory.store.search import NumberQuery, search_numbers
 
 KIND = "remove"
@@ -114,11 +115,11 @@ def _removing(turn: Turn, flow: Flow) -> Reply:
 async def render(turn: Turn, flow: Flow) -> Card:
     state = flow.state
     if flow.step == "choose":
-        views: list[NumberView] = []
-        for number_id in state["choices"]:
-            held = await load_number_by_id(turn, flow.tenant, number_id=number_id)
-            if held is not None and held.status is NumberStatus.USED:
-                views.append(number_view(held))
+        async with turn.services.store.read() as connection:
+            offered = await NumberRepository(connection).by_ids(flow.tenant, state["choices"])
+        views: list[NumberView] = [
+            number_view(offered[i]) for i in state["choices"] if i in offered and offered[i].status is NumberStatus.USED
+        ]
         return remove_cards.choose_card(ref(flow), views, who=state["who"])
     chosen = state.get("number") or {}
     if flow.step == "confirm":

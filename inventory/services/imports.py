@@ -244,11 +244,15 @@ async def _write(
         plan.new, action=action, actor=actor, at=clock.now(), correlation_id=correlation_id, progress=added
     )
     if plan.updates:
-        saved = await repository.save_many(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
-        if len(saved) != len(plan.updates):
+        # Lock the rows to change, check none moved since they were read, then write them in one executemany
+        # (a re-import that touches 100,000 rows must not be 100,000 UPDATE statements).
+        read = {before.id: before.version for before, _ in plan.updates}
+        current = await repository.lock_by_ids(plan.updates[0][0].tenant, [i for i in read if i is not None])
+        if any(i not in current or current[i].version != version for i, version in read.items()):
             raise ImportRejected(
                 "Some numbers were changed by someone else during the import; nothing was imported. Run it again."
             )
+        await repository.save_locked(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
         if progress:
             await progress(total, total)
 

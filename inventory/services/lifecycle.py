@@ -115,8 +115,8 @@ async def end_quarantine_early(
 async def free_expired(store: Store, *, clock: Clock, tenant: str | None = None) -> int:
     """Return expired holds and finished quarantines to the pool; returns how many numbers moved.
 
-    Safe to run from every replica at once: each row moves under its version guard, so a number
-    freed by one replica is simply skipped by the others.
+    Safe to run from every replica at once: the rows are locked as they are read (PostgreSQL skips
+    rows another replica is freeing), then written in one executemany under their version guard.
     """
     now = clock.now()
     system = Actor("system:expiry", "Switchboard")
@@ -127,10 +127,11 @@ async def free_expired(store: Store, *, clock: Clock, tenant: str | None = None)
     query = select(phone_numbers).where(expired_hold | quarantine_over)
     if tenant is not None:
         query = query.where(phone_numbers.c.tenant == tenant)
+    query = query.order_by(phone_numbers.c.id).limit(5_000).with_for_update(skip_locked=True)
     async with store.write() as connection:
-        due = [from_row(row._mapping) for row in await connection.execute(query.limit(5_000))]
+        due = [from_row(row._mapping) for row in await connection.execute(query)]
         changes = [(number, _freed(number, system, now)) for number in due]
-        saved = await NumberRepository(connection).save_many(
+        saved = await NumberRepository(connection).save_locked(
             changes, action="expire", actor=system, correlation_id=new_correlation_id()
         )
     return len(saved)

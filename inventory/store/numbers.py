@@ -230,15 +230,17 @@ class NumberRepository:
 
         After this, a version check in Python is final: nobody can change these rows before we commit.
         """
+        return await self.by_ids(tenant, ids, lock=True)
+
+    async def by_ids(self, tenant: str, ids: Iterable[int], *, lock: bool = False) -> dict[int, PhoneNumber]:
+        """The tenant's numbers among `ids`, by id, in a few IN queries (never one per id)."""
         found: dict[int, PhoneNumber] = {}
         wanted = sorted(set(ids))
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
-            query = (
-                select(phone_numbers)
-                .where(phone_numbers.c.tenant == tenant, phone_numbers.c.id.in_(chunk))
-                .with_for_update()
-            )
+            query = select(phone_numbers).where(phone_numbers.c.tenant == tenant, phone_numbers.c.id.in_(chunk))
+            if lock:
+                query = query.with_for_update()
             for row in await self._connection.execute(query):
                 number = from_row(row._mapping)
                 assert number.id is not None
