@@ -43,6 +43,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.stats import describe, percentile
+from bot.event_loop import run_server
 from cards.reading import card_text, execute_actions
 
 TENANT = "contoso"
@@ -108,7 +109,8 @@ def serve_main(args: argparse.Namespace) -> None:
     if profile is not None:
         profile.enable()
     try:
-        asyncio.run(serve(Path(args.database), args.numbers, args.operators))
+        # The loop `switchboard serve` runs on, so the figures are the production server's.
+        run_server(serve(Path(args.database), args.numbers, args.operators))
     finally:
         if profile is not None:
             profile.disable()

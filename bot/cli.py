@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from bot import cli_bot, cli_demo, cli_inventory, cli_teams
+from bot.event_loop import run_server
 from inventory.errors import ImportRejected, SwitchboardError
 
 log = logging.getLogger("switchboard")
+SERVER_COMMANDS = frozenset({"serve", "demo"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=False)
     errors = Console(stderr=True)
     try:
-        return asyncio.run(dispatch(arguments, console)) or 0
+        run = run_server if arguments.command in SERVER_COMMANDS else asyncio.run
+        return run(dispatch(arguments, console)) or 0
     except ImportRejected as rejected:
         errors.print(f"[red]{rejected}[/red]", highlight=False)
         for problem in rejected.problems[:200]:

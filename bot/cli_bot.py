@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 
 from aiohttp import web
 from rich.console import Console
@@ -33,8 +34,12 @@ async def run_serve(arguments: argparse.Namespace, console: Console) -> int:
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     console.print(f"Switchboard is listening on http://{host}:{port}/api/messages (Ctrl-C stops it).")
+    stop = asyncio.Event()
+    # A container or service manager stops us with SIGTERM: finish like Ctrl-C, letting follow-ups end.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
+    console.print("Stopped.")
     return 0
