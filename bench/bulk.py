@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bench.graph_fetch import server_process
 from inventory.config import Settings
+from inventory.e164 import NumberRange
 from inventory.model import AccountType, Actor, Assignee
-from inventory.numbers import NumberRange
-from inventory.ports import SystemClock
+from inventory.ports.clock import SystemClock
 from inventory.services.assignment import AssignmentService, AssignRequest
 from inventory.services.bulk import assign_all
 from inventory.services.imports import import_range

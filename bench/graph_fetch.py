@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from inventory.ports import FetchProgress
+from inventory.ports.phone_system import FetchProgress
 from inventory.teams.factory import phone_system_for, stand_in_tenant
 from inventory.teams.graph_server import start_graph_server
 from inventory.teams.sim_generate import TenantSizes, generate_tenant

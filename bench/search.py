@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from bench.stats import describe, sample
 from inventory.model import Actor, NumberStatus
-from inventory.ports import SystemClock
+from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_csv
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade

@@ -30,7 +30,8 @@ from typing import Any
 from bench.graph_fetch import server_process
 from inventory.config import TenantConfig
 from inventory.model import Actor
-from inventory.ports import PhoneSystem, SystemClock
+from inventory.ports.clock import SystemClock
+from inventory.ports.phone_system import PhoneSystem
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade

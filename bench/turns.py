@@ -65,9 +65,9 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
     """Build and run the bot until SIGTERM; print `READY <port>` once it listens."""
     from bot.app import create_app
     from inventory.config import OperatorConfig, Role, Settings, TenantConfig
+    from inventory.e164 import parse_range
     from inventory.model import Actor
-    from inventory.numbers import parse_range
-    from inventory.ports import SystemClock
+    from inventory.ports.clock import SystemClock
     from inventory.services.imports import import_range
     from inventory.store.engine import Store, create_engine
     from inventory.store.migrate import upgrade

@@ -30,7 +30,8 @@ from bot.jobs import Jobs
 from bot.notify import NotificationPoster, Notifier, notify_drift
 from bot.turn import Services
 from inventory.config import Settings
-from inventory.ports import Clock, PhoneSystem, SystemClock
+from inventory.ports.clock import Clock, SystemClock
+from inventory.ports.phone_system import PhoneSystem
 from inventory.services.assignment import AssignmentService
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store, create_engine

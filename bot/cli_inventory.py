@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from inventory.config import Settings, load_settings
+from inventory.e164 import parse_range
 from inventory.errors import ConfigurationError, SwitchboardError
 from inventory.model import Actor, NumberStatus, NumberType
-from inventory.numbers import parse_range
-from inventory.ports import SystemClock
+from inventory.ports.clock import SystemClock
 from inventory.services import lifecycle
 from inventory.services.exports import export_csv
 from inventory.services.imports import ImportProgress, import_csv, import_range
@@ -282,7 +282,7 @@ async def run_export(arguments: argparse.Namespace, console: Console) -> int:
 
 
 async def run_history(arguments: argparse.Namespace, console: Console) -> int:
-    from inventory.numbers import parse_number
+    from inventory.e164 import parse_number
 
     async with cli_context(arguments) as context, context.store.read() as connection:
         audit = AuditLog(connection)

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from bot.cli_inventory import Handler, cli_context
 from inventory.errors import ConfigurationError
-from inventory.ports import FetchProgress, SystemClock
+from inventory.ports.clock import SystemClock
+from inventory.ports.phone_system import FetchProgress
 from inventory.services.sync import SyncService
 from inventory.sync_diff import CATEGORIES
 from inventory.teams.checks import check_tenant

@@ -37,7 +37,7 @@ from bot.playground import (
 from inventory.config import OperatorConfig, Role, Settings
 from inventory.errors import ConfigurationError
 from inventory.model import Actor
-from inventory.ports import SystemClock
+from inventory.ports.clock import SystemClock
 from inventory.services.imports import ImportReport, import_range
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade

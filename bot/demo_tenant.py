@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from bot.playground import DEMO_IDENTITIES, DemoUser
-from inventory.numbers import NumberRange, parse_range
+from inventory.e164 import NumberRange, parse_range
 from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount, SimNumber
 from inventory.teams.sim_tenant import SimulatedTenant

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any
 
-from bot.flows import admin, assign, bulk, history, numbers, remove, sync_flow
+from bot.flows import admin, assign, browse, bulk, history, remove, sync_flow
 from bot.flows.common import CardProblem, StaleCard, load_flow, reload, text_input
 from bot.router import COMMANDS, Command, parse_command
 from bot.turn import Reply, Turn
@@ -20,7 +20,7 @@ FLOWS: dict[str, ModuleType] = {
     assign.KIND: assign,
     remove.KIND: remove,
     sync_flow.KIND: sync_flow,
-    numbers.KIND: numbers,
+    browse.KIND: browse,
     bulk.KIND: bulk,
     history.KIND: history,
     admin.DELETE_KIND: admin,
@@ -29,7 +29,7 @@ STARTERS: dict[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "assign": assign.start,
     "remove": remove.start,
     "sync": sync_flow.start,
-    "numbers": numbers.start,
+    "numbers": browse.start,
     "bulk assign": bulk.start,
     "history": history.start,
     "notify here": admin.notify_here,

@@ -17,8 +17,8 @@ from botbuilder.schema import Activity, ConversationReference
 from bot.untrusted import mapping
 from cards.elements import Card
 from cards.notify import drift_note
-from inventory.numbers import display_number
-from inventory.ports import Clock
+from inventory.e164 import display_number
+from inventory.ports.clock import Clock
 from inventory.services.sync import SyncPreview
 from inventory.store.engine import Store
 from inventory.store.outbox import Conversation, Conversations, Notification, Outbox

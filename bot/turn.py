@@ -18,7 +18,8 @@ from bot.notify import Notifier
 from cards.elements import Card
 from inventory.config import Settings, TenantConfig
 from inventory.errors import ConfigurationError
-from inventory.ports import Clock, PhoneSystem
+from inventory.ports.clock import Clock
+from inventory.ports.phone_system import PhoneSystem
 from inventory.services.assignment import AssignmentService
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store

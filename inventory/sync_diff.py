@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inventory import model
+from inventory import transitions
+from inventory.e164 import display_number
 from inventory.model import AccountType, Assignee, NumberStatus, NumberType, PhoneNumber
-from inventory.numbers import display_number
-from inventory.ports import TeamsAccount, TeamsNumber, TeamsSnapshot
+from inventory.ports.phone_system import TeamsAccount, TeamsNumber, TeamsSnapshot
 
 ADD, UPDATE, DRIFT = "add", "update", "drift"
 CATEGORIES = (ADD, UPDATE, DRIFT)
@@ -295,9 +295,9 @@ def apply_change(
     """The row as it is once `change` (computed from `before`'s version) is applied."""
     proposal = change.proposal
     if change.kind == "release":
-        after = model.release(before, operator=operator, now=now, quarantine_days=quarantine_days)
+        after = transitions.release(before, operator=operator, now=now, quarantine_days=quarantine_days)
     elif proposal.status is NumberStatus.USED and proposal.assignee_id:
-        after = model.observe_teams_holder(
+        after = transitions.observe_teams_holder(
             before, _assignee(proposal), policy=proposal.voice_routing_policy, operator=operator, now=now
         )
     else:

@@ -12,9 +12,9 @@ from cards.assign import waiting_card
 from cards.common import message_card
 from cards.elements import Card
 from inventory.config import Role
+from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
 from inventory.model import NumberType
-from inventory.numbers import parse_range
 from inventory.services.deletion import delete_inventory
 from inventory.services.imports import import_range
 from inventory.store.flows import Flow

@@ -37,9 +37,9 @@ from cards.notify import assigned_note
 from cards.picker import picker_card
 from cards.views import AccountView, OutcomeView
 from inventory.config import Role
+from inventory.e164 import parse_number
 from inventory.errors import ConcurrentChange, InvalidNumber, SwitchboardError, TransitionRefused
 from inventory.model import AccountType, Assignee
-from inventory.numbers import parse_number
 from inventory.services.assignment import AssignRequest, OperationResult
 from inventory.store.flows import Flow
 

@@ -14,11 +14,11 @@ from bot.turn import CardSink, Turn
 from cards.elements import Card
 from cards.sync import progress_card
 from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView, PageView
-from inventory import model
+from inventory import transitions
+from inventory.e164 import display_number
 from inventory.errors import AccessDenied, SwitchboardError, TransitionRefused
 from inventory.model import AccountType, Hold, NumberStatus, PhoneNumber
-from inventory.numbers import display_number
-from inventory.ports import FetchProgress, TeamsAccount
+from inventory.ports.phone_system import FetchProgress, TeamsAccount
 from inventory.services.sync import SyncPreview
 from inventory.store.flows import Flow, FlowRepository
 from inventory.store.numbers import NumberRepository
@@ -264,7 +264,7 @@ async def take_hold(turn: Turn, flow: Flow, number_id: int, *, purpose: str) -> 
         if current is None:
             raise TransitionRefused("That number is no longer in the inventory.")
         note = f"{actor.name}, {purpose}"[:512]
-        held = model.hold(
+        held = transitions.hold(
             current, Hold(hold_owner_of(flow), note, now + turn.services.hold_time), operator=actor.name, now=now
         )
         return await numbers.save(current, held, action="hold", actor=actor, correlation_id=turn.correlation_id)
@@ -284,7 +284,7 @@ async def release_numbers(turn: Turn, flow: Flow, held: list[dict[str, Any]]) ->
         numbers = NumberRepository(connection)
         current = await numbers.get_many(flow.tenant, [(item["e164"], item.get("ext", "")) for item in held])
         ours = [n for n in current.values() if n.hold is not None and n.hold.owner == hold_owner_of(flow)]
-        freed = [(n, model.cancel_hold(n, operator=turn.operator.actor.name, now=now)) for n in ours]
+        freed = [(n, transitions.cancel_hold(n, operator=turn.operator.actor.name, now=now)) for n in ours]
         await numbers.save_many(
             freed, action="release-hold", actor=turn.operator.actor, correlation_id=turn.correlation_id
         )

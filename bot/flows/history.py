@@ -8,8 +8,8 @@ from bot.flows.common import advance, ref, start_flow, text_input
 from bot.turn import Reply, Turn
 from cards.elements import Card
 from cards.history import EventView, choose_subject_card, history_card
+from inventory.e164 import display_number, parse_number
 from inventory.errors import InvalidNumber, SwitchboardError
-from inventory.numbers import display_number, parse_number
 from inventory.store.audit import AuditEvent, AuditLog
 from inventory.store.flows import Flow
 

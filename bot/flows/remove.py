@@ -13,9 +13,9 @@ from cards.elements import Card
 from cards.notify import removed_note
 from cards.views import NumberView, OutcomeView
 from inventory.config import Role
+from inventory.e164 import parse_number
 from inventory.errors import InvalidNumber, NotFound, SwitchboardError, TransitionRefused
 from inventory.model import NumberStatus, PhoneNumber
-from inventory.numbers import parse_number
 from inventory.store.flows import Flow
 from inventory.store.numbers import NumberRepository
 from inventory.store.search import NumberQuery, search_numbers

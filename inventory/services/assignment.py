@@ -16,12 +16,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from inventory import model
+from inventory import model, transitions
 from inventory.config import TenantConfig
+from inventory.e164 import display_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
-from inventory.numbers import display_number
-from inventory.ports import Clock, OperationOutcome, OperationStatus, PhoneSystem
+from inventory.ports.clock import Clock
+from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.journal import FAILED, SUCCEEDED, Journal, JournalEntry
@@ -185,7 +186,7 @@ class AssignmentService:
         async with self._store.write() as connection:
             current = await _get(NumberRepository(connection), request.tenant, request.number, request.extension)
             # Check the rules now, before Teams is touched: the real transition happens after it succeeds.
-            model.assign(
+            transitions.assign(
                 current,
                 request.account,
                 policy=request.policy,
@@ -225,13 +226,13 @@ class AssignmentService:
             current = await _get(numbers, entry.tenant, entry.number, entry.extension)
             detail = None
             try:
-                after = model.assign(
+                after = transitions.assign(
                     current, account, policy=policy, operator=actor.name, now=now, hold_owner=entry.hold_owner
                 )
             except TransitionRefused as refused:
                 # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
                 detail = f"Assigned in Teams although the inventory said: {refused}"
-                after = model.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
+                after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
             saved = await numbers.save(
                 current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
             )
@@ -249,7 +250,7 @@ class AssignmentService:
             current = await numbers.get(entry.tenant, entry.number, entry.extension)
             if _held_by(current, request.hold_owner):
                 assert current is not None
-                released = model.cancel_hold(current, operator=actor.name, now=now)
+                released = transitions.cancel_hold(current, operator=actor.name, now=now)
                 await numbers.save(
                     current,
                     released,
@@ -274,7 +275,7 @@ class AssignmentService:
             numbers = NumberRepository(connection)
             current = await _get(numbers, entry.tenant, entry.number, entry.extension)
             if current.status is NumberStatus.USED:
-                after = model.release(current, operator=actor.name, now=now, quarantine_days=quarantine_days)
+                after = transitions.release(current, operator=actor.name, now=now, quarantine_days=quarantine_days)
                 current = await numbers.save(
                     current, after, action="unassign", actor=actor, correlation_id=entry.correlation_id
                 )

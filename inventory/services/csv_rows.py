@@ -12,9 +12,9 @@ import io
 import re
 from dataclasses import dataclass
 
+from inventory.e164 import parse_number
 from inventory.errors import ImportRejected, InvalidNumber
 from inventory.model import NumberStatus, NumberType
-from inventory.numbers import parse_number
 from inventory.services.exports import EXPORT_COLUMNS
 
 MAX_ROWS = 500_000

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inventory.model import Actor
-from inventory.ports import Clock
+from inventory.ports.clock import Clock
 from inventory.store.audit import audit_row, new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository

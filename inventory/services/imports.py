@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from inventory.e164 import NumberRange
 from inventory.errors import ImportRejected, TransitionRefused
-from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber, block, unblock
-from inventory.numbers import NumberRange
-from inventory.ports import Clock
+from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber
+from inventory.ports.clock import Clock
 from inventory.services.csv_rows import IMPORTABLE_STATUSES, CsvRow, read_inventory_csv
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberKey, NumberRepository
 from inventory.store.rows import new_number_row
+from inventory.transitions import block, unblock
 
 ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
 # Fields a CSV row may set on an existing number (status goes through the lifecycle rules instead).

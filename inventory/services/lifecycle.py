@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select
 
-from inventory import model
+from inventory import transitions
+from inventory.e164 import parse_number
 from inventory.errors import NotFound
 from inventory.model import Actor, Hold, NumberStatus, PhoneNumber
-from inventory.numbers import parse_number
-from inventory.ports import Clock
+from inventory.ports.clock import Clock
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
@@ -73,14 +73,14 @@ async def reserve_number(
 
     def apply(number: PhoneNumber, now: datetime) -> PhoneNumber:
         expires = now + timedelta(minutes=minutes) if minutes else None
-        return model.hold(number, Hold(owner, note, expires), operator=actor.name, now=now)
+        return transitions.hold(number, Hold(owner, note, expires), operator=actor.name, now=now)
 
     return await change_number(store, tenant, number_text, apply, action="reserve", actor=actor, clock=clock)
 
 
 async def cancel_reservation(store: Store, tenant: str, number_text: str, *, actor: Actor, clock: Clock) -> PhoneNumber:
     def apply(number: PhoneNumber, now: datetime) -> PhoneNumber:
-        return model.cancel_hold(number, operator=actor.name, now=now)
+        return transitions.cancel_hold(number, operator=actor.name, now=now)
 
     return await change_number(store, tenant, number_text, apply, action="cancel-reservation", actor=actor, clock=clock)
 
@@ -89,7 +89,7 @@ async def block_number(
     store: Store, tenant: str, number_text: str, *, reason: str | None, actor: Actor, clock: Clock
 ) -> PhoneNumber:
     def apply(number: PhoneNumber, now: datetime) -> PhoneNumber:
-        return model.block(number, operator=actor.name, now=now, reason=reason)
+        return transitions.block(number, operator=actor.name, now=now, reason=reason)
 
     return await change_number(
         store, tenant, number_text, apply, action="block", actor=actor, clock=clock, detail=reason
@@ -98,7 +98,7 @@ async def block_number(
 
 async def unblock_number(store: Store, tenant: str, number_text: str, *, actor: Actor, clock: Clock) -> PhoneNumber:
     def apply(number: PhoneNumber, now: datetime) -> PhoneNumber:
-        return model.unblock(number, operator=actor.name, now=now)
+        return transitions.unblock(number, operator=actor.name, now=now)
 
     return await change_number(store, tenant, number_text, apply, action="unblock", actor=actor, clock=clock)
 
@@ -107,7 +107,7 @@ async def end_quarantine_early(
     store: Store, tenant: str, number_text: str, *, actor: Actor, clock: Clock
 ) -> PhoneNumber:
     def apply(number: PhoneNumber, now: datetime) -> PhoneNumber:
-        return model.end_quarantine(number, operator=actor.name, now=now, early=True)
+        return transitions.end_quarantine(number, operator=actor.name, now=now, early=True)
 
     return await change_number(store, tenant, number_text, apply, action="end-quarantine", actor=actor, clock=clock)
 
@@ -139,8 +139,8 @@ async def free_expired(store: Store, *, clock: Clock, tenant: str | None = None)
 
 def _freed(number: PhoneNumber, actor: Actor, now: datetime) -> PhoneNumber:
     if number.status is NumberStatus.RESERVED:
-        return model.cancel_hold(number, operator=actor.name, now=now)
-    return model.end_quarantine(number, operator=actor.name, now=now)
+        return transitions.cancel_hold(number, operator=actor.name, now=now)
+    return transitions.end_quarantine(number, operator=actor.name, now=now)
 
 
 async def hold_available(
@@ -173,7 +173,9 @@ async def hold_available(
             page = await search_numbers(connection, candidates_query, limit=wanted)
             if not page.items:
                 break
-            changes = [(n, model.hold(n, Hold(owner, note, expires), operator=actor.name, now=now)) for n in page.items]
+            changes = [
+                (n, transitions.hold(n, Hold(owner, note, expires), operator=actor.name, now=now)) for n in page.items
+            ]
             held += await NumberRepository(connection).save_many(
                 changes, action="hold", actor=actor, correlation_id=correlation_id or new_correlation_id()
             )

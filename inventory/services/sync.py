@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.config import TenantConfig
+from inventory.e164 import display_number
 from inventory.errors import NotFound, SwitchboardError
 from inventory.model import Actor
-from inventory.numbers import display_number
-from inventory.ports import Clock, PhoneSystem, ProgressCallback
+from inventory.ports.clock import Clock
+from inventory.ports.phone_system import PhoneSystem, ProgressCallback
 from inventory.services.gc_pause import collector_paused
 from inventory.store.audit import new_correlation_id
 from inventory.store.engine import Store

@@ -12,7 +12,7 @@ import aiohttp
 
 from inventory.config import TenantConfig
 from inventory.errors import ConfigurationError
-from inventory.ports import Clock, SystemClock
+from inventory.ports.clock import Clock, SystemClock
 from inventory.teams.auth import TokenSource
 from inventory.teams.credentials import token_source_for
 from inventory.teams.graph import GraphPhoneSystem

@@ -15,7 +15,7 @@ from urllib.parse import quote, urljoin
 
 from inventory.errors import TeamsError
 from inventory.model import NumberType
-from inventory.ports import OperationOutcome, ProgressCallback, TeamsAccount, TeamsNumber, TeamsSnapshot
+from inventory.ports.phone_system import OperationOutcome, ProgressCallback, TeamsAccount, TeamsNumber, TeamsSnapshot
 from inventory.teams import graph_errors as perms
 from inventory.teams import policies
 from inventory.teams.concurrency import all_of, both

@@ -20,7 +20,7 @@ import aiohttp
 from yarl import URL
 
 from inventory.errors import TeamsError
-from inventory.ports import Clock
+from inventory.ports.clock import Clock
 from inventory.teams.auth import TokenSource
 from inventory.teams.graph_errors import error_for_status, graph_error_message, unreadable_response
 from inventory.teams.retry import (

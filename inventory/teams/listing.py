@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inventory.errors import TeamsError
-from inventory.ports import ProgressCallback
+from inventory.ports.phone_system import ProgressCallback
 from inventory.teams import graph_errors as perms
 from inventory.teams.http import GraphClient
 from inventory.teams.paging import fetch_link_paged, fetch_skip_paged

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory.model import AccountType, NumberType
-from inventory.ports import OperationStatus, TeamsAccount, TeamsAssignmentStatus, TeamsNumber
+from inventory.ports.phone_system import OperationStatus, TeamsAccount, TeamsAssignmentStatus, TeamsNumber
 
 VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
 _GLOBAL_POLICY_NAMES = frozenset({"global", "tag:global"})

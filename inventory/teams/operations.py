@@ -12,7 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from inventory.errors import TeamsError
-from inventory.ports import Clock, OperationOutcome, OperationStatus
+from inventory.ports.clock import Clock
+from inventory.ports.phone_system import OperationOutcome, OperationStatus
 from inventory.teams.mapping import OperationReading
 from inventory.teams.retry import GraphTuning, next_poll_delay
 

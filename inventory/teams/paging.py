@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from inventory.errors import TeamsError
-from inventory.ports import FetchProgress, ProgressCallback
+from inventory.ports.phone_system import FetchProgress, ProgressCallback
 from inventory.teams.concurrency import all_of
 from inventory.teams.graph_errors import unreadable_response
 from inventory.teams.http import GraphClient

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from inventory.config import TenantConfig
-from inventory.ports import Clock, PhoneSystem, SystemClock
+from inventory.ports.clock import Clock, SystemClock
+from inventory.ports.phone_system import PhoneSystem
 from inventory.teams.factory import phone_system_for
 from inventory.teams.graph import GraphPhoneSystem
 

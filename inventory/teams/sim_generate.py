@@ -13,7 +13,7 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from inventory.ports import Clock
+from inventory.ports.clock import Clock
 from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_model import GUEST, RESOURCE_ACCOUNT, SimAccount, SimNumber
 from inventory.teams.sim_tenant import SimulatedTenant

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from inventory.errors import ConfigurationError
-from inventory.ports import Clock
+from inventory.ports.clock import Clock
 from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_generate import TenantSizes, generate_tenant
 from inventory.teams.sim_model import SimAccount, SimNumber, SimOperation

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping
 
-from inventory.ports import Clock, SystemClock
+from inventory.ports.clock import Clock, SystemClock
 from inventory.teams import sim_operations
 from inventory.teams.sim_faults import FaultKnobs, HttpFault, ScriptedFaults, random_http_fault
 from inventory.teams.sim_model import (

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from inventory.errors import TeamsError
 from inventory.model import NumberType
-from inventory.ports import (
-    Clock,
+from inventory.ports.clock import Clock
+from inventory.ports.phone_system import (
     FetchProgress,
     OperationOutcome,
     ProgressCallback,

@@ -12,9 +12,9 @@ from aiohttp import web
 
 from bot.app import create_app
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
+from inventory.e164 import parse_range
 from inventory.model import Actor
-from inventory.numbers import parse_range
-from inventory.ports import Clock, SystemClock
+from inventory.ports.clock import Clock, SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.retry import GraphTuning

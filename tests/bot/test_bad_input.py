@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from cards.reading import card_text
+from inventory.e164 import parse_range
 from inventory.model import Actor
-from inventory.numbers import parse_range
-from inventory.ports import SystemClock
+from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant

@@ -12,9 +12,9 @@ import pytest
 
 from cards.reading import card_text
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
+from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
-from inventory.numbers import parse_range
-from inventory.ports import SystemClock
+from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository

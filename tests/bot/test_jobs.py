@@ -7,8 +7,8 @@ import dataclasses
 from aiohttp import web
 
 from bot.app import JOBS, SERVICES, create_app
+from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
-from inventory.numbers import parse_range
 from inventory.services.imports import import_range
 from inventory.services.lifecycle import reserve_number
 from inventory.store.engine import Store

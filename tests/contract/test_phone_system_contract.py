@@ -11,7 +11,7 @@ import pytest
 
 from inventory.errors import TeamsError
 from inventory.model import AccountType, NumberType
-from inventory.ports import OperationStatus, PhoneSystem, TeamsAssignmentStatus
+from inventory.ports.phone_system import OperationStatus, PhoneSystem, TeamsAssignmentStatus
 from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount
 from inventory.teams.sim_tenant import SimulatedTenant

@@ -18,8 +18,8 @@ import pytest
 from bot.demo import RunningDemo
 from bot.demo_tenant import FIRST_USER, TENANT_NAME
 from bot.playground import DEMO_IDENTITIES
+from inventory.e164 import parse_number
 from inventory.model import NumberStatus, PhoneNumber
-from inventory.numbers import parse_number
 from inventory.store.numbers import NumberRepository
 from tests.e2e.demo_stack import SLOW, shot
 from tests.e2e.playground_driver import PlaygroundDriver

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from inventory.config import TenantConfig
+from inventory.e164 import parse_range
 from inventory.errors import TransitionRefused
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
-from inventory.numbers import parse_range
 from inventory.services.assignment import AssignmentService, AssignRequest
 from inventory.services.imports import import_range
 from inventory.services.lifecycle import reserve_number

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
+from inventory.e164 import parse_range
 from inventory.errors import ImportRejected
 from inventory.model import Actor, NumberStatus, NumberType
-from inventory.numbers import parse_range
 from inventory.services.exports import export_csv
 from inventory.services.imports import import_csv, import_range
 from inventory.services.lifecycle import reserve_number

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
-from inventory.model import Actor, Assignee, NumberStatus, NumberType, assign
-from inventory.numbers import parse_range
+from inventory.model import Actor, Assignee, NumberStatus, NumberType
 from inventory.services.imports import import_csv, import_range
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.store.search import NumberQuery, Page, count_numbers, search_numbers
+from inventory.transitions import assign
 from tests.support.clock import FakeClock
 
 OLIVIA = Actor("cli:olivia", "olivia")

@@ -8,14 +8,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from inventory.e164 import parse_range
 from inventory.errors import ConcurrentChange, TransitionRefused
-from inventory.model import Actor, NumberStatus, PhoneNumber, block
-from inventory.numbers import parse_range
+from inventory.model import Actor, NumberStatus, PhoneNumber
 from inventory.services.imports import import_range
 from inventory.services.lifecycle import free_expired, reserve_number
 from inventory.store.audit import AuditLog
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
+from inventory.transitions import block
 from tests.support.clock import FakeClock
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 
 from inventory.config import TenantConfig
+from inventory.e164 import parse_range
 from inventory.errors import NotFound, SwitchboardError
 from inventory.model import AccountType, Actor, NumberStatus, NumberType, PhoneNumber
-from inventory.numbers import parse_range
 from inventory.services.imports import import_range
 from inventory.services.lifecycle import reserve_number
 from inventory.services.sync import SyncService

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from inventory.ports import FetchProgress
+from inventory.ports.phone_system import FetchProgress
 from inventory.teams.factory import phone_system_for
 from inventory.teams.graph import GraphPhoneSystem
 from inventory.teams.graph_server import RunningServer, start_graph_server

@@ -9,7 +9,7 @@ import pytest
 
 from inventory.errors import TeamsError
 from inventory.model import NumberType
-from inventory.ports import OperationStatus
+from inventory.ports.phone_system import OperationStatus
 from inventory.teams.sim_faults import FaultKnobs
 from inventory.teams.sim_tenant import SimulatedTenant
 from tests.support.clock import FakeClock

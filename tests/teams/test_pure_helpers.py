@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from inventory.ports import OperationStatus
+from inventory.ports.phone_system import OperationStatus
 from inventory.teams.mapping import operation_from_graph, voice_routing_policy_from
 from inventory.teams.odata import (
     FilterNotSupported,

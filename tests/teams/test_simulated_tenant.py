@@ -11,7 +11,7 @@ import pytest
 
 from inventory.errors import ConfigurationError, TeamsError, TeamsPermissionError
 from inventory.model import NumberType
-from inventory.ports import OperationStatus
+from inventory.ports.phone_system import OperationStatus
 from inventory.teams.sim_faults import REALISTIC_FAILURES, FaultKnobs
 from inventory.teams.sim_generate import TenantSizes, generate_tenant
 from inventory.teams.sim_state import StateSaver, load_or_create, load_tenant, save_tenant, tenant_to_json

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from inventory import model
+from inventory import model, transitions
 from inventory.errors import TransitionRefused
-from inventory.model import ALLOWED_TRANSITIONS, Assignee, Hold, NumberStatus, PhoneNumber
+from inventory.model import Assignee, Hold, NumberStatus, PhoneNumber
+from inventory.transitions import ALLOWED_TRANSITIONS
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 ADELE = Assignee("obj-adele", "adele@contoso.test", "Adele Vance")
@@ -29,13 +30,15 @@ def number_in(status: NumberStatus) -> PhoneNumber:
 
 Operation = Callable[[PhoneNumber], PhoneNumber]
 OPERATIONS: dict[str, Operation] = {
-    "assign": lambda n: model.assign(n, ADELE, policy="US-Default", operator="olivia", now=NOW, hold_owner="flow-1"),
-    "release": lambda n: model.release(n, operator="olivia", now=NOW),
-    "hold": lambda n: model.hold(n, Hold("flow-2", "", NOW + timedelta(minutes=10)), operator="olivia", now=NOW),
-    "cancel_hold": lambda n: model.cancel_hold(n, operator="olivia", now=NOW),
-    "end_quarantine_early": lambda n: model.end_quarantine(n, operator="admin", now=NOW, early=True),
-    "block": lambda n: model.block(n, operator="admin", now=NOW),
-    "unblock": lambda n: model.unblock(n, operator="admin", now=NOW),
+    "assign": lambda n: transitions.assign(
+        n, ADELE, policy="US-Default", operator="olivia", now=NOW, hold_owner="flow-1"
+    ),
+    "release": lambda n: transitions.release(n, operator="olivia", now=NOW),
+    "hold": lambda n: transitions.hold(n, Hold("flow-2", "", NOW + timedelta(minutes=10)), operator="olivia", now=NOW),
+    "cancel_hold": lambda n: transitions.cancel_hold(n, operator="olivia", now=NOW),
+    "end_quarantine_early": lambda n: transitions.end_quarantine(n, operator="admin", now=NOW, early=True),
+    "block": lambda n: transitions.block(n, operator="admin", now=NOW),
+    "unblock": lambda n: transitions.unblock(n, operator="admin", now=NOW),
 }
 
 # (operation, from status) -> resulting status; every pair not listed must be refused.
@@ -85,24 +88,24 @@ def test_assignment_fills_the_holder_and_policy_and_drops_the_hold() -> None:
 def test_a_number_held_by_another_flow_cannot_be_assigned() -> None:
     held = number_in(NumberStatus.RESERVED)
     with pytest.raises(TransitionRefused, match="reserved by for Bob"):
-        model.assign(held, ADELE, policy=None, operator="olivia", now=NOW, hold_owner="flow-9")
+        transitions.assign(held, ADELE, policy=None, operator="olivia", now=NOW, hold_owner="flow-9")
 
 
 def test_an_expired_hold_no_longer_protects_the_number() -> None:
     held = number_in(NumberStatus.RESERVED)
     later = NOW + timedelta(minutes=11)
-    after = model.assign(held, ADELE, policy=None, operator="olivia", now=later, hold_owner="flow-9")
+    after = transitions.assign(held, ADELE, policy=None, operator="olivia", now=later, hold_owner="flow-9")
     assert after.status is NumberStatus.USED
 
 
 def test_release_clears_holder_and_policy() -> None:
-    after = model.release(number_in(NumberStatus.USED), operator="olivia", now=NOW)
+    after = transitions.release(number_in(NumberStatus.USED), operator="olivia", now=NOW)
     assert after.assignee is None
     assert after.voice_routing_policy is None
 
 
 def test_release_quarantines_when_the_tenant_ages_numbers() -> None:
-    after = model.release(number_in(NumberStatus.USED), operator="olivia", now=NOW, quarantine_days=30)
+    after = transitions.release(number_in(NumberStatus.USED), operator="olivia", now=NOW, quarantine_days=30)
     assert after.status is NumberStatus.QUARANTINED
     assert after.quarantined_until == NOW + timedelta(days=30)
     assert after.status in ALLOWED_TRANSITIONS[NumberStatus.USED]
@@ -111,20 +114,20 @@ def test_release_quarantines_when_the_tenant_ages_numbers() -> None:
 def test_quarantine_ends_by_itself_only_when_its_days_are_over() -> None:
     quarantined = number_in(NumberStatus.QUARANTINED)
     with pytest.raises(TransitionRefused, match="in quarantine until 2026-11-27"):
-        model.end_quarantine(quarantined, operator="system", now=NOW)
-    after = model.end_quarantine(quarantined, operator="system", now=NOW + timedelta(days=3))
+        transitions.end_quarantine(quarantined, operator="system", now=NOW)
+    after = transitions.end_quarantine(quarantined, operator="system", now=NOW + timedelta(days=3))
     assert after.status is NumberStatus.AVAILABLE
     assert after.quarantined_until is None
 
 
 def test_blocking_keeps_the_reason_in_the_notes() -> None:
-    after = model.block(number_in(NumberStatus.AVAILABLE), operator="admin", now=NOW, reason="fraud hotline")
+    after = transitions.block(number_in(NumberStatus.AVAILABLE), operator="admin", now=NOW, reason="fraud hotline")
     assert after.notes == "fraud hotline"
 
 
 def test_teams_holder_turns_any_local_status_into_used() -> None:
     for status in NumberStatus:
-        after = model.observe_teams_holder(number_in(status), ADELE, policy=None, operator="sync", now=NOW)
+        after = transitions.observe_teams_holder(number_in(status), ADELE, policy=None, operator="sync", now=NOW)
         assert after.status is NumberStatus.USED
         assert after.hold is None
         assert after.quarantined_until is None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from inventory.e164 import ParsedNumber, display_number, parse_number, parse_range, tel_uri
 from inventory.errors import InvalidNumber
-from inventory.numbers import ParsedNumber, display_number, parse_number, parse_range, tel_uri
 
 GOOD = [
     ("+15551234567", "+15551234567", ""),

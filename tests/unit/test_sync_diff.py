@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inventory.model import AccountType, NumberStatus, NumberType
-from inventory.ports import TeamsAccount, TeamsAssignmentStatus, TeamsNumber, TeamsSnapshot
+from inventory.ports.phone_system import TeamsAccount, TeamsAssignmentStatus, TeamsNumber, TeamsSnapshot
 from inventory.sync_diff import LocalNumber, compute_diff
 
 ADELE = TeamsAccount("obj-adele", "adele@contoso.test", "Adele Vance", AccountType.USER)

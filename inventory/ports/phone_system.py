@@ -1,8 +1,7 @@
-"""The ports the use cases depend on, in Switchboard's own terms.
+"""What Switchboard needs from one Teams tenant, in Switchboard's own terms.
 
-`PhoneSystem` is what Switchboard needs from Teams. Two adapters implement it: `GraphPhoneSystem`
-(Microsoft Graph over HTTP, the production path) and `SimulatedPhoneSystem` (an in-process tenant for
-unit tests). One contract suite runs against both.
+`PhoneSystem` is implemented by `GraphPhoneSystem` (Microsoft Graph over HTTP, the production path) and
+`SimulatedPhoneSystem` (an in-process tenant for other layers' tests). One contract suite runs against both.
 """
 
 from __future__ import annotations
@@ -160,21 +159,3 @@ class PhoneSystem(Protocol):
     def allowed_policies(self) -> tuple[str, ...]:
         """The voice routing policies operators may pick (configuration: Graph cannot list them)."""
         ...
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-    async def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    """The real clock; tests inject a fake that records sleeps instead of waiting."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    async def sleep(self, seconds: float) -> None:
-        import asyncio
-
-        await asyncio.sleep(seconds)

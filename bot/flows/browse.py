@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.flows.common import advance, page_of, ref, start_flow, text_input
 from bot.turn import Reply, Turn
+from cards.browse import STATUS_FILTERS, numbers_card
 from cards.elements import Card
-from cards.numbers import STATUS_FILTERS, numbers_card
 from cards.views import PageView
 from inventory.model import NumberStatus
 from inventory.store.flows import Flow
