@@ -22,6 +22,7 @@ from inventory.model import AccountType, Actor, Assignee
 from inventory.ports.clock import SystemClock
 from inventory.services.assignment import AssignmentService, AssignRequest
 from inventory.services.bulk import assign_all
+from inventory.services.context import ServiceContext
 from inventory.services.imports import import_range
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
@@ -44,7 +45,9 @@ async def main(users: int, delay: float, concurrency: int) -> None:
             try:
                 people = [a for a in await phone.list_accounts() if a.account_type is AccountType.USER][:users]
                 policy = phone.allowed_policies()[0] if phone.allowed_policies() else None
-                assignments = AssignmentService(store, lambda _: phone, lambda _: tenant, SystemClock())
+                assignments = AssignmentService(
+                    ServiceContext(store, SystemClock(), lambda _: phone, Settings(tenants=(tenant,)))
+                )
                 requests = [
                     AssignRequest("bench", number, Assignee(person.id, person.upn, person.display_name), policy)
                     for number, person in zip(free.numbers(), people, strict=False)

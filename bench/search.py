@@ -22,11 +22,11 @@ from sqlalchemy import text
 
 from bench.stats import describe, sample
 from inventory.model import Actor, NumberStatus
+from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_csv
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
-from inventory.store.search import NumberQuery, search_numbers
 
 LOCATIONS = ["Seattle", "Redmond", "London", "Dublin", "Sydney", "Austin", "Boston", "Denver", "Paris", "Tokyo"]
 POOLS = ["Sales", "Support", "Finance", "Engineering", "Legal", "HR", "Ops", "Reception"]
@@ -48,15 +48,15 @@ def inventory_csv(count: int, rng: random.Random) -> str:
 
 async def mark_used(store: Store, rng: random.Random, share: float) -> None:
     """Give a share of the numbers a holder, as a sync would, in one statement per batch."""
-    async with store.write() as connection:
-        ids = [row[0] for row in await connection.execute(text("SELECT id FROM phone_numbers"))]
+    async with store.write() as uow:
+        ids = [row[0] for row in await uow.connection.execute(text("SELECT id FROM phone_numbers"))]
         chosen = rng.sample(ids, int(len(ids) * share))
         rows = []
         for id_ in chosen:
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {id_}"
             upn = name.lower().replace(" ", ".") + "@contoso.test"
             rows.append({"id": id_, "name": name, "upn": upn, "holder": f"{name} | {upn}".lower()})
-        await connection.execute(
+        await uow.connection.execute(
             text(
                 "UPDATE phone_numbers SET status = 'used', assignee_id = 'obj-' || :id, assignee_name = :name, "
                 "assignee_upn = :upn, assignee_type = 'user', holder_text = :holder, "
@@ -105,16 +105,16 @@ async def main(count: int, repeat: int) -> None:
         import_s = time.perf_counter() - started
         floor_s = raw_floor_insert(Path(folder) / "floor.db", count)
         await mark_used(store, rng, 0.4)
-        async with store.write() as connection:
-            await connection.execute(text("ANALYZE"))
+        async with store.write() as uow:
+            await uow.connection.execute(text("ANALYZE"))
 
         async def query(q: NumberQuery) -> None:
-            async with store.read() as connection:
-                await search_numbers(connection, q, limit=25)
+            async with store.read() as uow:
+                await uow.numbers.search(q, limit=25)
 
         async def point_lookup() -> None:
-            async with store.read() as connection:
-                await connection.execute(text("SELECT id FROM phone_numbers WHERE id = 5000"))
+            async with store.read() as uow:
+                await uow.connection.execute(text("SELECT id FROM phone_numbers WHERE id = 5000"))
 
         floor = sorted(await sample(point_lookup, repeat=repeat))[repeat // 2]
         prefixes = [f"+1{206 + i:03d}555" for i in range(0, 90, 3)]

@@ -28,15 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.graph_fetch import server_process
-from inventory.config import TenantConfig
+from inventory.config import Settings, TenantConfig
 from inventory.model import Actor
 from inventory.ports.clock import SystemClock
 from inventory.ports.phone_system import PhoneSystem
+from inventory.services.context import ServiceContext
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
-from inventory.store.numbers import NumberRepository
-from inventory.store.rows import to_row
+from inventory.store.number_rows import to_row
 from inventory.teams.factory import phone_system_for, stand_in_tenant
 from inventory.teams.sim_generate import TenantSizes, generate_tenant
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
@@ -46,7 +46,7 @@ OPERATOR = Actor("bench", "bench@contoso.test")
 
 async def timed_sync(store: Store, phone: PhoneSystem, tenant: str) -> dict[str, float]:
     config = TenantConfig(name=tenant, display_name=tenant)
-    service = SyncService(store, lambda _: phone, lambda _: config, SystemClock())
+    service = SyncService(ServiceContext(store, SystemClock(), lambda _: phone, Settings(tenants=(config,))))
     started = time.perf_counter()
     preview = await service.start_sync(tenant, OPERATOR)
     prepared = time.perf_counter()
@@ -76,8 +76,8 @@ def change_hands(tenant: SimulatedTenant, share: float, rng: random.Random) -> N
 
 async def floor_seconds(folder: Path, store: Store, tenant: str) -> float:
     """Raw sqlite3 executemany of the rows the first sync wrote, into an empty copy of the schema."""
-    async with store.read() as connection:
-        numbers = await NumberRepository(connection).all_in_tenant(tenant)
+    async with store.read() as uow:
+        numbers = await uow.numbers.all_in_tenant(tenant)
     path = folder / "floor.db"
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     await upgrade(engine)

@@ -43,7 +43,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.stats import describe, percentile
-from bot.event_loop import run_server
+from bot.cli.event_loop import run_server
 from cards.reading import card_text, execute_actions
 
 TENANT = "contoso"

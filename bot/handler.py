@@ -18,13 +18,13 @@ from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
 from bot.identity import OperatorDirectory
 from bot.notify import conversation_of
-from bot.turn import Reply, Services, Turn
+from bot.turn import Reply, Turn
 from bot.untrusted import mapping
 from cards.common import error_card
 from cards.elements import Card
+from inventory.audit import new_correlation_id
 from inventory.errors import SwitchboardError
-from inventory.store.audit import new_correlation_id
-from inventory.store.outbox import Conversations
+from inventory.services.container import Services
 
 log = logging.getLogger(__name__)
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -103,8 +103,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         if conversation is None or conversation.kind != "channel":
             return
         try:
-            async with self._services.store.write() as connection:
-                await Conversations(connection).remember(conversation, at=self._services.clock.now())
+            await self._services.notifications.remember(conversation)
         except Exception:
             log.exception("could not remember conversation=%s", conversation.id)
 
@@ -144,7 +143,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             turn = await self._turn(turn_context, new_correlation_id())
             if value.get("dataset") == "accounts" and query.strip():
                 tenant = await turn.tenant()
-                accounts = await self._services.phones(tenant).search_accounts(query[:100], limit=15)
+                accounts = await self._services.views.find_accounts(tenant, query[:100], limit=15)
                 results = [
                     {"title": f"{a.label} ({a.upn})" if a.upn else a.label, "value": a.id}
                     for a in accounts
@@ -161,7 +160,6 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         return Turn(
             services=self._services,
             operator=operator,
-            reference=TurnContext.get_conversation_reference(activity),
             correlation_id=correlation_id,
             conversation_type=(activity.conversation.conversation_type if activity.conversation else None)
             or "personal",

@@ -8,35 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
-from inventory.config import Role, Settings
+from bot.operator import Operator
+from inventory.config import Settings
 from inventory.errors import AccessDenied
 from inventory.model import Actor
 
 log = logging.getLogger(__name__)
 _CACHE_SECONDS = 600.0
-
-
-@dataclass(frozen=True)
-class Operator:
-    actor: Actor
-    role: Role
-    tenants: tuple[str, ...]  # configured tenant names this operator may touch
-
-    def require(self, role: Role, what: str) -> None:
-        if self.role < role:
-            raise AccessDenied(
-                f"Sorry, {what} needs the {role.name.lower()} role; you are a {self.role.name.lower()}. "
-                "Ask a Switchboard admin if you need it."
-            )
-
-    def require_tenant(self, tenant: str) -> None:
-        if tenant not in self.tenants:
-            raise AccessDenied(f"Sorry, you are not allowed to work on tenant '{tenant}'.")
 
 
 class OperatorDirectory:

@@ -13,12 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.turn import Services
 from inventory.model import Actor
+from inventory.services.container import Services
 from inventory.services.lifecycle import free_expired
-from inventory.services.sync import SyncPreview
-from inventory.store.flows import FlowRepository
-from inventory.store.journal import Journal
+from inventory.sync.runs import SyncPreview
 
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
@@ -35,7 +33,7 @@ class Jobs:
         self._every(60, self.free_expired)
         self._every(180, self.reconcile)
         self._every(3600, self.purge)
-        minutes = self._services.settings.drift_check_minutes
+        minutes = self._services.context.settings.drift_check_minutes
         if minutes > 0:
             self._every(minutes * 60, self.check_drift)
 
@@ -57,35 +55,28 @@ class Jobs:
         self._tasks.append(asyncio.create_task(loop(), name=f"job {job.__name__}"))
 
     async def free_expired(self) -> int:
-        freed = await free_expired(self._services.store, clock=self._services.clock)
+        context = self._services.context
+        freed = await free_expired(context.storage, clock=context.clock)
         if freed:
             log.info("freed expired holds and quarantines count=%d", freed)
         return freed
 
     async def reconcile(self) -> int:
-        now = self._services.clock.now()
-        async with self._services.store.read() as connection:
-            tenants = await Journal(connection).pending_tenants(created_before=now - timedelta(minutes=2))
-        settled = 0
-        for tenant in tenants:
-            settled += await self._services.assignments.reconcile(tenant)
-        return settled
+        return await self._services.assignments.reconcile_all()
 
     async def purge(self) -> None:
-        now = self._services.clock.now()
-        async with self._services.store.write() as connection:
-            await FlowRepository(connection).purge_expired(now - timedelta(days=1))
+        await self._services.flows.purge(older_than=timedelta(days=1))
         await self._services.sync.purge(keep_days=7)
 
     async def check_drift(self) -> None:
-        settings = self._services.settings
+        settings, sync = self._services.context.settings, self._services.sync
         for tenant in settings.tenants:
-            preview = await self._services.sync.start_sync(tenant.name, DRIFT_CHECKER)
+            preview = await sync.start_sync(tenant.name, DRIFT_CHECKER)
             counts = preview.run.counts
             log.info("drift check tenant=%s counts=%s", tenant.name, counts)
             if settings.drift_check_commits and preview.has_changes:
-                await self._services.sync.commit_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
+                await sync.commit_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
             elif preview.has_changes:
-                await self._services.sync.discard_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
+                await sync.discard_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
             if self._on_drift is not None and counts.get("drift"):
                 await self._on_drift(tenant.name, preview)

@@ -1,7 +1,7 @@
-"""Channel notifications: remembering where the bot may speak, queueing notes, posting them.
+"""Posting channel notifications through the Bot Framework, and where a conversation can be posted to.
 
-An operator's action never waits for a post: the note goes to the outbox (a table) and the poster,
-running in every replica, claims and posts it, retrying with backoff when Teams refuses.
+An operator's action never waits for a post: the note goes to the outbox (`NotificationService`) and the
+poster, running in every replica, claims and posts it, retrying with backoff when Teams refuses.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from bot.untrusted import mapping
 from cards.elements import Card
 from cards.notify import drift_note
 from inventory.e164 import display_number
-from inventory.ports.clock import Clock
-from inventory.services.sync import SyncPreview
-from inventory.store.engine import Store
-from inventory.store.outbox import Conversation, Conversations, Notification, Outbox
+from inventory.notifications import Conversation, Notification
+from inventory.services.notifications import NO_CHANNEL, NotificationService
+from inventory.sync.runs import SyncPreview
 
 log = logging.getLogger(__name__)
 
@@ -52,36 +51,24 @@ def conversation_of(activity: Activity) -> Conversation | None:
     )
 
 
-class Notifier:
-    """Queues notes for tenants that have a notification channel; never raises into the operator's action."""
-
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
-
-    async def enqueue(self, tenant: str, kind: str, card: Card) -> None:
-        try:
-            async with self._store.write() as connection:
-                await Outbox(connection).add(tenant, kind, card, at=self._clock.now())
-        except Exception:
-            log.exception("could not queue a notification tenant=%s kind=%s", tenant, kind)
-
-
 class NotificationPoster:
     """Posts queued notes to each tenant's channel (a new thread per note)."""
 
     def __init__(
-        self, store: Store, adapter: CloudAdapter, app_id: str, clock: Clock, *, retry_base_seconds: float = 5.0
+        self,
+        notifications: NotificationService,
+        adapter: CloudAdapter,
+        app_id: str,
+        *,
+        retry_base_seconds: float = 5.0,
     ) -> None:
-        self._retry_base_seconds = retry_base_seconds
-        self._store = store
+        self._notifications = notifications
         self._adapter = adapter
         self._app_id = app_id
-        self._clock = clock
+        self._retry_base_seconds = retry_base_seconds
 
     async def post_due(self) -> int:
-        async with self._store.write() as connection:
-            claimed = await Outbox(connection).claim_due(now=self._clock.now())
+        claimed = await self._notifications.claim_due()
         posted = 0
         for notification in claimed:
             posted += await self._post(notification)
@@ -96,13 +83,9 @@ class NotificationPoster:
             await asyncio.sleep(interval)
 
     async def _post(self, notification: Notification) -> int:
-        async with self._store.read() as connection:
-            channel = await Conversations(connection).channel_for(notification.tenant)
+        channel = await self._notifications.channel_for(notification.tenant)
         if channel is None:
-            async with self._store.write() as connection:
-                await Outbox(connection).mark_dropped(
-                    notification.id, "no notification channel (an admin types 'notify here' in a team channel)"
-                )
+            await self._notifications.dropped(notification, NO_CHANNEL)
             return 0
         try:
             await self._send(channel.reference, notification.card)
@@ -110,16 +93,10 @@ class NotificationPoster:
             log.warning(
                 "notification post failed id=%d attempt=%d error=%s", notification.id, notification.attempts, error
             )
-            async with self._store.write() as connection:
-                await Outbox(connection).mark_failed(
-                    notification,
-                    f"{error.__class__.__name__}: {error}",
-                    now=self._clock.now(),
-                    retry_base_seconds=self._retry_base_seconds,
-                )
+            reason = f"{error.__class__.__name__}: {error}"
+            await self._notifications.failed(notification, reason, retry_base_seconds=self._retry_base_seconds)
             return 0
-        async with self._store.write() as connection:
-            await Outbox(connection).mark_sent(notification.id, at=self._clock.now())
+        await self._notifications.sent(notification)
         return 1
 
     async def _send(self, reference: dict[str, Any], card: Card) -> None:
@@ -129,10 +106,10 @@ class NotificationPoster:
         await self._adapter.continue_conversation(ConversationReference().deserialize(reference), send, self._app_id)
 
 
-async def notify_drift(notifier: Notifier, tenant: str, preview: SyncPreview) -> None:
+async def notify_drift(notifications: NotificationService, tenant: str, preview: SyncPreview) -> None:
     """What the scheduled drift check found, for the tenant's channel."""
     lines = [
         f"{display_number(stored.change.number)}: {stored.change.note or stored.change.kind}"
         for stored in preview.preview.get("drift", [])
     ]
-    await notifier.enqueue(tenant, "drift", drift_note(tenant=tenant, counts=preview.run.counts, lines=lines))
+    await notifications.enqueue(tenant, "drift", drift_note(tenant=tenant, counts=preview.run.counts, lines=lines))

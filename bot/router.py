@@ -6,6 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from inventory.e164 import parse_number
+from inventory.errors import InvalidNumber
+
 # Multi-word commands first, so "bulk assign" is not read as "bulk" + "assign".
 COMMANDS = (
     "bulk assign",
@@ -79,3 +82,23 @@ def split_options(args: str) -> KeyValues:
         else:
             positional.append(match.group(5) if match.group(5) is not None else match.group(4))
     return KeyValues(positional, options)
+
+
+def assign_arguments(args: str, policies: tuple[str, ...]) -> tuple[str, str | None, str | None]:
+    """`adele +1 206 555 0100 US-Local` -> ("adele", "+12065550100", "US-Local"), in any order: a word that
+    names one of `policies` is the policy, the longest run of words that reads as a phone number is the
+    number, and what is left is the person."""
+    words = args.split()
+    policy = next((p for p in policies for w in words if w.lower() == p.lower()), None)
+    words = [w for w in words if not policy or w.lower() != policy.lower()]
+    for start in range(len(words)):
+        for end in range(len(words), start, -1):
+            candidate = " ".join(words[start:end])
+            if sum(ch.isdigit() for ch in candidate) < 7:
+                continue
+            try:
+                number = parse_number(candidate).number
+            except InvalidNumber:
+                continue
+            return " ".join(words[:start] + words[end:]), number, policy
+    return " ".join(words), None, policy

@@ -104,8 +104,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def _empty_postgres_store(url: str) -> Store:
     store = Store(create_engine(url))
     tables = ", ".join(table.name for table in metadata.sorted_tables)
-    async with store.write() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    async with store.write() as uow:
+        await uow.connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     return store
 
 

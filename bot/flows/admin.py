@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
 
-from bot.flows.common import advance, ref, start_flow, text_input
+from bot.flows.card_data import CardData, text_input
+from bot.flows.table import FlowTable
+from bot.flows.view_models import ref
 from bot.router import split_options
 from bot.turn import CardSink, Reply, Turn
 from cards.admin import delete_inventory_card, import_result_card
@@ -14,14 +16,21 @@ from cards.elements import Card
 from inventory.config import Role
 from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
+from inventory.flows import Flow
 from inventory.model import NumberType
+from inventory.number_query import NumberQuery
 from inventory.services.deletion import delete_inventory
+from inventory.services.flow_steps import Move
 from inventory.services.imports import import_range
-from inventory.store.flows import Flow
-from inventory.store.outbox import Conversations
-from inventory.store.search import NumberQuery, count_numbers
 
-DELETE_KIND = "delete"
+
+class Step(StrEnum):
+    CONFIRM = "confirm"
+    DELETING = "deleting"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
 _IMPORT_OPTIONS = ("location", "carrier", "pool", "type", "range")
 
 
@@ -31,10 +40,7 @@ async def notify_here(turn: Turn, args: str) -> Reply:
     if turn.conversation_type != "channel" or conversation is None:
         raise SwitchboardError("Type notify here in the team channel that should hear about changes.")
     tenant = await turn.tenant()
-    async with turn.services.store.write() as connection:
-        conversations = Conversations(connection)
-        await conversations.remember(conversation, at=turn.services.clock.now())
-        await conversations.notify_here(conversation.id, tenant)
+    await turn.services.notifications.notify_here(conversation, tenant)
     where = conversation.channel_name or "this channel"
     return Reply(
         message_card(
@@ -55,18 +61,18 @@ async def import_range_command(turn: Turn, args: str) -> Reply:
             'Write it as: import range +12065550100-+12065550199 location=Seattle carrier="Contoso Telecom" '
             "pool=Sales type=directRouting" + (f" (unknown: {', '.join(unknown)})" if unknown else "")
         )
-    config = turn.services.tenant_config(tenant)
+    config = turn.tenant_config(tenant)
     number_range = parse_range(" ".join(options.positional), default_region=config.default_region)
     kind = options.options.get("type")
     number_type = NumberType.parse(kind) if kind else config.default_number_type
 
     async def work(_: CardSink) -> Card:
         report = await import_range(
-            turn.services.store,
+            turn.services.context.storage,
             tenant,
             number_range,
             actor=turn.operator.actor,
-            clock=turn.services.clock,
+            clock=turn.services.context.clock,
             number_type=number_type,
             location=options.options.get("location"),
             carrier=options.options.get("carrier"),
@@ -84,39 +90,56 @@ async def import_range_command(turn: Turn, args: str) -> Reply:
 async def start_delete(turn: Turn, args: str) -> Reply:
     turn.operator.require(Role.ADMIN, "deleting the inventory")
     tenant = await turn.tenant()
-    flow = await start_flow(turn, DELETE_KIND, tenant, "confirm", {})
-    return Reply(await render(turn, flow))
+    return Reply(await FLOW.render(turn, await FLOW.start(turn, tenant, Step.CONFIRM, {})))
 
 
-async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
+async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Move:
     turn.operator.require(Role.ADMIN, "deleting the inventory")
-    if flow.step == "confirm" and verb == "cancel":
-        return Reply(await render(turn, await advance(turn, flow, "cancelled")))
-    if flow.step == "confirm" and verb == "delete.confirm":
-        typed = text_input(data, "confirm", limit=64)
-        if typed.lower() != flow.tenant:
-            message = f"'{typed[:40]}' is not {flow.tenant}; nothing was deleted."
-            moved = await advance(turn, flow, "confirm", message=message)
-            return Reply(await render(turn, moved))
-        flow = await advance(turn, flow, "deleting")
-        deleted = await delete_inventory(
-            turn.services.store, flow.tenant, actor=turn.operator.actor, clock=turn.services.clock
-        )
-        return Reply(await render(turn, await advance(turn, flow, "done", deleted=deleted)))
-    return Reply(await render(turn, flow))
+    return Move(Step.CANCELLED)
 
 
-async def render(turn: Turn, flow: Flow) -> Card:
-    if flow.step == "confirm":
-        async with turn.services.store.read() as connection:
-            count = await count_numbers(connection, NumberQuery(tenant=flow.tenant))
-        return delete_inventory_card(ref(flow), tenant=flow.tenant, count=count, message=flow.state.get("message"))
-    if flow.step == "done":
-        return message_card(
-            "Inventory deleted",
-            f"Deleted {flow.state.get('deleted', 0):,} numbers of {flow.tenant}. "
-            "Teams was not touched; the audit trail keeps them.",
-        )
-    if flow.step == "deleting":
-        return message_card("Deleting", "Deleting the inventory...")
+async def _delete(turn: Turn, flow: Flow, data: CardData) -> Move | Reply:
+    turn.operator.require(Role.ADMIN, "deleting the inventory")
+    typed = text_input(data, "confirm", limit=64)
+    if typed.lower() != flow.tenant:
+        return Move(Step.CONFIRM, {"message": f"'{typed[:40]}' is not {flow.tenant}; nothing was deleted."})
+    # Deleting first moves the flow on, so a second click of Delete finds it gone from this step.
+    flow = await FLOW.advance(turn, flow, Step.DELETING)
+    context = turn.services.context
+    deleted = await delete_inventory(context.storage, flow.tenant, actor=turn.operator.actor, clock=context.clock)
+    return Reply(await FLOW.render(turn, await FLOW.advance(turn, flow, Step.DONE, deleted=deleted)))
+
+
+async def _confirm_view(turn: Turn, flow: Flow) -> Card:
+    count = await turn.services.views.count(NumberQuery(tenant=flow.tenant))
+    return delete_inventory_card(ref(flow), tenant=flow.tenant, count=count, message=flow.state.get("message"))
+
+
+async def _deleting_view(turn: Turn, flow: Flow) -> Card:
+    return message_card("Deleting", "Deleting the inventory...")
+
+
+async def _done_view(turn: Turn, flow: Flow) -> Card:
+    return message_card(
+        "Inventory deleted",
+        f"Deleted {flow.state.get('deleted', 0):,} numbers of {flow.tenant}. "
+        "Teams was not touched; the audit trail keeps them.",
+    )
+
+
+async def _cancelled_view(turn: Turn, flow: Flow) -> Card:
     return message_card("Delete the local inventory", "Cancelled. Nothing was deleted.")
+
+
+FLOW: FlowTable[Step] = FlowTable(
+    kind="delete",
+    steps=Step,
+    actions={(Step.CONFIRM, "cancel"): _cancel, (Step.CONFIRM, "delete.confirm"): _delete},
+    views={
+        Step.CONFIRM: _confirm_view,
+        Step.DELETING: _deleting_view,
+        Step.DONE: _done_view,
+        Step.CANCELLED: _cancelled_view,
+    },
+    lost="This card is in a state I no longer know; start again with delete inventory.",
+)

@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
 
-from bot.flows.common import advance, page_of, ref, start_flow, text_input
+from bot.flows.card_data import CardData, text_input
+from bot.flows.paging import first_page, next_page, page_of, previous_page
+from bot.flows.table import FlowTable
+from bot.flows.view_models import ref
 from bot.turn import Reply, Turn
 from cards.browse import STATUS_FILTERS, numbers_card
 from cards.elements import Card
 from cards.views import PageView
+from inventory.flows import Flow
 from inventory.model import NumberStatus
-from inventory.store.flows import Flow
-from inventory.store.search import NumberQuery
+from inventory.number_query import NumberQuery
+from inventory.services.flow_steps import Move
 
-KIND = "numbers"
+
+class Step(StrEnum):
+    LIST = "list"
+
+
 PAGE_SIZE = 10
 _STATUSES = {value for _, value in STATUS_FILTERS}
 
 
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
-    flow = await start_flow(turn, KIND, tenant, "list", {"search": args[:100], "status": "any", "cursors": [None]})
-    return Reply(await render(turn, flow))
+    flow = await FLOW.start(turn, tenant, Step.LIST, {"search": args[:100], "status": "any", **first_page()})
+    return Reply(await FLOW.render(turn, flow))
 
 
-async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
-    cursors = list(flow.state.get("cursors") or [None])
-    if verb == "numbers.search":
-        status = text_input(data, "status", limit=20) or "any"
-        if status not in _STATUSES:
-            status = "any"
-        flow = await advance(
-            turn, flow, "list", search=text_input(data, "search", limit=100), status=status, cursors=[None]
-        )
-    elif verb == "numbers.next":
-        _, next_cursor = await _page(turn, flow)
-        if next_cursor:
-            flow = await advance(turn, flow, "list", cursors=[*cursors, next_cursor])
-    elif verb == "numbers.previous":
-        flow = await advance(turn, flow, "list", cursors=cursors[:-1] or [None])
-    return Reply(await render(turn, flow))
+async def _search(turn: Turn, flow: Flow, data: CardData) -> Move:
+    status = text_input(data, "status", limit=20) or "any"
+    if status not in _STATUSES:
+        status = "any"
+    return Move(Step.LIST, {"search": text_input(data, "search", limit=100), "status": status, **first_page()})
+
+
+async def _next(turn: Turn, flow: Flow, data: CardData) -> Move | None:
+    _, cursor = await _page(turn, flow)
+    return Move(Step.LIST, next_page(flow.state, cursor)) if cursor else None
+
+
+async def _previous(turn: Turn, flow: Flow, data: CardData) -> Move:
+    return Move(Step.LIST, previous_page(flow.state))
 
 
 async def _page(turn: Turn, flow: Flow) -> tuple[PageView, str | None]:
@@ -49,6 +55,19 @@ async def _page(turn: Turn, flow: Flow) -> tuple[PageView, str | None]:
     return await page_of(turn, query, flow.state, size=PAGE_SIZE)
 
 
-async def render(turn: Turn, flow: Flow) -> Card:
+async def _list(turn: Turn, flow: Flow) -> Card:
     page, _ = await _page(turn, flow)
     return numbers_card(ref(flow), page, tenant=flow.tenant, status=flow.state.get("status", "any"))
+
+
+FLOW: FlowTable[Step] = FlowTable(
+    kind="numbers",
+    steps=Step,
+    actions={
+        (Step.LIST, "numbers.search"): _search,
+        (Step.LIST, "numbers.next"): _next,
+        (Step.LIST, "numbers.previous"): _previous,
+    },
+    views={Step.LIST: _list},
+    lost="This card is in a state I no longer know; start again with numbers.",
+)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-from bot.flows.common import advance, ref, start_flow, text_input
+from bot.flows.card_data import CardData, text_input
+from bot.flows.paging import cursors_of, first_page, next_page, previous_page
+from bot.flows.table import FlowTable
+from bot.flows.view_models import ref
 from bot.turn import Reply, Turn
 from cards.elements import Card
 from cards.history import EventView, choose_subject_card, history_card
+from inventory.audit import AuditEvent
 from inventory.e164 import display_number, parse_number
 from inventory.errors import InvalidNumber, SwitchboardError
-from inventory.store.audit import AuditEvent, AuditLog
-from inventory.store.flows import Flow
+from inventory.flows import Flow
+from inventory.services.flow_steps import Move
 
-KIND = "history"
+
+class Step(StrEnum):
+    CHOOSE = "choose"
+    LIST = "list"
+
+
 PAGE_SIZE = 8
 _SHOWN = (
     ("status", "status"),
@@ -30,7 +40,7 @@ async def start(turn: Turn, args: str) -> Reply:
     subject = args.strip()
     if not subject:
         raise SwitchboardError("Say whose or which: history +12065550100, or history adele@contoso.com.")
-    state: dict[str, Any] = {"label": subject[:100], "cursors": [None]}
+    state: dict[str, Any] = {"label": subject[:100], **first_page()}
     try:
         state["number"] = parse_number(subject).number
         state["label"] = display_number(state["number"])
@@ -38,47 +48,46 @@ async def start(turn: Turn, args: str) -> Reply:
         if "@" in subject:
             state["holder"] = subject.lower()[:320]
         else:
-            accounts = await turn.services.phones(tenant).search_accounts(subject[:100], limit=6)
+            accounts = await turn.services.views.find_accounts(tenant, subject[:100], limit=6)
             if len(accounts) > 1:
-                flow = await start_flow(
-                    turn,
-                    KIND,
-                    tenant,
-                    "choose",
-                    {**state, "query": subject[:100], "choices": [[a.label, a.id] for a in accounts]},
+                choices = [[a.label, a.id] for a in accounts]
+                flow = await FLOW.start(
+                    turn, tenant, Step.CHOOSE, {**state, "query": subject[:100], "choices": choices}
                 )
-                return Reply(await render(turn, flow))
+                return Reply(await FLOW.render(turn, flow))
             state["holder"] = accounts[0].id if accounts else subject[:320]
             if accounts:
                 state["label"] = accounts[0].label
-    flow = await start_flow(turn, KIND, tenant, "list", state)
-    return Reply(await render(turn, flow))
+    return Reply(await FLOW.render(turn, await FLOW.start(turn, tenant, Step.LIST, state)))
 
 
-async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
-    cursors = list(flow.state.get("cursors") or [None])
-    if flow.step == "choose" and verb == "history.pick":
-        account_id = text_input(data, "account", limit=64)
-        names = {value: title for title, value in flow.state.get("choices", [])}
-        if account_id not in names:
-            raise SwitchboardError("That person is not one of those offered on this card.")
-        flow = await advance(turn, flow, "list", holder=account_id, label=names[account_id])
-    elif flow.step == "list" and verb == "history.older":
-        events = await _events(turn, flow)
-        if len(events) > PAGE_SIZE:
-            flow = await advance(turn, flow, "list", cursors=[*cursors, events[PAGE_SIZE - 1].id])
-    elif flow.step == "list" and verb == "history.newer":
-        flow = await advance(turn, flow, "list", cursors=cursors[:-1] or [None])
-    return Reply(await render(turn, flow))
+async def _pick(turn: Turn, flow: Flow, data: CardData) -> Move:
+    account_id = text_input(data, "account", limit=64)
+    names = {value: title for title, value in flow.state.get("choices", [])}
+    if account_id not in names:
+        raise SwitchboardError("That person is not one of those offered on this card.")
+    return Move(Step.LIST, {"holder": account_id, "label": names[account_id]})
+
+
+async def _older(turn: Turn, flow: Flow, data: CardData) -> Move | None:
+    events = await _events(turn, flow)
+    return Move(Step.LIST, next_page(flow.state, events[PAGE_SIZE - 1].id)) if len(events) > PAGE_SIZE else None
+
+
+async def _newer(turn: Turn, flow: Flow, data: CardData) -> Move:
+    return Move(Step.LIST, previous_page(flow.state))
 
 
 async def _events(turn: Turn, flow: Flow) -> list[AuditEvent]:
-    state = flow.state
-    before = (state.get("cursors") or [None])[-1]
-    async with turn.services.store.read() as connection:
-        return await AuditLog(connection).history(
-            flow.tenant, number=state.get("number"), holder=state.get("holder"), before_id=before, limit=PAGE_SIZE + 1
-        )
+    """The page the flow is on, plus one event to tell whether there is an older page."""
+    before = cursors_of(flow.state)[-1]
+    return await turn.services.views.history(
+        flow.tenant,
+        number=flow.state.get("number"),
+        holder=flow.state.get("holder"),
+        before_id=int(before) if before is not None else None,
+        limit=PAGE_SIZE + 1,
+    )
 
 
 def event_view(event: AuditEvent) -> EventView:
@@ -94,12 +103,14 @@ def event_view(event: AuditEvent) -> EventView:
     return EventView(f"{event.at:%Y-%m-%d %H:%M} UTC", event.action, number, event.operator_name, changes)
 
 
-async def render(turn: Turn, flow: Flow) -> Card:
-    if flow.step == "choose":
-        choices = [(str(title), str(value)) for title, value in flow.state.get("choices", [])]
-        return choose_subject_card(ref(flow), query=flow.state.get("query", ""), choices=choices)
+async def _choose_view(turn: Turn, flow: Flow) -> Card:
+    choices = [(str(title), str(value)) for title, value in flow.state.get("choices", [])]
+    return choose_subject_card(ref(flow), query=flow.state.get("query", ""), choices=choices)
+
+
+async def _list_view(turn: Turn, flow: Flow) -> Card:
     events = await _events(turn, flow)
-    cursors = flow.state.get("cursors") or [None]
+    cursors = cursors_of(flow.state)
     return history_card(
         ref(flow),
         subject=flow.state.get("label", ""),
@@ -108,3 +119,16 @@ async def render(turn: Turn, flow: Flow) -> Card:
         has_previous=len(cursors) > 1,
         has_next=len(events) > PAGE_SIZE,
     )
+
+
+FLOW: FlowTable[Step] = FlowTable(
+    kind="history",
+    steps=Step,
+    actions={
+        (Step.CHOOSE, "history.pick"): _pick,
+        (Step.LIST, "history.older"): _older,
+        (Step.LIST, "history.newer"): _newer,
+    },
+    views={Step.CHOOSE: _choose_view, Step.LIST: _list_view},
+    lost="This card is in a state I no longer know; start again with history.",
+)

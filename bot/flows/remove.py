@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-from bot.flows.common import advance, id_input, load_number_by_id, number_view, ref, start_flow
+from bot.flows.card_data import CardData, id_input
+from bot.flows.table import FlowTable, on_steps
+from bot.flows.view_models import number_state, number_view, ref
 from bot.turn import CardSink, Reply, Turn
 from cards import remove as remove_cards
 from cards.assign import outcome_card, waiting_card
@@ -13,14 +16,22 @@ from cards.elements import Card
 from cards.notify import removed_note
 from cards.views import NumberView, OutcomeView
 from inventory.config import Role
-from inventory.e164 import parse_number
-from inventory.errors import InvalidNumber, NotFound, SwitchboardError, TransitionRefused
+from inventory.errors import NotFound, SwitchboardError, TransitionRefused
+from inventory.flows import Flow
 from inventory.model import NumberStatus, PhoneNumber
-from inventory.store.flows import Flow
-from inventory.store.numbers import NumberRepository
-from inventory.store.search import NumberQuery, search_numbers
+from inventory.services.flow_steps import Move
 
-KIND = "remove"
+
+class Step(StrEnum):
+    CHOOSE = "choose"
+    CONFIRM = "confirm"
+    REMOVING = "removing"
+    DONE = "done"
+    FAILED = "failed"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+
+
 TITLE = remove_cards.TITLE
 
 
@@ -29,62 +40,37 @@ async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
     if not args:
         return Reply(message_card(TITLE, "Say which: remove +12065550100, or remove adele@contoso.com."))
-    held = await _numbers_of(turn, tenant, args)
+    held = await turn.services.views.removable(tenant, args)
     if not held:
         raise NotFound(
             f"No number in the {tenant} inventory is held by '{args[:60]}'. If Teams says otherwise, run sync first."
         )
-    flow = await start_flow(turn, KIND, tenant, "choose", {"who": args[:100], "choices": [n.id for n in held]})
+    flow = await FLOW.start(turn, tenant, Step.CHOOSE, {"who": args[:100], "choices": [n.id for n in held]})
     if len(held) == 1:
-        flow = await advance(turn, flow, "confirm", number=_number_state(held[0]))
-    return Reply(await render(turn, flow))
+        flow = await FLOW.advance(turn, flow, Step.CONFIRM, number=_chosen_state(held[0]))
+    return Reply(await FLOW.render(turn, flow))
 
 
-async def _numbers_of(turn: Turn, tenant: str, who: str) -> list[PhoneNumber]:
-    try:
-        parsed = parse_number(who)
-    except InvalidNumber:
-        parsed = None
-    async with turn.services.store.read() as connection:
-        if parsed is not None:
-            query = NumberQuery(tenant=tenant, digits=parsed.number)
-            found = [
-                n for n in (await search_numbers(connection, query, limit=5)).items if n.extension == parsed.extension
-            ]
-            if found and found[0].status is not NumberStatus.USED:
-                raise TransitionRefused(f"{found[0].label} is {found[0].status.value}, not assigned to anyone.")
-            return found
-        query = NumberQuery(tenant=tenant, assignee=who, statuses=(NumberStatus.USED,))
-        return (await search_numbers(connection, query, limit=20)).items
+def _chosen_state(number: PhoneNumber) -> dict[str, Any]:
+    return {**number_state(number), "holder": number.assignee.label if number.assignee else None}
 
 
-def _number_state(number: PhoneNumber) -> dict[str, Any]:
-    return {
-        "id": number.id,
-        "e164": number.number,
-        "ext": number.extension,
-        "label": number.label,
-        "holder": number.assignee.label if number.assignee else None,
-    }
+async def _choose(turn: Turn, flow: Flow, data: CardData) -> Move:
+    number_id = id_input(data, "number")
+    if number_id not in flow.state["choices"]:
+        raise SwitchboardError("That number is not one of those offered on this card.")
+    number = (await turn.services.views.numbers_by_id(flow.tenant, [number_id])).get(number_id)
+    if number is None:
+        raise NotFound("That number is no longer in the inventory.")
+    return Move(Step.CONFIRM, {"number": _chosen_state(number)})
 
 
-async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
-    if verb == "cancel" and flow.step in ("choose", "confirm"):
-        return Reply(await render(turn, await advance(turn, flow, "cancelled")))
-    if flow.step == "choose" and verb == "remove.choose":
-        number_id = id_input(data, "number")
-        if number_id not in flow.state["choices"]:
-            raise SwitchboardError("That number is not one of those offered on this card.")
-        number = await load_number_by_id(turn, flow.tenant, number_id=number_id)
-        if number is None:
-            raise NotFound("That number is no longer in the inventory.")
-        return Reply(await render(turn, await advance(turn, flow, "confirm", number=_number_state(number))))
-    if flow.step == "confirm" and verb == "remove.confirm":
-        return _removing(turn, await advance(turn, flow, "removing"))
-    return Reply(await render(turn, flow))
+async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Move:
+    return Move(Step.CANCELLED)
 
 
-def _removing(turn: Turn, flow: Flow) -> Reply:
+async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    flow = await FLOW.advance(turn, flow, Step.REMOVING)
     number = flow.state["number"]
 
     async def work(_: CardSink) -> Card:
@@ -93,11 +79,11 @@ def _removing(turn: Turn, flow: Flow) -> Reply:
                 flow.tenant, number["e164"], turn.operator.actor, extension=number["ext"], flow_id=flow.id
             )
         except (TransitionRefused, NotFound) as refused:
-            return await render(turn, await advance(turn, flow, "failed", result={"detail": str(refused)}))
-        step = "done" if result.succeeded else ("pending" if result.pending else "failed")
+            return await FLOW.render(turn, await FLOW.advance(turn, flow, Step.FAILED, result={"detail": str(refused)}))
+        step = Step.DONE if result.succeeded else (Step.PENDING if result.pending else Step.FAILED)
         after = result.number.status.value if result.number else None
         state = {"detail": result.detail, "correlation_id": result.correlation_id, "status": after}
-        moved = await advance(turn, flow, step, result=state)
+        moved = await FLOW.advance(turn, flow, step, result=state)
         if result.succeeded:
             note = removed_note(
                 tenant=flow.tenant,
@@ -106,50 +92,78 @@ def _removing(turn: Turn, flow: Flow) -> Reply:
                 now=after or "available",
                 operator=turn.operator.actor.name,
             )
-            await turn.services.notifier.enqueue(flow.tenant, "remove", note)
-        return await render(turn, moved)
+            await turn.services.notifications.enqueue(flow.tenant, "remove", note)
+        return await FLOW.render(turn, moved)
 
     return Reply(waiting_card(TITLE, f"Removing {number['label']} from {number.get('holder')} in Teams..."), work)
 
 
-async def render(turn: Turn, flow: Flow) -> Card:
-    state = flow.state
-    if flow.step == "choose":
-        async with turn.services.store.read() as connection:
-            offered = await NumberRepository(connection).by_ids(flow.tenant, state["choices"])
-        views: list[NumberView] = [
-            number_view(offered[i]) for i in state["choices"] if i in offered and offered[i].status is NumberStatus.USED
-        ]
-        return remove_cards.choose_card(ref(flow), views, who=state["who"])
-    chosen = state.get("number") or {}
-    if flow.step == "confirm":
-        current = await load_number_by_id(turn, flow.tenant, number_id=int(chosen["id"]))
-        if current is None:
-            raise NotFound("That number is no longer in the inventory.")
-        days = turn.services.tenant_config(flow.tenant).quarantine_days
-        return remove_cards.confirm_card(ref(flow), number_view(current), tenant=flow.tenant, quarantine_days=days)
-    if flow.step == "removing":
-        return waiting_card(TITLE, f"Removing {chosen.get('label')} in Teams...")
-    if flow.step in ("done", "failed", "pending"):
-        return outcome_card(_outcome(flow))
+async def _choose_view(turn: Turn, flow: Flow) -> Card:
+    choices = flow.state["choices"]
+    offered = await turn.services.views.numbers_by_id(flow.tenant, choices)
+    views: list[NumberView] = [
+        number_view(offered[i]) for i in choices if i in offered and offered[i].status is NumberStatus.USED
+    ]
+    return remove_cards.choose_card(ref(flow), views, who=flow.state["who"])
+
+
+async def _confirm_view(turn: Turn, flow: Flow) -> Card:
+    number_id = int(flow.state["number"]["id"])
+    current = (await turn.services.views.numbers_by_id(flow.tenant, [number_id])).get(number_id)
+    if current is None:
+        raise NotFound("That number is no longer in the inventory.")
+    days = turn.tenant_config(flow.tenant).quarantine_days
+    return remove_cards.confirm_card(ref(flow), number_view(current), tenant=flow.tenant, quarantine_days=days)
+
+
+async def _removing_view(turn: Turn, flow: Flow) -> Card:
+    return waiting_card(TITLE, f"Removing {flow.state['number'].get('label')} in Teams...")
+
+
+async def _outcome_view(turn: Turn, flow: Flow) -> Card:
+    return outcome_card(_outcome(flow))
+
+
+async def _cancelled_view(turn: Turn, flow: Flow) -> Card:
     return message_card(TITLE, "Cancelled. Nothing was changed.")
 
 
 def _outcome(flow: Flow) -> OutcomeView:
     result, number = flow.state.get("result") or {}, flow.state.get("number") or {}
     facts = [("Number", number.get("label", "")), ("Was held by", number.get("holder") or "-"), ("Tenant", flow.tenant)]
-    if flow.step == "done":
+    if flow.step == Step.DONE:
         facts.append(("Now", result.get("status") or "available"))
         title = f"{number.get('label')} was removed from {number.get('holder')}"
-    elif flow.step == "pending":
+    elif flow.step == Step.PENDING:
         title = "Teams is still working on it"
     else:
         title = "Teams did not remove the number"
     return OutcomeView(
-        flow.step == "done",
-        flow.step == "pending",
+        flow.step == Step.DONE,
+        flow.step == Step.PENDING,
         title,
         facts,
         detail=result.get("detail"),
         correlation_id=result.get("correlation_id", ""),
     )
+
+
+FLOW: FlowTable[Step] = FlowTable(
+    kind="remove",
+    steps=Step,
+    actions={
+        **on_steps((Step.CHOOSE, Step.CONFIRM), "cancel", _cancel),
+        (Step.CHOOSE, "remove.choose"): _choose,
+        (Step.CONFIRM, "remove.confirm"): _confirm,
+    },
+    views={
+        Step.CHOOSE: _choose_view,
+        Step.CONFIRM: _confirm_view,
+        Step.REMOVING: _removing_view,
+        Step.DONE: _outcome_view,
+        Step.FAILED: _outcome_view,
+        Step.PENDING: _outcome_view,
+        Step.CANCELLED: _cancelled_view,
+    },
+    lost="This card is in a state I no longer know; start again with remove.",
+)

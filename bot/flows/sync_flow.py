@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
 
 from bot.flows import sync_step
-from bot.flows.common import advance, progress, start_flow
-from bot.turn import Reply, Turn
+from bot.flows.card_data import CardData
+from bot.flows.table import FlowTable
+from bot.turn import CardSink, Reply, Turn
 from cards.common import message_card
 from cards.elements import Card
-from cards.sync import commit_summary_card
+from cards.sync import commit_summary_card, progress_card
 from inventory.config import Role
-from inventory.store.flows import Flow
+from inventory.flows import Flow
+from inventory.services.flow_steps import Move
 
-KIND = "sync"
+
+class Step(StrEnum):
+    SYNCING = "syncing"
+    SYNCED = "synced"
+    REVIEW = "review"
+    CANCELLED = "cancelled"
+
+
 TITLE = "Sync from Teams"
 STEP = "Step 1 of 2 - sync from Teams"
 REVIEW_STEP = "Step 2 of 2 - review and commit"
@@ -22,43 +31,79 @@ REVIEW_STEP = "Step 2 of 2 - review and commit"
 async def start(turn: Turn, args: str) -> Reply:
     turn.operator.require(Role.OPERATOR, "syncing")
     tenant = await turn.tenant()
-    flow = await start_flow(turn, KIND, tenant, "syncing", {})
-    # Asked for explicitly: always a fresh look at Teams, never a recent sync's.
-    return sync_step.run(
-        turn,
-        flow,
+    flow = await FLOW.start(turn, tenant, Step.SYNCING, {})
+
+    async def work(sink: CardSink) -> Card:
+        # Asked for explicitly: always a fresh look at Teams, never a recent sync's.
+        synced = await sync_step.sync_first(
+            turn,
+            FLOW,
+            flow,
+            synced=Step.SYNCED,
+            review=Step.REVIEW,
+            sink=sink,
+            title=TITLE,
+            step=STEP,
+            reuse_recent=False,
+        )
+        return await FLOW.render(turn, synced.flow)
+
+    return Reply(progress_card(TITLE, step=STEP), follow_up=work)
+
+
+async def _commit(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    return Reply(await FLOW.render(turn, await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED)))
+
+
+async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    moved = await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED, categories=sync_step.SAFE_CATEGORIES)
+    return Reply(await FLOW.render(turn, moved))
+
+
+async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Move:
+    await sync_step.discard(turn, flow)
+    return Move(Step.CANCELLED)
+
+
+async def _syncing_view(turn: Turn, flow: Flow) -> Card:
+    return progress_card(TITLE, step=STEP)
+
+
+async def _review_view(turn: Turn, flow: Flow) -> Card:
+    return await sync_step.render_review(turn, flow, title=TITLE, step=REVIEW_STEP)
+
+
+async def _synced_view(turn: Turn, flow: Flow) -> Card:
+    result = flow.state.get("commit")
+    if not result:
+        return message_card(TITLE, f"Nothing to do: Teams and the {flow.tenant} inventory agree.")
+    return commit_summary_card(
         title=TITLE,
-        step=STEP,
-        review_step=REVIEW_STEP,
-        next_step=lambda f: render(turn, f),
-        reuse_recent=False,
+        applied=result["applied"],
+        skipped=result["skipped"],
+        flagged=result["flagged"],
+        committed_by=result["committed_by"],
+        again=False,
     )
 
 
-async def act(turn: Turn, flow: Flow, verb: str, data: dict[str, Any]) -> Reply:
-    if flow.step == "review" and verb in ("sync.commit", "sync.commit_safe"):
-        return await sync_step.commit(turn, flow, verb, next_step=lambda f: render(turn, f))
-    if flow.step == "review" and verb == "cancel":
-        await turn.services.sync.discard_sync(str(flow.state["run"]), flow.tenant, turn.operator.actor)
-        return Reply(await render(turn, await advance(turn, flow, "cancelled")))
-    return Reply(await render(turn, flow))
-
-
-async def render(turn: Turn, flow: Flow) -> Card:
-    if flow.step == "syncing":
-        return progress(TITLE, STEP)
-    if flow.step == "review":
-        return await sync_step.render_review(turn, flow, title=TITLE, step=REVIEW_STEP)
-    if flow.step == "synced" and flow.state.get("commit"):
-        result = flow.state["commit"]
-        return commit_summary_card(
-            title=TITLE,
-            applied=result["applied"],
-            skipped=result["skipped"],
-            flagged=result["flagged"],
-            committed_by=result["committed_by"],
-            again=False,
-        )
-    if flow.step == "synced":
-        return message_card(TITLE, f"Nothing to do: Teams and the {flow.tenant} inventory agree.")
+async def _cancelled_view(turn: Turn, flow: Flow) -> Card:
     return message_card(TITLE, "Cancelled. The inventory was not changed.")
+
+
+FLOW: FlowTable[Step] = FlowTable(
+    kind="sync",
+    steps=Step,
+    actions={
+        (Step.REVIEW, "sync.commit"): _commit,
+        (Step.REVIEW, "sync.commit_safe"): _commit_safe,
+        (Step.REVIEW, "cancel"): _cancel,
+    },
+    views={
+        Step.SYNCING: _syncing_view,
+        Step.SYNCED: _synced_view,
+        Step.REVIEW: _review_view,
+        Step.CANCELLED: _cancelled_view,
+    },
+    lost="This card is in a state I no longer know; start again with sync.",
+)

@@ -11,24 +11,23 @@ held) rather than guessing: the reconciler decides later.
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from inventory import model, transitions
-from inventory.config import TenantConfig
+from inventory import journal, transitions
+from inventory.audit import new_correlation_id
 from inventory.e164 import display_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
-from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
-from inventory.ports.clock import Clock
-from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
-from inventory.store.audit import new_correlation_id
-from inventory.store.engine import Store
-from inventory.store.journal import FAILED, SUCCEEDED, Journal, JournalEntry
-from inventory.store.numbers import NumberRepository
+from inventory.journal import JournalEntry
+from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
+from inventory.ports.phone_system import OperationOutcome, OperationStatus
+from inventory.services.context import ServiceContext
+from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
 
 log = logging.getLogger(__name__)
+RECONCILER = Actor("system:reconcile", "Switchboard (reconcile)")
+SETTLE_AFTER = timedelta(minutes=2)  # younger pending entries may still be finished by the operator's own turn
 
 
 @dataclass(frozen=True)
@@ -61,28 +60,21 @@ class OperationResult:
 
 
 class AssignmentService:
-    def __init__(
-        self,
-        store: Store,
-        phone_system_for: Callable[[str], PhoneSystem],
-        tenant_config: Callable[[str], TenantConfig],
-        clock: Clock,
-    ) -> None:
-        self._store = store
-        self._phone_system_for = phone_system_for
-        self._tenant_config = tenant_config
-        self._clock = clock
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+        self._storage = context.storage
+        self._clock = context.clock
 
     async def assign(self, request: AssignRequest, actor: Actor) -> OperationResult:
         """Assign `request.number` to `request.account` in Teams, grant the policy, then record it."""
         entry = await self._begin_assign(request, actor)
-        phone = self._phone_system_for(request.tenant)
-        number_type = model.NumberType(entry.number_type)
+        phone = self._context.phones(request.tenant)
+        number_type = NumberType(entry.number_type)
         outcome = await _call(phone.assign_number(request.number, request.account.id, number_type, request.location_id))
         if outcome.status is OperationStatus.TIMED_OUT:
-            return self._still_pending(entry)
+            return _still_pending(entry)
         if not outcome.succeeded:
-            await self._fail_assign(entry, request, actor, outcome)
+            await fail_assign(self._storage, entry, _failure_text(outcome), actor, self._clock.now())
             return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         warning = None
         if request.policy:
@@ -91,100 +83,82 @@ class AssignmentService:
             except TeamsError as error:
                 warning = str(error)
         policy = request.policy if request.policy and warning is None else None
-        saved = await self._finish_assign(entry, request.account, policy, actor)
+        saved = await finish_assign(self._storage, entry, request.account, policy, actor, self._clock.now())
         return OperationResult(True, saved, None, entry.correlation_id, entry.id, policy_warning=warning)
 
     async def unassign(
         self, tenant: str, number_text: str, actor: Actor, *, extension: str = "", flow_id: str | None = None
     ) -> OperationResult:
         """Remove the number from its holder in Teams, then return it to the pool (or quarantine)."""
-        now = self._clock.now()
-        correlation_id = new_correlation_id()
-        async with self._store.write() as connection:
-            current = await _get(NumberRepository(connection), tenant, number_text, extension)
+        async with self._storage.write() as uow:
+            current = await uow.numbers.get(tenant, number_text, extension)
+            if current is None:
+                raise NotFound(f"{display_number(number_text, extension)} is not in the {tenant} inventory.")
             if current.status is not NumberStatus.USED:
                 raise TransitionRefused(
                     f"{current.label} is {current.status.value}, not assigned to anyone; there is nothing to remove."
                 )
-            holder = current.assignee
-            entry = JournalEntry(
-                id=str(uuid.uuid4()),
-                tenant=tenant,
-                kind="unassign",
-                number=current.number,
-                extension=current.extension,
-                number_type=current.number_type.value,
-                operator_id=actor.id,
-                operator_name=actor.name,
-                correlation_id=correlation_id,
-                created_at=now,
-                account_id=holder.id if holder else None,
-                account_upn=holder.upn if holder else None,
-                account_name=holder.display_name if holder else None,
+            entry = journal.begin(
+                journal.Kind.UNASSIGN,
+                current,
+                current.assignee,
+                actor,
+                at=self._clock.now(),
+                correlation_id=new_correlation_id(),
                 flow_id=flow_id,
             )
-            await Journal(connection).write(entry)
-        outcome = await _call(self._phone_system_for(tenant).unassign_number(current.number, current.number_type))
+            await uow.journal.write(entry)
+        phone = self._context.phones(tenant)
+        outcome = await _call(phone.unassign_number(current.number, current.number_type))
         if outcome.status is OperationStatus.TIMED_OUT:
-            return self._still_pending(entry)
+            return _still_pending(entry)
         if not outcome.succeeded:
-            async with self._store.write() as connection:
-                await Journal(connection).close(entry.id, FAILED, detail=_failure_text(outcome), at=self._clock.now())
-            return OperationResult(False, None, _failure_text(outcome), correlation_id, entry.id)
+            await close_failed(self._storage, entry, _failure_text(outcome), self._clock.now())
+            return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         saved = await self._finish_unassign(entry, actor)
-        return OperationResult(True, saved, None, correlation_id, entry.id)
+        return OperationResult(True, saved, None, entry.correlation_id, entry.id)
 
-    async def reconcile(self, tenant: str, *, older_than: timedelta = timedelta(minutes=2)) -> int:
+    async def reconcile(self, tenant: str, *, older_than: timedelta = SETTLE_AFTER) -> int:
         """Finish journal entries left pending (a crash, or Teams slower than our deadline) from what
         Teams shows now. Returns how many entries were closed."""
         now = self._clock.now()
-        async with self._store.read() as connection:
-            pending = await Journal(connection).pending(tenant=tenant, created_before=now - older_than)
+        async with self._storage.read() as uow:
+            pending = await uow.journal.pending(tenant=tenant, created_before=now - older_than)
         if not pending:
             return 0
         holders = {
             n.number: (n.holder_id if n.is_assigned else None)
-            for n in await self._phone_system_for(tenant).list_numbers()
+            for n in await self._context.phones(tenant).list_numbers()
         }
-        closed = 0
-        system = Actor("system:reconcile", "Switchboard (reconcile)")
         for entry in pending:
             holder = holders.get(entry.number)
-            if entry.kind == "assign":
-                if holder and holder == entry.account_id:
-                    assignee = Assignee(
-                        entry.account_id,
-                        entry.account_upn,
-                        entry.account_name,
-                        model.AccountType(entry.account_type or "user"),
-                    )
-                    await self._finish_assign(entry, assignee, None, system)
-                else:
-                    outcome = OperationOutcome(OperationStatus.FAILED, "Teams never completed the assignment.")
-                    request = AssignRequest(
-                        entry.tenant,
-                        entry.number,
-                        Assignee(entry.account_id or "", None, None),
-                        None,
-                        entry.extension,
-                        entry.hold_owner,
-                    )
-                    await self._fail_assign(entry, request, system, outcome)
+            if entry.kind == journal.Kind.ASSIGN and holder and holder == entry.account_id:
+                await finish_assign(self._storage, entry, _account_of(entry), None, RECONCILER, self._clock.now())
+            elif entry.kind == journal.Kind.ASSIGN:
+                await fail_assign(
+                    self._storage, entry, "Teams never completed the assignment.", RECONCILER, self._clock.now()
+                )
             elif holder is None:
-                await self._finish_unassign(entry, system)
+                await self._finish_unassign(entry, RECONCILER)
             else:
-                async with self._store.write() as connection:
-                    await Journal(connection).close(
-                        entry.id, FAILED, detail="Teams still shows the number assigned.", at=self._clock.now()
-                    )
-            closed += 1
-        log.info("reconciled tenant=%s entries=%d", tenant, closed)
-        return closed
+                await close_failed(self._storage, entry, "Teams still shows the number assigned.", self._clock.now())
+        log.info("reconciled tenant=%s entries=%d", tenant, len(pending))
+        return len(pending)
+
+    async def reconcile_all(self) -> int:
+        """`reconcile` every tenant that has entries old enough to settle."""
+        async with self._storage.read() as uow:
+            tenants = await uow.journal.pending_tenants(created_before=self._clock.now() - SETTLE_AFTER)
+        return sum([await self.reconcile(tenant) for tenant in tenants])
 
     async def _begin_assign(self, request: AssignRequest, actor: Actor) -> JournalEntry:
         now = self._clock.now()
-        async with self._store.write() as connection:
-            current = await _get(NumberRepository(connection), request.tenant, request.number, request.extension)
+        async with self._storage.write() as uow:
+            current = await uow.numbers.get(request.tenant, request.number, request.extension)
+            if current is None:
+                raise NotFound(
+                    f"{display_number(request.number, request.extension)} is not in the {request.tenant} inventory."
+                )
             # Check the rules now, before Teams is touched: the real transition happens after it succeeds.
             transitions.assign(
                 current,
@@ -194,107 +168,37 @@ class AssignmentService:
                 now=now,
                 hold_owner=request.hold_owner,
             )
-            entry = JournalEntry(
-                id=str(uuid.uuid4()),
-                tenant=request.tenant,
-                kind="assign",
-                number=current.number,
-                extension=current.extension,
-                number_type=current.number_type.value,
-                operator_id=actor.id,
-                operator_name=actor.name,
+            entry = journal.begin(
+                journal.Kind.ASSIGN,
+                current,
+                request.account,
+                actor,
+                at=now,
                 correlation_id=new_correlation_id(),
-                created_at=now,
-                account_id=request.account.id,
-                account_upn=request.account.upn,
-                account_name=request.account.display_name,
-                account_type=request.account.account_type.value,
                 policy=request.policy,
                 location_id=request.location_id,
                 hold_owner=request.hold_owner,
                 flow_id=request.flow_id,
             )
-            await Journal(connection).write(entry)
+            await uow.journal.write(entry)
         return entry
 
-    async def _finish_assign(
-        self, entry: JournalEntry, account: Assignee, policy: str | None, actor: Actor
-    ) -> PhoneNumber:
-        now = self._clock.now()
-        async with self._store.write() as connection:
-            numbers = NumberRepository(connection)
-            current = await _get(numbers, entry.tenant, entry.number, entry.extension)
-            detail = None
-            try:
-                after = transitions.assign(
-                    current, account, policy=policy, operator=actor.name, now=now, hold_owner=entry.hold_owner
-                )
-            except TransitionRefused as refused:
-                # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
-                detail = f"Assigned in Teams although the inventory said: {refused}"
-                after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
-            saved = await numbers.save(
-                current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
-            )
-            await Journal(connection).close(entry.id, SUCCEEDED, detail=detail, at=now)
-        log.info("assigned tenant=%s number=%s correlation=%s", entry.tenant, entry.number, entry.correlation_id)
-        return saved
-
-    async def _fail_assign(
-        self, entry: JournalEntry, request: AssignRequest, actor: Actor, outcome: OperationOutcome
-    ) -> None:
-        """Close the entry and give a picked number back to the pool: the inventory is as before the flow."""
-        now = self._clock.now()
-        async with self._store.write() as connection:
-            numbers = NumberRepository(connection)
-            current = await numbers.get(entry.tenant, entry.number, entry.extension)
-            if _held_by(current, request.hold_owner):
-                assert current is not None
-                released = transitions.cancel_hold(current, operator=actor.name, now=now)
-                await numbers.save(
-                    current,
-                    released,
-                    action="release-hold",
-                    actor=actor,
-                    correlation_id=entry.correlation_id,
-                    detail=_failure_text(outcome),
-                )
-            await Journal(connection).close(entry.id, FAILED, detail=_failure_text(outcome), at=now)
-        log.info(
-            "assign failed tenant=%s number=%s detail=%s correlation=%s",
-            entry.tenant,
-            entry.number,
-            outcome.detail,
-            entry.correlation_id,
-        )
-
     async def _finish_unassign(self, entry: JournalEntry, actor: Actor) -> PhoneNumber:
-        now = self._clock.now()
-        quarantine_days = self._tenant_config(entry.tenant).quarantine_days
-        async with self._store.write() as connection:
-            numbers = NumberRepository(connection)
-            current = await _get(numbers, entry.tenant, entry.number, entry.extension)
-            if current.status is NumberStatus.USED:
-                after = transitions.release(current, operator=actor.name, now=now, quarantine_days=quarantine_days)
-                current = await numbers.save(
-                    current, after, action="unassign", actor=actor, correlation_id=entry.correlation_id
-                )
-            await Journal(connection).close(entry.id, SUCCEEDED, detail=None, at=now)
-        return current
-
-    def _still_pending(self, entry: JournalEntry) -> OperationResult:
-        text = (
-            f"Teams has not finished with {display_number(entry.number)} yet. Switchboard keeps checking and "
-            "will record the outcome; nothing else can take the number meanwhile."
-        )
-        return OperationResult(False, None, text, entry.correlation_id, entry.id, pending=True)
+        days = self._context.tenant(entry.tenant).quarantine_days
+        return await finish_unassign(self._storage, entry, actor, self._clock.now(), quarantine_days=days)
 
 
-async def _get(numbers: NumberRepository, tenant: str, number: str, extension: str) -> PhoneNumber:
-    found = await numbers.get(tenant, number, extension)
-    if found is None:
-        raise NotFound(f"{display_number(number, extension)} is not in the {tenant} inventory.")
-    return found
+def _account_of(entry: JournalEntry) -> Assignee:
+    assert entry.account_id is not None, "an assign entry always names its account"
+    return Assignee(entry.account_id, entry.account_upn, entry.account_name, AccountType(entry.account_type or "user"))
+
+
+def _still_pending(entry: JournalEntry) -> OperationResult:
+    text = (
+        f"Teams has not finished with {display_number(entry.number)} yet. Switchboard keeps checking and "
+        "will record the outcome; nothing else can take the number meanwhile."
+    )
+    return OperationResult(False, None, text, entry.correlation_id, entry.id, pending=True)
 
 
 async def _call(operation: Awaitable[OperationOutcome]) -> OperationOutcome:
@@ -305,17 +209,5 @@ async def _call(operation: Awaitable[OperationOutcome]) -> OperationOutcome:
         return OperationOutcome(OperationStatus.FAILED, str(error))
 
 
-def _held_by(number: PhoneNumber | None, owner: str | None) -> bool:
-    return bool(
-        owner
-        and number is not None
-        and number.status is NumberStatus.RESERVED
-        and number.hold is not None
-        and number.hold.owner == owner
-    )
-
-
 def _failure_text(outcome: OperationOutcome) -> str:
-    if outcome.detail:
-        return outcome.detail
-    return f"Teams reported the operation as {outcome.status.value} without a reason."
+    return outcome.detail or f"Teams reported the operation as {outcome.status.value} without a reason."

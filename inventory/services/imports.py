@@ -12,17 +12,15 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from inventory.audit import new_correlation_id
+from inventory.csv_format import IMPORTABLE_STATUSES, CsvRow, read_inventory_csv
 from inventory.e164 import NumberRange
 from inventory.errors import ImportRejected, TransitionRefused
 from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber
 from inventory.ports.clock import Clock
-from inventory.services.csv_rows import IMPORTABLE_STATUSES, CsvRow, read_inventory_csv
-from inventory.store.audit import new_correlation_id
-from inventory.store.engine import Store
-from inventory.store.numbers import NumberKey, NumberRepository
-from inventory.store.rows import new_number_row
+from inventory.ports.repositories import NewNumber, NumberKey, NumberRepository
+from inventory.ports.storage import Storage
 from inventory.transitions import block, unblock
 
 ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
@@ -64,7 +62,7 @@ class ImportReport:
 
 
 async def import_csv(
-    store: Store,
+    storage: Storage,
     tenant: str,
     content: bytes | str,
     *,
@@ -83,12 +81,11 @@ async def import_csv(
     if not parsed.rows:
         raise ImportRejected("The file has no valid rows; nothing was imported.", parsed.problems)
     correlation_id = new_correlation_id()
-    async with store.write() as connection:
-        repository = NumberRepository(connection)
+    async with storage.write() as uow:
         existing = (
             {}  # a first import into a tenant: nothing to compare against
-            if await repository.tenant_is_empty(tenant)
-            else await repository.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
+            if await uow.numbers.tenant_is_empty(tenant)
+            else await uow.numbers.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
         )
         plan = _plan(tenant, parsed.rows, existing, actor, clock, default_number_type)
         if plan.problems and not skip_invalid:
@@ -103,12 +100,12 @@ async def import_csv(
         )
         if dry_run:
             return report
-        await _write(repository, plan, actor, clock, correlation_id, "import", progress)
+        await _write(uow.numbers, plan, actor, clock, correlation_id, "import", progress)
     return report
 
 
 async def import_range(
-    store: Store,
+    storage: Storage,
     tenant: str,
     number_range: NumberRange,
     *,
@@ -123,34 +120,22 @@ async def import_range(
 ) -> ImportReport:
     """Add every number of a carrier's range that the inventory lacks; existing numbers stay as they are."""
     correlation_id = new_correlation_id()
-    now = clock.now()
     label = range_label or number_range.label
-    async with store.write() as connection:
-        repository = NumberRepository(connection)
-        present = await repository.numbers_between(tenant, number_range.start, number_range.end)
+    async with storage.write() as uow:
+        present = await uow.numbers.numbers_between(tenant, number_range.start, number_range.end)
         new = [
-            new_number_row(
-                tenant,
-                number,
-                number_type=number_type,
-                operator=actor.name,
-                now=now,
-                location=location,
-                carrier=carrier,
-                pool=pool,
-                range_label=label,
-            )
+            NewNumber(tenant, number, number_type, location=location, carrier=carrier, pool=pool, range_label=label)
             for number in number_range.numbers()
             if number not in present
         ]
         plan = _Plan(new=new, updates=[], unchanged=len(present), problems=[])
-        await _write(repository, plan, actor, clock, correlation_id, "import-range", progress)
+        await _write(uow.numbers, plan, actor, clock, correlation_id, "import-range", progress)
     return ImportReport(added=len(new), updated=0, unchanged=len(present), correlation_id=correlation_id)
 
 
 @dataclass
 class _Plan:
-    new: list[dict[str, Any]]  # rows for numbers the inventory lacks
+    new: list[NewNumber]  # numbers the inventory lacks
     updates: list[tuple[PhoneNumber, PhoneNumber]]
     unchanged: int
     problems: list[str]
@@ -172,7 +157,7 @@ def _plan(
             if row.status is not None and row.status not in IMPORTABLE_STATUSES:
                 plan.problems.append(f"line {row.line}: {_status_not_importable(row.status)}")
             else:
-                plan.new.append(_new_number(tenant, row, actor, now, default_type))
+                plan.new.append(_new_number(tenant, row, default_type))
             continue
         try:
             updated = _apply_row(current, row, actor, now)
@@ -186,12 +171,12 @@ def _plan(
     return plan
 
 
-def _new_number(tenant: str, row: CsvRow, actor: Actor, now: datetime, default_type: NumberType) -> dict[str, Any]:
-    return new_number_row(
+def _new_number(tenant: str, row: CsvRow, default_type: NumberType) -> NewNumber:
+    return NewNumber(
         tenant,
         row.number,
+        row.number_type or default_type,
         extension=row.extension,
-        number_type=row.number_type or default_type,
         status=row.status or NumberStatus.AVAILABLE,
         location=row.location,
         range_label=row.range_label,
@@ -200,8 +185,6 @@ def _new_number(tenant: str, row: CsvRow, actor: Actor, now: datetime, default_t
         tags=row.tags,
         notes=row.notes,
         emergency_location_id=row.emergency_location_id,
-        operator=actor.name,
-        now=now,
     )
 
 
@@ -227,7 +210,7 @@ def _apply_row(current: PhoneNumber, row: CsvRow, actor: Actor, now: datetime) -
 
 
 async def _write(
-    repository: NumberRepository,
+    numbers: NumberRepository,
     plan: _Plan,
     actor: Actor,
     clock: Clock,
@@ -241,19 +224,19 @@ async def _write(
         if progress:
             await progress(done, total)
 
-    await repository.add(
+    await numbers.add(
         plan.new, action=action, actor=actor, at=clock.now(), correlation_id=correlation_id, progress=added
     )
     if plan.updates:
         # Lock the rows to change, check none moved since they were read, then write them in one executemany
         # (a re-import that touches 100,000 rows must not be 100,000 UPDATE statements).
         read = {before.id: before.version for before, _ in plan.updates}
-        current = await repository.lock_by_ids(plan.updates[0][0].tenant, [i for i in read if i is not None])
+        current = await numbers.lock_by_ids(plan.updates[0][0].tenant, [i for i in read if i is not None])
         if any(i not in current or current[i].version != version for i, version in read.items()):
             raise ImportRejected(
                 "Some numbers were changed by someone else during the import; nothing was imported. Run it again."
             )
-        await repository.save_locked(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
+        await numbers.save_locked(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
         if progress:
             await progress(total, total)
 

@@ -13,10 +13,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from inventory.store.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 _WRITE = "switchboard_write"
@@ -57,7 +59,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 class Store:
-    """The database: hands out transactions. Repositories take the connection a transaction yields."""
+    """The database (implements `inventory.ports.storage.Storage`): hands out transactions as units of work."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -71,12 +73,12 @@ class Store:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
+    async def write(self) -> AsyncIterator[SqlUnitOfWork]:
         """A read-write transaction: committed when the block ends, rolled back when it raises."""
         async with self._writer_turn(), self.engine.connect() as connection:
             connection = await connection.execution_options(**{_WRITE: True})
             async with connection.begin():
-                yield connection
+                yield SqlUnitOfWork(connection)
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -87,10 +89,14 @@ class Store:
             yield
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
         """A read-only view: one consistent snapshot for the block."""
         async with self.engine.connect() as connection, connection.begin():
-            yield connection
+            yield SqlUnitOfWork(connection)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -7,38 +7,37 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from inventory.audit import AuditEvent
+from inventory.flows import Flow
 from inventory.model import PhoneNumber
-from inventory.store.audit import AuditEvent, AuditLog
 from inventory.store.engine import Store
-from inventory.store.flows import Flow, FlowRepository
-from inventory.store.numbers import NumberRepository
 from inventory.store.tables import audit_events, flows, phone_numbers, sync_runs, teams_operations
 
 
 async def number(store: Store, e164: str, tenant: str = "contoso") -> PhoneNumber:
-    async with store.read() as connection:
-        found = await NumberRepository(connection).get(tenant, e164)
+    async with store.read() as uow:
+        found = await uow.numbers.get(tenant, e164)
     assert found is not None, f"{e164} is not in the {tenant} inventory"
     return found
 
 
 async def history(store: Store, e164: str, tenant: str = "contoso") -> list[AuditEvent]:
     """The number's audit events, oldest first."""
-    async with store.read() as connection:
-        events = await AuditLog(connection).history(tenant, number=e164, limit=100)
+    async with store.read() as uow:
+        events = await uow.audit.history(tenant, number=e164, limit=100)
     return list(reversed(events))
 
 
 async def flow(store: Store, flow_id: str) -> Flow:
-    async with store.read() as connection:
-        found = await FlowRepository(connection).get(flow_id)
+    async with store.read() as uow:
+        found = await uow.flows.get(flow_id)
     assert found is not None, f"no flow {flow_id}"
     return found
 
 
 async def sync_statuses(store: Store) -> list[str]:
-    async with store.read() as connection:
-        rows = await connection.execute(select(sync_runs.c.status).order_by(sync_runs.c.started_at))
+    async with store.read() as uow:
+        rows = await uow.connection.execute(select(sync_runs.c.status).order_by(sync_runs.c.started_at))
         return [row[0] for row in rows]
 
 
@@ -53,8 +52,8 @@ class Snapshot:
 
 
 async def snapshot(store: Store) -> Snapshot:
-    async with store.read() as connection:
-        rows = await connection.execute(
+    async with store.read() as uow:
+        rows = await uow.connection.execute(
             select(
                 phone_numbers.c.tenant, phone_numbers.c.number, phone_numbers.c.status, phone_numbers.c.version
             ).order_by(phone_numbers.c.id)
@@ -62,6 +61,6 @@ async def snapshot(store: Store) -> Snapshot:
         numbers = tuple(tuple(row) for row in rows)
 
         async def count(table: Any) -> int:
-            return int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
+            return int((await uow.connection.execute(select(func.count()).select_from(table))).scalar_one())
 
         return Snapshot(numbers, await count(audit_events), await count(teams_operations), await count(flows))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
 from inventory.teams.simulated import SimulatedTenant
 from tests.bot.harness import RecordingConnector, TeamsClient
 
@@ -31,8 +30,8 @@ async def test_assign_walks_sync_commit_pick_policy_confirm_and_records_the_oper
     assert "Step 5 of 5" in card_text(confirm)
     done = await olivia.click(confirm, "Assign")
     assert "is assigned to Adele Vance" in card_text(done)
-    async with inventory.read() as connection:
-        number = await NumberRepository(connection).get("contoso", "+12065550100")
+    async with inventory.read() as uow:
+        number = await uow.numbers.get("contoso", "+12065550100")
     assert number is not None
     assert number.status is NumberStatus.USED
     assert number.assignee is not None

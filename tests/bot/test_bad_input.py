@@ -190,8 +190,8 @@ async def test_text_a_database_cannot_store_is_dropped_from_a_typed_command(
 async def test_an_unexpected_failure_shows_a_reference_that_is_in_the_log(
     megan: TeamsClient, connector: RecordingConnector, inventory: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with inventory.write() as connection:  # the flows table is gone: every flow fails unexpectedly
-        await connection.execute(text("ALTER TABLE flows RENAME TO flows_gone"))
+    async with inventory.write() as uow:  # the flows table is gone: every flow fails unexpectedly
+        await uow.connection.execute(text("ALTER TABLE flows RENAME TO flows_gone"))
     with caplog.at_level(logging.ERROR):
         await megan.say("numbers")
     shown = card_text(connector.last_card())

@@ -14,11 +14,10 @@ from cards.reading import card_text
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
+from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
-from inventory.store.search import NumberQuery, count_numbers
 from inventory.teams.simulated import SimAccount, SimulatedTenant
 from tests.bot.conftest import BotStarter, RunningBot
 from tests.bot.harness import Member, RecordingConnector, TeamsClient, template
@@ -96,9 +95,9 @@ async def ada(bot_url: str, connector: RecordingConnector) -> AsyncIterator[Team
 
 
 async def used_and_available(store: Store) -> tuple[int, int]:
-    async with store.read() as connection:
-        used = await count_numbers(connection, NumberQuery("contoso", statuses=(NumberStatus.USED,)))
-        available = await count_numbers(connection, NumberQuery("contoso", statuses=(NumberStatus.AVAILABLE,)))
+    async with store.read() as uow:
+        used = await uow.numbers.count(NumberQuery("contoso", statuses=(NumberStatus.USED,)))
+        available = await uow.numbers.count(NumberQuery("contoso", statuses=(NumberStatus.AVAILABLE,)))
     return used, available
 
 
@@ -146,8 +145,8 @@ async def test_each_person_gets_a_distinct_number_and_changing_one_never_offers_
     assert "+1 206 555 1020" in offered
     back_to_plan = await ada.click(picker, "Pick")
     assert "+1 206 555 1020" in card_text(back_to_plan)
-    async with store.read() as connection:
-        released = await NumberRepository(connection).get("contoso", "+12065551000")
+    async with store.read() as uow:
+        released = await uow.numbers.get("contoso", "+12065551000")
     assert released is not None
     assert released.status is NumberStatus.AVAILABLE
 

@@ -103,8 +103,8 @@ async def test_an_operator_with_several_tenants_chooses_one_and_it_is_remembered
     assert "Now: fabrikam" in card_text(connector.last_card())
     await megan.say("numbers")
     assert "Tenant contoso" in card_text(connector.last_card())
-    async with inventory.read() as connection:
-        rows = await connection.execute(select(operator_prefs.c.operator_id, operator_prefs.c.tenant))
+    async with inventory.read() as uow:
+        rows = await uow.connection.execute(select(operator_prefs.c.operator_id, operator_prefs.c.tenant))
         assert dict(rows.all()) == {OLIVIA.aad_object_id: "fabrikam", MEGAN.aad_object_id: "contoso"}
 
 

@@ -9,11 +9,10 @@ from aiohttp import web
 from bot.app import JOBS, SERVICES, create_app
 from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
+from inventory.notifications import PENDING, Conversation
+from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
-from inventory.services.lifecycle import reserve_number
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
-from inventory.store.outbox import PENDING, Conversation, Conversations
 from inventory.store.tables import notifications
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot.conftest import bot_settings, contoso_teams
@@ -31,8 +30,8 @@ def app_for(store: Store, teams: SimulatedTenant, clock: FakeClock, **settings: 
 
 
 async def status_of(store: Store, number: str) -> NumberStatus:
-    async with store.read() as connection:
-        found = await NumberRepository(connection).get("contoso", number)
+    async with store.read() as uow:
+        found = await uow.numbers.get("contoso", number)
     assert found is not None
     return found.status
 
@@ -57,14 +56,14 @@ async def test_the_drift_check_reports_to_the_channel_and_commits_nothing_by_def
     first = await services.sync.start_sync("contoso", SETUP)
     await services.sync.commit_sync(first.run.id, "contoso", SETUP)
     teams.unassign_directly("+12065550150")  # used here, unassigned in Teams: drift
-    async with store.write() as connection:
+    async with store.write() as uow:
         channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
-        await Conversations(connection).remember(channel, at=clock.now())
-        await Conversations(connection).notify_here(channel.id, "contoso")
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
     await app[JOBS].check_drift()
     assert await status_of(store, "+12065550150") is NumberStatus.USED
-    async with store.read() as connection:
-        queued = (await connection.execute(notifications.select())).all()
+    async with store.read() as uow:
+        queued = (await uow.connection.execute(notifications.select())).all()
     assert [(row.kind, row.status) for row in queued] == [("drift", PENDING)]
 
 

@@ -22,9 +22,6 @@ from bot.demo import RunningDemo
 from bot.demo_tenant import TENANT_NAME
 from bot.playground import DEMO_IDENTITIES
 from inventory.model import NumberStatus, PhoneNumber
-from inventory.store.audit import AuditLog
-from inventory.store.numbers import NumberRepository
-from inventory.store.outbox import Conversations
 from inventory.teams.sim_model import SimAccount
 from tests.e2e.demo_stack import SLOW, shot
 from tests.e2e.playground_driver import PlaygroundDriver
@@ -56,8 +53,8 @@ def plan_row(plan: Locator, name: str) -> Locator:
 
 
 async def numbers_of(demo: RunningDemo, account_id: str) -> list[PhoneNumber]:
-    async with demo.store.read() as connection:
-        numbers = await NumberRepository(connection).all_in_tenant(TENANT_NAME)
+    async with demo.store.read() as uow:
+        numbers = await uow.numbers.all_in_tenant(TENANT_NAME)
     return [n for n in numbers if n.assignee is not None and n.assignee.id == account_id]
 
 
@@ -74,8 +71,8 @@ async def test_bulk_assign_and_notes_in_the_voice_ops_channel_through_the_playgr
     confirmation = await olivia.wait_for_card_text("hears about changes in contoso", timeout=SLOW)
     assert "Notifications" in await confirmation.inner_text()
     await shot(olivia, "9-notify-here", olivia.threads().filter(has=confirmation).first)
-    async with demo.store.read() as connection:
-        channel = await Conversations(connection).channel_for(TENANT_NAME)
+    async with demo.store.read() as uow:
+        channel = await uow.conversations.channel_for(TENANT_NAME)
     assert channel is not None
     assert channel.id == DEMO_IDENTITIES.team.channel_id  # the channel, not the thread of the command
 
@@ -148,7 +145,7 @@ async def test_bulk_assign_and_notes_in_the_voice_ops_channel_through_the_playgr
         assert number.voice_routing_policy == (OWN_POLICY if name == "Lynne Robbins" else POLICY_FOR_ALL)
         assert number.last_modified_by == OPERATOR.user_principal_name
         assert number.hold is None
-        async with demo.store.read() as connection:
-            history = await AuditLog(connection).history(TENANT_NAME, number=number.number)
+        async with demo.store.read() as uow:
+            history = await uow.audit.history(TENANT_NAME, number=number.number)
         assert any(e.action == "assign" and e.operator_id == OPERATOR.aad_object_id for e in history)
         assert demo.teams.numbers_of(account.id) == [number.number]

@@ -14,7 +14,7 @@ from bot.demo_tenant import FIRST_USER, HOLDER, POLICIES, DemoSizes, build_demo_
 from bot.playground import DEMO_IDENTITIES, playground_executable
 from inventory.errors import ConfigurationError
 from inventory.model import NumberStatus
-from inventory.store.search import NumberQuery, count_numbers
+from inventory.number_query import NumberQuery
 
 SMALL = DemoSizes(users=8, numbers_per_site=5, new_range_size=10)
 
@@ -68,8 +68,8 @@ async def test_a_second_start_reuses_the_state_and_a_busy_bot_port_is_replaced(
     first = await start_demo(paths, ports=DemoPorts(bot=0, playground=0), sizes=SMALL)
     try:
         assert first.seeded
-        async with first.store.read() as connection:
-            assert await count_numbers(connection, NumberQuery(tenant="contoso")) == 10
+        async with first.store.read() as uow:
+            assert await uow.numbers.count(NumberQuery(tenant="contoso")) == 10
         operator = first.settings.operator(DEMO_IDENTITIES.current_user.aad_object_id)
         assert operator is not None
         assert operator.role.name == "ADMIN"
@@ -89,8 +89,8 @@ async def test_a_second_start_reuses_the_state_and_a_busy_bot_port_is_replaced(
             assert second.bot_port != taken
             async with aiohttp.ClientSession() as http, http.head(second.bot_endpoint) as probe:
                 assert probe.status == 405  # what the Playground's probe expects
-            async with second.store.read() as connection:
+            async with second.store.read() as uow:
                 query = NumberQuery(tenant="contoso", statuses=(NumberStatus.AVAILABLE,))
-                assert await count_numbers(connection, query) == 10
+                assert await uow.numbers.count(query) == 10
         finally:
             await second.stop()

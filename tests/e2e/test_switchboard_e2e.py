@@ -20,7 +20,6 @@ from bot.demo_tenant import FIRST_USER, TENANT_NAME
 from bot.playground import DEMO_IDENTITIES
 from inventory.e164 import parse_number
 from inventory.model import NumberStatus, PhoneNumber
-from inventory.store.numbers import NumberRepository
 from tests.e2e.demo_stack import SLOW, shot
 from tests.e2e.playground_driver import PlaygroundDriver
 
@@ -30,8 +29,8 @@ ASSIGNED = re.compile(r"(\+[\d ]+) is assigned to " + FIRST_USER.name)
 
 
 async def number_in_inventory(demo: RunningDemo, label: str) -> PhoneNumber:
-    async with demo.store.read() as connection:
-        number = await NumberRepository(connection).get(TENANT_NAME, parse_number(label).number)
+    async with demo.store.read() as uow:
+        number = await uow.numbers.get(TENANT_NAME, parse_number(label).number)
     assert number is not None, f"{label} is not in the inventory"
     return number
 

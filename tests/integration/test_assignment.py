@@ -9,15 +9,13 @@ from inventory.e164 import parse_range
 from inventory.errors import TransitionRefused
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
 from inventory.services.assignment import AssignmentService, AssignRequest
+from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
-from inventory.services.lifecycle import reserve_number
-from inventory.store.audit import AuditLog
 from inventory.store.engine import Store
-from inventory.store.journal import Journal
-from inventory.store.numbers import NumberRepository
 from inventory.teams.retry import GraphTuning
 from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
+from tests.support.services import one_tenant
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")
 ADELE = Assignee("obj-adele", "adele@contoso.test", "Adele Vance")
@@ -37,7 +35,7 @@ def teams(clock: FakeClock) -> SimulatedTenant:
 def service(store: Store, teams: SimulatedTenant, clock: FakeClock, quarantine_days: int = 0) -> AssignmentService:
     phone = SimulatedPhoneSystem(teams, clock=clock, tuning=GraphTuning(operation_deadline_seconds=60))
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=quarantine_days)
-    return AssignmentService(store, lambda _: phone, lambda _: config, clock)
+    return AssignmentService(one_tenant(store, phone, config, clock))
 
 
 @pytest.fixture
@@ -47,8 +45,8 @@ async def assignments(store: Store, teams: SimulatedTenant, clock: FakeClock) ->
 
 
 async def number(store: Store, e164: str = FREE) -> PhoneNumber:
-    async with store.read() as connection:
-        found = await NumberRepository(connection).get("contoso", e164)
+    async with store.read() as uow:
+        found = await uow.numbers.get("contoso", e164)
     assert found is not None
     return found
 
@@ -67,9 +65,9 @@ async def test_a_successful_assignment_makes_the_number_used_with_holder_policy_
     sim = teams.number(FREE)
     assert sim is not None
     assert sim.assignment_target_id == "obj-adele"
-    async with store.read() as connection:
-        [event] = await AuditLog(connection).by_correlation(result.correlation_id)
-        entry = await Journal(connection).get(result.journal_id)
+    async with store.read() as uow:
+        [event] = await uow.audit.by_correlation(result.correlation_id)
+        entry = await uow.journal.get(result.journal_id)
     assert event.action == "assign"
     assert entry is not None
     assert entry.status == "succeeded"

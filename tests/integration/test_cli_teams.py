@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from inventory.teams.graph_server import RunningServer, start_graph_server
 from inventory.teams.simulated import SimAccount, SimNumber, SimulatedTenant
 

@@ -9,13 +9,11 @@ import pytest
 from inventory.e164 import parse_range
 from inventory.errors import ImportRejected
 from inventory.model import Actor, NumberStatus, NumberType
+from inventory.number_query import NumberQuery
 from inventory.services.exports import export_csv
+from inventory.services.holds import reserve_number
 from inventory.services.imports import import_csv, import_range
-from inventory.services.lifecycle import reserve_number
-from inventory.store.audit import AuditLog
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
-from inventory.store.search import NumberQuery, count_numbers
 from tests.support.clock import FakeClock
 
 OLIVIA = Actor("cli:olivia", "olivia")
@@ -28,16 +26,16 @@ GOOD_CSV = (
 
 
 async def count(store: Store) -> int:
-    async with store.read() as connection:
-        return await count_numbers(connection, NumberQuery(tenant="contoso"))
+    async with store.read() as uow:
+        return await uow.numbers.count(NumberQuery(tenant="contoso"))
 
 
 async def test_a_good_file_is_imported_with_its_metadata(store: Store, clock: FakeClock) -> None:
     report = await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
     assert (report.added, report.updated, report.unchanged) == (3, 0, 0)
-    async with store.read() as connection:
-        number = await NumberRepository(connection).get("contoso", "+15551230000")
-        with_extension = await NumberRepository(connection).get("contoso", "+15551230002", "12")
+    async with store.read() as uow:
+        number = await uow.numbers.get("contoso", "+15551230000")
+        with_extension = await uow.numbers.get("contoso", "+15551230002", "12")
     assert number is not None
     assert with_extension is not None
     assert number.status is NumberStatus.AVAILABLE
@@ -57,8 +55,8 @@ async def test_reimporting_the_same_file_changes_nothing_and_says_so(store: Stor
     again = await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
     assert not again.changed
     assert again.summary() == "Nothing changed: all 3 numbers are already in the inventory as given."
-    async with store.read() as connection:
-        events = await AuditLog(connection).history("contoso", number="+15551230000")
+    async with store.read() as uow:
+        events = await uow.audit.history("contoso", number="+15551230000")
     assert [e.action for e in events] == ["import"]
 
 
@@ -66,8 +64,8 @@ async def test_a_changed_row_updates_only_what_it_gives(store: Store, clock: Fak
     await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
     report = await import_csv(store, "contoso", "number,location\n+15551230000,Redmond\n", actor=OLIVIA, clock=clock)
     assert (report.added, report.updated) == (0, 1)
-    async with store.read() as connection:
-        number = await NumberRepository(connection).get("contoso", "+15551230000")
+    async with store.read() as uow:
+        number = await uow.numbers.get("contoso", "+15551230000")
     assert number is not None
     assert (number.location, number.carrier) == ("Redmond", "Contoso Telecom")
 
@@ -106,8 +104,8 @@ async def test_a_status_that_breaks_the_lifecycle_rejects_the_file(store: Store,
         "line 4: status 'used' cannot be set from a file: who holds a number comes from Teams (run a sync) "
         "and reservations are made in the bot.",
     ]
-    async with store.read() as connection:
-        untouched = await NumberRepository(connection).get("contoso", "+15551230000")
+    async with store.read() as uow:
+        untouched = await uow.numbers.get("contoso", "+15551230000")
     assert untouched is not None
     assert untouched.status is NumberStatus.AVAILABLE
 
@@ -146,5 +144,5 @@ async def test_tenants_are_kept_apart(store: Store, clock: FakeClock) -> None:
     await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
     report = await import_csv(store, "fabrikam", GOOD_CSV, actor=OLIVIA, clock=clock)
     assert report.added == 3
-    async with store.read() as connection:
-        assert await count_numbers(connection, NumberQuery(tenant="fabrikam")) == 3
+    async with store.read() as uow:
+        assert await uow.numbers.count(NumberQuery(tenant="fabrikam")) == 3

@@ -21,8 +21,8 @@ def _differences(connection: Connection) -> list[Any]:
 
 
 async def test_migrated_schema_matches_the_table_definitions(store: Store) -> None:
-    async with store.read() as connection:
-        differences = await connection.run_sync(_differences)
+    async with store.read() as uow:
+        differences = await uow.connection.run_sync(_differences)
     assert differences == []
 
 

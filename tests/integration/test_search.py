@@ -10,10 +10,9 @@ import pytest
 from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
 from inventory.model import Actor, Assignee, NumberStatus, NumberType
+from inventory.number_query import NumberQuery, Page
 from inventory.services.imports import import_csv, import_range
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
-from inventory.store.search import NumberQuery, Page, count_numbers, search_numbers
 from inventory.transitions import assign
 from tests.support.clock import FakeClock
 
@@ -46,8 +45,8 @@ async def inventory(store: Store, clock: FakeClock) -> Store:
         number_type=NumberType.OPERATOR_CONNECT,
     )
     await import_csv(store, "contoso", "number,tags\n+12065550007,vip|lobby\n", actor=OLIVIA, clock=clock)
-    async with store.write() as connection:
-        repository = NumberRepository(connection)
+    async with store.write() as uow:
+        repository = uow.numbers
         number = await repository.get("contoso", "+12065550003")
         assert number is not None
         adele = Assignee("obj-adele", "adele.vance@contoso.test", "Adele Vance")
@@ -62,8 +61,8 @@ async def inventory(store: Store, clock: FakeClock) -> Store:
 
 
 async def find(store: Store, *, limit: int = 100, after: str | None = None, **filters: Any) -> Page:
-    async with store.read() as connection:
-        return await search_numbers(connection, NumberQuery(tenant="contoso", **filters), limit=limit, after=after)
+    async with store.read() as uow:
+        return await uow.numbers.search(NumberQuery(tenant="contoso", **filters), limit=limit, after=after)
 
 
 async def numbers(store: Store, **filters: Any) -> list[str]:
@@ -142,8 +141,8 @@ async def test_a_forged_cursor_is_refused_politely(inventory: Store) -> None:
 
 
 async def test_counting_matches_agrees_with_the_pages(inventory: Store) -> None:
-    async with inventory.read() as connection:
-        total = await count_numbers(connection, NumberQuery(tenant="contoso", statuses=(NumberStatus.AVAILABLE,)))
+    async with inventory.read() as uow:
+        total = await uow.numbers.count(NumberQuery(tenant="contoso", statuses=(NumberStatus.AVAILABLE,)))
     assert total == 69
 
 

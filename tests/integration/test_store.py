@@ -11,11 +11,10 @@ from sqlalchemy.exc import DBAPIError
 from inventory.e164 import parse_range
 from inventory.errors import ConcurrentChange, TransitionRefused
 from inventory.model import Actor, NumberStatus, PhoneNumber
+from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
-from inventory.services.lifecycle import free_expired, reserve_number
-from inventory.store.audit import AuditLog
+from inventory.services.lifecycle import free_expired
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
 from inventory.transitions import block
 from tests.support.clock import FakeClock
 
@@ -27,8 +26,8 @@ async def seed_range(store: Store, clock: FakeClock, text_range: str = "+1555123
 
 
 async def read(store: Store, number: str) -> PhoneNumber:
-    async with store.read() as connection:
-        found = await NumberRepository(connection).get("contoso", number)
+    async with store.read() as uow:
+        found = await uow.numbers.get("contoso", number)
     assert found is not None
     return found
 
@@ -36,13 +35,13 @@ async def read(store: Store, number: str) -> PhoneNumber:
 async def test_a_save_against_a_stale_version_writes_nothing(store: Store, clock: FakeClock) -> None:
     await seed_range(store, clock)
     seen = await read(store, "+15551230001")
-    async with store.write() as connection:
-        await NumberRepository(connection).save(
+    async with store.write() as uow:
+        await uow.numbers.save(
             seen, block(seen, operator="a", now=clock.now()), action="block", actor=OLIVIA, correlation_id="c1"
         )
     with pytest.raises(ConcurrentChange, match="changed by someone else"):
-        async with store.write() as connection:
-            await NumberRepository(connection).save(
+        async with store.write() as uow:
+            await uow.numbers.save(
                 seen, block(seen, operator="b", now=clock.now()), action="block", actor=OLIVIA, correlation_id="c2"
             )
     current = await read(store, "+15551230001")
@@ -55,28 +54,28 @@ async def test_every_change_writes_its_audit_event_in_the_same_transaction(store
     seen = await read(store, "+15551230002")
 
     async def block_then_crash() -> None:
-        async with store.write() as connection:
-            await NumberRepository(connection).save(
+        async with store.write() as uow:
+            await uow.numbers.save(
                 seen, block(seen, operator="a", now=clock.now()), action="block", actor=OLIVIA, correlation_id="gone"
             )
             raise RuntimeError("crash before commit")
 
     with pytest.raises(RuntimeError):
         await block_then_crash()
-    async with store.read() as connection:
-        assert await AuditLog(connection).by_correlation("gone") == []
+    async with store.read() as uow:
+        assert await uow.audit.by_correlation("gone") == []
     assert (await read(store, "+15551230002")).status is NumberStatus.AVAILABLE
 
 
 async def test_the_audit_event_keeps_operator_before_and_after(store: Store, clock: FakeClock) -> None:
     await seed_range(store, clock)
     seen = await read(store, "+15551230003")
-    async with store.write() as connection:
-        await NumberRepository(connection).save(
+    async with store.write() as uow:
+        await uow.numbers.save(
             seen, block(seen, operator=OLIVIA.name, now=clock.now()), action="block", actor=OLIVIA, correlation_id="c3"
         )
-    async with store.read() as connection:
-        [event] = await AuditLog(connection).by_correlation("c3")
+    async with store.read() as uow:
+        [event] = await uow.audit.by_correlation("c3")
     assert (event.operator_id, event.operator_name, event.action) == ("obj-olivia", "olivia@contoso.test", "block")
     assert event.before is not None
     assert event.after is not None
@@ -88,10 +87,10 @@ async def test_the_database_refuses_to_change_or_delete_audit_events(store: Stor
     await seed_range(store, clock)
     for statement in ("UPDATE audit_events SET action = 'forged'", "DELETE FROM audit_events"):
         with pytest.raises(DBAPIError, match="append-only"):
-            async with store.write() as connection:
-                await connection.execute(text(statement))
-    async with store.read() as connection:
-        count = (await connection.execute(text("SELECT count(*) FROM audit_events"))).scalar_one()
+            async with store.write() as uow:
+                await uow.connection.execute(text(statement))
+    async with store.read() as uow:
+        count = (await uow.connection.execute(text("SELECT count(*) FROM audit_events"))).scalar_one()
     assert count == 10
 
 
@@ -119,10 +118,8 @@ async def test_fifty_operators_racing_for_one_number_have_exactly_one_winner(sto
     number = await read(store, "+15551230005")
     assert number.status is NumberStatus.RESERVED
     assert number.version == 2
-    async with store.read() as connection:
-        reservations = [
-            e for e in await AuditLog(connection).history("contoso", number="+15551230005") if e.action == "reserve"
-        ]
+    async with store.read() as uow:
+        reservations = [e for e in await uow.audit.history("contoso", number="+15551230005") if e.action == "reserve"]
     assert len(reservations) == 1
     assert number.hold is not None
     assert number.hold.owner == f"flow-{outcomes.index('won')}"
@@ -146,7 +143,7 @@ def test_a_new_number_row_is_the_row_of_the_same_number_made_the_long_way() -> N
     from typing import Any
 
     from inventory.model import NumberType
-    from inventory.store.rows import new_number_row, to_row
+    from inventory.store.number_rows import new_number_row, to_row
 
     now = FakeClock().now()
     fields: dict[str, Any] = {

@@ -10,14 +10,13 @@ from inventory.config import TenantConfig
 from inventory.e164 import parse_range
 from inventory.errors import NotFound, SwitchboardError
 from inventory.model import AccountType, Actor, NumberStatus, NumberType, PhoneNumber
+from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
-from inventory.services.lifecycle import reserve_number
 from inventory.services.sync import SyncService
-from inventory.store.audit import AuditLog
 from inventory.store.engine import Store
-from inventory.store.numbers import NumberRepository
 from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
+from tests.support.services import one_tenant
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")
 ADELE_NUMBER, SPARE_NUMBER, AA_NUMBER = "+12065550001", "+12065550002", "+12065550003"
@@ -57,12 +56,12 @@ def teams(clock: FakeClock) -> SimulatedTenant:
 def sync(store: Store, teams: SimulatedTenant, clock: FakeClock) -> SyncService:
     phone = SimulatedPhoneSystem(teams, clock=clock)
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0)
-    return SyncService(store, lambda _: phone, lambda _: config, clock)
+    return SyncService(one_tenant(store, phone, config, clock))
 
 
 async def number(store: Store, e164: str) -> PhoneNumber:
-    async with store.read() as connection:
-        found = await NumberRepository(connection).get("contoso", e164)
+    async with store.read() as uow:
+        found = await uow.numbers.get("contoso", e164)
     assert found is not None
     return found
 
@@ -96,9 +95,9 @@ async def test_a_hand_edited_status_shows_as_an_update_and_is_corrected(sync: Sy
     # The seed's checklist: set an assigned number to available by hand, sync, see the diff, commit.
     await sync.commit_sync((await sync.start_sync("contoso", OLIVIA)).run.id, "contoso", OLIVIA)
     adele = await number(store, ADELE_NUMBER)
-    async with store.write() as connection:
+    async with store.write() as uow:
         hand_edit = dataclasses.replace(adele, status=NumberStatus.AVAILABLE, updated_at=adele.updated_at)
-        await NumberRepository(connection).save(adele, hand_edit, action="edit", actor=OLIVIA, correlation_id="h")
+        await uow.numbers.save(adele, hand_edit, action="edit", actor=OLIVIA, correlation_id="h")
     preview = await sync.start_sync("contoso", OLIVIA)
     assert preview.run.counts["update"] == 1
     [update] = preview.preview["update"]
@@ -205,8 +204,8 @@ async def test_committing_the_same_run_twice_applies_it_once(sync: SyncService, 
     assert second.already_committed
     assert second.applied == first.applied
     assert second.committed_by == "olivia@contoso.test"
-    async with store.read() as connection:
-        events = await AuditLog(connection).history("contoso", number=ADELE_NUMBER)
+    async with store.read() as uow:
+        events = await uow.audit.history("contoso", number=ADELE_NUMBER)
     assert [e.action for e in events] == ["sync-add"]
 
 
@@ -217,8 +216,8 @@ async def test_every_applied_change_is_audited_with_operator_and_states(
     teams.assign_directly(SPARE_NUMBER, "obj-bob", number_type="callingPlan")
     preview = await sync.start_sync("contoso", OLIVIA)
     result = await sync.commit_sync(preview.run.id, "contoso", OLIVIA)
-    async with store.read() as connection:
-        [event] = await AuditLog(connection).by_correlation(result.correlation_id)
+    async with store.read() as uow:
+        [event] = await uow.audit.by_correlation(result.correlation_id)
     assert (event.action, event.operator_id, event.number) == ("sync", "obj-olivia", SPARE_NUMBER)
     assert event.before is not None
     assert event.after is not None
@@ -258,7 +257,7 @@ async def test_released_drift_goes_to_quarantine_when_the_tenant_ages_numbers(
 ) -> None:
     phone = SimulatedPhoneSystem(teams, clock=clock)
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=30)
-    sync = SyncService(store, lambda _: phone, lambda _: config, clock)
+    sync = SyncService(one_tenant(store, phone, config, clock))
     await sync.commit_sync((await sync.start_sync("contoso", OLIVIA)).run.id, "contoso", OLIVIA)
     teams.unassign_directly(ADELE_NUMBER)
     await sync.commit_sync((await sync.start_sync("contoso", OLIVIA)).run.id, "contoso", OLIVIA)
@@ -286,5 +285,5 @@ async def test_two_replicas_committing_at_once_apply_the_run_once(sync: SyncServ
         sync.commit_sync(preview.run.id, "contoso", Actor("obj-megan", "megan@contoso.test")),
     )
     assert sorted([first.already_committed, second.already_committed]) == [False, True]
-    async with store.read() as connection:
-        assert len(await NumberRepository(connection).all_in_tenant("contoso")) == 3
+    async with store.read() as uow:
+        assert len(await uow.numbers.all_in_tenant("contoso")) == 3

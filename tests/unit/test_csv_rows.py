@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from inventory.csv_format import read_inventory_csv
 from inventory.errors import ImportRejected
-from inventory.services.csv_rows import read_inventory_csv
 
 
 def test_a_bom_semicolons_and_odd_headers_are_understood() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from inventory.model import AccountType, NumberStatus, NumberType
 from inventory.ports.phone_system import TeamsAccount, TeamsAssignmentStatus, TeamsNumber, TeamsSnapshot
-from inventory.sync_diff import LocalNumber, compute_diff
+from inventory.sync.changes import LocalNumber
+from inventory.sync.diff import compute_diff
 
 ADELE = TeamsAccount("obj-adele", "adele@contoso.test", "Adele Vance", AccountType.USER)
 

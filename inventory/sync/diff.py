@@ -12,76 +12,13 @@ A number Teams shows unassigned that is reserved, quarantined or blocked locally
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
-from inventory import transitions
-from inventory.e164 import display_number
-from inventory.model import AccountType, Assignee, NumberStatus, NumberType, PhoneNumber
+from inventory.model import AccountType, NumberStatus, NumberType
 from inventory.ports.phone_system import TeamsAccount, TeamsNumber, TeamsSnapshot
+from inventory.sync.changes import ADD, DRIFT, UPDATE, Change, Diff, LocalNumber, Proposal
 
-ADD, UPDATE, DRIFT = "add", "update", "drift"
-CATEGORIES = (ADD, UPDATE, DRIFT)
 _LOCAL_HOLDS = (NumberStatus.RESERVED, NumberStatus.QUARANTINED, NumberStatus.BLOCKED)
-
-
-@dataclass(frozen=True, slots=True)
-class LocalNumber:
-    """The columns of an inventory row the diff compares (read in one lean query)."""
-
-    id: int
-    number: str
-    status: NumberStatus
-    version: int
-    assignee_id: str | None
-    assignee_upn: str | None
-    assignee_name: str | None
-    voice_routing_policy: str | None
-    number_type: NumberType
-    emergency_location_id: str | None
-    location: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """The state a change proposes for the row."""
-
-    status: NumberStatus | None  # None: leave the status alone (a double assignment)
-    number_type: NumberType
-    assignee_id: str | None = None
-    assignee_upn: str | None = None
-    assignee_name: str | None = None
-    assignee_type: AccountType | None = None
-    voice_routing_policy: str | None = None
-    emergency_location_id: str | None = None
-    location: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    category: str  # add, update, drift
-    kind: str  # new, fields, release, override, orphan, double
-    number: str
-    proposal: Proposal
-    fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (field, old, new); empty for adds
-    number_id: int | None = None
-    base_version: int | None = None
-    note: str | None = None
-
-    @property
-    def label(self) -> str:
-        return display_number(self.number)
-
-
-@dataclass(frozen=True, slots=True)
-class Diff:
-    changes: list[Change]
-    unchanged: int
-
-    def count(self, category: str) -> int:
-        return sum(1 for change in self.changes if change.category == category)
 
 
 def compute_diff(
@@ -287,34 +224,3 @@ def _field_changes(row: LocalNumber, proposal: Proposal) -> tuple[tuple[str, str
         # Another account took the number (names can repeat): say so even when names match.
         changes.insert(0, ("holder id", row.assignee_id, proposal.assignee_id))
     return tuple(changes)
-
-
-def apply_change(
-    before: PhoneNumber, change: Change, *, operator: str, now: datetime, quarantine_days: int
-) -> PhoneNumber:
-    """The row as it is once `change` (computed from `before`'s version) is applied."""
-    proposal = change.proposal
-    if change.kind == "release":
-        after = transitions.release(before, operator=operator, now=now, quarantine_days=quarantine_days)
-    elif proposal.status is NumberStatus.USED and proposal.assignee_id:
-        after = transitions.observe_teams_holder(
-            before, _assignee(proposal), policy=proposal.voice_routing_policy, operator=operator, now=now
-        )
-    else:
-        after = dataclasses.replace(before, updated_at=now, last_modified_by=operator)
-    return dataclasses.replace(
-        after,
-        number_type=proposal.number_type,
-        emergency_location_id=proposal.emergency_location_id,
-        location=proposal.location,
-    )
-
-
-def _assignee(proposal: Proposal) -> Assignee:
-    assert proposal.assignee_id is not None
-    return Assignee(
-        id=proposal.assignee_id,
-        upn=proposal.assignee_upn,
-        display_name=proposal.assignee_name,
-        account_type=proposal.assignee_type or AccountType.USER,
-    )

@@ -1,4 +1,4 @@
-"""Searching the inventory: filters, free text and digit patterns, keyset pagination ordered by number.
+"""A `NumberQuery` as SQL: filters, free text and digit patterns, keyset pages ordered by number.
 
 Keyset (`WHERE (number, extension) > (:last_number, :last_extension)`) rather than OFFSET: page 400
 costs what page 1 costs, and a number added meanwhile never shifts a page under the operator.
@@ -6,57 +6,18 @@ costs what page 1 costs, and a number added meanwhile never shifts a page under 
 
 from __future__ import annotations
 
-import base64
 import re
-from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.errors import SwitchboardError
-from inventory.model import NumberStatus, NumberType, PhoneNumber
-from inventory.store.rows import from_row
+from inventory.model import NumberStatus
+from inventory.number_query import NumberQuery, Page, decode_cursor, encode_cursor
+from inventory.store.number_rows import from_row
 from inventory.store.tables import phone_numbers
 
 MAX_PAGE = 10_000  # callers facing people page far smaller; exports read big pages
 _DIGIT_PATTERN = re.compile(r"^\+?[\d\s().\-*?#x]+$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class NumberQuery:
-    """What to look for. Every filter is optional; all given filters must match."""
-
-    tenant: str
-    text: str | None = None  # digits -> number pattern; anything else -> holder, location, range, carrier, pool, tag
-    digits: str | None = None  # `+1555` prefix, `1234` anywhere, `*` and `?` wildcards
-    statuses: tuple[NumberStatus, ...] = ()
-    number_type: NumberType | None = None
-    location: str | None = None
-    pool: str | None = None
-    range_label: str | None = None
-    carrier: str | None = None
-    assignee: str | None = None  # name or UPN, substring, case-insensitive
-    tag: str | None = None
-    exclude_ids: tuple[int, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[PhoneNumber]
-    next_cursor: str | None
-
-
-def encode_cursor(number: PhoneNumber) -> str:
-    return base64.urlsafe_b64encode(f"{number.number}|{number.extension}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        number, extension = base64.urlsafe_b64decode(padded).decode().split("|", 1)
-    except (ValueError, UnicodeDecodeError):
-        raise SwitchboardError("That page link is no longer valid; start the search again.") from None
-    return number, extension
 
 
 def _like_escape(text: str) -> str:

@@ -1,36 +1,19 @@
-"""Card flows in the database: any replica can continue any flow, and a stale click loses cleanly."""
+"""Card flows in SQL: any replica can continue any flow, and a stale click loses cleanly."""
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from inventory.flows import Flow
 from inventory.store.tables import flows
 
 
-@dataclass(frozen=True)
-class Flow:
-    id: str
-    tenant: str
-    kind: str
-    operator_id: str
-    step: str
-    state: dict[str, Any]
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    expires_at: datetime
-
-    def is_expired(self, now: datetime) -> bool:
-        return self.expires_at <= now
-
-
-class FlowRepository:
+class SqlFlowRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 

@@ -7,42 +7,17 @@ that dies mid-post leaves it to be claimed again when the lease runs out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, and_, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from inventory.notifications import DROPPED, FAILED, LEASE, PENDING, SENDING, SENT, Conversation, Notification
 from inventory.store.tables import UtcDateTime, conversations, notifications
 
-PENDING, SENDING, SENT, FAILED, DROPPED = "pending", "sending", "sent", "failed", "dropped"
-MAX_ATTEMPTS = 6
-_LEASE = timedelta(minutes=2)
 
-
-@dataclass(frozen=True)
-class Conversation:
-    id: str
-    kind: str
-    reference: dict[str, Any]
-    team_id: str | None = None
-    team_name: str | None = None
-    channel_name: str | None = None
-    teams_tenant_id: str | None = None
-    notify_tenant: str | None = None
-
-
-@dataclass(frozen=True)
-class Notification:
-    id: int
-    tenant: str
-    kind: str
-    card: dict[str, Any]
-    attempts: int
-
-
-class Conversations:
+class SqlConversationRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
@@ -83,7 +58,7 @@ class Conversations:
         return Conversation(**{k: v for k, v in row._mapping.items() if k != "updated_at"}) if row else None
 
 
-class Outbox:
+class SqlOutboxRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
@@ -116,7 +91,7 @@ class Outbox:
             won = await self._connection.execute(
                 update(notifications)
                 .where(and_(c.id == notification_id, c.attempts == attempts, due))
-                .values(status=SENDING, attempts=attempts + 1, next_attempt_at=now + _LEASE)
+                .values(status=SENDING, attempts=attempts + 1, next_attempt_at=now + LEASE)
             )
             if won.rowcount == 1:
                 row = (await self._connection.execute(select(notifications).where(c.id == notification_id))).one()
@@ -138,15 +113,13 @@ class Outbox:
     async def mark_failed(
         self, notification: Notification, error: str, *, now: datetime, retry_base_seconds: float = 5.0
     ) -> None:
-        """Schedule a retry with exponential backoff (capped at 5 minutes), or give up after MAX_ATTEMPTS."""
-        final = notification.attempts >= MAX_ATTEMPTS
+        final = notification.is_last_attempt
         await self._connection.execute(
             update(notifications)
             .where(notifications.c.id == notification.id)
             .values(
                 status=FAILED if final else PENDING,
                 last_error=error[:512],
-                next_attempt_at=now
-                + timedelta(seconds=min(300, retry_base_seconds * 2 ** (notification.attempts - 1))),
+                next_attempt_at=now + notification.retry_delay(retry_base_seconds),
             )
         )

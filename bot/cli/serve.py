@@ -11,17 +11,12 @@ from aiohttp import web
 from rich.console import Console
 
 from bot.app import create_app
-from bot.cli_inventory import Handler
+from bot.cli.context import Commands, command
 from inventory.config import load_settings
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.set_defaults(handler=handler)
-        return parser
-
-    serve = command("serve", run_serve, "run the Teams bot (POST /api/messages, GET /healthz)")
+def add_commands(commands: Commands) -> None:
+    serve = command(commands, "serve", run_serve, "run the Teams bot (POST /api/messages, GET /healthz)")
     serve.add_argument("--host", help="address to bind (default: $SWITCHBOARD_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $PORT or 3978)")
 

@@ -15,20 +15,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.cli_inventory import Handler
+from bot.cli.context import Commands, command
 from bot.demo import DEFAULT_DIR, DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
 from bot.demo_tenant import FIRST_USER, HOLDER, TENANT_NAME, DemoSizes, new_range
 from bot.playground import PlaygroundError
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        parser = commands.add_parser(name, help=help_text, description=help_text)
-        parser.set_defaults(handler=handler)
-        return parser
-
+def add_commands(commands: Commands) -> None:
     demo = command(
-        "demo", run_demo, "try Switchboard locally: a simulated tenant, the bot, and the Agents Playground to chat in"
+        commands,
+        "demo",
+        run_demo,
+        "try Switchboard locally: a simulated tenant, the bot, and the Agents Playground to chat in",
     )
     demo.add_argument(
         "--dir", type=Path, default=DEFAULT_DIR, help=f"where the demo keeps its state (default {DEFAULT_DIR})"

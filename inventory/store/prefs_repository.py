@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from inventory.store.tables import operator_prefs
 
 
-class OperatorPrefs:
+class SqlPrefsRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 

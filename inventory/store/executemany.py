@@ -1,4 +1,4 @@
-"""Bulk INSERT straight through the driver's executemany.
+"""INSERT and versioned UPDATE of many rows straight through the driver's executemany.
 
 SQLAlchemy's per-row parameter processing costs more than SQLite's own work when an import or a
 sync writes 100,000 rows (twice: numbers and audit). SQLAlchemy still writes the SQL (in the
@@ -49,7 +49,7 @@ def _converter(table: Table, column: str, dialect: str) -> Converter:
     return _identity
 
 
-async def bulk_update_by_version(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+async def update_many_by_version(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     """UPDATE many rows in one executemany, each `WHERE id = :b_id AND version = :b_version`.
 
     Every row carries `b_id`, `b_version` and the same set of new column values. Returns the
@@ -66,7 +66,7 @@ async def bulk_update_by_version(connection: AsyncConnection, table: Table, rows
     return await _executemany(connection, table, statement, rows, [*columns, "b_id", "b_version"])
 
 
-async def bulk_insert(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+async def insert_many(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT every row (all rows share the first row's keys) in one executemany."""
     if not rows:
         return

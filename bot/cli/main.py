@@ -1,6 +1,6 @@
-"""`switchboard`: the command line. Parses arguments, builds what a command needs, prints results.
+"""`switchboard`: the command line. Parses arguments, runs the command, reports refusals.
 
-The commands themselves live in `bot.commands_*` modules; this module only routes and reports.
+The commands live in the other modules of `bot.cli`; this module only routes and reports.
 Exit codes: 0 done, 1 refused (bad input, a rule said no: the message says why), 2 usage error.
 """
 
@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from bot import cli_bot, cli_demo, cli_inventory, cli_teams
-from bot.event_loop import run_server
+from bot.cli import demo_command, import_commands, number_commands, serve, teams_commands
+from bot.cli.context import db_upgrade
+from bot.cli.event_loop import run_server
 from inventory.errors import ImportRejected, SwitchboardError
 
 log = logging.getLogger("switchboard")
@@ -36,10 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations up to the newest schema")
 
-    cli_inventory.add_commands(commands)
-    cli_teams.add_commands(commands)
-    cli_bot.add_commands(commands)
-    cli_demo.add_commands(commands)
+    import_commands.add_commands(commands)
+    number_commands.add_commands(commands)
+    teams_commands.add_commands(commands)
+    serve.add_commands(commands)
+    demo_command.add_commands(commands)
     return parser
 
 
@@ -71,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def dispatch(arguments: argparse.Namespace, console: Console) -> int:
     handler = getattr(arguments, "handler", None)
     if arguments.command == "db":
-        return await cli_inventory.db_upgrade(arguments, console)
+        return await db_upgrade(arguments, console)
     if handler is None:
         raise SwitchboardError(f"Unknown command {arguments.command}.")
     result: int = await handler(arguments, console)

@@ -1,45 +1,18 @@
-"""The Teams operation journal: every assign or unassign is written down before Teams is called."""
+"""The journal of Teams operations in SQL (`inventory.journal` says what an entry is)."""
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from inventory.journal import PENDING, JournalEntry
 from inventory.store.tables import teams_operations
 
-PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 
-
-@dataclass(frozen=True)
-class JournalEntry:
-    id: str
-    tenant: str
-    kind: str  # assign, unassign
-    number: str
-    extension: str
-    number_type: str
-    operator_id: str
-    operator_name: str
-    correlation_id: str
-    created_at: datetime
-    status: str = PENDING
-    account_id: str | None = None
-    account_upn: str | None = None
-    account_name: str | None = None
-    account_type: str | None = None
-    policy: str | None = None
-    location_id: str | None = None
-    hold_owner: str | None = None
-    flow_id: str | None = None
-    detail: str | None = None
-    finished_at: datetime | None = None
-
-
-class Journal:
+class SqlJournalRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 

@@ -1,8 +1,9 @@
-"""Reading an inventory CSV into checked rows, with a problem per bad line. Pure: text in, rows out.
+"""The inventory CSV: the columns `switchboard export` writes, and reading a file into checked rows. Pure.
 
 Carriers and spreadsheets produce every variation: a UTF-8 BOM, semicolons (European Excel), tabs,
 headers in any case, numbers without their `+`. We accept those; we refuse unknown columns (a typo
-like `loaction` would otherwise drop data silently) and name every bad line with its reason.
+like `loaction` would otherwise drop data silently) and name every bad line with its reason. An export
+reads back as the same inventory (its columns about Teams' side and our holds are ignored on import).
 """
 
 from __future__ import annotations
@@ -14,10 +15,31 @@ from dataclasses import dataclass
 
 from inventory.e164 import parse_number
 from inventory.errors import ImportRejected, InvalidNumber
-from inventory.model import NumberStatus, NumberType
-from inventory.services.exports import EXPORT_COLUMNS
+from inventory.model import NumberStatus, NumberType, PhoneNumber
 
 MAX_ROWS = 500_000
+EXPORT_COLUMNS = (
+    "number",
+    "extension",
+    "number_type",
+    "status",
+    "location",
+    "range",
+    "carrier",
+    "pool",
+    "tags",
+    "notes",
+    "emergency_location_id",
+    "assignee_name",
+    "assignee_upn",
+    "assignee_type",
+    "voice_routing_policy",
+    "hold_owner",
+    "hold_expires_at",
+    "quarantined_until",
+    "updated_at",
+    "last_modified_by",
+)
 IMPORTABLE_STATUSES = (NumberStatus.AVAILABLE, NumberStatus.BLOCKED)
 
 # Canonical column -> accepted header spellings (compared lower-case, without spaces, '_' and '-').
@@ -48,6 +70,33 @@ _TEXT_LIMITS = {
     "notes": 2000,
     "emergency_location_id": 64,
 }
+
+
+def export_row(number: PhoneNumber) -> list[str]:
+    assignee, held = number.assignee, number.hold
+    values: list[object] = [
+        number.number,
+        number.extension,
+        number.number_type.value,
+        number.status.value,
+        number.location,
+        number.range_label,
+        number.carrier,
+        number.pool,
+        "|".join(number.tags),
+        number.notes,
+        number.emergency_location_id,
+        assignee.display_name if assignee else None,
+        assignee.upn if assignee else None,
+        assignee.account_type.value if assignee else None,
+        number.voice_routing_policy,
+        held.owner if held else None,
+        held.expires_at.isoformat() if held and held.expires_at else None,
+        number.quarantined_until.isoformat() if number.quarantined_until else None,
+        number.updated_at.isoformat() if number.updated_at else None,
+        number.last_modified_by,
+    ]
+    return ["" if value is None else str(value) for value in values]
 
 
 @dataclass(frozen=True)

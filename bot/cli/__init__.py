@@ -1,0 +1,1 @@
+"""`switchboard`, the command line: `main` routes; one module per family of commands."""

@@ -1,0 +1,168 @@
+"""`switchboard numbers`, `history`, and the local lifecycle changes (reserve, block, unblock, ...)."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.cli.context import Commands, cli_context, tenant_command
+from inventory.e164 import parse_number
+from inventory.errors import SwitchboardError
+from inventory.model import NumberStatus, NumberType
+from inventory.number_query import NumberQuery
+from inventory.ports.clock import SystemClock
+from inventory.services import lifecycle
+from inventory.services.holds import reserve_number
+
+_LIFECYCLE = {
+    "cancel-reservation": ("return a reserved number to the pool", lifecycle.cancel_reservation),
+    "unblock": ("return a blocked number to the pool", lifecycle.unblock_number),
+    "end-quarantine": (
+        "return a quarantined number to the pool before its days are over",
+        lifecycle.end_quarantine_early,
+    ),
+}
+
+
+def add_commands(commands: Commands) -> None:
+    listed = tenant_command(commands, "numbers", run_numbers, "list numbers as a table, with filters")
+    listed.add_argument("search", nargs="?", help="digits (+1425 starts with, 555 anywhere, * ? wildcards) or text")
+    listed.add_argument("--status", action="append", choices=[s.value for s in NumberStatus])
+    listed.add_argument("--type", dest="number_type")
+    listed.add_argument("--location")
+    listed.add_argument("--pool")
+    listed.add_argument("--range", dest="range_label")
+    listed.add_argument("--carrier")
+    listed.add_argument("--assignee", help="holder name or UPN (part of it)")
+    listed.add_argument("--tag")
+    listed.add_argument("--limit", type=int, default=50)
+    listed.add_argument("--after", help="cursor printed at the end of the previous page")
+
+    history = tenant_command(commands, "history", run_history, "audit trail of a number or a user, newest first")
+    history.add_argument("subject", help="a number, or a user's UPN or Entra object id")
+    history.add_argument("--limit", type=int, default=30)
+
+    reserve = tenant_command(commands, "reserve", run_reserve, "reserve an available number")
+    reserve.add_argument("number")
+    reserve.add_argument("--note", default="")
+    reserve.add_argument("--minutes", type=int, default=None, help="expire after this long (default: never)")
+    block = tenant_command(commands, "block", run_block, "block a number that is not in use")
+    block.add_argument("number")
+    block.add_argument("--reason")
+    for name, (help_text, _) in _LIFECYCLE.items():
+        tenant_command(commands, name, run_lifecycle, help_text).add_argument("number")
+
+
+def query_from(arguments: argparse.Namespace, tenant: str) -> NumberQuery:
+    return NumberQuery(
+        tenant=tenant,
+        text=arguments.search,
+        statuses=tuple(NumberStatus(s) for s in arguments.status or ()),
+        number_type=NumberType.parse(arguments.number_type) if arguments.number_type else None,
+        location=arguments.location,
+        pool=arguments.pool,
+        range_label=arguments.range_label,
+        carrier=arguments.carrier,
+        assignee=arguments.assignee,
+        tag=arguments.tag,
+    )
+
+
+async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
+    async with cli_context(arguments) as context:
+        query = query_from(arguments, context.tenant)
+        limit = max(1, min(arguments.limit, 1000))
+        page, total = await context.services.views.page(query, size=limit, after=arguments.after)
+    table = Table(title=f"{context.tenant}: {total:,} number(s)", title_justify="left")
+    for column in ("Number", "Status"):
+        table.add_column(column, no_wrap=True)
+    for column in ("Type", "Holder", "Policy", "Location", "Range", "Carrier", "Pool"):
+        table.add_column(column, overflow="fold")
+    for number in page.items:
+        holder = number.assignee.label if number.assignee else (number.hold.owner if number.hold else "")
+        table.add_row(
+            number.label,
+            number.status.value,
+            number.number_type.value,
+            holder,
+            number.voice_routing_policy or "",
+            number.location or "",
+            number.range_label or "",
+            number.carrier or "",
+            number.pool or "",
+        )
+    console.print(table)
+    if page.next_cursor:
+        console.print(f"More: switchboard numbers ... --after {page.next_cursor}", highlight=False, markup=False)
+    return 0
+
+
+async def run_history(arguments: argparse.Namespace, console: Console) -> int:
+    async with cli_context(arguments) as context:
+        views, limit = context.services.views, arguments.limit
+        try:
+            number = parse_number(arguments.subject).number
+            events = await views.history(context.tenant, number=number, holder=None, before_id=None, limit=limit)
+        except SwitchboardError:
+            events = await views.history(
+                context.tenant, number=None, holder=arguments.subject, before_id=None, limit=limit
+            )
+    table = Table(title=f"History of {arguments.subject}", title_justify="left")
+    for column in ("When (UTC)", "Action", "Number", "Who", "Change"):
+        table.add_column(column, overflow="fold")
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        changes = [
+            f"{key}: {before.get(key, '-')} -> {after.get(key, '-')}"
+            for key in ("status", "assignee_name", "voice_routing_policy", "location", "pool")
+            if before.get(key) != after.get(key)
+        ]
+        table.add_row(
+            f"{event.at:%Y-%m-%d %H:%M}",
+            event.action,
+            event.number or "",
+            event.operator_name,
+            "; ".join(changes) or (event.detail or ""),
+        )
+    console.print(table)
+    return 0
+
+
+async def run_reserve(arguments: argparse.Namespace, console: Console) -> int:
+    async with cli_context(arguments) as context:
+        number = await reserve_number(
+            context.store,
+            context.tenant,
+            arguments.number,
+            owner=context.actor.name,
+            note=arguments.note,
+            minutes=arguments.minutes,
+            actor=context.actor,
+            clock=SystemClock(),
+        )
+    console.print(f"{number.label} is reserved for {context.actor.name}.", highlight=False, markup=False)
+    return 0
+
+
+async def run_block(arguments: argparse.Namespace, console: Console) -> int:
+    async with cli_context(arguments) as context:
+        number = await lifecycle.block_number(
+            context.store,
+            context.tenant,
+            arguments.number,
+            reason=arguments.reason,
+            actor=context.actor,
+            clock=SystemClock(),
+        )
+    console.print(f"{number.label} is now {number.status.value}.", highlight=False, markup=False)
+    return 0
+
+
+async def run_lifecycle(arguments: argparse.Namespace, console: Console) -> int:
+    _, change = _LIFECYCLE[arguments.command]
+    async with cli_context(arguments) as context:
+        number = await change(context.store, context.tenant, arguments.number, actor=context.actor, clock=SystemClock())
+    console.print(f"{number.label} is now {number.status.value}.", highlight=False, markup=False)
+    return 0

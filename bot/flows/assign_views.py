@@ -1,0 +1,142 @@
+"""How each step of the assign flow looks: its steps, and the card each one draws from the flow's state."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.flows import sync_step
+from bot.flows.picker import picker_page
+from bot.flows.table import Renderer
+from bot.flows.view_models import account_from_state, ref
+from bot.turn import Turn
+from cards import assign as assign_cards
+from cards.common import message_card
+from cards.elements import Card
+from cards.picker import picker_card
+from cards.sync import progress_card
+from cards.views import AccountView, OutcomeView
+from inventory.flows import Flow
+
+
+class Step(StrEnum):
+    ACCOUNT = "account"
+    SYNCING = "syncing"
+    SYNCED = "synced"
+    REVIEW = "review"
+    PICK = "pick"
+    POLICY = "policy"
+    CONFIRM = "confirm"
+    ASSIGNING = "assigning"
+    DONE = "done"
+    FAILED = "failed"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+
+
+TITLE = assign_cards.TITLE
+SYNC_STEP = "Step 2 of 5 - sync from Teams"
+REVIEW_STEP = "Step 2 of 5 - review the changes"
+PICK_STEP = "Step 3 of 5 - pick an available number"
+
+
+async def _account(turn: Turn, flow: Flow) -> Card:
+    state = flow.state
+    choices = [account_from_state(c) for c in state["choices"]]
+    return assign_cards.account_card(ref(flow), choices, query=state.get("query", ""), message=state.get("message"))
+
+
+async def _syncing(turn: Turn, flow: Flow) -> Card:
+    return progress_card(TITLE, step=SYNC_STEP)
+
+
+async def _review(turn: Turn, flow: Flow) -> Card:
+    return await sync_step.render_review(turn, flow, title=TITLE, step=REVIEW_STEP)
+
+
+async def _pick(turn: Turn, flow: Flow) -> Card:
+    page, _ = await picker_page(turn, flow)
+    who = account_from_state(flow.state["account"]).name
+    return picker_card(
+        ref(flow),
+        page,
+        title=TITLE,
+        step=f"{PICK_STEP} for {who}",
+        message=flow.state.get("message"),
+        note=flow.state.get("note"),
+        allow_back=True,
+    )
+
+
+async def _policy(turn: Turn, flow: Flow) -> Card:
+    account = account_from_state(flow.state["account"])
+    config = turn.tenant_config(flow.tenant)
+    chosen = flow.state.get("policy") or config.default_policy
+    if account.policy in config.allowed_policies and not flow.state.get("policy"):
+        chosen = account.policy
+    label = (flow.state.get("number") or {}).get("label", "")
+    return assign_cards.policy_card(ref(flow), account, label, list(config.allowed_policies), chosen=chosen)
+
+
+async def _confirm(turn: Turn, flow: Flow) -> Card:
+    account = account_from_state(flow.state["account"])
+    label = (flow.state.get("number") or {}).get("label", "")
+    return assign_cards.confirm_card(ref(flow), account, label, flow.state.get("policy"), flow.tenant)
+
+
+async def _assigning(turn: Turn, flow: Flow) -> Card:
+    account = account_from_state(flow.state["account"])
+    label = (flow.state.get("number") or {}).get("label")
+    return assign_cards.waiting_card(TITLE, f"Assigning {label} to {account.name} in Teams...")
+
+
+async def _outcome(turn: Turn, flow: Flow) -> Card:
+    account = account_from_state(flow.state["account"])
+    return assign_cards.outcome_card(outcome_of(flow, account), flow=ref(flow), retry_verbs=flow.step == Step.FAILED)
+
+
+async def _cancelled(turn: Turn, flow: Flow) -> Card:
+    return message_card(TITLE, "Cancelled. Nothing was changed, and any number held for you is free again.")
+
+
+def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
+    result, number = flow.state.get("result") or {}, flow.state.get("number") or {}
+    facts = [
+        ("Number", number.get("label", "")),
+        ("Holder", account.choice_title),
+        ("Voice routing policy", flow.state.get("policy") or "(none)"),
+        ("Tenant", flow.tenant),
+    ]
+    if flow.step == Step.DONE:
+        title, steps = f"{number.get('label')} is assigned to {account.name}", []
+        if result.get("warning"):
+            facts[2] = ("Voice routing policy", "not granted - see below")
+    elif flow.step == Step.PENDING:
+        title, steps = "Teams is still working on it", ["Type numbers later to see the outcome."]
+    else:
+        title, steps = "Teams did not assign the number", ["The number is back in the pool; nothing changed."]
+    return OutcomeView(
+        succeeded=flow.step == Step.DONE,
+        pending=flow.step == Step.PENDING,
+        title=title,
+        facts=facts,
+        detail=result.get("detail"),
+        warning=result.get("warning"),
+        correlation_id=result.get("correlation_id", ""),
+        next_steps=steps,
+    )
+
+
+VIEWS: dict[Step, Renderer] = {
+    Step.ACCOUNT: _account,
+    Step.SYNCING: _syncing,
+    Step.SYNCED: _syncing,
+    Step.REVIEW: _review,
+    Step.PICK: _pick,
+    Step.POLICY: _policy,
+    Step.CONFIRM: _confirm,
+    Step.ASSIGNING: _assigning,
+    Step.DONE: _outcome,
+    Step.FAILED: _outcome,
+    Step.PENDING: _outcome,
+    Step.CANCELLED: _cancelled,
+}

@@ -1,0 +1,48 @@
+"""Paging a list on a card: a flow keeps the cursor of every page it showed, so Previous is exact.
+
+`state["cursors"]` is `[None, c2, c3, ...]`: the cursor each shown page started after (None: the start).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.flows.view_models import number_view
+from bot.turn import Turn
+from cards.views import PageView
+from inventory.number_query import NumberQuery
+
+Cursor = str | int | None
+
+
+def cursors_of(state: dict[str, Any]) -> list[Cursor]:
+    return list(state.get("cursors") or [None])
+
+
+def first_page() -> dict[str, Any]:
+    return {"cursors": [None]}
+
+
+def next_page(state: dict[str, Any], cursor: Cursor) -> dict[str, Any]:
+    """The state change that shows the page after `cursor` (the current page's last item)."""
+    return {"cursors": [*cursors_of(state), cursor]}
+
+
+def previous_page(state: dict[str, Any]) -> dict[str, Any]:
+    return {"cursors": cursors_of(state)[:-1] or [None]}
+
+
+async def page_of(turn: Turn, query: NumberQuery, state: dict[str, Any], *, size: int) -> tuple[PageView, str | None]:
+    """The page of `query` the flow is on, with the total count, and the next page's cursor."""
+    cursors = cursors_of(state)
+    current = cursors[-1]
+    page, total = await turn.services.views.page(query, size=size, after=str(current) if current else None)
+    view = PageView(
+        [number_view(n) for n in page.items],
+        total,
+        len(cursors),
+        len(cursors) > 1,
+        page.next_cursor is not None,
+        str(state.get("search") or ""),
+    )
+    return view, page.next_cursor

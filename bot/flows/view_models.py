@@ -1,0 +1,86 @@
+"""From domain values to what cards show (`cards.views`) and what a flow keeps of them in its state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView
+from inventory.e164 import display_number
+from inventory.flows import Flow
+from inventory.model import AccountType, Assignee, PhoneNumber
+from inventory.ports.phone_system import TeamsAccount
+from inventory.sync.runs import StoredChange, SyncPreview
+
+RESOURCE_ACCOUNT = "resource account"
+
+
+def ref(flow: Flow) -> FlowRef:
+    return FlowRef(flow.id, flow.version)
+
+
+def number_view(number: PhoneNumber) -> NumberView:
+    assert number.id is not None
+    return NumberView(
+        id=number.id,
+        label=number.label,
+        status=number.status.value,
+        number_type=number.number_type.value,
+        holder=number.assignee.label if number.assignee else (number.hold.note if number.hold else None),
+        policy=number.voice_routing_policy,
+        location=number.location,
+        range_label=number.range_label,
+        carrier=number.carrier,
+    )
+
+
+def number_state(number: PhoneNumber) -> dict[str, Any]:
+    """What a flow keeps of a number it works on: its id, its key and how it reads."""
+    return {"id": number.id, "e164": number.number, "ext": number.extension, "label": number.label}
+
+
+def number_key(state: dict[str, Any]) -> tuple[str, str]:
+    return (state["e164"], state.get("ext", ""))
+
+
+def account_view(account: TeamsAccount) -> AccountView:
+    kind = RESOURCE_ACCOUNT if account.account_type is AccountType.RESOURCE_ACCOUNT else "user"
+    return AccountView(account.id, account.label, account.upn, kind, account.voice_routing_policy)
+
+
+def account_from_state(raw: dict[str, Any]) -> AccountView:
+    return AccountView(raw["id"], raw["name"], raw.get("upn"), raw["kind"], raw.get("policy"))
+
+
+def account_to_state(account: AccountView) -> dict[str, Any]:
+    return {"id": account.id, "name": account.name, "upn": account.upn, "kind": account.kind, "policy": account.policy}
+
+
+def assignee_of(account: AccountView) -> Assignee:
+    kind = AccountType.RESOURCE_ACCOUNT if account.kind == RESOURCE_ACCOUNT else AccountType.USER
+    return Assignee(account.id, account.upn, account.name, kind)
+
+
+def change_view(stored: StoredChange) -> ChangeView:
+    change = stored.change
+    if change.category == "add":
+        proposal = change.proposal
+        status = proposal.status.value if proposal.status else "?"
+        holder = (
+            f" - {proposal.assignee_name or proposal.assignee_upn or proposal.assignee_id}"
+            if proposal.assignee_id
+            else ""
+        )
+        policy = f", policy {proposal.voice_routing_policy}" if proposal.voice_routing_policy else ""
+        lines = [f"{status}{holder}{policy} ({proposal.number_type.value})"]
+    else:
+        lines = [f"{name}: {old or '-'} -> {new or '-'}" for name, old, new in change.fields]
+    return ChangeView(display_number(change.number), change.kind, lines or ["(no field changes)"], change.note)
+
+
+def diff_view(preview: SyncPreview) -> DiffView:
+    return DiffView(
+        counts=dict(preview.run.counts),
+        preview={category: [change_view(c) for c in changes] for category, changes in preview.preview.items()},
+        tenant=preview.run.tenant,
+        expires=f"{preview.run.expires_at:%H:%M} UTC",
+    )

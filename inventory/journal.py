@@ -1,0 +1,80 @@
+"""The journal between Teams and the inventory: every assign or unassign is written down before Teams is
+called, and closed with the outcome, so a crash in between leaves an entry the reconciler can finish."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from inventory.model import Actor, Assignee, PhoneNumber
+
+
+class Kind(StrEnum):
+    ASSIGN = "assign"
+    UNASSIGN = "unassign"
+
+
+PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str
+    tenant: str
+    kind: str  # a Kind
+    number: str
+    extension: str
+    number_type: str
+    operator_id: str
+    operator_name: str
+    correlation_id: str
+    created_at: datetime
+    status: str = PENDING
+    account_id: str | None = None
+    account_upn: str | None = None
+    account_name: str | None = None
+    account_type: str | None = None
+    policy: str | None = None
+    location_id: str | None = None
+    hold_owner: str | None = None
+    flow_id: str | None = None
+    detail: str | None = None
+    finished_at: datetime | None = None
+
+
+def begin(
+    kind: Kind,
+    number: PhoneNumber,
+    account: Assignee | None,
+    actor: Actor,
+    *,
+    at: datetime,
+    correlation_id: str,
+    policy: str | None = None,
+    location_id: str | None = None,
+    hold_owner: str | None = None,
+    flow_id: str | None = None,
+) -> JournalEntry:
+    """The pending entry for `kind` on `number` (for `account`: the new holder, or the one losing it)."""
+    return JournalEntry(
+        id=str(uuid.uuid4()),
+        tenant=number.tenant,
+        kind=kind.value,
+        number=number.number,
+        extension=number.extension,
+        number_type=number.number_type.value,
+        operator_id=actor.id,
+        operator_name=actor.name,
+        correlation_id=correlation_id,
+        created_at=at,
+        account_id=account.id if account else None,
+        account_upn=account.upn if account else None,
+        account_name=account.display_name if account else None,
+        account_type=account.account_type.value if account else None,
+        policy=policy,
+        location_id=location_id,
+        hold_owner=hold_owner,
+        flow_id=flow_id,
+    )

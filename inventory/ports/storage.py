@@ -1,0 +1,65 @@
+"""What the use cases need from the database: transactions, each a unit of work with its repositories.
+
+`Storage.write()` opens a read-write transaction: committed when the block ends, rolled back when it
+raises, so everything a use case writes inside one block happens together or not at all. `read()` is
+one consistent snapshot. The repositories hang off the unit of work (`uow.numbers`, `uow.flows`, ...);
+their methods are in `inventory.ports.repositories`. `inventory.store.Store` is the SQL implementation.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
+
+from inventory.ports.repositories import (
+    AuditRepository,
+    ConversationRepository,
+    FlowRepository,
+    JournalRepository,
+    NumberRepository,
+    OutboxRepository,
+    PrefsRepository,
+    SyncRunRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    """One transaction and the repositories that work inside it."""
+
+    @property
+    def numbers(self) -> NumberRepository: ...
+
+    @property
+    def audit(self) -> AuditRepository: ...
+
+    @property
+    def journal(self) -> JournalRepository: ...
+
+    @property
+    def sync_runs(self) -> SyncRunRepository: ...
+
+    @property
+    def flows(self) -> FlowRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def conversations(self) -> ConversationRepository: ...
+
+    @property
+    def prefs(self) -> PrefsRepository: ...
+
+
+class Storage(Protocol):
+    def write(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A read-write transaction: committed when the block ends, rolled back when it raises."""
+        ...
+
+    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A read-only view: one consistent snapshot for the block."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise when the database cannot be reached (the health check)."""
+        ...

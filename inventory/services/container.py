@@ -1,0 +1,39 @@
+"""Every service, built once from one context: what the bot's turns, its jobs and the CLI call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inventory.services.assignment import AssignmentService
+from inventory.services.context import ServiceContext
+from inventory.services.flow_steps import FlowService
+from inventory.services.holds import HoldService
+from inventory.services.notifications import NotificationService
+from inventory.services.operators import OperatorService
+from inventory.services.sync import SyncService
+from inventory.services.views import Views
+
+
+@dataclass(frozen=True)
+class Services:
+    context: ServiceContext
+    sync: SyncService
+    assignments: AssignmentService
+    holds: HoldService
+    flows: FlowService
+    operators: OperatorService
+    notifications: NotificationService
+    views: Views
+
+    @classmethod
+    def build(cls, context: ServiceContext) -> Services:
+        return cls(
+            context=context,
+            sync=SyncService(context),
+            assignments=AssignmentService(context),
+            holds=HoldService(context),
+            flows=FlowService(context),
+            operators=OperatorService(context),
+            notifications=NotificationService(context),
+            views=Views(context),
+        )

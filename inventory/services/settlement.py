@@ -1,0 +1,101 @@
+"""Closing a journal entry once Teams has answered: the inventory follows, in the same transaction.
+
+Both the live path (an operator waiting) and the reconciler (an entry left pending by a crash or a slow
+Teams) end an operation here, so the inventory records an outcome the same way whoever saw it first.
+`Journal.close` is conditional on the entry still being pending, so an entry is settled once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from inventory import transitions
+from inventory.e164 import display_number
+from inventory.errors import NotFound, TransitionRefused
+from inventory.journal import FAILED, SUCCEEDED, JournalEntry
+from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
+from inventory.ports.repositories import NumberRepository
+from inventory.ports.storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+async def finish_assign(
+    storage: Storage, entry: JournalEntry, account: Assignee, policy: str | None, actor: Actor, now: datetime
+) -> PhoneNumber:
+    """Teams assigned it: the number is used by `account`, whatever the inventory thought meanwhile."""
+    async with storage.write() as uow:
+        current = await _get(uow.numbers, entry)
+        detail = None
+        try:
+            after = transitions.assign(
+                current, account, policy=policy, operator=actor.name, now=now, hold_owner=entry.hold_owner
+            )
+        except TransitionRefused as refused:
+            # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
+            detail = f"Assigned in Teams although the inventory said: {refused}"
+            after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
+        saved = await uow.numbers.save(
+            current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
+        )
+        await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
+    log.info("assigned tenant=%s number=%s correlation=%s", entry.tenant, entry.number, entry.correlation_id)
+    return saved
+
+
+async def fail_assign(storage: Storage, entry: JournalEntry, reason: str, actor: Actor, now: datetime) -> None:
+    """Teams did not assign it: close the entry and give a held number back to the pool, so the inventory
+    is as it was before the operator started."""
+    async with storage.write() as uow:
+        current = await uow.numbers.get(entry.tenant, entry.number, entry.extension)
+        if entry.hold_owner and current is not None and _held_by(current, entry.hold_owner):
+            released = transitions.cancel_hold(current, operator=actor.name, now=now)
+            await uow.numbers.save(
+                current,
+                released,
+                action="release-hold",
+                actor=actor,
+                correlation_id=entry.correlation_id,
+                detail=reason,
+            )
+        await uow.journal.close(entry.id, FAILED, detail=reason, at=now)
+    log.info(
+        "assign failed tenant=%s number=%s detail=%s correlation=%s",
+        entry.tenant,
+        entry.number,
+        reason,
+        entry.correlation_id,
+    )
+
+
+async def finish_unassign(
+    storage: Storage, entry: JournalEntry, actor: Actor, now: datetime, *, quarantine_days: int
+) -> PhoneNumber:
+    """Teams removed it: the number goes back to the pool, or into quarantine when the tenant ages numbers."""
+    async with storage.write() as uow:
+        current = await _get(uow.numbers, entry)
+        if current.status is NumberStatus.USED:
+            after = transitions.release(current, operator=actor.name, now=now, quarantine_days=quarantine_days)
+            current = await uow.numbers.save(
+                current, after, action="unassign", actor=actor, correlation_id=entry.correlation_id
+            )
+        await uow.journal.close(entry.id, SUCCEEDED, detail=None, at=now)
+    return current
+
+
+async def close_failed(storage: Storage, entry: JournalEntry, reason: str, now: datetime) -> None:
+    """Teams did not do it and the inventory has nothing to undo (an unassign Teams refused)."""
+    async with storage.write() as uow:
+        await uow.journal.close(entry.id, FAILED, detail=reason, at=now)
+
+
+async def _get(numbers: NumberRepository, entry: JournalEntry) -> PhoneNumber:
+    found = await numbers.get(entry.tenant, entry.number, entry.extension)
+    if found is None:
+        raise NotFound(f"{display_number(entry.number, entry.extension)} is not in the {entry.tenant} inventory.")
+    return found
+
+
+def _held_by(number: PhoneNumber, owner: str) -> bool:
+    return number.status is NumberStatus.RESERVED and number.hold is not None and number.hold.owner == owner

@@ -1,0 +1,143 @@
+"""Reading phone numbers: by key, by id, in bulk, locked, and searched (the read half of the repository)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inventory.model import NumberStatus, NumberType, PhoneNumber
+from inventory.number_query import NumberQuery, Page
+from inventory.ports.repositories import Facet, NumberKey
+from inventory.store import number_search
+from inventory.store.number_rows import from_row
+from inventory.store.tables import phone_numbers
+from inventory.sync.changes import LocalNumber
+
+_CHUNK = 2_000  # keys per range or IN query
+
+
+class NumberReads:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, tenant: str, number: str, extension: str = "") -> PhoneNumber | None:
+        query = select(phone_numbers).where(
+            phone_numbers.c.tenant == tenant,
+            phone_numbers.c.number == number,
+            phone_numbers.c.extension == extension,
+        )
+        row = (await self._connection.execute(query)).first()
+        return from_row(row._mapping) if row else None
+
+    async def get_by_id(self, tenant: str, number_id: int) -> PhoneNumber | None:
+        return (await self.by_ids(tenant, [number_id])).get(number_id)
+
+    async def tenant_is_empty(self, tenant: str) -> bool:
+        query = select(phone_numbers.c.id).where(phone_numbers.c.tenant == tenant).limit(1)
+        return (await self._connection.execute(query)).first() is None
+
+    async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
+        """Keys are sorted and cut into chunks; each chunk is one index range scan from its first to its last
+        number, filtered here. Imports and syncs ask for tens of thousands of keys at once."""
+        found: dict[NumberKey, PhoneNumber] = {}
+        wanted = sorted(set(keys))
+        wanted_set = set(wanted)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = select(phone_numbers).where(
+                phone_numbers.c.tenant == tenant,
+                phone_numbers.c.number >= chunk[0][0],
+                phone_numbers.c.number <= chunk[-1][0],
+            )
+            for row in await self._connection.execute(query):
+                if (row.number, row.extension) in wanted_set:
+                    number = from_row(row._mapping)
+                    found[(number.number, number.extension)] = number
+        return found
+
+    async def by_ids(self, tenant: str, ids: Iterable[int], *, lock: bool = False) -> dict[int, PhoneNumber]:
+        found: dict[int, PhoneNumber] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            query = select(phone_numbers).where(phone_numbers.c.tenant == tenant, phone_numbers.c.id.in_(chunk))
+            if lock:
+                query = query.with_for_update()
+            for row in await self._connection.execute(query):
+                number = from_row(row._mapping)
+                assert number.id is not None
+                found[number.id] = number
+        return found
+
+    async def lock_by_ids(self, tenant: str, ids: Iterable[int]) -> dict[int, PhoneNumber]:
+        """FOR UPDATE on PostgreSQL; SQLite's writer lock (BEGIN IMMEDIATE) already holds every row."""
+        return await self.by_ids(tenant, ids, lock=True)
+
+    async def lock_expired(self, now: datetime, *, tenant: str | None, limit: int) -> list[PhoneNumber]:
+        c = phone_numbers.c
+        expired_hold = and_(c.status == NumberStatus.RESERVED.value, c.hold_expires_at <= now)
+        quarantine_over = and_(c.status == NumberStatus.QUARANTINED.value, c.quarantined_until <= now)
+        query = select(phone_numbers).where(expired_hold | quarantine_over)
+        if tenant is not None:
+            query = query.where(c.tenant == tenant)
+        query = query.order_by(c.id).limit(limit).with_for_update(skip_locked=True)
+        return [from_row(row._mapping) for row in await self._connection.execute(query)]
+
+    async def numbers_between(self, tenant: str, first: str, last: str) -> set[str]:
+        query = select(phone_numbers.c.number).where(
+            phone_numbers.c.tenant == tenant,
+            phone_numbers.c.extension == "",
+            phone_numbers.c.number >= first,
+            phone_numbers.c.number <= last,
+            func.length(phone_numbers.c.number) == len(first),
+        )
+        return {row[0] for row in await self._connection.execute(query)}
+
+    async def all_in_tenant(self, tenant: str) -> list[PhoneNumber]:
+        query = select(phone_numbers).where(phone_numbers.c.tenant == tenant).order_by(phone_numbers.c.number)
+        return [from_row(row._mapping) for row in await self._connection.execute(query)]
+
+    async def for_sync(self, tenant: str) -> list[LocalNumber]:
+        """One lean query: only the columns the diff compares, straight into LocalNumber."""
+        c = phone_numbers.c
+        query = select(
+            c.id,
+            c.number,
+            c.status,
+            c.version,
+            c.assignee_id,
+            c.assignee_upn,
+            c.assignee_name,
+            c.voice_routing_policy,
+            c.number_type,
+            c.emergency_location_id,
+            c.location,
+        ).where(c.tenant == tenant, c.extension == "")
+        return [
+            LocalNumber(
+                id=row[0],
+                number=row[1],
+                status=NumberStatus(row[2]),
+                version=row[3],
+                assignee_id=row[4],
+                assignee_upn=row[5],
+                assignee_name=row[6],
+                voice_routing_policy=row[7],
+                number_type=NumberType(row[8]),
+                emergency_location_id=row[9],
+                location=row[10],
+            )
+            for row in await self._connection.execute(query)
+        ]
+
+    async def search(self, query: NumberQuery, *, limit: int = 25, after: str | None = None) -> Page:
+        return await number_search.search_numbers(self._connection, query, limit=limit, after=after)
+
+    async def count(self, query: NumberQuery) -> int:
+        return await number_search.count_numbers(self._connection, query)
+
+    async def available_by(self, tenant: str, facet: Facet) -> list[tuple[str, int]]:
+        return await number_search.available_by(self._connection, tenant, facet)

@@ -1,0 +1,28 @@
+"""The SQL unit of work: one transaction's connection and the repositories that work inside it."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inventory.store.audit_repository import SqlAuditRepository
+from inventory.store.flow_repository import SqlFlowRepository
+from inventory.store.journal_repository import SqlJournalRepository
+from inventory.store.number_repository import SqlNumberRepository
+from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
+from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.sync_run_repository import SqlSyncRunRepository
+
+
+class SqlUnitOfWork:
+    """Implements `inventory.ports.storage.UnitOfWork`. `connection` is for the store's own code and tests."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self.audit = SqlAuditRepository(connection)
+        self.numbers = SqlNumberRepository(connection, self.audit)
+        self.journal = SqlJournalRepository(connection)
+        self.sync_runs = SqlSyncRunRepository(connection)
+        self.flows = SqlFlowRepository(connection)
+        self.outbox = SqlOutboxRepository(connection)
+        self.conversations = SqlConversationRepository(connection)
+        self.prefs = SqlPrefsRepository(connection)

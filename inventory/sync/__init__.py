@@ -1,0 +1,1 @@
+"""Sync from Teams, the pure part: the diff (`diff`), its changes (`changes`) and stored runs (`runs`)."""
