@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows import sync_step
+from bot.flows.assign_teams import assign_in_teams
 from bot.flows.assign_views import SYNC_STEP, TITLE, VIEWS, Step
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
 from bot.flows.picker import picker_actions
@@ -19,23 +20,17 @@ from bot.flows.view_models import (
     account_from_state,
     account_to_state,
     account_view,
-    assignee_of,
     number_key,
     number_state,
 )
 from bot.router import assign_arguments
 from bot.turn import CardSink, Reply, Turn
-from cards import assign as assign_cards
 from cards.elements import Card
-from cards.notify import assigned_note
 from cards.sync import progress_card
 from inventory.config import Role
-from inventory.errors import ConcurrentChange, TransitionRefused
 from inventory.flows import Flow
 from inventory.model import AccountType
-from inventory.services.assignment import AssignRequest, OperationResult
 from inventory.services.flow_steps import Move
-from inventory.services.holds import flow_hold_owner
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -178,49 +173,7 @@ async def _back_to_pick(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    flow = await FLOW.advance(turn, flow, Step.ASSIGNING)
-    account, number = account_from_state(flow.state["account"]), flow.state["number"]
-
-    async def work(_: CardSink) -> Card:
-        request = AssignRequest(
-            tenant=flow.tenant,
-            number=number["e164"],
-            extension=number["ext"],
-            account=assignee_of(account),
-            policy=flow.state.get("policy"),
-            hold_owner=flow_hold_owner(flow.id),
-            flow_id=flow.id,
-        )
-        try:
-            result = await turn.services.assignments.assign(request, turn.operator.actor)
-        except (TransitionRefused, ConcurrentChange) as refused:
-            message = f"{refused} Pick another number."
-            return await FLOW.render(turn, await FLOW.advance(turn, flow, Step.PICK, number=None, message=message))
-        step = Step.DONE if result.succeeded else (Step.PENDING if result.pending else Step.FAILED)
-        moved = await FLOW.advance(turn, flow, step, result=_result_state(result))
-        if result.succeeded:
-            note = assigned_note(
-                tenant=flow.tenant,
-                number=number["label"],
-                holder=account.choice_title,
-                policy=request.policy if not result.policy_warning else None,
-                operator=turn.operator.actor.name,
-            )
-            await turn.services.notifications.enqueue(flow.tenant, "assign", note)
-        return await FLOW.render(turn, moved)
-
-    waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")
-    return Reply(waiting, follow_up=work)
-
-
-def _result_state(result: OperationResult) -> dict[str, Any]:
-    return {
-        "succeeded": result.succeeded,
-        "pending": result.pending,
-        "detail": result.detail,
-        "warning": result.policy_warning,
-        "correlation_id": result.correlation_id,
-    }
+    return await assign_in_teams(FLOW, turn, flow)
 
 
 async def _to_account(turn: Turn, flow: Flow, data: CardData) -> Move:

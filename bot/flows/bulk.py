@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.flows import sync_step
-from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, plan_pages, results_of
+from bot.flows import bulk_plan, sync_step
+from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, results_of
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
 from bot.flows.picker import picker_actions
 from bot.flows.table import FlowTable, Outcome, on_steps
@@ -139,46 +139,6 @@ async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:
     return Reply(await FLOW.render(turn, moved))
 
 
-def _with_policies(turn: Turn, flow: Flow, data: CardData) -> dict[str, Any]:
-    """The policy inputs of the plan page the operator was looking at, checked against the tenant's list."""
-    allowed = turn.tenant_config(flow.tenant).allowed_policies
-    rows = [dict(row) for row in flow.state["rows"]]
-    policy_all = text_input(data, "policy_all", limit=128) if "policy_all" in data else flow.state.get("policy_all")
-    for value in (policy_all, *(data.get(f"policy_{i}") for i in range(len(rows)))):
-        if value and allowed and value not in allowed:
-            raise CardProblem("That is not one of this tenant's voice routing policies; choose from the list.")
-    for index, row in enumerate(rows):
-        if f"policy_{index}" in data:
-            row["policy"] = text_input(data, f"policy_{index}", limit=128) or None
-    return {"rows": rows, "policy_all": policy_all or None}
-
-
-async def _plan_next(turn: Turn, flow: Flow, data: CardData) -> Move:
-    page = min(plan_pages(flow.state["rows"]), int(flow.state.get("page", 1)) + 1)
-    return Move(Step.PLAN, {**_with_policies(turn, flow, data), "page": page, "message": None})
-
-
-async def _plan_previous(turn: Turn, flow: Flow, data: CardData) -> Move:
-    page = max(1, int(flow.state.get("page", 1)) - 1)
-    return Move(Step.PLAN, {**_with_policies(turn, flow, data), "page": page, "message": None})
-
-
-async def _edit(turn: Turn, flow: Flow, data: CardData) -> Move:
-    changes = _with_policies(turn, flow, data)
-    row = id_input(data, "row")
-    if not 0 <= row < len(flow.state["rows"]):
-        raise CardProblem("That row is not on this plan.")
-    return Move(Step.EDIT, {**changes, "editing": row, "search": "", "cursors": [None], "message": None})
-
-
-async def _review(turn: Turn, flow: Flow, data: CardData) -> Move:
-    changes = _with_policies(turn, flow, data)
-    missing = [r["account"]["name"] for r in changes["rows"] if not r.get("number")]
-    if missing:
-        return Move(Step.PLAN, {**changes, "message": "Choose a number for: " + ", ".join(missing[:10])})
-    return Move(Step.CONFIRM, {**changes, "message": None})
-
-
 async def _pick(turn: Turn, flow: Flow, data: CardData) -> Reply:
     """Swap the edited person's number for the one picked: hold it, give the old one back, back to the plan."""
     index = int(flow.state["editing"])
@@ -200,10 +160,6 @@ async def _pick(turn: Turn, flow: Flow, data: CardData) -> Reply:
         refused=lambda why: Move(Step.EDIT, {"message": f"{why} Pick another."}),
     )
     return Reply(await FLOW.render(turn, moved))
-
-
-async def _to_plan(turn: Turn, flow: Flow, data: CardData) -> Move:
-    return Move(Step.PLAN)
 
 
 async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Reply:
@@ -276,13 +232,13 @@ FLOW: FlowTable[Step] = FlowTable(
         (Step.REVIEW, "sync.commit"): _commit,
         (Step.REVIEW, "sync.commit_safe"): _commit_safe,
         (Step.SOURCE, "bulk.suggest"): _suggest,
-        (Step.PLAN, "bulk.plan_next"): _plan_next,
-        (Step.PLAN, "bulk.plan_previous"): _plan_previous,
-        (Step.PLAN, "bulk.edit"): _edit,
-        (Step.PLAN, "bulk.review"): _review,
+        (Step.PLAN, "bulk.plan_next"): bulk_plan.plan_next,
+        (Step.PLAN, "bulk.plan_previous"): bulk_plan.plan_previous,
+        (Step.PLAN, "bulk.edit"): bulk_plan.edit,
+        (Step.PLAN, "bulk.review"): bulk_plan.review,
         **picker_actions(Step.EDIT, on_pick=_pick, search_resets={}),
-        (Step.EDIT, "back"): _to_plan,
-        (Step.CONFIRM, "back"): _to_plan,
+        (Step.EDIT, "back"): bulk_plan.to_plan,
+        (Step.CONFIRM, "back"): bulk_plan.to_plan,
         (Step.CONFIRM, "bulk.run"): _run,
     },
     views=VIEWS,

@@ -3,7 +3,8 @@
 `Storage.write()` opens a read-write transaction: committed when the block ends, rolled back when it
 raises, so everything a use case writes inside one block happens together or not at all. `read()` is
 one consistent snapshot. The repositories hang off the unit of work (`uow.numbers`, `uow.flows`, ...);
-their methods are in `inventory.ports.repositories`. `inventory.store.Store` is the SQL implementation.
+their methods are in `inventory.ports.repositories` and `work_repositories`. The SQL implementation is
+`inventory.store.engine.Store`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
-from inventory.ports.repositories import (
-    AuditRepository,
+from inventory.ports.repositories import AuditRepository, NumberRepository
+from inventory.ports.work_repositories import (
     ConversationRepository,
     FlowRepository,
     JournalRepository,
-    NumberRepository,
     OutboxRepository,
     PrefsRepository,
     SyncRunRepository,

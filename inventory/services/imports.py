@@ -8,33 +8,20 @@ truth and arrives by sync.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from inventory.audit import new_correlation_id
-from inventory.csv_format import IMPORTABLE_STATUSES, CsvRow, read_inventory_csv
+from inventory.csv_format import read_inventory_csv
 from inventory.e164 import NumberRange
-from inventory.errors import ImportRejected, TransitionRefused
-from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber
+from inventory.errors import ImportRejected
+from inventory.import_plan import ImportPlan, plan_import
+from inventory.model import Actor, NumberType
 from inventory.ports.clock import Clock
-from inventory.ports.repositories import NewNumber, NumberKey, NumberRepository
+from inventory.ports.repositories import NewNumber, NumberRepository
 from inventory.ports.storage import Storage
-from inventory.transitions import block, unblock
 
 ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
-# Fields a CSV row may set on an existing number (status goes through the lifecycle rules instead).
-_METADATA_FIELDS = (
-    "number_type",
-    "location",
-    "range_label",
-    "carrier",
-    "pool",
-    "tags",
-    "notes",
-    "emergency_location_id",
-)
 
 
 @dataclass(frozen=True)
@@ -87,7 +74,7 @@ async def import_csv(
             if await uow.numbers.tenant_is_empty(tenant)
             else await uow.numbers.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
         )
-        plan = _plan(tenant, parsed.rows, existing, actor, clock, default_number_type)
+        plan = plan_import(tenant, parsed.rows, existing, actor, clock.now(), default_number_type)
         if plan.problems and not skip_invalid:
             raise _rejected(plan.problems)
         report = ImportReport(
@@ -128,90 +115,14 @@ async def import_range(
             for number in number_range.numbers()
             if number not in present
         ]
-        plan = _Plan(new=new, updates=[], unchanged=len(present), problems=[])
+        plan = ImportPlan(new=new, updates=[], unchanged=len(present), problems=[])
         await _write(uow.numbers, plan, actor, clock, correlation_id, "import-range", progress)
     return ImportReport(added=len(new), updated=0, unchanged=len(present), correlation_id=correlation_id)
 
 
-@dataclass
-class _Plan:
-    new: list[NewNumber]  # numbers the inventory lacks
-    updates: list[tuple[PhoneNumber, PhoneNumber]]
-    unchanged: int
-    problems: list[str]
-
-
-def _plan(
-    tenant: str,
-    rows: Sequence[CsvRow],
-    existing: dict[NumberKey, PhoneNumber],
-    actor: Actor,
-    clock: Clock,
-    default_type: NumberType,
-) -> _Plan:
-    now = clock.now()
-    plan = _Plan(new=[], updates=[], unchanged=0, problems=[])
-    for row in rows:
-        current = existing.get((row.number, row.extension))
-        if current is None:
-            if row.status is not None and row.status not in IMPORTABLE_STATUSES:
-                plan.problems.append(f"line {row.line}: {_status_not_importable(row.status)}")
-            else:
-                plan.new.append(_new_number(tenant, row, default_type))
-            continue
-        try:
-            updated = _apply_row(current, row, actor, now)
-        except TransitionRefused as refused:
-            plan.problems.append(f"line {row.line}: {refused}")
-            continue
-        if updated is None:
-            plan.unchanged += 1
-        else:
-            plan.updates.append((current, updated))
-    return plan
-
-
-def _new_number(tenant: str, row: CsvRow, default_type: NumberType) -> NewNumber:
-    return NewNumber(
-        tenant,
-        row.number,
-        row.number_type or default_type,
-        extension=row.extension,
-        status=row.status or NumberStatus.AVAILABLE,
-        location=row.location,
-        range_label=row.range_label,
-        carrier=row.carrier,
-        pool=row.pool,
-        tags=row.tags,
-        notes=row.notes,
-        emergency_location_id=row.emergency_location_id,
-    )
-
-
-def _apply_row(current: PhoneNumber, row: CsvRow, actor: Actor, now: datetime) -> PhoneNumber | None:
-    """The number as the row wants it, or None when the row changes nothing.
-
-    Empty cells leave a field as it is: a carrier sheet without a `pool` column must not wipe pools.
-    """
-    changes = {
-        name: getattr(row, name)
-        for name in _METADATA_FIELDS
-        if getattr(row, name) not in (None, ()) and getattr(row, name) != getattr(current, name)
-    }
-    updated = current
-    if row.status is not None and row.status is not current.status:
-        if row.status not in IMPORTABLE_STATUSES:
-            raise TransitionRefused(_status_not_importable(row.status))
-        transition = block if row.status is NumberStatus.BLOCKED else unblock
-        updated = transition(updated, operator=actor.name, now=now)
-    if changes:
-        updated = dataclasses.replace(updated, updated_at=now, last_modified_by=actor.name, **changes)
-    return None if updated is current else updated
-
-
 async def _write(
     numbers: NumberRepository,
-    plan: _Plan,
+    plan: ImportPlan,
     actor: Actor,
     clock: Clock,
     correlation_id: str,
@@ -239,13 +150,6 @@ async def _write(
         await numbers.save_locked(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
         if progress:
             await progress(total, total)
-
-
-def _status_not_importable(status: NumberStatus) -> str:
-    return (
-        f"status '{status.value}' cannot be set from a file: who holds a number comes from Teams (run a sync) "
-        "and reservations are made in the bot."
-    )
 
 
 def _rejected(problems: list[str]) -> ImportRejected:

@@ -17,8 +17,8 @@ from inventory.e164 import display_number
 from inventory.errors import NotFound, SwitchboardError
 from inventory.gc_pause import collector_paused
 from inventory.model import Actor
-from inventory.ports.repositories import SyncRunRepository
 from inventory.ports.storage import UnitOfWork
+from inventory.ports.work_repositories import SyncRunRepository
 from inventory.services.context import ServiceContext
 from inventory.sync.changes import ADD, CATEGORIES, apply_change
 from inventory.sync.runs import COMMITTED, DISCARDED, OPEN, CommitResult, SyncRun

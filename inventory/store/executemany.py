@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Insert, Table, Update, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.store.tables import UtcDateTime
+from inventory.store.column_types import UtcDateTime
 
 Converter = Callable[[Any], Any]
 

@@ -14,7 +14,8 @@ from sqlalchemy import JSON, and_, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.notifications import DROPPED, FAILED, LEASE, PENDING, SENDING, SENT, Conversation, Notification
-from inventory.store.tables import UtcDateTime, conversations, notifications
+from inventory.store.column_types import UtcDateTime
+from inventory.store.tables import conversations, notifications
 
 
 class SqlConversationRepository:

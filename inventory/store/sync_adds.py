@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import Actor
 from inventory.store.audit_repository import audit_columns
-from inventory.store.tables import UtcDateTime, audit_events, phone_numbers, sync_changes
+from inventory.store.column_types import UtcDateTime
+from inventory.store.tables import audit_events, phone_numbers, sync_changes
 from inventory.sync.changes import ADD
 
 # What a sync-add's audit snapshot keeps (the proposal's fields), as the audit of any other add would.

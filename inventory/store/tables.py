@@ -7,62 +7,10 @@ who won a race — both read more plainly in Core.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    DateTime,
-    Dialect,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    text,
-)
-from sqlalchemy.types import TypeDecorator
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-# Numbers compare byte-wise everywhere (prefix ranges and keyset pages rely on it); SQLite's default
-# BINARY collation already does, PostgreSQL's locale collation may not.
-NumberText = String(20).with_variant(String(20, collation="C"), "postgresql")
-ExtensionText = String(16).with_variant(String(16, collation="C"), "postgresql")
-
-# SQLite needs INTEGER PRIMARY KEY to alias the rowid (autoincrement); PostgreSQL gets a bigint.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in, aware UTC datetimes out, stored as naive UTC on every database."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; use datetime.now(UTC)")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
-
+from inventory.store.column_types import ExtensionText, Id, NumberText, UtcDateTime
+from inventory.store.column_types import metadata as metadata  # every table below registers on it
 
 _HELD = text("assignee_id IS NOT NULL")
 _RESERVED = text("status = 'reserved'")

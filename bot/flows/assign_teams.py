@@ -1,0 +1,65 @@
+"""The assign flow's last step: the assignment in Teams, its outcome on the card and in the channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.flows.assign_views import TITLE, Step
+from bot.flows.table import FlowTable
+from bot.flows.view_models import account_from_state, assignee_of
+from bot.turn import CardSink, Reply, Turn
+from cards import assign as assign_cards
+from cards.elements import Card
+from cards.notify import assigned_note
+from inventory.errors import ConcurrentChange, TransitionRefused
+from inventory.flows import Flow
+from inventory.services.assignment import AssignRequest, OperationResult
+from inventory.services.holds import flow_hold_owner
+
+
+async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Reply:
+    """Confirm: ask Teams, wait for it (or show a waiting card and replace it), record the outcome, tell the
+    channel."""
+    flow = await table.advance(turn, flow, Step.ASSIGNING)
+    account, number = account_from_state(flow.state["account"]), flow.state["number"]
+
+    async def work(_: CardSink) -> Card:
+        request = AssignRequest(
+            tenant=flow.tenant,
+            number=number["e164"],
+            extension=number["ext"],
+            account=assignee_of(account),
+            policy=flow.state.get("policy"),
+            hold_owner=flow_hold_owner(flow.id),
+            flow_id=flow.id,
+        )
+        try:
+            result = await turn.services.assignments.assign(request, turn.operator.actor)
+        except (TransitionRefused, ConcurrentChange) as refused:
+            message = f"{refused} Pick another number."
+            return await table.render(turn, await table.advance(turn, flow, Step.PICK, number=None, message=message))
+        step = Step.DONE if result.succeeded else (Step.PENDING if result.pending else Step.FAILED)
+        moved = await table.advance(turn, flow, step, result=_result_state(result))
+        if result.succeeded:
+            note = assigned_note(
+                tenant=flow.tenant,
+                number=number["label"],
+                holder=account.choice_title,
+                policy=request.policy if not result.policy_warning else None,
+                operator=turn.operator.actor.name,
+            )
+            await turn.services.notifications.enqueue(flow.tenant, "assign", note)
+        return await table.render(turn, moved)
+
+    waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")
+    return Reply(waiting, follow_up=work)
+
+
+def _result_state(result: OperationResult) -> dict[str, Any]:
+    return {
+        "succeeded": result.succeeded,
+        "pending": result.pending,
+        "detail": result.detail,
+        "warning": result.policy_warning,
+        "correlation_id": result.correlation_id,
+    }
