@@ -14,7 +14,8 @@ Card = dict[str, Any]
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
-# Colour names of Adaptive Cards text; the diff uses them as the seed did (green, blue, grey, amber).
+# Colour names of Adaptive Cards text. The diff colours its categories: to add green, to update blue,
+# unchanged grey, drift amber.
 GOOD, ACCENT, SUBTLE, WARNING, ATTENTION = "Good", "Accent", "Default", "Warning", "Attention"
 
 

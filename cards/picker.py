@@ -1,4 +1,4 @@
-"""Step 3 of the seed's picker: only available numbers, searchable, paged; picking one selects it."""
+"""The number picker: only available numbers, searchable, paged; picking one holds it for the flow."""
 
 from __future__ import annotations
 

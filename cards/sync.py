@@ -1,4 +1,4 @@
-"""Sync cards: progress while fetching, the diff to review (the seed's step 2), and the commit summary."""
+"""Sync cards: progress while fetching, the diff to review before anything is applied, and the commit summary."""
 
 from __future__ import annotations
 

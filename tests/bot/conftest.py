@@ -1,68 +1,36 @@
-"""A running bot over a simulated Teams tenant, a recording connector, and operators who talk to it."""
+"""Fixtures: a running bot over a simulated Teams tenant, a recording connector, and operators who talk to it
+(the world they live in is `tests.support.bot_world`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
 
 import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.app import create_app
-from inventory.config import OperatorConfig, Role, Settings, TenantConfig
+from inventory.config import Settings
 from inventory.e164 import parse_range
 from inventory.model import Actor
 from inventory.ports.clock import Clock, SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
-from inventory.teams.retry import GraphTuning
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
-from tests.bot.harness import Member, RecordingConnector, TeamsClient
-
-OLIVIA = Member("29:olivia", "aaaaaaaa-0000-4000-8000-000000000001", "Olivia Operator", "olivia@contoso.test")
-MEGAN = Member("29:megan", "aaaaaaaa-0000-4000-8000-000000000002", "Megan Bowen", "megan@contoso.test")
-VICTOR = Member("29:victor", "aaaaaaaa-0000-4000-8000-000000000003", "Victor Viewer", "victor@contoso.test")
-STRANGER = Member("29:stranger", "aaaaaaaa-0000-4000-8000-000000000009", "Sam Stranger", "sam@fabrikam.test")
-POLICIES = ("US-Unrestricted", "US-Local")
-# Teams finishes an operation at once here; poll it quickly too, so an assignment takes milliseconds, not 1 s.
-FAST_POLLS = GraphTuning(poll_first_delay_seconds=0.01, poll_cap_seconds=0.2)
-
-
-def contoso_teams() -> SimulatedTenant:
-    tenant = SimulatedTenant(
-        name="contoso",
-        accounts=[
-            SimAccount("obj-adele", "adele@contoso.test", "Adele Vance", enterprise_voice=True),
-            SimAccount("obj-alex", "alex@contoso.test", "Alex Wilber", enterprise_voice=True),
-            SimAccount("obj-bob", "bob@contoso.test", "Bob Kelly", enterprise_voice=True),
-            SimAccount(
-                "obj-aa", "mainline@contoso.test", "Main Line", account_type="resourceAccount", enterprise_voice=True
-            ),
-        ],
-        numbers=[SimNumber("+12065559000", "callingPlan", city="Seattle", capabilities=["userAssignment"])],
-        policies={name: f"pol-{i}" for i, name in enumerate(POLICIES)},
-    )
-    tenant.assign_directly("+12065550150", "obj-bob")
-    tenant.assign_directly("+12065550199", "obj-aa")
-    return tenant
-
-
-def bot_settings(*, app_id: str = "", app_password: str = "") -> Settings:
-    return Settings(
-        tenants=(
-            TenantConfig(name="contoso", display_name="Contoso", allowed_policies=POLICIES, default_policy="US-Local"),
-            TenantConfig(name="fabrikam", display_name="Fabrikam"),
-        ),
-        operators=(
-            OperatorConfig(OLIVIA.aad_object_id, Role.ADMIN, ("*",)),
-            OperatorConfig(MEGAN.aad_object_id, Role.OPERATOR, ("contoso",)),
-            OperatorConfig(VICTOR.aad_object_id, Role.VIEWER, ("contoso",)),
-        ),
-        app_id=app_id,
-        app_password=app_password,
-    )
+from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from tests.support.bot_harness import RecordingConnector, TeamsClient
+from tests.support.bot_world import (
+    FAST_POLLS,
+    MEGAN,
+    OLIVIA,
+    STRANGER,
+    VICTOR,
+    BotStarter,
+    RunningBot,
+    bot_settings,
+    client_for,
+    contoso_teams,
+)
 
 
 @pytest.fixture
@@ -100,21 +68,6 @@ async def inventory(store: Store) -> Store:
         range_label="SEA-DR",
     )
     return store
-
-
-@dataclass(frozen=True)
-class RunningBot:
-    """One bot replica: its /api/messages address and its aiohttp application."""
-
-    url: str
-    app: web.Application
-
-    @property
-    def base(self) -> str:
-        return self.url.removesuffix("/api/messages")
-
-
-BotStarter = Callable[..., Awaitable[RunningBot]]
 
 
 @pytest.fixture
@@ -162,16 +115,6 @@ def bot_url(bot: RunningBot) -> str:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-def client_for(
-    member: Member,
-    http: aiohttp.ClientSession,
-    bot_url: str,
-    connector: RecordingConnector,
-    conversation: str = "personal",
-) -> TeamsClient:
-    return TeamsClient(http, bot_url, connector, member, conversation)
 
 
 @pytest.fixture

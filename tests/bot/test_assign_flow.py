@@ -1,4 +1,4 @@
-"""The seed's picker through the bot's HTTP endpoint: sync first, commit, only available numbers, assign."""
+"""The number picker through the bot's HTTP endpoint: sync first, commit, only available numbers, assign."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedTenant
-from tests.bot.harness import RecordingConnector, TeamsClient
+from tests.support.bot_harness import RecordingConnector, TeamsClient
 
 
 async def test_assign_walks_sync_commit_pick_policy_confirm_and_records_the_operator(

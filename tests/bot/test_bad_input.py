@@ -20,9 +20,9 @@ from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
-from tests.bot import db
-from tests.bot.harness import RecordingConnector, TeamsClient, find_action, flow_of
-from tests.bot.test_picker import picker_for
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, find_action, flow_of
+from tests.support.clicks import picker_for
 
 CANNOT_READ = "That card sent something I cannot read."
 UNKNOWN_ACTION = "That card sent an action I do not know."

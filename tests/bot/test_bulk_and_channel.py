@@ -19,8 +19,8 @@ from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimAccount, SimulatedTenant
-from tests.bot.conftest import BotStarter, RunningBot
-from tests.bot.harness import Member, RecordingConnector, TeamsClient, template
+from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, template
+from tests.support.bot_world import BotStarter, RunningBot
 
 ADMIN = Member("29:ada", "aaaaaaaa-0000-4000-8000-0000000000a1", "Ada Admin", "ada@contoso.test")
 OPERATOR = Member("29:otto", "aaaaaaaa-0000-4000-8000-0000000000a2", "Otto Operator", "otto@contoso.test")

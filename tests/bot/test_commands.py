@@ -13,9 +13,9 @@ from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.store.tables import operator_prefs
 from inventory.teams.simulated import SimulatedTenant
-from tests.bot import db
-from tests.bot.conftest import MEGAN, OLIVIA, BotStarter, bot_settings, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, offered
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, offered
+from tests.support.bot_world import MEGAN, OLIVIA, BotStarter, bot_settings, client_for
 
 
 async def test_numbers_searches_pages_and_filters_by_status(megan: TeamsClient, connector: RecordingConnector) -> None:

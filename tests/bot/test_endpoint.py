@@ -9,8 +9,8 @@ import pytest
 from cards.reading import card_text
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem
-from tests.bot.conftest import MEGAN, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, action_titles, offered
+from tests.support.bot_harness import RecordingConnector, TeamsClient, action_titles, offered
+from tests.support.bot_world import MEGAN, client_for
 
 
 @pytest.fixture

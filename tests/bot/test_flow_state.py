@@ -4,30 +4,15 @@ state and never causes a second Teams call, and any replica can continue any flo
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
-from tests.bot import db
-from tests.bot.conftest import OLIVIA, BotStarter, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, actions_titled, flow_of, offered
-from tests.bot.test_picker import picker_for
-
-ASSIGN_PATH = "admin/teams/telephoneNumberManagement/numberAssignments/assignNumber"
-
-
-def teams_assignments(phone: SimulatedPhoneSystem) -> int:
-    return phone.requests.count(("POST", ASSIGN_PATH))
-
-
-async def confirm_card_for(client: TeamsClient, connector: RecordingConnector) -> dict[str, Any]:
-    picker = await picker_for(client, connector, "adele")
-    policy = await client.click(picker, "Pick")
-    confirm = await client.click(policy, "Next", inputs={"policy": "US-Local"})
-    assert "Step 5 of 5" in card_text(confirm)
-    return confirm
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, actions_titled, flow_of, offered
+from tests.support.bot_world import OLIVIA, BotStarter, client_for
+from tests.support.clicks import confirm_card_for, picker_for, teams_assignments
 
 
 async def test_a_second_click_on_assign_is_answered_with_the_result_and_does_not_call_teams_again(

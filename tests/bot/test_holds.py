@@ -12,11 +12,10 @@ from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem
-from tests.bot import db
-from tests.bot.conftest import MEGAN, OLIVIA, BotStarter, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, flow_of, offered
-from tests.bot.test_flow_state import teams_assignments
-from tests.bot.test_picker import picker_for
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, flow_of, offered
+from tests.support.bot_world import MEGAN, OLIVIA, BotStarter, client_for
+from tests.support.clicks import picker_for, teams_assignments
 from tests.support.clock import FakeClock
 
 

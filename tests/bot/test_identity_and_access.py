@@ -9,11 +9,10 @@ import pytest
 from cards.reading import card_text
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem
-from tests.bot import db
-from tests.bot.conftest import MEGAN, BotStarter, bot_settings
-from tests.bot.harness import RecordingConnector, TeamsClient, flow_of, offered
-from tests.bot.test_flow_state import confirm_card_for, teams_assignments
-from tests.bot.test_picker import picker_for
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, flow_of, offered
+from tests.support.bot_world import MEGAN, BotStarter, bot_settings
+from tests.support.clicks import confirm_card_for, picker_for, teams_assignments
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.store.tables import notifications
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
-from tests.bot.conftest import bot_settings, contoso_teams
+from tests.support.bot_world import bot_settings, contoso_teams
 from tests.support.clock import FakeClock
 
 SETUP = Actor("cli:setup", "setup")

@@ -1,4 +1,4 @@
-"""The seed's checklist through the bot's HTTP endpoint: the picker syncs first, the diff is committed,
+"""The picker's acceptance checklist through the bot's HTTP endpoint: the picker syncs first, the diff is committed,
 only available numbers are offered, assigning and removing record the operator, and a number one operator
 holds is not offered to another."""
 
@@ -10,25 +10,12 @@ from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
-from tests.bot import db
-from tests.bot.conftest import MEGAN, OLIVIA
-from tests.bot.harness import RecordingConnector, TeamsClient, action_titles, find_action, offered
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, action_titles, find_action, offered
+from tests.support.bot_world import MEGAN, OLIVIA
+from tests.support.clicks import picker_for, review_for
 
 NUMBERS_PATH = "admin/teams/telephoneNumberManagement/numberAssignments"
-
-
-async def review_for(client: TeamsClient, connector: RecordingConnector, command: str) -> dict[str, Any]:
-    await client.say(command)
-    return connector.last_card()
-
-
-async def picker_for(client: TeamsClient, connector: RecordingConnector, who: str) -> dict[str, Any]:
-    """Start assigning to `who` and get past the sync (committing it when there is a diff)."""
-    card = await review_for(client, connector, f"assign {who}")
-    if "Step 2 of 5" in card_text(card):
-        card = await client.click(card, "Commit")
-    assert "Step 3 of 5" in card_text(card), card_text(card)
-    return card
 
 
 async def every_offered(client: TeamsClient, picker: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:

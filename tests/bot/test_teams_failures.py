@@ -9,10 +9,10 @@ from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.teams.simulated import FaultKnobs, SimulatedTenant
-from tests.bot import db
-from tests.bot.conftest import MEGAN, BotStarter, client_for
-from tests.bot.harness import RecordingConnector, TeamsClient, action_titles
-from tests.bot.test_flow_state import confirm_card_for
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, action_titles
+from tests.support.bot_world import MEGAN, BotStarter, client_for
+from tests.support.clicks import confirm_card_for
 
 STATUS_DETAIL = "Emergency location 'HQ-Seattle' is not validated for +12065550100 (code 4012)."
 

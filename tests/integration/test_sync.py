@@ -92,7 +92,7 @@ async def test_a_first_sync_adds_every_number_with_its_status_and_holder(sync: S
 
 
 async def test_a_hand_edited_status_shows_as_an_update_and_is_corrected(sync: SyncService, store: Store) -> None:
-    # The seed's checklist: set an assigned number to available by hand, sync, see the diff, commit.
+    # The picker's acceptance check: set an assigned number to available by hand, sync, see the diff, commit.
     await sync.commit_sync((await sync.start_sync("contoso", OLIVIA)).run.id, "contoso", OLIVIA)
     adele = await number(store, ADELE_NUMBER)
     async with store.write() as uow:
