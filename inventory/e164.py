@@ -1,7 +1,8 @@
 """Phone-number parsing: every format operators paste, normalised to E.164 plus an optional extension.
 
-Formats operators paste (Teams admin center exports, PowerShell, carrier sheets): `+15551234567`, `tel:+15551234567`, `15551234567` (Excel dropped
-the `+`), `+1 (555) 123-4567`, `+15551234567;ext=123`, and a `+` that URL decoding turned into a space.
+Formats seen in Teams admin center exports, PowerShell output and carrier sheets: `+15551234567`,
+`tel:+15551234567` (a line URI), `15551234567` (Excel dropped the `+`), `+1 (555) 123-4567`,
+`+15551234567;ext=123`, and a `+` that URL decoding turned into a space.
 We accept numbers that are *possible* (right length for the country), not only *valid* ones: carriers
 hand out test and fictional ranges (555) that the metadata calls invalid but Teams accepts.
 """
