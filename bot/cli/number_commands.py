@@ -48,11 +48,11 @@ def add_commands(commands: Commands) -> None:
     reserve.add_argument("number")
     reserve.add_argument("--note", default="")
     reserve.add_argument("--minutes", type=int, default=None, help="expire after this long (default: never)")
-    block = tenant_command(commands, "block", run_block, "block a number that is not in use")
-    block.add_argument("number")
-    block.add_argument("--reason")
     for name, (help_text, _) in _LIFECYCLE.items():
-        tenant_command(commands, name, run_lifecycle, help_text).add_argument("number")
+        changed = tenant_command(commands, name, run_lifecycle, help_text)
+        changed.add_argument("number")
+        if name == "block":
+            changed.add_argument("--reason")
 
 
 def query_from(arguments: argparse.Namespace, tenant: str) -> NumberQuery:
@@ -146,23 +146,12 @@ async def run_reserve(arguments: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-async def run_block(arguments: argparse.Namespace, console: Console) -> int:
-    async with cli_context(arguments) as context:
-        number = await lifecycle.block_number(
-            context.store,
-            context.tenant,
-            arguments.number,
-            reason=arguments.reason,
-            actor=context.actor,
-            clock=SystemClock(),
-        )
-    console.print(f"{number.label} is now {number.status.value}.", highlight=False, markup=False)
-    return 0
-
-
 async def run_lifecycle(arguments: argparse.Namespace, console: Console) -> int:
     _, change = _LIFECYCLE[arguments.command]
+    reason = {"reason": arguments.reason} if arguments.command == "block" else {}
     async with cli_context(arguments) as context:
-        number = await change(context.store, context.tenant, arguments.number, actor=context.actor, clock=SystemClock())
+        number = await change(
+            context.store, context.tenant, arguments.number, actor=context.actor, clock=SystemClock(), **reason
+        )
     console.print(f"{number.label} is now {number.status.value}.", highlight=False, markup=False)
     return 0

@@ -22,7 +22,7 @@ from inventory.store.engine import Store
 from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, find_action, flow_of
-from tests.support.clicks import picker_for
+from tests.support.clicks import chooser_for_alex, picker_for
 
 CANNOT_READ = "That card sent something I cannot read."
 UNKNOWN_ACTION = "That card sent an action I do not know."
@@ -121,12 +121,7 @@ async def test_picking_a_number_of_another_tenant_or_one_never_offered_takes_not
 async def test_removing_a_number_that_was_not_offered_on_the_card_is_refused(
     megan: TeamsClient, connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
 ) -> None:
-    teams.assign_directly("+12065550120", "obj-alex")
-    teams.assign_directly("+12065550121", "obj-alex")
-    await megan.say("sync")
-    await megan.click(connector.last_card(), "Commit")
-    await megan.say("remove alex")
-    choose = connector.last_card()
+    choose = await chooser_for_alex(megan, connector, teams)
     bobs = await db.number(inventory, "+12065550150")
     before = await db.snapshot(inventory)
     refused = await megan.click(choose, "Remove", inputs={"number": bobs.id})

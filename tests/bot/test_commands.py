@@ -16,6 +16,7 @@ from inventory.teams.simulated import SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, offered
 from tests.support.bot_world import MEGAN, OLIVIA, BotStarter, bot_settings, client_for
+from tests.support.clicks import chooser_for_alex
 
 
 async def test_numbers_searches_pages_and_filters_by_status(megan: TeamsClient, connector: RecordingConnector) -> None:
@@ -65,12 +66,7 @@ async def test_remove_of_a_number_nobody_holds_says_so(megan: TeamsClient, conne
 async def test_remove_by_holder_with_several_numbers_asks_which_one(
     megan: TeamsClient, connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
 ) -> None:
-    teams.assign_directly("+12065550120", "obj-alex")
-    teams.assign_directly("+12065550121", "obj-alex")
-    await megan.say("sync")
-    await megan.click(connector.last_card(), "Commit")
-    await megan.say("remove alex")
-    choose = connector.last_card()
+    choose = await chooser_for_alex(megan, connector, teams)
     assert "alex holds 2 numbers - which one?" in card_text(choose)
     assert offered(choose) == ["+1 206 555 0120", "+1 206 555 0121"]
     confirm = await megan.click(choose, "Remove")

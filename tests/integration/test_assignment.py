@@ -14,6 +14,7 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.retry import GraphTuning
 from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
+from tests.support import db
 from tests.support.clock import FakeClock
 from tests.support.services import one_tenant
 
@@ -45,10 +46,7 @@ async def assignments(store: Store, teams: SimulatedTenant, clock: FakeClock) ->
 
 
 async def number(store: Store, e164: str = FREE) -> PhoneNumber:
-    async with store.read() as uow:
-        found = await uow.numbers.get("contoso", e164)
-    assert found is not None
-    return found
+    return await db.number(store, e164)
 
 
 async def test_a_successful_assignment_makes_the_number_used_with_holder_policy_and_operator(

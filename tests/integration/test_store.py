@@ -17,19 +17,13 @@ from inventory.services.lifecycle import free_expired
 from inventory.store.engine import Store
 from inventory.transitions import block
 from tests.support.clock import FakeClock
+from tests.support.db import number as read
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")
 
 
 async def seed_range(store: Store, clock: FakeClock, text_range: str = "+15551230000-+15551230009") -> None:
     await import_range(store, "contoso", parse_range(text_range), actor=OLIVIA, clock=clock, location="Seattle")
-
-
-async def read(store: Store, number: str) -> PhoneNumber:
-    async with store.read() as uow:
-        found = await uow.numbers.get("contoso", number)
-    assert found is not None
-    return found
 
 
 async def test_a_save_against_a_stale_version_writes_nothing(store: Store, clock: FakeClock) -> None:

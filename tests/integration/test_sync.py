@@ -9,13 +9,14 @@ import pytest
 from inventory.config import TenantConfig
 from inventory.e164 import parse_range
 from inventory.errors import NotFound, SwitchboardError
-from inventory.model import AccountType, Actor, NumberStatus, NumberType, PhoneNumber
+from inventory.model import AccountType, Actor, NumberStatus, NumberType
 from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store
 from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
+from tests.support.db import number
 from tests.support.services import one_tenant
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")
@@ -57,13 +58,6 @@ def sync(store: Store, teams: SimulatedTenant, clock: FakeClock) -> SyncService:
     phone = SimulatedPhoneSystem(teams, clock=clock)
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0)
     return SyncService(one_tenant(store, phone, config, clock))
-
-
-async def number(store: Store, e164: str) -> PhoneNumber:
-    async with store.read() as uow:
-        found = await uow.numbers.get("contoso", e164)
-    assert found is not None
-    return found
 
 
 async def test_a_first_sync_adds_every_number_with_its_status_and_holder(sync: SyncService, store: Store) -> None:

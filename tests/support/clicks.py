@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cards.reading import card_text
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
 from tests.support.bot_harness import RecordingConnector, TeamsClient
 
 
@@ -36,3 +36,15 @@ async def confirm_card_for(client: TeamsClient, connector: RecordingConnector) -
     confirm = await client.click(policy, "Next", inputs={"policy": "US-Local"})
     assert "Step 5 of 5" in card_text(confirm)
     return confirm
+
+
+async def chooser_for_alex(
+    client: TeamsClient, connector: RecordingConnector, teams: SimulatedTenant
+) -> dict[str, Any]:
+    """Alex holds two numbers in Teams; after a committed sync, `remove alex` asks which one."""
+    teams.assign_directly("+12065550120", "obj-alex")
+    teams.assign_directly("+12065550121", "obj-alex")
+    await client.say("sync")
+    await client.click(connector.last_card(), "Commit")
+    await client.say("remove alex")
+    return connector.last_card()
