@@ -18,6 +18,7 @@ from inventory.services.holds import reserve_number
 
 _LIFECYCLE = {
     "cancel-reservation": ("return a reserved number to the pool", lifecycle.cancel_reservation),
+    "block": ("block a number that is not in use", lifecycle.block_number),
     "unblock": ("return a blocked number to the pool", lifecycle.unblock_number),
     "end-quarantine": (
         "return a quarantined number to the pool before its days are over",
