@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 
 from rich.console import Console
 from rich.table import Table
@@ -10,13 +11,14 @@ from rich.table import Table
 from bot.cli.context import Commands, cli_context, tenant_command
 from inventory.e164 import parse_number
 from inventory.errors import SwitchboardError
-from inventory.model import NumberStatus, NumberType
+from inventory.model import NumberStatus, NumberType, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services import lifecycle
 from inventory.services.holds import reserve_number
 
-_LIFECYCLE = {
+# Each takes (storage, tenant, number, *, actor, clock); block also takes its reason.
+_LIFECYCLE: dict[str, tuple[str, Callable[..., Awaitable[PhoneNumber]]]] = {
     "cancel-reservation": ("return a reserved number to the pool", lifecycle.cancel_reservation),
     "block": ("block a number that is not in use", lifecycle.block_number),
     "unblock": ("return a blocked number to the pool", lifecycle.unblock_number),
