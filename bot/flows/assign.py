@@ -75,36 +75,34 @@ async def _choose_account(turn: Turn, flow: Flow, data: CardData) -> Outcome:
 
 def _syncing(turn: Turn, flow: Flow) -> Reply:
     async def work(sink: CardSink) -> Card:
-        synced = await sync_step.sync_first(
-            turn, FLOW, flow, synced=Step.SYNCED, review=Step.REVIEW, sink=sink, title=TITLE, step=SYNC_STEP
-        )
-        return await FLOW.render(turn, synced.flow) if synced.needs_review else await _after_sync(turn, synced.flow)
+        synced = await sync_step.sync_first(turn, flow, sink=sink, title=TITLE, step=SYNC_STEP)
+        if synced.needs_review:
+            return await FLOW.render(turn, await FLOW.advance(turn, flow, Step.REVIEW, **synced.changes))
+        return await _after_sync(turn, flow, synced.changes)
 
     return Reply(progress_card(TITLE, step=SYNC_STEP), follow_up=work)
 
 
 async def _commit(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    return Reply(await _after_sync(turn, await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED)))
+    return Reply(await _after_sync(turn, flow, await sync_step.commit(turn, flow)))
 
 
 async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    moved = await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED, categories=sync_step.SAFE_CATEGORIES)
-    return Reply(await _after_sync(turn, moved))
+    return Reply(await _after_sync(turn, flow, await sync_step.commit(turn, flow, sync_step.SAFE_CATEGORIES)))
 
 
-async def _after_sync(turn: Turn, flow: Flow) -> Card:
-    """The inventory is current: hold the number asked for, or show the picker."""
+async def _after_sync(turn: Turn, flow: Flow, synced: dict[str, Any]) -> Card:
+    """The inventory is current: hold the number asked for, or show the picker (keeping `synced`)."""
     requested = flow.state.get("requested_number")
     if not requested:
-        moved = await FLOW.advance(turn, flow, Step.PICK, message=None, note=flow.state.get("sync_note"))
+        moved = await FLOW.advance(turn, flow, Step.PICK, message=None, note=synced.get("sync_note"), **synced)
         return await FLOW.render(turn, moved)
     number = await turn.services.views.number(flow.tenant, str(requested))
     if number is None or number.id is None:
         message = f"{requested} is not in the inventory; pick another."
-        return await FLOW.render(
-            turn, await FLOW.advance(turn, flow, Step.PICK, requested_number=None, message=message)
-        )
-    return (await _hold(turn, flow, number.id, requested_number=None)).card
+        moved = await FLOW.advance(turn, flow, Step.PICK, requested_number=None, message=message, **synced)
+        return await FLOW.render(turn, moved)
+    return (await _hold(turn, flow, number.id, requested_number=None, **synced)).card
 
 
 async def _pick(turn: Turn, flow: Flow, data: CardData) -> Reply:

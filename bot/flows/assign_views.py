@@ -21,7 +21,6 @@ from inventory.flows import Flow
 class Step(StrEnum):
     ACCOUNT = "account"
     SYNCING = "syncing"
-    SYNCED = "synced"
     REVIEW = "review"
     PICK = "pick"
     POLICY = "policy"
@@ -129,7 +128,6 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
 VIEWS: dict[Step, Renderer] = {
     Step.ACCOUNT: _account,
     Step.SYNCING: _syncing,
-    Step.SYNCED: _syncing,
     Step.REVIEW: _review,
     Step.PICK: _pick,
     Step.POLICY: _policy,

@@ -79,26 +79,25 @@ async def _next(turn: Turn, flow: Flow, data: CardData) -> Outcome:
     flow = await FLOW.advance(turn, flow, Step.SYNCING, message=None)
 
     async def work(sink: CardSink) -> Card:
-        synced = await sync_step.sync_first(
-            turn, FLOW, flow, synced=Step.SYNCED, review=Step.REVIEW, sink=sink, title=TITLE, step=SYNC_STEP
-        )
-        return await FLOW.render(turn, synced.flow if synced.needs_review else await _to_source(turn, synced.flow))
+        synced = await sync_step.sync_first(turn, flow, sink=sink, title=TITLE, step=SYNC_STEP)
+        if synced.needs_review:
+            return await FLOW.render(turn, await FLOW.advance(turn, flow, Step.REVIEW, **synced.changes))
+        return await FLOW.render(turn, await _to_source(turn, flow, synced.changes))
 
     return Reply(progress_card(TITLE, step=SYNC_STEP), follow_up=work)
 
 
 async def _commit(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    moved = await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED)
-    return Reply(await FLOW.render(turn, await _to_source(turn, moved)))
+    return Reply(await FLOW.render(turn, await _to_source(turn, flow, await sync_step.commit(turn, flow))))
 
 
 async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    moved = await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED, categories=sync_step.SAFE_CATEGORIES)
-    return Reply(await FLOW.render(turn, await _to_source(turn, moved)))
+    committed = await sync_step.commit(turn, flow, sync_step.SAFE_CATEGORIES)
+    return Reply(await FLOW.render(turn, await _to_source(turn, flow, committed)))
 
 
-async def _to_source(turn: Turn, flow: Flow) -> Flow:
-    return await FLOW.advance(turn, flow, Step.SOURCE, message=None, note=flow.state.get("sync_note"))
+async def _to_source(turn: Turn, flow: Flow, synced: dict[str, Any]) -> Flow:
+    return await FLOW.advance(turn, flow, Step.SOURCE, message=None, note=synced.get("sync_note"), **synced)
 
 
 async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:

@@ -22,7 +22,6 @@ from inventory.journal import PENDING, SUCCEEDED
 class Step(StrEnum):
     PEOPLE = "people"
     SYNCING = "syncing"
-    SYNCED = "synced"
     REVIEW = "review"
     SOURCE = "source"
     PLAN = "plan"
@@ -143,7 +142,6 @@ async def _cancelled(turn: Turn, flow: Flow) -> Card:
 VIEWS: dict[Step, Renderer] = {
     Step.PEOPLE: _people,
     Step.SYNCING: _syncing,
-    Step.SYNCED: _syncing,
     Step.REVIEW: _review,
     Step.SOURCE: _source,
     Step.PLAN: _plan,

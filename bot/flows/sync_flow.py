@@ -35,29 +35,19 @@ async def start(turn: Turn, args: str) -> Reply:
 
     async def work(sink: CardSink) -> Card:
         # Asked for explicitly: always a fresh look at Teams, never a recent sync's.
-        synced = await sync_step.sync_first(
-            turn,
-            FLOW,
-            flow,
-            synced=Step.SYNCED,
-            review=Step.REVIEW,
-            sink=sink,
-            title=TITLE,
-            step=STEP,
-            reuse_recent=False,
-        )
-        return await FLOW.render(turn, synced.flow)
+        synced = await sync_step.sync_first(turn, flow, sink=sink, title=TITLE, step=STEP, reuse_recent=False)
+        step = Step.REVIEW if synced.needs_review else Step.SYNCED
+        return await FLOW.render(turn, await FLOW.advance(turn, flow, step, **synced.changes))
 
     return Reply(progress_card(TITLE, step=STEP), follow_up=work)
 
 
-async def _commit(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    return Reply(await FLOW.render(turn, await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED)))
+async def _commit(turn: Turn, flow: Flow, data: CardData) -> Move:
+    return Move(Step.SYNCED, await sync_step.commit(turn, flow))
 
 
-async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    moved = await sync_step.commit(turn, FLOW, flow, synced=Step.SYNCED, categories=sync_step.SAFE_CATEGORIES)
-    return Reply(await FLOW.render(turn, moved))
+async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Move:
+    return Move(Step.SYNCED, await sync_step.commit(turn, flow, sync_step.SAFE_CATEGORIES))
 
 
 async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Move:

@@ -1,8 +1,9 @@
 """Sync first: every picker starts by bringing the inventory level with Teams, and its review card.
 
 `sync_first` either finds nothing to review (or trusts a sync of the last few seconds that left the
-inventory matching Teams) and leaves the flow at its `synced` step, or stores a diff and leaves it at its
-`review` step for Commit or Cancel. It says which by what it returns; the flow decides what comes next.
+inventory matching Teams), or stores a diff for the operator to commit or cancel. It says which, and what
+the flow should keep (the run, and a note for the card), by what it returns; the flow moves itself on,
+in one step, to its review or to whatever comes next. `commit` likewise returns what to keep.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
-from typing import TypeVar
+from typing import Any
 
-from bot.flows.table import FlowTable
 from bot.flows.view_models import diff_view, ref
 from bot.turn import CardSink, Turn
 from cards.elements import Card
@@ -24,27 +23,17 @@ from inventory.flows import Flow
 from inventory.ports.phone_system import FetchProgress, ProgressCallback
 from inventory.sync.changes import ADD, UPDATE
 
-S = TypeVar("S", bound=StrEnum)
 SAFE_CATEGORIES = (ADD, UPDATE)
 
 
 @dataclass(frozen=True)
 class Synced:
-    flow: Flow  # at the flow's `synced` step, or at its `review` step when `needs_review`
+    changes: dict[str, Any]  # for the flow's state: the run, and (when nothing needs review) `sync_note`
     needs_review: bool
 
 
 async def sync_first(
-    turn: Turn,
-    table: FlowTable[S],
-    flow: Flow,
-    *,
-    synced: S,
-    review: S,
-    sink: CardSink,
-    title: str,
-    step: str,
-    reuse_recent: bool = True,
+    turn: Turn, flow: Flow, *, sink: CardSink, title: str, step: str, reuse_recent: bool = True
 ) -> Synced:
     """Sync `flow`'s tenant. With `reuse_recent`, a clean sync of the last `sync_reuse_seconds` is trusted
     instead of fetching every number again (many pickers opening at once); `sync` itself never reuses."""
@@ -54,32 +43,28 @@ async def sync_first(
         if recent is not None:
             age = (turn.services.context.clock.now() - recent.started_at).total_seconds()
             note = f"Checked against Teams {age:.0f} s ago; the inventory matched."
-            return Synced(await table.advance(turn, flow, synced, run=recent.id, sync_note=note), False)
+            return Synced({"run": recent.id, "sync_note": note}, False)
     report = _progress_reporter(sink, title=title, step=step)
     preview = await turn.services.sync.start_sync(flow.tenant, turn.operator.actor, report)
     if not preview.has_changes:
-        note = "Teams and the inventory agree."
-        return Synced(await table.advance(turn, flow, synced, run=preview.run.id, sync_note=note), False)
-    return Synced(await table.advance(turn, flow, review, run=preview.run.id), True)
+        return Synced({"run": preview.run.id, "sync_note": "Teams and the inventory agree."}, False)
+    return Synced({"run": preview.run.id}, True)
 
 
-async def commit(
-    turn: Turn, table: FlowTable[S], flow: Flow, *, synced: S, categories: Collection[str] | None = None
-) -> Flow:
-    """Commit the run under review (all categories, or the safe ones) and leave the flow at `synced`, with
-    a note of what was applied; the tenant's channel hears of it."""
+async def commit(turn: Turn, flow: Flow, categories: Collection[str] | None = None) -> dict[str, Any]:
+    """Commit the run under review (all categories, or the safe ones); returns what the flow keeps of it (a
+    note of what was applied, and the result). The tenant's channel hears of it."""
     result = await turn.services.sync.commit_sync(str(flow.state["run"]), flow.tenant, turn.operator.actor, categories)
     applied = ", ".join(f"{name} {count:,}" for name, count in result.applied.items() if count) or "nothing"
     note = f"Committed: {applied}."
     if result.skipped:
         note += f" Skipped {len(result.skipped)} that changed meanwhile."
-    moved = await table.advance(turn, flow, synced, sync_note=note, commit=result.as_json())
     if not result.already_committed and result.total_applied:
         card = sync_note(
             tenant=flow.tenant, applied=result.applied, skipped=len(result.skipped), operator=turn.operator.actor.name
         )
         await turn.services.notifications.enqueue(flow.tenant, "sync", card)
-    return moved
+    return {"sync_note": note, "commit": result.as_json()}
 
 
 async def discard(turn: Turn, flow: Flow) -> None:
