@@ -1,0 +1,58 @@
+"""How many transactions one click opens: each state change is one unit of work, with nothing to undo.
+
+Counted from the database engine over a real bot turn; the numbers here are the ones docs/architecture.md
+walks through. A click that needed compensation (a hold taken, then given back because the flow moved)
+would show up here as extra writes.
+"""
+
+from __future__ import annotations
+
+from inventory.store.engine import Store
+from tests.support.bot_harness import RecordingConnector, TeamsClient
+from tests.support.clicks import picker_for
+from tests.support.transactions import counting
+
+
+async def test_a_pick_holds_the_number_and_moves_the_flow_in_one_write(
+    megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    picker = await picker_for(megan, connector, "adele")
+    with counting(inventory) as opened:
+        await megan.click(picker, "Pick")
+    assert opened.writes == 1
+    assert opened.reads == 1  # the flow the card belongs to
+
+
+async def test_a_stale_pick_writes_nothing(megan: TeamsClient, connector: RecordingConnector, inventory: Store) -> None:
+    picker = await picker_for(megan, connector, "adele")
+    await megan.click(picker, "Pick")
+    with counting(inventory) as opened:
+        await megan.click(picker, "Pick")  # the same card again: it is a version behind
+    assert opened.writes == 0
+
+
+async def test_committing_the_review_writes_the_commit_and_the_next_step_only(
+    olivia: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    await olivia.say("tenant contoso")
+    await olivia.say("assign adele")
+    review = connector.last_card()
+    with counting(inventory) as opened:
+        await olivia.click(review, "Commit")
+    # The commit, the sync note for the channel (queued only where a channel is set: none here) and the
+    # flow's move to the picker; then the flow and the picker's page and count are read.
+    assert opened.writes == 3
+    assert opened.reads == 2
+
+
+async def test_confirming_an_assignment_writes_the_intent_then_the_outcome(
+    megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    picker = await picker_for(megan, connector, "adele")
+    policy = await megan.click(picker, "Pick")
+    confirm = await megan.click(policy, "Next", inputs={"policy": "US-Local"})
+    with counting(inventory) as opened:
+        await megan.click(confirm, "Assign")
+    # The flow's move to "assigning", the journal's pending intent, the number and the closed intent
+    # together, the flow's move to "done", and the note for the channel.
+    assert opened.writes == 5
