@@ -2,7 +2,7 @@
 
 Graph's own error text names the problem but not the fix; the fix for a 403 is always "an admin of
 that tenant grants permission X and consents". So every request states which application permission
-it needs (from the facts table), and a 403 quotes it together with the tenant.
+it needs (`permissions`), and a 403 quotes it together with the tenant.
 """
 
 from __future__ import annotations
@@ -12,14 +12,6 @@ import re
 from typing import Any
 
 from inventory.errors import NotFound, TeamsError, TeamsPermissionError
-
-# Application permissions (facts doc §1). getPolicyId's permission is UNCONFIRMED; the policy-assign
-# permission is the likely one and the only one an admin could grant for it anyway.
-NUMBERS_READ = "TeamsTelephoneNumber.Read.All"
-NUMBERS_WRITE = "TeamsTelephoneNumber.ReadWrite.All"
-USER_CONFIG_READ = "TeamsUserConfiguration.Read.All"
-POLICY_ASSIGN = "TeamsPolicyUserAssign.ReadWrite.All"
-USERS_READ = "User.Read.All"
 
 _MAX_QUOTED = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from inventory.teams import graph_errors as perms
+from inventory.teams import permissions
 from inventory.teams.sim_json import graph_error
 from inventory.teams.sim_tenant import SimulatedTenant
 
@@ -97,12 +97,12 @@ def only(document: dict[str, Any], select: frozenset[str] | None) -> dict[str, A
 def permission_for(method: str, path: str) -> str:
     """The application permission Graph would name in a 403 for this request (facts doc table)."""
     if "telephoneNumberManagement" in path:
-        return perms.NUMBERS_WRITE if method == "POST" else perms.NUMBERS_READ
+        return permissions.NUMBERS_WRITE if method == "POST" else permissions.NUMBERS_READ
     if "userConfigurations" in path:
-        return perms.USER_CONFIG_READ
+        return permissions.USER_CONFIG_READ
     if "/policy/" in path:
-        return perms.POLICY_ASSIGN
-    return perms.USERS_READ
+        return permissions.POLICY_ASSIGN
+    return permissions.USERS_READ
 
 
 @web.middleware
