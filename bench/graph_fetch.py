@@ -21,7 +21,7 @@ from pathlib import Path
 from inventory.ports.phone_system import FetchProgress
 from inventory.teams.factory import phone_system_for, stand_in_tenant
 from inventory.teams.graph_server import start_graph_server
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
+from inventory.teams.simulation.generate import TenantSizes, generate_tenant
 
 ROOT = Path(__file__).resolve().parent.parent
 

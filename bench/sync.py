@@ -38,8 +38,8 @@ from inventory.store.migrate import upgrade
 from inventory.store.numbers import NumberRepository
 from inventory.store.rows import to_row
 from inventory.teams.factory import phone_system_for, stand_in_tenant
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation.generate import TenantSizes, generate_tenant
 
 OPERATOR = Actor("bench", "bench@contoso.test")
 

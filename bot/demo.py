@@ -42,9 +42,9 @@ from inventory.services.imports import ImportReport, import_range
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
 from inventory.teams.graph_server import RunningServer, start_graph_server
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_state import load_tenant, save_tenant
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.state_file import load_tenant, save_tenant
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 log = logging.getLogger(__name__)
 DEFAULT_DIR: Final = Path("var") / "demo"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from bot.playground import DEMO_IDENTITIES, DemoUser
 from inventory.e164 import NumberRange, parse_range
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount, SimNumber
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimNumber
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 TENANT_NAME = "contoso"
 DOMAIN = "contoso.test"

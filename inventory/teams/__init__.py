@@ -1,7 +1,7 @@
 """Teams Phone adapters: the PhoneSystem port over Microsoft Graph, and a simulated tenant.
 
 - `factory.phone_system_for(tenant)` builds a `graph.GraphPhoneSystem` (production and demo).
-- `simulated.SimulatedPhoneSystem` runs a `sim_tenant.SimulatedTenant` in process (other layers' tests).
+- `simulation.SimulatedPhoneSystem` runs a `simulation.SimulatedTenant` in process (other layers' tests).
 - `graph_server.start_graph_server(tenant)` serves a simulated tenant as Graph over HTTP (demo, tests).
 - `checks.check_tenant(tenant)` probes a tenant for `switchboard tenants`.
 

@@ -27,10 +27,10 @@ from inventory.config import TenantConfig
 from inventory.teams import server_accounts, server_numbers, server_token
 from inventory.teams.factory import stand_in_tenant
 from inventory.teams.server_app import STATE, RequestRecord, ServerOptions, ServerState, graph_middleware
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_generate import TenantSizes
-from inventory.teams.sim_state import StateSaver, load_or_create
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.generate import TenantSizes
+from inventory.teams.simulation.state_file import StateSaver, load_or_create
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 logger = logging.getLogger(__name__)
 

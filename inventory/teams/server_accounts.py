@@ -12,8 +12,8 @@ from aiohttp import web
 
 from inventory.teams.odata import FilterNotSupported, parse_filter, parse_function_call
 from inventory.teams.server_app import STATE, error_response, graph_json, only, selected_fields
-from inventory.teams.sim_json import VOICE_ROUTING_POLICY_TYPE, user_configuration_json, user_json
-from inventory.teams.sim_model import SimAccount
+from inventory.teams.simulation.graph_json import VOICE_ROUTING_POLICY_TYPE, user_configuration_json, user_json
+from inventory.teams.simulation.records import SimAccount
 
 VERSION = "/{version:v1\\.0|beta}"
 T = TypeVar("T")

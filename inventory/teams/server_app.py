@@ -16,8 +16,8 @@ from typing import Any
 from aiohttp import web
 
 from inventory.teams import permissions
-from inventory.teams.sim_json import graph_error
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.graph_json import graph_error
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 GRAPH_PREFIXES = ("/v1.0/", "/beta/")
 _CODES = {

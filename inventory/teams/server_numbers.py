@@ -8,8 +8,8 @@ from aiohttp import web
 
 from inventory.teams.odata import FilterNotSupported, parse_filter
 from inventory.teams.server_app import STATE, error_response, graph_json, only, selected_fields
-from inventory.teams.sim_json import number_json, operation_json
-from inventory.teams.sim_model import NUMBER_TYPES, SimNumber
+from inventory.teams.simulation.graph_json import number_json, operation_json
+from inventory.teams.simulation.records import NUMBER_TYPES, SimNumber
 
 BASE = "/{version:v1\\.0|beta}/admin/teams/telephoneNumberManagement"
 DEFAULT_TOP = 500

@@ -18,7 +18,7 @@ from inventory.ports.clock import Clock, SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.retry import GraphTuning
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.bot.harness import Member, RecordingConnector, TeamsClient
 
 OLIVIA = Member("29:olivia", "aaaaaaaa-0000-4000-8000-000000000001", "Olivia Operator", "olivia@contoso.test")

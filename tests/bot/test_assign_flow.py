@@ -6,7 +6,7 @@ from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
-from inventory.teams.simulated import SimulatedTenant
+from inventory.teams.simulation import SimulatedTenant
 from tests.bot.harness import RecordingConnector, TeamsClient
 
 

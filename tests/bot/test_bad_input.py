@@ -19,7 +19,7 @@ from inventory.model import Actor
 from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot import db
 from tests.bot.harness import RecordingConnector, TeamsClient, find_action, flow_of
 from tests.bot.test_picker import picker_for

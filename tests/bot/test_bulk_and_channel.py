@@ -19,7 +19,7 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.store.search import NumberQuery, count_numbers
-from inventory.teams.simulated import SimAccount, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimulatedTenant
 from tests.bot.conftest import BotStarter, RunningBot
 from tests.bot.harness import Member, RecordingConnector, TeamsClient, template
 

@@ -12,7 +12,7 @@ from inventory.config import OperatorConfig, Role
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.store.tables import operator_prefs
-from inventory.teams.simulated import SimulatedTenant
+from inventory.teams.simulation import SimulatedTenant
 from tests.bot import db
 from tests.bot.conftest import MEGAN, OLIVIA, BotStarter, bot_settings, client_for
 from tests.bot.harness import RecordingConnector, TeamsClient, offered

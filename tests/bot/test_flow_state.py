@@ -9,7 +9,7 @@ from typing import Any
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot import db
 from tests.bot.conftest import OLIVIA, BotStarter, client_for
 from tests.bot.harness import RecordingConnector, TeamsClient, actions_titled, flow_of, offered

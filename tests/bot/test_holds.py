@@ -11,7 +11,7 @@ from bot.app import JOBS
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem
 from tests.bot import db
 from tests.bot.conftest import MEGAN, OLIVIA, BotStarter, client_for
 from tests.bot.harness import RecordingConnector, TeamsClient, flow_of, offered

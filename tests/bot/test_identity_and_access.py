@@ -8,7 +8,7 @@ import pytest
 
 from cards.reading import card_text
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem
 from tests.bot import db
 from tests.bot.conftest import MEGAN, BotStarter, bot_settings
 from tests.bot.harness import RecordingConnector, TeamsClient, flow_of, offered

@@ -15,7 +15,7 @@ from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
 from inventory.store.outbox import PENDING, Conversation, Conversations
 from inventory.store.tables import notifications
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.bot.conftest import bot_settings, contoso_teams
 from tests.support.clock import FakeClock
 

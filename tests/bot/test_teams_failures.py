@@ -8,7 +8,7 @@ import aiohttp
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import FaultKnobs, SimulatedTenant
+from inventory.teams.simulation import FaultKnobs, SimulatedTenant
 from tests.bot import db
 from tests.bot.conftest import MEGAN, BotStarter, client_for
 from tests.bot.harness import RecordingConnector, TeamsClient, action_titles

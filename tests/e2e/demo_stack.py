@@ -27,7 +27,7 @@ SLOW = 30.0  # seconds: a sync, a Teams operation or a notification post, on a b
 @pytest.fixture
 async def demo(tmp_path: Path, chromium_path: str) -> AsyncIterator[RunningDemo]:
     """`switchboard demo`'s stack on free ports in tmp_path; Teams takes half a second per operation."""
-    from inventory.teams.sim_faults import FaultKnobs
+    from inventory.teams.simulation.faults import FaultKnobs
 
     paths = DemoPaths(tmp_path / "demo")
     with logging_to(paths.bot_log):

@@ -25,7 +25,7 @@ from inventory.model import NumberStatus, PhoneNumber
 from inventory.store.audit import AuditLog
 from inventory.store.numbers import NumberRepository
 from inventory.store.outbox import Conversations
-from inventory.teams.sim_model import SimAccount
+from inventory.teams.simulation.records import SimAccount
 from tests.e2e.demo_stack import SLOW, shot
 from tests.e2e.playground_driver import PlaygroundDriver
 

@@ -16,7 +16,7 @@ from inventory.store.engine import Store
 from inventory.store.journal import Journal
 from inventory.store.numbers import NumberRepository
 from inventory.teams.retry import GraphTuning
-from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")

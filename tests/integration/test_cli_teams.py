@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from inventory.teams.graph_server import RunningServer, start_graph_server
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
 
 
 @pytest.fixture

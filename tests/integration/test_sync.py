@@ -16,7 +16,7 @@ from inventory.services.sync import SyncService
 from inventory.store.audit import AuditLog
 from inventory.store.engine import Store
 from inventory.store.numbers import NumberRepository
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
 
 OLIVIA = Actor("obj-olivia", "olivia@contoso.test")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from inventory.teams.sim_faults import random_operation_failure
-from inventory.teams.sim_model import (
+from inventory.teams.simulation.faults import random_operation_failure
+from inventory.teams.simulation.records import (
     FAILED,
     NOT_STARTED,
     RESOURCE_ACCOUNT,
@@ -26,7 +26,7 @@ from inventory.teams.sim_model import (
 )
 
 if TYPE_CHECKING:
-    from inventory.teams.sim_tenant import SimulatedTenant
+    from inventory.teams.simulation.tenant import SimulatedTenant
 
 STALLED = "stalled"
 _RUNNING_AFTER_SHARE = 0.3  # of the delay: when notStarted turns into running

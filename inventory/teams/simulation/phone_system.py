@@ -5,8 +5,6 @@ would make, each request consults the tenant's fault knobs and scripted faults, 
 are waited out on the injected clock with the same rules, and records go through the same JSON
 mapping. So `tenant.faults.fail_next_operations(count=3)` makes the next three assigns fail here
 exactly as it does through the Graph server. The contract suite keeps the two honest.
-
-This module also re-exports the tenant API, so tests need one import.
 """
 
 from __future__ import annotations
@@ -38,22 +36,9 @@ from inventory.teams.mapping import (
 from inventory.teams.operations import wait_for_operation
 from inventory.teams.policies import POLICY_PATH, policy_not_found, with_powershell_fallback
 from inventory.teams.retry import RETRYABLE_READ_STATUSES, RETRYABLE_STATUSES, GraphTuning, backoff_seconds
-from inventory.teams.sim_faults import FaultKnobs, ScriptedFaults
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.sim_json import number_json, operation_json, user_configuration_json
-from inventory.teams.sim_model import SimAccount, SimNumber
-from inventory.teams.sim_tenant import SimulatedTenant
-
-__all__ = [
-    "FaultKnobs",
-    "ScriptedFaults",
-    "SimAccount",
-    "SimNumber",
-    "SimulatedPhoneSystem",
-    "SimulatedTenant",
-    "TenantSizes",
-    "generate_tenant",
-]
+from inventory.teams.simulation.graph_json import number_json, operation_json, user_configuration_json
+from inventory.teams.simulation.records import SimAccount
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 _CONFIG_PAGE = 100  # what the Graph server pages userConfigurations by
 _USER_PAGE = 999

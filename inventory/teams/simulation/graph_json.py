@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount, SimNumber, SimOperation, number_id
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimNumber, SimOperation, number_id
 
 if TYPE_CHECKING:
-    from inventory.teams.sim_tenant import SimulatedTenant
+    from inventory.teams.simulation.tenant import SimulatedTenant
 
 VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
 _CREATED = "2024-01-15T09:00:00Z"
