@@ -37,9 +37,10 @@ from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
 from inventory.store.numbers import NumberRepository
 from inventory.store.rows import to_row
-from inventory.teams.factory import phone_system_for, stand_in_tenant
+from inventory.teams.factory import phone_system_for
 from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from inventory.teams.simulation.generate import TenantSizes, generate_tenant
+from inventory.teams.stand_in.server import stand_in_tenant
 
 OPERATOR = Actor("bench", "bench@contoso.test")
 

@@ -41,10 +41,10 @@ from inventory.ports.clock import SystemClock
 from inventory.services.imports import ImportReport, import_range
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
-from inventory.teams.graph_server import RunningServer, start_graph_server
 from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.state_file import load_tenant, save_tenant
 from inventory.teams.simulation.tenant import SimulatedTenant
+from inventory.teams.stand_in.server import RunningServer, start_graph_server
 
 log = logging.getLogger(__name__)
 DEFAULT_DIR: Final = Path("var") / "demo"

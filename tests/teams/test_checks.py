@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from inventory.config import TenantConfig
 from inventory.teams.checks import check_tenant
-from inventory.teams.graph_server import start_graph_server
+from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
 from tests.teams.fakes import small_tenant
 

@@ -20,6 +20,7 @@ from inventory.teams.simulation.graph_json import graph_error
 from inventory.teams.simulation.tenant import SimulatedTenant
 
 GRAPH_PREFIXES = ("/v1.0/", "/beta/")
+GRAPH_VERSION = "/{version:v1\\.0|beta}"  # the route pattern of both prefixes, as match_info["version"]
 _CODES = {
     400: "BadRequest",
     401: "InvalidAuthenticationToken",
@@ -79,6 +80,11 @@ def graph_json(body: dict[str, Any], *, status: int = 200, headers: dict[str, st
 def _compact_dumps(document: Any) -> str:
     # A page of 1,000 numbers is ~0.7 MB; compact separators and no cycle check save a fifth of the time.
     return json.dumps(document, separators=(",", ":"), check_circular=False)
+
+
+def graph_root(request: web.Request) -> str:
+    """This server's Graph root under the version the request used, as @odata links and Location name it."""
+    return f"{request.scheme}://{request.host}/{request.match_info['version']}"
 
 
 def selected_fields(request: web.Request) -> frozenset[str] | None:
