@@ -2,7 +2,7 @@
 
 A 100,000-number tenant is ~70 MB of JSON with every field; asking only for the fields Switchboard
 maps (`$select`) and for the largest pages halves that. Whether numberAssignments accepts `$select`, and
-the maximum `$top` of userConfigurations, are UNCONFIRMED: when Graph answers such a request with 400,
+the maximum `$top` of userConfigurations, are not documented: when Graph answers such a request with 400,
 the read is repeated with Graph's defaults and that tenant's `Optimisations` remembers not to ask again.
 """
 

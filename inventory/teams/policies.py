@@ -1,7 +1,8 @@
-"""Voice routing policies through Graph's policy assignment (facts doc §1, "Voice routing policy").
+"""Voice routing policies through Graph's Teams policy assignment (/admin/teams/policy).
 
 Graph has no endpoint that lists voice routing policies, and whether `OnlineVoiceRoutingPolicy` is an
-accepted policyType is UNCONFIRMED. So names come from configuration, ids from getPolicyId, and any
+accepted policyType is not documented (the reference shows meeting policies only). So names come from
+configuration, ids from getPolicyId, and any
 failure tells the operator the PowerShell command that does the same thing.
 """
 

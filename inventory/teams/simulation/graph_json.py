@@ -1,4 +1,4 @@
-"""The simulated tenant's records rendered as Graph JSON (the shapes in the facts doc, §1).
+"""The simulated tenant's records rendered as Graph v1.0 JSON: numberAssignment, userConfiguration, user, operation.
 
 The Graph server sends these; SimulatedPhoneSystem reads them back through the same `mapping`
 functions as GraphPhoneSystem, so the two adapters cannot disagree about what a record means.

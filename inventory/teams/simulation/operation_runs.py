@@ -98,7 +98,7 @@ def _assign(tenant: SimulatedTenant, operation: SimOperation) -> tuple[str, str 
                 FAILED,
                 f"The telephone number {number_text} is not one of the tenant's {operation.number_type} numbers.",
             )
-        # Teams learns a Direct Routing number when it is first assigned (facts doc §4).
+        # Teams knows a Direct Routing number only once it is assigned (or uploaded): the first assign creates it.
         tenant.add_number(SimNumber(number_text, "directRouting", capabilities=["userAssignment"]))
     elif number.number_type != operation.number_type:
         return (

@@ -38,13 +38,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class ServerOptions:
-    """Behaviour the facts doc leaves open, switchable so the client is tested against either answer."""
+    """Behaviour Graph's reference leaves open, switchable so the client is tested against either answer."""
 
-    number_next_links: bool = False  # UNCONFIRMED whether numberAssignments sends @odata.nextLink
-    user_configuration_page_size: int = 100  # UNCONFIRMED default page size of userConfigurations
-    user_configuration_max_top: int = 999  # UNCONFIRMED; a larger $top is answered 400
+    number_next_links: bool = False  # not documented whether numberAssignments sends @odata.nextLink
+    user_configuration_page_size: int = 100  # userConfigurations' default page size: not documented
+    user_configuration_max_top: int = 999  # its maximum $top, not documented; a larger $top is answered 400
     user_max_top: int = 999  # documented for /users
-    number_select: bool = True  # UNCONFIRMED whether numberAssignments accepts $select (False: answer 400)
+    number_select: bool = True  # not documented whether numberAssignments accepts $select (False: 400)
     expected_client_secret: str | None = None  # None: the token endpoint accepts any secret
 
 
@@ -101,7 +101,7 @@ def only(document: dict[str, Any], select: frozenset[str] | None) -> dict[str, A
 
 
 def permission_for(method: str, path: str) -> str:
-    """The application permission Graph would name in a 403 for this request (facts doc table)."""
+    """The application permission Graph would name in a 403 for this request (see `permissions`)."""
     if "telephoneNumberManagement" in path:
         return permissions.NUMBERS_WRITE if method == "POST" else permissions.NUMBERS_READ
     if "userConfigurations" in path:

@@ -22,7 +22,7 @@ from inventory.teams.stand_in.app import (
 BASE = f"{GRAPH_VERSION}/admin/teams/telephoneNumberManagement"
 DEFAULT_TOP = 500
 MAX_TOP = 1000
-_UNFILTERABLE = frozenset({"id", "city"})  # facts doc: $filter works on every field except these
+_UNFILTERABLE = frozenset({"id", "city"})  # Graph's reference: $filter works on every field but these
 
 
 def add_routes(app: web.Application) -> None:
