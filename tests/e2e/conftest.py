@@ -26,7 +26,8 @@ import pytest
 from aiohttp import web
 from playwright.async_api import BrowserContext, Route, async_playwright
 
-from bot.playground import DEMO_IDENTITIES, RunningPlayground, playground_executable, start_playground
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.playground import RunningPlayground, playground_executable, start_playground
 from tests.e2e.echo_bot import EchoBot
 from tests.e2e.playground_driver import PlaygroundDriver
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Locator
 
-from bot.demo import DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
-from bot.demo_tenant import DemoSizes
-from bot.playground import DEMO_IDENTITIES
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.locations import DemoPaths, DemoPorts
+from bot.demo.stack import RunningDemo, logging_to, start_demo
+from bot.demo.tenant import DemoSizes
 from tests.e2e.conftest import ARTIFACTS, _failed
 from tests.e2e.playground_driver import PlaygroundDriver
 

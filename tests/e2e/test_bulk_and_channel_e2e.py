@@ -1,6 +1,6 @@
 """Bulk assignment and channel notifications, driven through the Agents Playground's own UI (GitHub issue 6).
 
-The stack is `switchboard demo`'s (`bot.demo.start_demo`, the code `make run` runs) in a temporary directory
+The stack is `switchboard demo`'s (`bot.demo.stack.start_demo`, the code `make run` runs) in a temporary directory
 with a small tenant, as in test_switchboard_e2e.py. Olivia Operator (an admin) types `notify here` in the team
 channel "Contoso IT - Voice Ops", then bulk-assigns numbers to three people from the personal chat; the
 channel then shows the sync and the bulk result as new threads, posted by the bot's notification poster.
@@ -18,9 +18,9 @@ import re
 import pytest
 from playwright.async_api import Locator
 
-from bot.demo import RunningDemo
-from bot.demo_tenant import TENANT_NAME
-from bot.playground import DEMO_IDENTITIES
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.stack import RunningDemo
+from bot.demo.tenant import TENANT_NAME
 from inventory.model import NumberStatus, PhoneNumber
 from inventory.store.audit import AuditLog
 from inventory.store.numbers import NumberRepository

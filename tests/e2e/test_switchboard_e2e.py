@@ -1,6 +1,6 @@
 """Switchboard as a new user meets it: `switchboard demo`'s stack, driven through the Agents Playground's own UI.
 
-The stack is started by `bot.demo.start_demo` (the code `make run` runs) in a temporary directory with a small
+The stack is started by `bot.demo.stack.start_demo` (the code `make run` runs) in a temporary directory with a small
 tenant: the Graph stand-in over a simulated tenant, the real bot on SQLite, and the Playground. Headless Debian
 Chromium clicks through the cards as an operator would; the database is checked after each change.
 
@@ -15,9 +15,9 @@ import re
 
 import pytest
 
-from bot.demo import RunningDemo
-from bot.demo_tenant import FIRST_USER, TENANT_NAME
-from bot.playground import DEMO_IDENTITIES
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.stack import RunningDemo
+from bot.demo.tenant import FIRST_USER, TENANT_NAME
 from inventory.e164 import parse_number
 from inventory.model import NumberStatus, PhoneNumber
 from inventory.store.numbers import NumberRepository

@@ -11,7 +11,7 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from bot.playground import DEMO_IDENTITIES, DemoUser
+from bot.demo.identities import DEMO_IDENTITIES, DemoUser
 from inventory.e164 import NumberRange, parse_range
 from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimNumber
