@@ -17,7 +17,7 @@ from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount
 from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
-from tests.teams.fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
+from tests.support.teams_fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
 
 
 @dataclass

@@ -26,8 +26,8 @@ from inventory.store.audit import AuditLog
 from inventory.store.numbers import NumberRepository
 from inventory.store.outbox import Conversations
 from inventory.teams.simulation.records import SimAccount
-from tests.e2e.demo_stack import SLOW, shot
-from tests.e2e.playground_driver import PlaygroundDriver
+from tests.support.demo_stack import SLOW, shot
+from tests.support.playground_driver import PlaygroundDriver
 
 pytestmark = pytest.mark.e2e
 

@@ -21,8 +21,8 @@ from bot.demo.tenant import FIRST_USER, TENANT_NAME
 from inventory.e164 import parse_number
 from inventory.model import NumberStatus, PhoneNumber
 from inventory.store.numbers import NumberRepository
-from tests.e2e.demo_stack import SLOW, shot
-from tests.e2e.playground_driver import PlaygroundDriver
+from tests.support.demo_stack import SLOW, shot
+from tests.support.playground_driver import PlaygroundDriver
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from inventory.teams.credentials import msal_credential, token_source_for
 from inventory.teams.stand_in.app import ServerOptions
 from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import small_tenant
+from tests.support.teams_fakes import small_tenant
 
 SECRET = "s3cr3t-do-not-log"
 

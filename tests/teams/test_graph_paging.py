@@ -9,7 +9,7 @@ from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.generate import TenantSizes
 from inventory.teams.stand_in.app import ServerOptions
 from tests.support.clock import FakeClock
-from tests.teams.fakes import ProgressRecorder, graph_over_http, small_tenant
+from tests.support.teams_fakes import ProgressRecorder, graph_over_http, small_tenant
 
 
 def skips(paths: list[str]) -> list[int]:

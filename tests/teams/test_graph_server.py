@@ -16,7 +16,7 @@ import pytest
 from inventory.teams.stand_in.app import ServerOptions
 from inventory.teams.stand_in.server import RunningServer, start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import small_tenant
+from tests.support.teams_fakes import small_tenant
 
 AUTH = {"Authorization": "Bearer anything"}
 REPOSITORY = Path(__file__).resolve().parents[2]
