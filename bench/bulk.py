@@ -26,7 +26,8 @@ from inventory.services.context import ServiceContext
 from inventory.services.imports import import_range
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
-from inventory.teams.factory import phone_system_for, stand_in_tenant
+from inventory.teams.factory import phone_system_for
+from inventory.teams.stand_in.server import stand_in_tenant
 
 OPERATOR = Actor("bench", "bench@contoso.test")
 

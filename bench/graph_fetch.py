@@ -19,18 +19,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from inventory.ports.phone_system import FetchProgress
-from inventory.teams.factory import phone_system_for, stand_in_tenant
-from inventory.teams.graph_server import start_graph_server
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
+from inventory.teams.factory import phone_system_for
+from inventory.teams.simulation.generate import TenantSizes, generate_tenant
+from inventory.teams.stand_in.server import stand_in_tenant, start_graph_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.asynccontextmanager
 async def server_process(numbers: int, state: Path, *extra: str, operation_delay: float = 0.0) -> AsyncIterator[str]:
-    """Start `python -m inventory.teams.graph_server` on a free port; yield its URL; stop it."""
+    """Start `python -m inventory.teams.stand_in` on a free port; yield its URL; stop it."""
     process = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "inventory.teams.graph_server", "--state", str(state), "--numbers", str(numbers)],
+        *[sys.executable, "-m", "inventory.teams.stand_in", "--state", str(state), "--numbers", str(numbers)],
         *["--port", "0", "--operation-delay", str(operation_delay), "--max-seconds", "600", *extra],
         cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,

@@ -37,9 +37,9 @@ from inventory.services.sync import SyncService
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
 from inventory.store.number_rows import to_row
-from inventory.teams.factory import phone_system_for, stand_in_tenant
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.factory import phone_system_for
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant, TenantSizes, generate_tenant
+from inventory.teams.stand_in.server import stand_in_tenant
 
 OPERATOR = Actor("bench", "bench@contoso.test")
 

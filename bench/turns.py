@@ -72,7 +72,7 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
     from inventory.store.engine import Store, create_engine
     from inventory.store.migrate import upgrade
     from inventory.teams.retry import GraphTuning
-    from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
+    from inventory.teams.simulation import SimAccount, SimulatedPhoneSystem, SimulatedTenant
 
     store = Store(create_engine(f"sqlite+aiosqlite:///{database}"))
     await upgrade(store.engine)

@@ -26,7 +26,7 @@ from inventory.store.tables import metadata
 from tests.support.clock import FakeClock
 
 # The browser tests' shared fixtures (the demo stack and the Playground user driving it).
-pytest_plugins = ["tests.e2e.demo_stack"]
+pytest_plugins = ["tests.support.demo_stack"]
 T = TypeVar("T")
 POSTGRES_ADMIN_URL = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

@@ -16,9 +16,10 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.cli.context import Commands, command
-from bot.demo import DEFAULT_DIR, DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
-from bot.demo_tenant import FIRST_USER, HOLDER, TENANT_NAME, DemoSizes, new_range
-from bot.playground import PlaygroundError
+from bot.demo.locations import DEFAULT_DIR, DemoPaths, DemoPorts
+from bot.demo.playground_config import PlaygroundError
+from bot.demo.stack import RunningDemo, logging_to, start_demo
+from bot.demo.tenant import FIRST_USER, HOLDER, TENANT_NAME, DemoSizes, new_range
 
 
 def add_commands(commands: Commands) -> None:

@@ -11,7 +11,7 @@ import aiohttp
 
 from inventory.config import TenantConfig
 from inventory.errors import SwitchboardError
-from inventory.teams import graph_errors as perms
+from inventory.teams import permissions
 from inventory.teams.auth import TokenSource
 from inventory.teams.credentials import token_source_for
 from inventory.teams.factory import phone_system_for
@@ -65,7 +65,9 @@ async def check_tenant(
             client = phone.client
             async with asyncio.timeout(timeout_seconds):
                 document = await client.get_json(
-                    client.url(NUMBERS_PATH, {"$top": 100}), what="list phone numbers", permission=perms.NUMBERS_READ
+                    client.url(NUMBERS_PATH, {"$top": 100}),
+                    what="list phone numbers",
+                    permission=permissions.NUMBERS_READ,
                 )
     except SwitchboardError as error:
         return result(True, None, str(error))

@@ -1,7 +1,7 @@
 """The one place that builds a tenant's PhoneSystem; the bot, the CLI and the demo all come here.
 
 Demo mode is not a different adapter: it is the same GraphPhoneSystem pointed (via graph_base_url
-and authority_host) at the local Graph-compatible server.
+and authority_host) at the local Graph-compatible server (`stand_in.server.stand_in_tenant`).
 """
 
 from __future__ import annotations
@@ -49,29 +49,6 @@ def phone_system_for(
         session=session,
     )
     return GraphPhoneSystem(client, allowed_policies=tenant.allowed_policies)
-
-
-def stand_in_tenant(
-    server_url: str,
-    *,
-    name: str = "demo",
-    allowed_policies: tuple[str, ...] = (),
-    max_requests_in_flight: int = 6,
-) -> TenantConfig:
-    """A TenantConfig that points at the local Graph-compatible server (demo and tests)."""
-    root = server_url.rstrip("/")
-    return TenantConfig(
-        name=name,
-        display_name=f"{name} (simulated)",
-        entra_tenant_id=f"{name}-tenant",
-        client_id="switchboard-demo",
-        client_secret="demo-secret",
-        allowed_policies=allowed_policies,
-        default_policy=allowed_policies[0] if allowed_policies else None,
-        graph_base_url=f"{root}/v1.0",
-        authority_host=root,
-        max_requests_in_flight=max_requests_in_flight,
-    )
 
 
 def _check_graph_url(tenant: TenantConfig) -> None:

@@ -16,8 +16,7 @@ from urllib.parse import quote, urljoin
 from inventory.errors import TeamsError
 from inventory.model import NumberType
 from inventory.ports.phone_system import OperationOutcome, ProgressCallback, TeamsAccount, TeamsNumber, TeamsSnapshot
-from inventory.teams import graph_errors as perms
-from inventory.teams import policies
+from inventory.teams import permissions, policies
 from inventory.teams.concurrency import all_of, both
 from inventory.teams.graph_errors import TeamsNotFound
 from inventory.teams.http import GraphClient, GraphResponse, GraphStats
@@ -114,7 +113,7 @@ class GraphPhoneSystem:
         params: dict[str, str | int] = {"$filter": name_search_filter(query), "$select": NAME_FIELDS}
         params["$top"] = min(limit, 999)
         document = await self._client.get_json(
-            self._client.url("users", params), what="search accounts", permission=perms.USERS_READ
+            self._client.url("users", params), what="search accounts", permission=permissions.USERS_READ
         )
         raw = document.get("value")
         names = [name for item in (raw if isinstance(raw, list) else []) if (name := directory_name_from_graph(item))]
@@ -132,13 +131,13 @@ class GraphPhoneSystem:
 
         async def read_config() -> dict[str, Any] | None:
             url = self._client.url(f"{USER_CONFIGURATIONS_PATH}/{encoded}")
-            return await self._optional(url, "read Teams user settings", perms.USER_CONFIG_READ)
+            return await self._optional(url, "read Teams user settings", permissions.USER_CONFIG_READ)
 
         async def read_name() -> dict[str, Any] | None:
             if name is not None:
                 return None
             url = self._client.url(f"users/{encoded}", {"$select": NAME_FIELDS})
-            return await self._optional(url, "read a user's name", perms.USERS_READ)
+            return await self._optional(url, "read a user's name", permissions.USERS_READ)
 
         config_doc, name_doc = await both(read_config(), read_name())
         config = user_configuration_from_graph(config_doc) if config_doc is not None else None
@@ -174,7 +173,11 @@ class GraphPhoneSystem:
     async def _run_operation(self, action: str, body: dict[str, str], what: str) -> OperationOutcome:
         client = self._client
         response = await client.request(
-            "POST", client.url(f"{NUMBERS_PATH}/{action}"), what=what, permission=perms.NUMBERS_WRITE, json_body=body
+            "POST",
+            client.url(f"{NUMBERS_PATH}/{action}"),
+            what=what,
+            permission=permissions.NUMBERS_WRITE,
+            json_body=body,
         )
         location = response.headers.get("Location")
         if response.status != 202 or not location:
@@ -187,7 +190,7 @@ class GraphPhoneSystem:
 
         async def read() -> tuple[OperationReading, float | None]:
             polled: GraphResponse = await client.request(
-                "GET", operation_url, what=f"check on the request to {what}", permission=perms.NUMBERS_READ
+                "GET", operation_url, what=f"check on the request to {what}", permission=permissions.NUMBERS_READ
             )
             reading = operation_from_graph(client.parse_json(polled, what=f"check on the request to {what}"))
             return reading, retry_after_seconds(polled.headers, client.clock.now())

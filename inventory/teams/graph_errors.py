@@ -2,7 +2,7 @@
 
 Graph's own error text names the problem but not the fix; the fix for a 403 is always "an admin of
 that tenant grants permission X and consents". So every request states which application permission
-it needs (from the facts table), and a 403 quotes it together with the tenant.
+it needs (`permissions`), and a 403 quotes it together with the tenant.
 """
 
 from __future__ import annotations
@@ -12,14 +12,6 @@ import re
 from typing import Any
 
 from inventory.errors import NotFound, TeamsError, TeamsPermissionError
-
-# Application permissions (facts doc §1). getPolicyId's permission is UNCONFIRMED; the policy-assign
-# permission is the likely one and the only one an admin could grant for it anyway.
-NUMBERS_READ = "TeamsTelephoneNumber.Read.All"
-NUMBERS_WRITE = "TeamsTelephoneNumber.ReadWrite.All"
-USER_CONFIG_READ = "TeamsUserConfiguration.Read.All"
-POLICY_ASSIGN = "TeamsPolicyUserAssign.ReadWrite.All"
-USERS_READ = "User.Read.All"
 
 _MAX_QUOTED = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -103,5 +95,39 @@ def unreadable_response(*, what: str, tenant: str, problem: str) -> TeamsError:
     return TeamsError(
         f"Teams sent a response Switchboard could not read while trying to {what} in tenant '{tenant}' "
         f"({problem}). Nothing was concluded from it; try again, and if it persists check any proxy in between.",
+        retryable=True,
+    )
+
+
+def network_failure(error: BaseException, *, what: str, tenant: str, idempotent: bool) -> TeamsError:
+    """The connection broke or timed out; for a write, Teams may have received it anyway."""
+    kind = "timed out" if isinstance(error, TimeoutError) else f"failed ({type(error).__name__})"
+    if idempotent:
+        return TeamsError(
+            f"The connection to Teams {kind} while trying to {what} in tenant '{tenant}'.", retryable=True
+        )
+    # A lost POST may have reached Teams: retrying blindly could assign twice, so the operator syncs first.
+    return TeamsError(
+        f"The connection to Teams {kind} while trying to {what} in tenant '{tenant}'. Teams may or may not have "
+        "received the request; run a sync to see the current state before trying again.",
+        retryable=True,
+    )
+
+
+def retry_after_too_long(seconds: float, *, what: str, tenant: str, status: int) -> TeamsError:
+    """Graph asked for a longer pause than Switchboard waits within one request."""
+    return TeamsError(
+        f"Teams asks Switchboard to wait {seconds:.0f} s before trying to {what} again in tenant "
+        f"'{tenant}'. Try again later.",
+        status=status,
+        retryable=True,
+    )
+
+
+def gave_up(last: TeamsError, *, what: str, tenant: str, attempts: int, elapsed: float) -> TeamsError:
+    """The next retry would end past the call's deadline; `last` is the latest attempt's failure."""
+    return TeamsError(
+        f"Gave up trying to {what} in tenant '{tenant}' after {attempts} attempt(s) ({elapsed:.0f} s): {last}",
+        status=last.status,
         retryable=True,
     )

@@ -13,8 +13,9 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 from yarl import URL
@@ -22,7 +23,15 @@ from yarl import URL
 from inventory.errors import TeamsError
 from inventory.ports.clock import Clock
 from inventory.teams.auth import TokenSource
-from inventory.teams.graph_errors import error_for_status, graph_error_message, unreadable_response
+from inventory.teams.graph_errors import (
+    error_for_status,
+    gave_up,
+    graph_error_message,
+    network_failure,
+    retry_after_too_long,
+    unreadable_response,
+)
+from inventory.teams.odata import query_string
 from inventory.teams.retry import (
     RETRYABLE_READ_STATUSES,
     RETRYABLE_STATUSES,
@@ -42,19 +51,27 @@ class GraphResponse:
 
 
 @dataclass
+class _Call:
+    """One logical request across its attempts."""
+
+    method: str
+    what: str  # what Switchboard was trying to do, for the operator: "list phone numbers"
+    permission: str
+    started: datetime
+    attempts: int = 0
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method == "GET"
+
+
+@dataclass
 class GraphStats:
     """Counters for benchmarks and logs."""
 
     requests: int = 0
     retries: int = 0
     waited_seconds: float = 0.0
-
-
-def query_string(params: Mapping[str, str | int]) -> str:
-    """OData query text with `+` and spaces escaped (Graph, like most servers, reads a bare `+` as a space)."""
-    return "&".join(
-        f"{quote(key, safe='$')}={quote(str(value), safe=chr(39) + '(),')}" for key, value in params.items()
-    )
 
 
 class GraphClient:
@@ -128,65 +145,64 @@ class GraphClient:
         permission: str,
         json_body: Any = None,
     ) -> GraphResponse:
-        """One logical request: retried on 429/503/504 (and on network errors and 500/502 for reads)."""
+        """One logical request: retried on 429/503/504 (and network errors, 500/502 for reads) until the deadline."""
         self._check_origin(url)
-        idempotent = method == "GET"
-        started = self.clock.now()
-        attempt = 0
+        call = _Call(method, what, permission, started=self.clock.now())
         while True:
-            attempt += 1
-            failure: TeamsError
-            wait: float
+            call.attempts += 1
             try:
                 response = await self._send(method, url, json_body)
             except (aiohttp.ClientError, TimeoutError) as error:
-                failure = _network_failure(error, what=what, tenant=self.tenant_name, idempotent=idempotent)
-                if not idempotent or attempt >= self.tuning.max_attempts:
-                    raise failure from None
-                wait = backoff_seconds(self.tuning, attempt)
+                failure, wait = self._retry_after_network_error(call, error)
             else:
                 if response.status < 400:
                     return response
-                retryable = response.status in (RETRYABLE_READ_STATUSES if idempotent else RETRYABLE_STATUSES)
-                failure = error_for_status(
-                    response.status,
-                    what=what,
-                    tenant=self.tenant_name,
-                    permission=permission,
-                    graph_message=graph_error_message(response.body),
-                    attempts=attempt,
-                )
-                if not retryable or attempt >= self.tuning.max_attempts:
-                    raise failure
-                asked = retry_after_seconds(response.headers, self.clock.now())
-                if asked is not None and asked > self.tuning.max_retry_after_seconds:
-                    raise TeamsError(
-                        f"Teams asks Switchboard to wait {asked:.0f} s before trying to {what} again in tenant "
-                        f"'{self.tenant_name}'. Try again later.",
-                        status=response.status,
-                        retryable=True,
-                    )
-                wait = asked if asked is not None else backoff_seconds(self.tuning, attempt)
-                logger.warning(
-                    "graph_retry tenant=%s method=%s status=%s attempt=%d wait_s=%.3f retry_after=%s",
-                    self.tenant_name,
-                    method,
-                    response.status,
-                    attempt,
-                    wait,
-                    asked,
-                )
-            elapsed = (self.clock.now() - started).total_seconds()
-            if elapsed + wait > self.tuning.call_deadline_seconds:
-                raise TeamsError(
-                    f"Gave up trying to {what} in tenant '{self.tenant_name}' after {attempt} attempt(s) "
-                    f"({elapsed:.0f} s): {failure}",
-                    status=failure.status,
-                    retryable=True,
-                )
-            self.stats.retries += 1
-            self.stats.waited_seconds += wait
-            await self.clock.sleep(wait)
+                failure, wait = self._retry_after_refusal(call, response)
+            await self._pause_before_retry(call, failure, wait)
+
+    def _retry_after_network_error(self, call: _Call, error: BaseException) -> tuple[TeamsError, float]:
+        """The failure and the backoff before the next attempt; raises when a retry is not safe or allowed."""
+        failure = network_failure(error, what=call.what, tenant=self.tenant_name, idempotent=call.idempotent)
+        if not call.idempotent or call.attempts >= self.tuning.max_attempts:
+            raise failure from None  # a lost POST may have reached Teams: never resend it blindly
+        return failure, backoff_seconds(self.tuning, call.attempts)
+
+    def _retry_after_refusal(self, call: _Call, response: GraphResponse) -> tuple[TeamsError, float]:
+        """The failure and the wait Graph asked for (or a backoff); raises when the status is final."""
+        retryable = response.status in (RETRYABLE_READ_STATUSES if call.idempotent else RETRYABLE_STATUSES)
+        failure = error_for_status(
+            response.status,
+            what=call.what,
+            tenant=self.tenant_name,
+            permission=call.permission,
+            graph_message=graph_error_message(response.body),
+            attempts=call.attempts,
+        )
+        if not retryable or call.attempts >= self.tuning.max_attempts:
+            raise failure
+        asked = retry_after_seconds(response.headers, self.clock.now())
+        if asked is not None and asked > self.tuning.max_retry_after_seconds:
+            raise retry_after_too_long(asked, what=call.what, tenant=self.tenant_name, status=response.status)
+        wait = asked if asked is not None else backoff_seconds(self.tuning, call.attempts)
+        logger.warning(
+            "graph_retry tenant=%s method=%s status=%s attempt=%d wait_s=%.3f retry_after=%s",
+            self.tenant_name,
+            call.method,
+            response.status,
+            call.attempts,
+            wait,
+            asked,
+        )
+        return failure, wait
+
+    async def _pause_before_retry(self, call: _Call, failure: TeamsError, wait: float) -> None:
+        """Sleep `wait` on the clock, unless that would overrun the call's deadline (then raise)."""
+        elapsed = (self.clock.now() - call.started).total_seconds()
+        if elapsed + wait > self.tuning.call_deadline_seconds:
+            raise gave_up(failure, what=call.what, tenant=self.tenant_name, attempts=call.attempts, elapsed=elapsed)
+        self.stats.retries += 1
+        self.stats.waited_seconds += wait
+        await self.clock.sleep(wait)
 
     async def _send(self, method: str, url: str, json_body: Any) -> GraphResponse:
         token = await self._tokens.access_token()
@@ -231,17 +247,3 @@ class GraphClient:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _network_failure(error: BaseException, *, what: str, tenant: str, idempotent: bool) -> TeamsError:
-    kind = "timed out" if isinstance(error, TimeoutError) else f"failed ({type(error).__name__})"
-    if idempotent:
-        return TeamsError(
-            f"The connection to Teams {kind} while trying to {what} in tenant '{tenant}'.", retryable=True
-        )
-    # A lost POST may have reached Teams: retrying blindly could assign twice, so the operator syncs first.
-    return TeamsError(
-        f"The connection to Teams {kind} while trying to {what} in tenant '{tenant}'. Teams may or may not have "
-        "received the request; run a sync to see the current state before trying again.",
-        retryable=True,
-    )

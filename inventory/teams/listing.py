@@ -2,7 +2,7 @@
 
 A 100,000-number tenant is ~70 MB of JSON with every field; asking only for the fields Switchboard
 maps (`$select`) and for the largest pages halves that. Whether numberAssignments accepts `$select`, and
-the maximum `$top` of userConfigurations, are UNCONFIRMED: when Graph answers such a request with 400,
+the maximum `$top` of userConfigurations, are not documented: when Graph answers such a request with 400,
 the read is repeated with Graph's defaults and that tenant's `Optimisations` remembers not to ask again.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from inventory.errors import TeamsError
 from inventory.ports.phone_system import ProgressCallback
-from inventory.teams import graph_errors as perms
+from inventory.teams import permissions
 from inventory.teams.http import GraphClient
 from inventory.teams.paging import fetch_link_paged, fetch_skip_paged
 
@@ -66,7 +66,7 @@ async def read_numbers(client: GraphClient, progress: ProgressCallback | None, t
             client,
             NUMBERS_PATH,
             what="list phone numbers",
-            permission=perms.NUMBERS_READ,
+            permission=permissions.NUMBERS_READ,
             label="numbers",
             progress=progress,
             extra_params=extra,
@@ -86,7 +86,7 @@ async def read_configurations(
             client,
             url,
             what="list Teams user settings",
-            permission=perms.USER_CONFIG_READ,
+            permission=permissions.USER_CONFIG_READ,
             label="accounts",
             progress=progress,
         )
@@ -102,5 +102,5 @@ async def read_names(client: GraphClient, progress: ProgressCallback | None) -> 
     """Every Entra user's id, display name and UPN (raw JSON items), 999 a page (documented maximum)."""
     url = client.url("users", {"$select": NAME_FIELDS, "$top": client.tuning.user_page_size})
     return await fetch_link_paged(
-        client, url, what="list user names", permission=perms.USERS_READ, label="names", progress=progress
+        client, url, what="list user names", permission=permissions.USERS_READ, label="names", progress=progress
     )

@@ -7,6 +7,7 @@ an apostrophe (O'Brien) is written `'O''Brien'` and read back as `O'Brien`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -23,6 +24,13 @@ _ARGUMENT = re.compile(rf"\s*(\w+)\s*=\s*{_LITERAL}\s*(?:,|$)")
 
 class FilterNotSupported(ValueError):
     """A $filter (or function call) outside the subset Switchboard and the stand-in understand."""
+
+
+def query_string(params: Mapping[str, str | int]) -> str:
+    """OData query text with `+` and spaces escaped (Graph, like most servers, reads a bare `+` as a space)."""
+    return "&".join(
+        f"{quote(key, safe='$')}={quote(str(value), safe=chr(39) + '(),')}" for key, value in params.items()
+    )
 
 
 def literal(value: str) -> str:

@@ -1,6 +1,7 @@
-"""Reading every page of a Graph collection, exactly as the facts doc prescribes.
+"""Reading every page of a Graph collection, in the way each collection documents (or leaves open).
 
-numberAssignments: `$top=1000&$skip=n`; follow `@odata.nextLink` when the server sends one; stop at
+numberAssignments: `$top=1000&$skip=n` (its `$top` defaults to 500, at most 1,000; whether it sends
+`@odata.nextLink` is not documented); follow `@odata.nextLink` when the server sends one; stop at
 the first page shorter than `$top` (tools that forgot paging showed only the first 500 numbers). When
 the first page is full and has no nextLink, later `$skip` pages are independent, so they are fetched
 in concurrent waves as wide as the tenant's request budget.

@@ -1,7 +1,8 @@
-"""Voice routing policies through Graph's policy assignment (facts doc §1, "Voice routing policy").
+"""Voice routing policies through Graph's Teams policy assignment (/admin/teams/policy).
 
 Graph has no endpoint that lists voice routing policies, and whether `OnlineVoiceRoutingPolicy` is an
-accepted policyType is UNCONFIRMED. So names come from configuration, ids from getPolicyId, and any
+accepted policyType is not documented (the reference shows meeting policies only). So names come from
+configuration, ids from getPolicyId, and any
 failure tells the operator the PowerShell command that does the same thing.
 """
 
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from inventory.errors import TeamsError
-from inventory.teams import graph_errors as perms
+from inventory.teams import permissions
 from inventory.teams.graph_errors import TeamsNotFound
 from inventory.teams.http import GraphClient
 from inventory.teams.mapping import VOICE_ROUTING_POLICY_TYPE
@@ -30,7 +31,9 @@ async def resolve_policy_id(client: GraphClient, policy_name: str) -> str:
     path = f"{POLICY_PATH}/" + function_path("getPolicyId", type=VOICE_ROUTING_POLICY_TYPE, name=policy_name)
     what = f"look up the voice routing policy '{policy_name}'"
     try:
-        document: dict[str, Any] = await client.get_json(client.url(path), what=what, permission=perms.POLICY_ASSIGN)
+        document: dict[str, Any] = await client.get_json(
+            client.url(path), what=what, permission=permissions.POLICY_ASSIGN
+        )
     except TeamsNotFound:
         document = {}
     entries = document.get("value")
@@ -86,7 +89,7 @@ async def grant_voice_routing_policy(
             "POST",
             client.url(f"{POLICY_PATH}/userAssignments/{action}"),
             what=what,
-            permission=perms.POLICY_ASSIGN,
+            permission=permissions.POLICY_ASSIGN,
             json_body={"value": [assignment]},
         )
     except TeamsError as error:

@@ -39,7 +39,7 @@ class GraphTuning:
     poll_cap_seconds: float = 30.0
     number_page_size: int = 1000  # Graph's maximum $top for numberAssignments
     user_page_size: int = 999  # Graph's maximum $top for /users
-    user_configuration_page_size: int | None = 999  # UNCONFIRMED maximum; None: Graph's default pages
+    user_configuration_page_size: int | None = 999  # maximum not documented; None: Graph's default pages
     max_pages: int = 5000  # a guard against a server that pages forever (5 million numbers)
     token_timeout_seconds: float = 30.0
     jitter: Callable[[float], float] = field(default=lambda ceiling: random.uniform(ceiling / 2, ceiling), repr=False)

@@ -17,7 +17,7 @@ from inventory.model import Actor
 from inventory.ports.clock import Clock, SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support.bot_harness import RecordingConnector, TeamsClient
 from tests.support.bot_world import (
     FAST_POLLS,

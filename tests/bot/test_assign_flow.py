@@ -5,7 +5,7 @@ from __future__ import annotations
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedTenant
+from inventory.teams.simulation import SimulatedTenant
 from tests.support.bot_harness import RecordingConnector, TeamsClient
 
 

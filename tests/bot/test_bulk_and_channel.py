@@ -18,7 +18,7 @@ from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimAccount, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimulatedTenant
 from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, template
 from tests.support.bot_world import BotStarter, RunningBot
 

@@ -12,7 +12,7 @@ from inventory.config import OperatorConfig, Role
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
 from inventory.store.tables import operator_prefs
-from inventory.teams.simulated import SimulatedTenant
+from inventory.teams.simulation import SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, offered
 from tests.support.bot_world import MEGAN, OLIVIA, BotStarter, bot_settings, client_for

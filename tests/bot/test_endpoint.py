@@ -8,7 +8,7 @@ import pytest
 
 from cards.reading import card_text
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem
 from tests.support.bot_harness import RecordingConnector, TeamsClient, action_titles, offered
 from tests.support.bot_world import MEGAN, client_for
 

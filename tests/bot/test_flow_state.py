@@ -8,7 +8,7 @@ import asyncio
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, actions_titled, flow_of, offered
 from tests.support.bot_world import OLIVIA, BotStarter, client_for

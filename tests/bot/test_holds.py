@@ -11,7 +11,7 @@ from bot.app import JOBS
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, flow_of, offered
 from tests.support.bot_world import MEGAN, OLIVIA, BotStarter, client_for

@@ -14,7 +14,7 @@ from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.store.tables import notifications
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support.bot_world import bot_settings, contoso_teams
 from tests.support.clock import FakeClock
 

@@ -8,7 +8,7 @@ import aiohttp
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulated import FaultKnobs, SimulatedTenant
+from inventory.teams.simulation import FaultKnobs, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, action_titles
 from tests.support.bot_world import MEGAN, BotStarter, client_for

@@ -12,12 +12,12 @@ import pytest
 from inventory.errors import TeamsError
 from inventory.model import AccountType, NumberType
 from inventory.ports.phone_system import OperationStatus, PhoneSystem, TeamsAssignmentStatus
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount
-from inventory.teams.sim_tenant import SimulatedTenant
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount
+from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
-from tests.teams.fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
+from tests.support.teams_fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
 
 
 @dataclass

@@ -15,10 +15,8 @@ that is a failure.
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,11 +24,12 @@ import pytest
 from aiohttp import web
 from playwright.async_api import BrowserContext, Route, async_playwright
 
-from bot.playground import DEMO_IDENTITIES, RunningPlayground, playground_executable, start_playground
-from tests.e2e.echo_bot import EchoBot
-from tests.e2e.playground_driver import PlaygroundDriver
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.playground import RunningPlayground, playground_executable, start_playground
+from tests.support.echo_bot import EchoBot
+from tests.support.failure_artifacts import REPORTS, announce, failed, save_page
+from tests.support.playground_driver import OpenPlayground, PlaygroundDriver
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -42,8 +41,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-OpenPlayground = Callable[[str], Awaitable[PlaygroundDriver]]
 
 
 def _missing(what: str) -> None:
@@ -62,22 +59,14 @@ def chromium_path() -> str:
     return path
 
 
-_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember each phase's outcome on the item, so fixtures can tell at teardown whether the test failed."""
     report = yield
-    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    item.stash.setdefault(REPORTS, {})[report.when] = report
     return report
-
-
-def _failed(request: pytest.FixtureRequest) -> bool:
-    reports = request.node.stash.get(_REPORTS, {})
-    return any(report.failed for report in reports.values())
 
 
 async def _offline(route: Route) -> None:
@@ -148,10 +137,10 @@ async def open_playground(
     try:
         yield open_against
     finally:
-        if _failed(request) and drivers:
-            where = await drivers[-1].save_artifacts(ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
+        if failed(request) and drivers:
+            where = await save_page(request, drivers[-1])
             for playground in running:
                 shutil.copy(playground.log_path, where / f"playground-{playground.port}.log")
-            sys.stderr.write(f"\nE2E failure artifacts (screenshot, page HTML, Playground log): {where}\n")
+            announce(where, "screenshot, page HTML, Playground log")
         for playground in running:
             await playground.stop()

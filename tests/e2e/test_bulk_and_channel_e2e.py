@@ -18,13 +18,13 @@ import re
 import pytest
 from playwright.async_api import Locator
 
-from bot.demo import RunningDemo
-from bot.demo_tenant import TENANT_NAME
-from bot.playground import DEMO_IDENTITIES
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.stack import RunningDemo
+from bot.demo.tenant import TENANT_NAME
 from inventory.model import NumberStatus, PhoneNumber
-from inventory.teams.sim_model import SimAccount
-from tests.e2e.demo_stack import SLOW, shot
-from tests.e2e.playground_driver import PlaygroundDriver
+from inventory.teams.simulation import SimAccount
+from tests.support.demo_stack import SLOW, shot
+from tests.support.playground_driver import PlaygroundDriver
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.demo import DemoPaths, DemoPorts, start_demo
-from bot.demo_tenant import FIRST_USER, HOLDER, POLICIES, DemoSizes, build_demo_tenant
-from bot.playground import DEMO_IDENTITIES, playground_executable
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.locations import DemoPaths, DemoPorts
+from bot.demo.playground import playground_executable
+from bot.demo.stack import start_demo
+from bot.demo.tenant import FIRST_USER, HOLDER, POLICIES, DemoSizes, build_demo_tenant
 from inventory.errors import ConfigurationError
 from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import OpenPlayground
-from tests.e2e.echo_bot import EchoBot
+from tests.support.echo_bot import EchoBot
+from tests.support.playground_driver import OpenPlayground
 
 pytestmark = pytest.mark.e2e
 

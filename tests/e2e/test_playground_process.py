@@ -1,4 +1,5 @@
-"""bot/playground.py: a config the Playground accepts, and a process we start, find and stop reliably."""
+"""bot/demo/playground_config.py and playground.py: a config the Playground accepts, and a process we start,
+find and stop reliably."""
 
 from __future__ import annotations
 
@@ -9,15 +10,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.playground import (
-    DEMO_IDENTITIES,
-    OLIVIA_OPERATOR,
-    PlaygroundError,
-    playground_executable,
-    render_playground_config,
-    start_playground,
-    write_playground_config,
-)
+from bot.demo.identities import DEMO_IDENTITIES, OLIVIA_OPERATOR
+from bot.demo.playground import playground_executable, start_playground
+from bot.demo.playground_config import PlaygroundError, render_playground_config, write_playground_config
 
 BOT_URL = "http://127.0.0.1:9/api/messages"  # nothing listens there: these tests never need a bot
 

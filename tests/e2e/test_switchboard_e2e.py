@@ -15,13 +15,13 @@ import re
 
 import pytest
 
-from bot.demo import RunningDemo
-from bot.demo_tenant import FIRST_USER, TENANT_NAME
-from bot.playground import DEMO_IDENTITIES
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.stack import RunningDemo
+from bot.demo.tenant import FIRST_USER, TENANT_NAME
 from inventory.e164 import parse_number
 from inventory.model import NumberStatus, PhoneNumber
-from tests.e2e.demo_stack import SLOW, shot
-from tests.e2e.playground_driver import PlaygroundDriver
+from tests.support.demo_stack import SLOW, shot
+from tests.support.playground_driver import PlaygroundDriver
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.retry import GraphTuning
-from inventory.teams.simulated import SimAccount, SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.clock import FakeClock
 from tests.support.services import one_tenant

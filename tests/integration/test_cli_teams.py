@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from inventory.teams.graph_server import RunningServer, start_graph_server
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
+from inventory.teams.stand_in.server import RunningServer, start_graph_server
 
 
 @pytest.fixture

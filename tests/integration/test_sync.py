@@ -14,7 +14,7 @@ from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
 from tests.support.db import number
 from tests.support.services import one_tenant

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.teams.retry import GraphTuning
-from inventory.teams.simulated import SimAccount, SimNumber, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
 from tests.support.bot_harness import Member, RecordingConnector, TeamsClient
 
 OLIVIA = Member("29:olivia", "aaaaaaaa-0000-4000-8000-000000000001", "Olivia Operator", "olivia@contoso.test")

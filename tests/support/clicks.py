@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cards.reading import card_text
-from inventory.teams.simulated import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support.bot_harness import RecordingConnector, TeamsClient
 
 

@@ -13,10 +13,10 @@ from inventory.config import TenantConfig
 from inventory.errors import ConfigurationError, TeamsError
 from inventory.teams.auth import ClientCredentialsTokenSource, MsalTokenSource
 from inventory.teams.credentials import msal_credential, token_source_for
-from inventory.teams.graph_server import start_graph_server
-from inventory.teams.server_app import ServerOptions
+from inventory.teams.stand_in.app import ServerOptions
+from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import small_tenant
+from tests.support.teams_fakes import small_tenant
 
 SECRET = "s3cr3t-do-not-log"
 

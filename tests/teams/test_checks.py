@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from inventory.config import TenantConfig
 from inventory.teams.checks import check_tenant
-from inventory.teams.graph_server import start_graph_server
+from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import small_tenant
+from tests.support.teams_fakes import small_tenant
 
 
 async def test_a_reachable_tenant_passes_both_checks() -> None:

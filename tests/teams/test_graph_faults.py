@@ -11,9 +11,9 @@ from inventory.errors import TeamsError, TeamsPermissionError
 from inventory.model import NumberType
 from inventory.teams.factory import phone_system_for
 from inventory.teams.graph_errors import TeamsNotFound
-from inventory.teams.graph_server import start_graph_server
+from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import EXACT_TUNING, graph_over_http, small_tenant
+from tests.support.teams_fakes import EXACT_TUNING, graph_over_http, small_tenant
 
 NUMBERS = "numberAssignments"
 

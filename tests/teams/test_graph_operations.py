@@ -10,10 +10,10 @@ import pytest
 from inventory.errors import TeamsError
 from inventory.model import NumberType
 from inventory.ports.phone_system import OperationStatus
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
-from tests.teams.fakes import EXACT_TUNING, graph_over_http, small_tenant
+from tests.support.teams_fakes import EXACT_TUNING, graph_over_http, small_tenant
 
 
 def free_number_and_user(clock: FakeClock) -> tuple[SimulatedTenant, str, str]:

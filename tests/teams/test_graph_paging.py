@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from inventory.teams.server_app import ServerOptions
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_generate import TenantSizes
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.generate import TenantSizes
+from inventory.teams.stand_in.app import ServerOptions
 from tests.support.clock import FakeClock
-from tests.teams.fakes import ProgressRecorder, graph_over_http, small_tenant
+from tests.support.teams_fakes import ProgressRecorder, graph_over_http, small_tenant
 
 
 def skips(paths: list[str]) -> list[int]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from inventory.ports.phone_system import TeamsAssignmentStatus
 from inventory.teams.mapping import number_from_graph, numbers_from_graph, user_configuration_from_graph
-from inventory.teams.sim_model import SimAccount, SimNumber
+from inventory.teams.simulation.records import SimAccount, SimNumber
 from tests.support.clock import FakeClock
-from tests.teams.fakes import graph_over_http, small_tenant
+from tests.support.teams_fakes import graph_over_http, small_tenant
 
 
 async def test_unknown_enum_values_read_as_unknown_instead_of_crashing() -> None:

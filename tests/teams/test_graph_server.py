@@ -13,10 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from inventory.teams.graph_server import RunningServer, start_graph_server
-from inventory.teams.server_app import ServerOptions
+from inventory.teams.stand_in.app import ServerOptions
+from inventory.teams.stand_in.server import RunningServer, start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import small_tenant
+from tests.support.teams_fakes import small_tenant
 
 AUTH = {"Authorization": "Bearer anything"}
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -136,7 +136,7 @@ async def test_the_beta_paths_serve_the_same_tenant(server: RunningServer, http:
 async def test_the_command_line_server_serves_saves_its_state_and_stops_on_sigterm(tmp_path: Path) -> None:
     state = tmp_path / "tenant.json"
     process = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "inventory.teams.graph_server", "--state", str(state), "--numbers", "40"],
+        *[sys.executable, "-m", "inventory.teams.stand_in", "--state", str(state), "--numbers", "40"],
         *["--port", "0", "--max-seconds", "60"],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from inventory.teams.odata import (
     parse_function_call,
 )
 from inventory.teams.retry import GraphTuning, backoff_seconds, next_poll_delay, retry_after_seconds
-from tests.teams.fakes import EXACT_TUNING
+from tests.support.teams_fakes import EXACT_TUNING
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

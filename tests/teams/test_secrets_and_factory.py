@@ -11,10 +11,10 @@ from inventory.config import TenantConfig
 from inventory.errors import ConfigurationError, TeamsPermissionError
 from inventory.teams.auth import ClientCredentialsTokenSource
 from inventory.teams.factory import phone_system_for
-from inventory.teams.graph_server import start_graph_server
-from inventory.teams.server_app import ServerOptions
+from inventory.teams.stand_in.app import ServerOptions
+from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
-from tests.teams.fakes import EXACT_TUNING, small_tenant
+from tests.support.teams_fakes import EXACT_TUNING, small_tenant
 
 SECRET = "s3cr3t-value-never-shown"
 

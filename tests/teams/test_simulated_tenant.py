@@ -12,12 +12,12 @@ import pytest
 from inventory.errors import ConfigurationError, TeamsError, TeamsPermissionError
 from inventory.model import NumberType
 from inventory.ports.phone_system import OperationStatus
-from inventory.teams.sim_faults import REALISTIC_FAILURES, FaultKnobs
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.sim_state import StateSaver, load_or_create, load_tenant, save_tenant, tenant_to_json
-from inventory.teams.simulated import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem
+from inventory.teams.simulation.faults import REALISTIC_FAILURES, FaultKnobs
+from inventory.teams.simulation.generate import TenantSizes, generate_tenant
+from inventory.teams.simulation.state_file import StateSaver, load_or_create, load_tenant, save_tenant, tenant_to_json
 from tests.support.clock import FakeClock
-from tests.teams.fakes import EXACT_TUNING, small_tenant
+from tests.support.teams_fakes import EXACT_TUNING, small_tenant
 
 
 def test_the_same_seed_and_sizes_give_the_same_tenant() -> None:

@@ -13,20 +13,12 @@ from typing import Any
 
 import pytest
 
-from bot.app_package import (
-    APP_DIR,
-    DEV_APP_ID,
-    PackageInvalid,
-    build_package,
-    decode_png_rgba,
-    encode_png,
-    fill_manifest,
-    main,
-    manifest_problems,
-    manifest_schema_path,
-    render_color_icon,
-    render_outline_icon,
-)
+from bot.app_package import APP_DIR, PackageInvalid
+from bot.app_package.__main__ import main
+from bot.app_package.build import DEV_APP_ID, build_package
+from bot.app_package.icons import render_color_icon, render_outline_icon
+from bot.app_package.manifest import fill_manifest, manifest_problems, manifest_schema_path
+from bot.app_package.png import decode_png_rgba, encode_png
 
 APP_ID = "0f6c1b9e-2d43-4c59-8a7e-3b5d9c1e7f20"
 BOT_ID = "7a2e4c6b-9d1f-4e3a-b5c7-2f8d0e6a4b19"

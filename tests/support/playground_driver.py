@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -197,3 +197,8 @@ class PlaygroundDriver:
 
 def _ms(seconds: float) -> float:
     return seconds * 1000
+
+
+# What the e2e conftest's `open_playground` fixture gives a test: start the Playground against this bot
+# endpoint, open it in the browser, and return a driver on its personal chat.
+OpenPlayground = Callable[[str], Awaitable[PlaygroundDriver]]

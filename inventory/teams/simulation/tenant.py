@@ -16,9 +16,9 @@ import random
 from collections.abc import Iterable, Mapping
 
 from inventory.ports.clock import Clock, SystemClock
-from inventory.teams import sim_operations
-from inventory.teams.sim_faults import FaultKnobs, HttpFault, ScriptedFaults, random_http_fault
-from inventory.teams.sim_model import (
+from inventory.teams.simulation import operation_runs
+from inventory.teams.simulation.faults import FaultKnobs, HttpFault, ScriptedFaults, random_http_fault
+from inventory.teams.simulation.records import (
     RESOURCE_ACCOUNT,
     UNASSIGNED,
     USER_ASSIGNED,
@@ -134,8 +134,8 @@ class SimulatedTenant:
         target_id: str | None = None,
         location_id: str | None = None,
     ) -> SimOperation:
-        """Accept an assignNumber/unassignNumber; it settles later (see sim_operations)."""
-        operation = sim_operations.create(self, action, telephone_number, number_type, target_id, location_id)
+        """Accept an assignNumber/unassignNumber; it settles later (see operation_runs)."""
+        operation = operation_runs.create(self, action, telephone_number, number_type, target_id, location_id)
         self.operations[operation.id] = operation
         self.revision += 1
         return operation
@@ -146,7 +146,7 @@ class SimulatedTenant:
 
     def settle(self) -> None:
         """Move unfinished operations along by the clock; finished ones change the records."""
-        sim_operations.settle(self, [op for op in self.operations.values() if not op.finished])
+        operation_runs.settle(self, [op for op in self.operations.values() if not op.finished])
 
     def grant_policy(self, account_id: str, policy_id: str | None) -> tuple[int, str] | None:
         """Set (or with None, clear) an account's voice routing policy; a refusal is (HTTP status, message)."""

@@ -5,8 +5,6 @@ would make, each request consults the tenant's fault knobs and scripted faults, 
 are waited out on the injected clock with the same rules, and records go through the same JSON
 mapping. So `tenant.faults.fail_next_operations(count=3)` makes the next three assigns fail here
 exactly as it does through the Graph server. The contract suite keeps the two honest.
-
-This module also re-exports the tenant API, so tests need one import.
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from inventory.ports.phone_system import (
     TeamsNumber,
     TeamsSnapshot,
 )
-from inventory.teams import graph_errors as perms
+from inventory.teams import permissions
 from inventory.teams.graph_errors import error_for_status, unreadable_response
 from inventory.teams.listing import NUMBERS_PATH, USER_CONFIGURATIONS_PATH
 from inventory.teams.mapping import (
@@ -38,22 +36,9 @@ from inventory.teams.mapping import (
 from inventory.teams.operations import wait_for_operation
 from inventory.teams.policies import POLICY_PATH, policy_not_found, with_powershell_fallback
 from inventory.teams.retry import RETRYABLE_READ_STATUSES, RETRYABLE_STATUSES, GraphTuning, backoff_seconds
-from inventory.teams.sim_faults import FaultKnobs, ScriptedFaults
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.sim_json import number_json, operation_json, user_configuration_json
-from inventory.teams.sim_model import SimAccount, SimNumber
-from inventory.teams.sim_tenant import SimulatedTenant
-
-__all__ = [
-    "FaultKnobs",
-    "ScriptedFaults",
-    "SimAccount",
-    "SimNumber",
-    "SimulatedPhoneSystem",
-    "SimulatedTenant",
-    "TenantSizes",
-    "generate_tenant",
-]
+from inventory.teams.simulation.graph_json import number_json, operation_json, user_configuration_json
+from inventory.teams.simulation.records import SimAccount
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 _CONFIG_PAGE = 100  # what the Graph server pages userConfigurations by
 _USER_PAGE = 999
@@ -84,7 +69,7 @@ class SimulatedPhoneSystem:
         listed = self.tenant.listed_numbers()
         page_size = self._tuning.number_page_size
         for page in range(len(listed) // page_size + 1):
-            await self._graph("GET", NUMBERS_PATH, "list phone numbers", perms.NUMBERS_READ)
+            await self._graph("GET", NUMBERS_PATH, "list phone numbers", permissions.NUMBERS_READ)
             if progress is not None:
                 items = min(len(listed), (page + 1) * page_size)
                 await progress(FetchProgress(pages=page + 1, items=items, what="numbers"))
@@ -108,7 +93,7 @@ class SimulatedPhoneSystem:
         query = query.strip().lower()
         if not query or limit <= 0:
             return []
-        await self._graph("GET", "users", "search accounts", perms.USERS_READ)
+        await self._graph("GET", "users", "search accounts", permissions.USERS_READ)
         matches = [
             sim
             for sim in self.tenant.accounts()
@@ -123,7 +108,7 @@ class SimulatedPhoneSystem:
 
     async def get_account(self, account_id: str) -> TeamsAccount | None:
         path = f"{USER_CONFIGURATIONS_PATH}/{quote(account_id, safe='')}"
-        await self._graph("GET", path, "read Teams user settings", perms.USER_CONFIG_READ)
+        await self._graph("GET", path, "read Teams user settings", permissions.USER_CONFIG_READ)
         sim = self.tenant.account(account_id)
         return self._account_of(sim) if sim is not None and sim.teams_enabled else None
 
@@ -131,7 +116,7 @@ class SimulatedPhoneSystem:
         self, number: str, account_id: str, number_type: NumberType, location_id: str | None = None
     ) -> OperationOutcome:
         what = f"assign {number} to account {account_id}"
-        await self._graph("POST", f"{NUMBERS_PATH}/assignNumber", what, perms.NUMBERS_WRITE)
+        await self._graph("POST", f"{NUMBERS_PATH}/assignNumber", what, permissions.NUMBERS_WRITE)
         operation = self.tenant.start_operation(
             "assign", number, number_type.value, target_id=account_id, location_id=location_id
         )
@@ -139,13 +124,13 @@ class SimulatedPhoneSystem:
 
     async def unassign_number(self, number: str, number_type: NumberType) -> OperationOutcome:
         what = f"remove {number}"
-        await self._graph("POST", f"{NUMBERS_PATH}/unassignNumber", what, perms.NUMBERS_WRITE)
+        await self._graph("POST", f"{NUMBERS_PATH}/unassignNumber", what, permissions.NUMBERS_WRITE)
         operation = self.tenant.start_operation("unassign", number, number_type.value)
         return await self._wait(operation.id, what)
 
     async def resolve_policy_id(self, policy_name: str) -> str:
         what = f"look up the voice routing policy '{policy_name}'"
-        await self._graph("GET", f"{POLICY_PATH}/getPolicyId", what, perms.POLICY_ASSIGN)
+        await self._graph("GET", f"{POLICY_PATH}/getPolicyId", what, permissions.POLICY_ASSIGN)
         policy_id = self.tenant.policy_id(policy_name)
         if policy_id is None:
             raise policy_not_found(policy_name, self.tenant.name)
@@ -156,12 +141,16 @@ class SimulatedPhoneSystem:
         action = "unassign" if policy_name is None else "assign"
         try:
             policy_id = await self.resolve_policy_id(policy_name) if policy_name is not None else None
-            await self._graph("POST", f"{POLICY_PATH}/userAssignments/{action}", what, perms.POLICY_ASSIGN)
+            await self._graph("POST", f"{POLICY_PATH}/userAssignments/{action}", what, permissions.POLICY_ASSIGN)
             refusal = self.tenant.grant_policy(account_id, policy_id)
             if refusal is not None:
                 status, message = refusal
                 raise error_for_status(
-                    status, what=what, tenant=self.tenant.name, permission=perms.POLICY_ASSIGN, graph_message=message
+                    status,
+                    what=what,
+                    tenant=self.tenant.name,
+                    permission=permissions.POLICY_ASSIGN,
+                    graph_message=message,
                 )
         except TeamsError as error:
             holder = self.tenant.account(account_id)
@@ -181,14 +170,14 @@ class SimulatedPhoneSystem:
         retry_after = self.tenant.knobs.operation_retry_after
 
         async def read() -> tuple[OperationReading, float | None]:
-            await self._graph("GET", "admin/teams/telephoneNumberManagement/operations", what, perms.NUMBERS_READ)
+            await self._graph("GET", "admin/teams/telephoneNumberManagement/operations", what, permissions.NUMBERS_READ)
             operation = self.tenant.operation(operation_id)
             if operation is None:
                 raise error_for_status(
                     404,
                     what=what,
                     tenant=self.tenant.name,
-                    permission=perms.NUMBERS_READ,
+                    permission=permissions.NUMBERS_READ,
                     graph_message="The operation was not found.",
                 )
             reading = operation_from_graph(operation_json(operation, NUMBERS_PATH))
@@ -238,4 +227,4 @@ class SimulatedPhoneSystem:
             await self._clock.sleep(wait)
 
 
-_PERMISSIONS = {"accounts": perms.USER_CONFIG_READ, "names": perms.USERS_READ}
+_PERMISSIONS = {"accounts": permissions.USER_CONFIG_READ, "names": permissions.USERS_READ}

@@ -11,27 +11,30 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from inventory.teams.odata import FilterNotSupported, parse_filter, parse_function_call
-from inventory.teams.server_app import STATE, error_response, graph_json, only, selected_fields
-from inventory.teams.sim_json import VOICE_ROUTING_POLICY_TYPE, user_configuration_json, user_json
-from inventory.teams.sim_model import SimAccount
+from inventory.teams.simulation.graph_json import VOICE_ROUTING_POLICY_TYPE, user_configuration_json, user_json
+from inventory.teams.simulation.records import SimAccount
+from inventory.teams.stand_in.app import (
+    GRAPH_VERSION,
+    STATE,
+    error_response,
+    graph_json,
+    graph_root,
+    only,
+    selected_fields,
+)
 
-VERSION = "/{version:v1\\.0|beta}"
 T = TypeVar("T")
 _USER_FILTER_FIELDS = frozenset({"id", "displayName", "userPrincipalName", "mail"})
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get(f"{VERSION}/users", _list_users)
-    app.router.add_get(VERSION + "/users/{id}", _get_user)
-    app.router.add_get(f"{VERSION}/admin/teams/userConfigurations", _list_configurations)
-    app.router.add_get(VERSION + "/admin/teams/userConfigurations/{id}", _get_configuration)
-    app.router.add_post(f"{VERSION}/admin/teams/policy/userAssignments/assign", _assign_policy)
-    app.router.add_post(f"{VERSION}/admin/teams/policy/userAssignments/unassign", _unassign_policy)
-    app.router.add_get(VERSION + "/admin/teams/policy/{call}", _policy_function)
-
-
-def _root(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}/{request.match_info['version']}"
+    app.router.add_get(f"{GRAPH_VERSION}/users", _list_users)
+    app.router.add_get(GRAPH_VERSION + "/users/{id}", _get_user)
+    app.router.add_get(f"{GRAPH_VERSION}/admin/teams/userConfigurations", _list_configurations)
+    app.router.add_get(GRAPH_VERSION + "/admin/teams/userConfigurations/{id}", _get_configuration)
+    app.router.add_post(f"{GRAPH_VERSION}/admin/teams/policy/userAssignments/assign", _assign_policy)
+    app.router.add_post(f"{GRAPH_VERSION}/admin/teams/policy/userAssignments/unassign", _unassign_policy)
+    app.router.add_get(GRAPH_VERSION + "/admin/teams/policy/{call}", _policy_function)
 
 
 def _page(
@@ -69,7 +72,7 @@ async def _list_users(request: web.Request) -> web.StreamResponse:
     page, next_link = paged
     select = selected_fields(request)
     body: dict[str, Any] = {
-        "@odata.context": f"{_root(request)}/$metadata#users",
+        "@odata.context": f"{graph_root(request)}/$metadata#users",
         "value": [user_json(account, select) for account in page],
     }
     if next_link:
@@ -104,7 +107,7 @@ async def _list_configurations(request: web.Request) -> web.StreamResponse:
     page, next_link = paged
     select = selected_fields(request)
     body: dict[str, Any] = {
-        "@odata.context": f"{_root(request)}/$metadata#admin/teams/userConfigurations",
+        "@odata.context": f"{graph_root(request)}/$metadata#admin/teams/userConfigurations",
         "value": [only(user_configuration_json(state.tenant, account), select) for account in page],
     }
     if next_link:
@@ -160,5 +163,5 @@ async def _policy_function(request: web.Request) -> web.StreamResponse:
     policy_id = tenant.policy_id(arguments["name"]) if arguments["type"] == VOICE_ROUTING_POLICY_TYPE else None
     value = [{"name": f"Tag:{tenant.policy_name(policy_id)}", "policyId": policy_id}] if policy_id else []
     return graph_json(
-        {"@odata.context": f"{_root(request)}/$metadata#Collection(policyIdentifierDetail)", "value": value}
+        {"@odata.context": f"{graph_root(request)}/$metadata#Collection(policyIdentifierDetail)", "value": value}
     )

@@ -10,7 +10,8 @@ import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# Graph enum values the simulation uses (facts doc §1).
+# The Graph enum values (camelCase; PowerShell prints them PascalCase) that the simulation uses. Graph has
+# more (numberType internalError, assignmentStatus conferenceAssigned, ...), which the mapping reads as unknown.
 USER = "user"
 RESOURCE_ACCOUNT = "resourceAccount"
 GUEST = "guest"

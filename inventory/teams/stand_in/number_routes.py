@@ -7,14 +7,22 @@ from typing import Any
 from aiohttp import web
 
 from inventory.teams.odata import FilterNotSupported, parse_filter
-from inventory.teams.server_app import STATE, error_response, graph_json, only, selected_fields
-from inventory.teams.sim_json import number_json, operation_json
-from inventory.teams.sim_model import NUMBER_TYPES, SimNumber
+from inventory.teams.simulation.graph_json import number_json, operation_json
+from inventory.teams.simulation.records import NUMBER_TYPES, SimNumber
+from inventory.teams.stand_in.app import (
+    GRAPH_VERSION,
+    STATE,
+    error_response,
+    graph_json,
+    graph_root,
+    only,
+    selected_fields,
+)
 
-BASE = "/{version:v1\\.0|beta}/admin/teams/telephoneNumberManagement"
+BASE = f"{GRAPH_VERSION}/admin/teams/telephoneNumberManagement"
 DEFAULT_TOP = 500
 MAX_TOP = 1000
-_UNFILTERABLE = frozenset({"id", "city"})  # facts doc: $filter works on every field except these
+_UNFILTERABLE = frozenset({"id", "city"})  # Graph's reference: $filter works on every field but these
 
 
 def add_routes(app: web.Application) -> None:
@@ -26,10 +34,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(numbers, _list_numbers)
     app.router.add_get(numbers + "/{id}", _get_number)
     app.router.add_get(BASE + "/operations{key:.*}", _get_operation)
-
-
-def _root(request: web.Request) -> str:
-    return f"{request.scheme}://{request.host}/{request.match_info['version']}"
 
 
 async def _list_numbers(request: web.Request) -> web.StreamResponse:
@@ -59,7 +63,7 @@ async def _list_numbers(request: web.Request) -> web.StreamResponse:
         return error_response(400, "Query option '$select' is not allowed on numberAssignments.")
     page = numbers[skip : skip + top]
     body: dict[str, Any] = {
-        "@odata.context": f"{_root(request)}/$metadata#admin/teams/telephoneNumberManagement/numberAssignments",
+        "@odata.context": f"{graph_root(request)}/$metadata#admin/teams/telephoneNumberManagement/numberAssignments",
         "value": [only(number_json(number), select) for number in page],
     }
     if state.options.number_next_links and skip + top < len(numbers):
@@ -84,7 +88,7 @@ async def _get_number(request: web.Request) -> web.StreamResponse:
     number = request.app[STATE].tenant.number_by_id(request.match_info["id"])
     if number is None:
         return error_response(404, f"Number assignment '{request.match_info['id']}' was not found.")
-    return graph_json({"@odata.context": f"{_root(request)}/$metadata#numberAssignment", **number_json(number)})
+    return graph_json({"@odata.context": f"{graph_root(request)}/$metadata#numberAssignment", **number_json(number)})
 
 
 async def _assign(request: web.Request) -> web.StreamResponse:
@@ -115,7 +119,7 @@ async def _start(request: web.Request, action: str) -> web.StreamResponse:
     operation = state.tenant.start_operation(
         action, number, str(number_type), target_id=target if action == "assign" else None, location_id=location
     )
-    headers = {"Location": f"{_root(request)}/admin/teams/telephoneNumberManagement/operations('{operation.id}')"}
+    headers = {"Location": f"{graph_root(request)}/admin/teams/telephoneNumberManagement/operations('{operation.id}')"}
     if state.tenant.knobs.operation_retry_after is not None:
         headers["Retry-After"] = str(state.tenant.knobs.operation_retry_after)
     return web.Response(status=202, headers=headers)
@@ -133,7 +137,7 @@ async def _get_operation(request: web.Request) -> web.StreamResponse:
     operation = state.tenant.operation(operation_id)
     if operation is None:
         return error_response(404, f"Operation '{operation_id}' was not found.")
-    numbers_url = f"{_root(request)}/admin/teams/telephoneNumberManagement/numberAssignments"
+    numbers_url = f"{graph_root(request)}/admin/teams/telephoneNumberManagement/numberAssignments"
     headers = None
     if state.tenant.knobs.operation_retry_after is not None and not operation.finished:
         headers = {"Retry-After": str(state.tenant.knobs.operation_retry_after)}

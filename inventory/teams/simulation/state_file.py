@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 from inventory.errors import ConfigurationError
 from inventory.ports.clock import Clock
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.sim_model import SimAccount, SimNumber, SimOperation
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.generate import TenantSizes, generate_tenant
+from inventory.teams.simulation.records import SimAccount, SimNumber, SimOperation
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 logger = logging.getLogger(__name__)
 

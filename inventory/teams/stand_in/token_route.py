@@ -10,7 +10,7 @@ import secrets
 
 from aiohttp import web
 
-from inventory.teams.server_app import STATE
+from inventory.teams.stand_in.app import STATE
 
 TOKEN_LIFETIME_SECONDS = 3599
 

@@ -11,11 +11,11 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from bot.playground import DEMO_IDENTITIES, DemoUser
+from bot.demo.identities import DEMO_IDENTITIES, DemoUser
 from inventory.e164 import NumberRange, parse_range
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount, SimNumber
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimNumber
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 TENANT_NAME = "contoso"
 DOMAIN = "contoso.test"

@@ -1,22 +1,18 @@
-"""The Microsoft 365 Agents Playground as Switchboard's local Teams: its config file and its process.
+"""The Microsoft 365 Agents Playground as Switchboard's local Teams: starting its process and stopping it.
 
-`make run` and the end-to-end tests use this module to write `.m365agentsplayground.yml` with Switchboard's
-demo people, start the Playground against a bot endpoint, learn the port it really took, and stop it again.
-The demo identities live here so the bot's composition root can make the Playground's current user an admin.
+`make run` and the end-to-end tests start the Playground against a bot endpoint with the config that
+`playground_config` writes, learn the port it really took, and stop it again by its PID.
 
 Facts this code relies on (checked with @microsoft/m365agentsplayground 0.2.28, see docs/playground-notes.md):
-- the config schema accepts version "0.1.0"/"0.1.1" and exactly five `users`; the user key is spelled
-  `userPrincipleName`; there is one team whose General channel id is the team id, plus at most one channel;
-- the config is parsed with a YAML 1.2 parser, so JSON-quoted scalars are safe for any name or id;
 - the server prints `Listening on <port>` and silently moves to another port when the one asked for is busy;
-- `GET /_debug/ping` answers once the server is up; `TEAMSAPPTESTER_BROWSER=none` stops it opening a browser.
+- `GET /_debug/ping` answers once the server is up; `TEAMSAPPTESTER_BROWSER=none` stops it opening a browser;
+- its own errors (a config it refuses, say) go to its log file, not to its output.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import re
@@ -29,170 +25,13 @@ from typing import IO, Final
 
 import aiohttp
 
+from bot.demo.playground_config import CONFIG_FILE_NAME, PlaygroundError, write_playground_config
+
 logger = logging.getLogger(__name__)
 
-CONFIG_FILE_NAME: Final = ".m365agentsplayground.yml"
-CONFIG_VERSION: Final = "0.1.1"
 DEFAULT_PORT: Final = 56150
-REQUIRED_USER_COUNT: Final = 5
-_REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+_REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 _LISTENING = re.compile(rb"Listening on (\d+)")
-
-
-class PlaygroundError(RuntimeError):
-    """The Playground could not be configured or did not come up; the message says what to look at."""
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    """One person in the Playground's fake tenant, with the ids Teams would put on an activity's `from`."""
-
-    id: str  # the Teams user id (`29:...`): activity.from.id
-    name: str
-    user_principal_name: str
-    aad_object_id: str  # activity.from.aadObjectId: what Switchboard keys operators on
-    given_name: str
-    surname: str
-
-    @property
-    def email(self) -> str:
-        return self.user_principal_name
-
-
-@dataclass(frozen=True)
-class DemoTeam:
-    """The single team the Playground models: General (whose id is the team id) plus one named channel."""
-
-    id: str
-    name: str
-    aad_group_id: str
-    channel_id: str
-    channel_name: str
-
-
-@dataclass(frozen=True)
-class DemoIdentities:
-    """Everything the Playground's fake tenant is made of, importable by the bot and the tests."""
-
-    tenant_id: str
-    bot_id: str
-    bot_name: str
-    current_user: DemoUser
-    users: tuple[DemoUser, ...]
-    personal_chat_id: str
-    group_chat_id: str
-    group_chat_name: str
-    team: DemoTeam
-
-
-def _user(n: int, given: str, surname: str, login: str) -> DemoUser:
-    return DemoUser(
-        id=f"29:switchboard-demo-user-{n}",
-        name=f"{given} {surname}",
-        user_principal_name=f"{login}@contoso.test",
-        aad_object_id=f"aaaaaaaa-0000-4000-8000-{n:012d}",
-        given_name=given,
-        surname=surname,
-    )
-
-
-OLIVIA_OPERATOR: Final = _user(1, "Olivia", "Operator", "olivia")
-
-DEMO_IDENTITIES: Final = DemoIdentities(
-    tenant_id="11111111-1111-4111-8111-111111111111",
-    bot_id="28:switchboard-dev-bot",
-    bot_name="Switchboard",
-    current_user=OLIVIA_OPERATOR,
-    users=(
-        _user(11, "Adele", "Vance", "adele"),
-        _user(12, "Megan", "Bowen", "megan"),
-        _user(13, "Isaiah", "Langer", "isaiah"),
-        _user(14, "Patti", "Fernandez", "patti"),
-        _user(15, "Lynne", "Robbins", "lynne"),
-    ),
-    personal_chat_id="a:switchboard-personal-chat",
-    group_chat_id="19:switchboard-group-chat@thread.v2",
-    group_chat_name="Voice Team",
-    team=DemoTeam(
-        id="19:switchboard-team-general@thread.tacv2",
-        name="Contoso IT",
-        aad_group_id="bbbbbbbb-0000-4000-8000-000000000001",
-        channel_id="19:switchboard-voice-ops@thread.tacv2",
-        channel_name="Voice Ops",
-    ),
-)
-
-
-def render_playground_config(identities: DemoIdentities = DEMO_IDENTITIES) -> str:
-    """Return the text of a `.m365agentsplayground.yml` the Playground's schema accepts.
-
-    Raises PlaygroundError for what the Playground would refuse at start-up with a less helpful message.
-    """
-    current_user, users, team = identities.current_user, identities.users, identities.team
-    if len(users) != REQUIRED_USER_COUNT:
-        raise PlaygroundError(
-            f"The Playground needs exactly {REQUIRED_USER_COUNT} users besides you, got {len(users)}."
-        )
-    ids = [current_user.id, *(u.id for u in users)]
-    if len(set(ids)) != len(ids):
-        raise PlaygroundError(f"Playground user ids must be unique: {ids}")
-    if team.channel_id == team.id:
-        raise PlaygroundError("The extra channel needs its own id: the team id is already the General channel's.")
-
-    q = json.dumps  # a JSON string is a valid YAML 1.2 double-quoted scalar, whatever the name holds
-    lines = [
-        "# Written by bot/playground.py for the Microsoft 365 Agents Playground; regenerated on every start.",
-        f"version: {q(CONFIG_VERSION)}",
-        f"tenantId: {q(identities.tenant_id)}",
-        "bot:",
-        f"  id: {q(identities.bot_id)}",
-        f"  name: {q(identities.bot_name)}",
-        "currentUser:",
-        *_user_lines(current_user, "  "),
-        "users:",
-    ]
-    for user in users:
-        first, *rest = _user_lines(user, "    ")
-        lines += ["  - " + first.lstrip(), *rest]
-    lines += [
-        "personalChat:",
-        f"  id: {q(identities.personal_chat_id)}",
-        "groupChat:",
-        f"  id: {q(identities.group_chat_id)}",
-        f"  name: {q(identities.group_chat_name)}",
-        "team:",
-        f"  id: {q(team.id)}",
-        f"  name: {q(team.name)}",
-        f"  aadGroupId: {q(team.aad_group_id)}",
-        "  channels:",
-        f"    - id: {q(team.channel_id)}",
-        f"      name: {q(team.channel_name)}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _user_lines(user: DemoUser, indent: str) -> list[str]:
-    q = json.dumps
-    return [
-        f"{indent}id: {q(user.id)}",
-        f"{indent}name: {q(user.name)}",
-        # The Playground's own spelling: `userPrincipalName` would fail its schema.
-        f"{indent}userPrincipleName: {q(user.user_principal_name)}",
-        f"{indent}aadObjectId: {q(user.aad_object_id)}",
-        f"{indent}givenName: {q(user.given_name)}",
-        f"{indent}surname: {q(user.surname)}",
-        f"{indent}email: {q(user.email)}",
-    ]
-
-
-def write_playground_config(path: Path, identities: DemoIdentities = DEMO_IDENTITIES) -> Path:
-    """Write the Playground config to `path` (a file, or a directory to put `.m365agentsplayground.yml` in)."""
-    if path.is_dir():
-        path = path / CONFIG_FILE_NAME
-    text = render_playground_config(identities)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @dataclass

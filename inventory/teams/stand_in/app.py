@@ -15,11 +15,12 @@ from typing import Any
 
 from aiohttp import web
 
-from inventory.teams import graph_errors as perms
-from inventory.teams.sim_json import graph_error
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams import permissions
+from inventory.teams.simulation.graph_json import graph_error
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 GRAPH_PREFIXES = ("/v1.0/", "/beta/")
+GRAPH_VERSION = "/{version:v1\\.0|beta}"  # the route pattern of both prefixes, as match_info["version"]
 _CODES = {
     400: "BadRequest",
     401: "InvalidAuthenticationToken",
@@ -37,13 +38,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class ServerOptions:
-    """Behaviour the facts doc leaves open, switchable so the client is tested against either answer."""
+    """Behaviour Graph's reference leaves open, switchable so the client is tested against either answer."""
 
-    number_next_links: bool = False  # UNCONFIRMED whether numberAssignments sends @odata.nextLink
-    user_configuration_page_size: int = 100  # UNCONFIRMED default page size of userConfigurations
-    user_configuration_max_top: int = 999  # UNCONFIRMED; a larger $top is answered 400
+    number_next_links: bool = False  # not documented whether numberAssignments sends @odata.nextLink
+    user_configuration_page_size: int = 100  # userConfigurations' default page size: not documented
+    user_configuration_max_top: int = 999  # its maximum $top, not documented; a larger $top is answered 400
     user_max_top: int = 999  # documented for /users
-    number_select: bool = True  # UNCONFIRMED whether numberAssignments accepts $select (False: answer 400)
+    number_select: bool = True  # not documented whether numberAssignments accepts $select (False: 400)
     expected_client_secret: str | None = None  # None: the token endpoint accepts any secret
 
 
@@ -81,6 +82,11 @@ def _compact_dumps(document: Any) -> str:
     return json.dumps(document, separators=(",", ":"), check_circular=False)
 
 
+def graph_root(request: web.Request) -> str:
+    """This server's Graph root under the version the request used, as @odata links and Location name it."""
+    return f"{request.scheme}://{request.host}/{request.match_info['version']}"
+
+
 def selected_fields(request: web.Request) -> frozenset[str] | None:
     """The `$select` list, or None when the request wants every field."""
     text = request.query.get("$select")
@@ -95,14 +101,14 @@ def only(document: dict[str, Any], select: frozenset[str] | None) -> dict[str, A
 
 
 def permission_for(method: str, path: str) -> str:
-    """The application permission Graph would name in a 403 for this request (facts doc table)."""
+    """The application permission Graph would name in a 403 for this request (see `permissions`)."""
     if "telephoneNumberManagement" in path:
-        return perms.NUMBERS_WRITE if method == "POST" else perms.NUMBERS_READ
+        return permissions.NUMBERS_WRITE if method == "POST" else permissions.NUMBERS_READ
     if "userConfigurations" in path:
-        return perms.USER_CONFIG_READ
+        return permissions.USER_CONFIG_READ
     if "/policy/" in path:
-        return perms.POLICY_ASSIGN
-    return perms.USERS_READ
+        return permissions.POLICY_ASSIGN
+    return permissions.USERS_READ
 
 
 @web.middleware

@@ -14,9 +14,9 @@ import uuid
 from dataclasses import dataclass
 
 from inventory.ports.clock import Clock
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_model import GUEST, RESOURCE_ACCOUNT, SimAccount, SimNumber
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.records import GUEST, RESOURCE_ACCOUNT, SimAccount, SimNumber
+from inventory.teams.simulation.tenant import SimulatedTenant
 
 DEFAULT_POLICIES = ("US-Unrestricted", "US-National", "EU-International", "Emergency-Only")
 _NAMESPACE = uuid.UUID("6b1d4a52-4e0c-4b0e-9a55-3c5f0c1f2d10")

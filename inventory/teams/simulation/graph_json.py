@@ -1,4 +1,4 @@
-"""The simulated tenant's records rendered as Graph JSON (the shapes in the facts doc, §1).
+"""The simulated tenant's records rendered as Graph v1.0 JSON: numberAssignment, userConfiguration, user, operation.
 
 The Graph server sends these; SimulatedPhoneSystem reads them back through the same `mapping`
 functions as GraphPhoneSystem, so the two adapters cannot disagree about what a record means.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from inventory.teams.sim_model import RESOURCE_ACCOUNT, SimAccount, SimNumber, SimOperation, number_id
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimNumber, SimOperation, number_id
 
 if TYPE_CHECKING:
-    from inventory.teams.sim_tenant import SimulatedTenant
+    from inventory.teams.simulation.tenant import SimulatedTenant
 
 VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
 _CREATED = "2024-01-15T09:00:00Z"

@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 from inventory.ports.phone_system import FetchProgress
 from inventory.teams.factory import phone_system_for
 from inventory.teams.graph import GraphPhoneSystem
-from inventory.teams.graph_server import RunningServer, start_graph_server
 from inventory.teams.retry import GraphTuning
-from inventory.teams.server_app import ServerOptions
-from inventory.teams.sim_generate import TenantSizes, generate_tenant
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.generate import TenantSizes, generate_tenant
+from inventory.teams.simulation.tenant import SimulatedTenant
+from inventory.teams.stand_in.app import ServerOptions
+from inventory.teams.stand_in.server import RunningServer, start_graph_server
 from tests.support.clock import FakeClock
 
 # No jitter: a test can assert the exact backoff (1, 2, 4 ... seconds).

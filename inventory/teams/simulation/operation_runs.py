@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING
 
-from inventory.teams.sim_faults import random_operation_failure
-from inventory.teams.sim_model import (
+from inventory.teams.simulation.faults import random_operation_failure
+from inventory.teams.simulation.records import (
     FAILED,
     NOT_STARTED,
     RESOURCE_ACCOUNT,
@@ -26,7 +26,7 @@ from inventory.teams.sim_model import (
 )
 
 if TYPE_CHECKING:
-    from inventory.teams.sim_tenant import SimulatedTenant
+    from inventory.teams.simulation.tenant import SimulatedTenant
 
 STALLED = "stalled"
 _RUNNING_AFTER_SHARE = 0.3  # of the delay: when notStarted turns into running
@@ -98,7 +98,7 @@ def _assign(tenant: SimulatedTenant, operation: SimOperation) -> tuple[str, str 
                 FAILED,
                 f"The telephone number {number_text} is not one of the tenant's {operation.number_type} numbers.",
             )
-        # Teams learns a Direct Routing number when it is first assigned (facts doc §4).
+        # Teams knows a Direct Routing number only once it is assigned (or uploaded): the first assign creates it.
         tenant.add_number(SimNumber(number_text, "directRouting", capabilities=["userAssignment"]))
     elif number.number_type != operation.number_type:
         return (

@@ -1,9 +1,8 @@
 """The local demo stack: the simulated tenant behind the Graph stand-in, the bot, and the Agents Playground.
 
 `start_demo(paths)` is what `switchboard demo` runs and what the browser end-to-end test runs (in a temporary
-directory, with a small tenant): one code path. Everything the demo keeps lives under one directory
-(`var/demo/` by default): the tenant's state file, the SQLite database, the Playground's config and logs, and
-the bot's log. A second start reuses them; delete the directory (or `switchboard demo --reset`) to start over.
+directory, with a small tenant): one code path. What it keeps, it keeps under one directory (`locations`);
+a second start reuses it; delete the directory (or `switchboard demo --reset`) to start over.
 
 The bot is the production composition root (`create_app`) with a Settings whose one tenant points at the
 local Graph-compatible server, so the demo exercises the real Graph adapter over HTTP. The Playground's
@@ -16,8 +15,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -25,15 +23,11 @@ from typing import Final
 from aiohttp import web
 
 from bot.app import create_app
-from bot.demo_tenant import TENANT_NAME, DemoSizes, build_demo_tenant, new_range
-from bot.playground import (
-    CONFIG_FILE_NAME,
-    DEFAULT_PORT,
-    DEMO_IDENTITIES,
-    RunningPlayground,
-    start_playground,
-    write_playground_config,
-)
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.locations import DemoPaths, DemoPorts
+from bot.demo.playground import RunningPlayground, start_playground
+from bot.demo.playground_config import CONFIG_FILE_NAME, write_playground_config
+from bot.demo.tenant import TENANT_NAME, DemoSizes, build_demo_tenant, new_range
 from inventory.config import OperatorConfig, Role, Settings
 from inventory.errors import ConfigurationError
 from inventory.model import Actor
@@ -41,70 +35,16 @@ from inventory.ports.clock import SystemClock
 from inventory.services.imports import ImportReport, import_range
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
-from inventory.teams.graph_server import RunningServer, start_graph_server
-from inventory.teams.sim_faults import FaultKnobs
-from inventory.teams.sim_state import load_tenant, save_tenant
-from inventory.teams.sim_tenant import SimulatedTenant
+from inventory.teams.simulation.faults import FaultKnobs
+from inventory.teams.simulation.state_file import load_tenant, save_tenant
+from inventory.teams.simulation.tenant import SimulatedTenant
+from inventory.teams.stand_in.server import RunningServer, start_graph_server
 
 log = logging.getLogger(__name__)
-DEFAULT_DIR: Final = Path("var") / "demo"
-DEFAULT_BOT_PORT: Final = 3978
 HOST: Final = "127.0.0.1"
 SEEDER: Final = Actor("cli:demo", "switchboard demo")
 # Teams takes a moment to assign a number; so does the demo, so the "Waiting for Teams" step is real.
 DEMO_KNOBS: Final = FaultKnobs(operation_delay_seconds=1.0)
-
-
-@dataclass(frozen=True)
-class DemoPaths:
-    """Where one demo keeps its state."""
-
-    root: Path
-
-    @property
-    def tenant_file(self) -> Path:
-        return self.root / "tenant.json"
-
-    @property
-    def database(self) -> Path:
-        return self.root / "switchboard.db"
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.database.resolve()}"
-
-    @property
-    def playground_dir(self) -> Path:
-        return self.root / "playground"
-
-    @property
-    def bot_log(self) -> Path:
-        return self.root / "switchboard.log"
-
-    def reset(self) -> None:
-        """Forget the tenant and the database: the next start seeds afresh. Only the demo's own files go."""
-        for path in (self.tenant_file, self.database, self.bot_log):
-            for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                file.unlink(missing_ok=True)
-        shutil.rmtree(self.playground_dir, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class DemoPorts:
-    """Ports asked for. A busy one is replaced by a free one (the real ports are on RunningDemo); 0 = any."""
-
-    bot: int = DEFAULT_BOT_PORT
-    playground: int = DEFAULT_PORT
-    graph: int = 0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> DemoPorts:
-        """PORT (the bot), PLAYGROUND_PORT and GRAPH_PORT, when set."""
-        return cls(
-            bot=_port(env, "PORT", DEFAULT_BOT_PORT),
-            playground=_port(env, "PLAYGROUND_PORT", DEFAULT_PORT),
-            graph=_port(env, "GRAPH_PORT", 0),
-        )
 
 
 @dataclass
@@ -254,12 +194,3 @@ def logging_to(path: Path, level: int = logging.INFO) -> Iterator[Path]:
         root.removeHandler(handler)
         root.setLevel(previous)
         handler.close()
-
-
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or int(text) > 65535:
-        raise ConfigurationError(f"{name} must be a port number (0-65535), not '{text}'.")
-    return int(text)

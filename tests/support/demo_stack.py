@@ -1,23 +1,25 @@
 """The stack the Switchboard browser tests share: `switchboard demo`'s, small, on free ports, and the
-Playground's current user driving it; plus screenshots for the README when asked for."""
+Playground's current user driving it; plus screenshots for the README when asked for.
+
+tests/conftest.py registers this module as a pytest plugin; its fixtures use the browser fixtures of
+tests/e2e/conftest.py (`chromium_path`, `browser_context`), so they serve the tests under tests/e2e/."""
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import BrowserContext, Locator
 
-from bot.demo import DemoPaths, DemoPorts, RunningDemo, logging_to, start_demo
-from bot.demo_tenant import DemoSizes
-from bot.playground import DEMO_IDENTITIES
-from tests.e2e.conftest import ARTIFACTS, _failed
-from tests.e2e.playground_driver import PlaygroundDriver
+from bot.demo.identities import DEMO_IDENTITIES
+from bot.demo.locations import DemoPaths, DemoPorts
+from bot.demo.stack import RunningDemo, logging_to, start_demo
+from bot.demo.tenant import DemoSizes
+from tests.support.failure_artifacts import announce, failed, save_page
+from tests.support.playground_driver import PlaygroundDriver
 
 SIZES = DemoSizes(users=12, numbers_per_site=10, assigned_share=0.3, new_range_size=20)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -27,7 +29,7 @@ SLOW = 30.0  # seconds: a sync, a Teams operation or a notification post, on a b
 @pytest.fixture
 async def demo(tmp_path: Path, chromium_path: str) -> AsyncIterator[RunningDemo]:
     """`switchboard demo`'s stack on free ports in tmp_path; Teams takes half a second per operation."""
-    from inventory.teams.sim_faults import FaultKnobs
+    from inventory.teams.simulation.faults import FaultKnobs
 
     paths = DemoPaths(tmp_path / "demo")
     with logging_to(paths.bot_log):
@@ -56,12 +58,12 @@ async def olivia(
     try:
         yield driver
     finally:
-        if _failed(request):
-            where = await driver.save_artifacts(ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
+        if failed(request):
+            where = await save_page(request, driver)
             shutil.copy(demo.paths.bot_log, where / "switchboard.log")
             for log in demo.paths.playground_dir.glob("*.log"):
                 shutil.copy(log, where / log.name)
-            sys.stderr.write(f"\nE2E failure artifacts (screenshot, page HTML, bot and Playground logs): {where}\n")
+            announce(where, "screenshot, page HTML, bot and Playground logs")
 
 
 async def shot(driver: PlaygroundDriver, name: str, part: Locator | None = None) -> None:
