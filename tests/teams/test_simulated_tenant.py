@@ -13,9 +13,12 @@ from inventory.errors import ConfigurationError, TeamsError, TeamsPermissionErro
 from inventory.model import NumberType
 from inventory.ports.phone_system import OperationStatus
 from inventory.teams.simulation import SimulatedPhoneSystem
+from inventory.teams.simulation.directory import Names, Person, VoiceApp
 from inventory.teams.simulation.faults import REALISTIC_FAILURES, FaultKnobs
-from inventory.teams.simulation.generate import TenantSizes, generate_tenant
+from inventory.teams.simulation.generate import Holders, TenantCast, TenantSizes, generate_tenant
+from inventory.teams.simulation.number_blocks import Site
 from inventory.teams.simulation.state_file import StateSaver, load_or_create, load_tenant, save_tenant, tenant_to_json
+from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
 from tests.support.teams_fakes import EXACT_TUNING, small_tenant
 
@@ -48,6 +51,52 @@ def test_a_generated_tenant_looks_like_a_real_one() -> None:
         assert held.assignment_status == "voiceApplicationAssigned"
     assert any(a.account_type == "guest" for a in tenant.accounts())
     assert any(not a.teams_enabled for a in tenant.accounts())
+
+
+CAST = TenantCast(
+    domain="fabrikam.test",
+    tenant_id="22222222-2222-4222-8222-222222222222",
+    people=(Person("p-1", "nina@fabrikam.test", "Nina Holder"), Person("p-2", "otto@fabrikam.test", "Otto Never")),
+    names=Names(first=("Ana",), last=("Lee",), known=("Kim Known",)),
+    voice_apps=(VoiceApp("Front Desk", "front-desk", "Oslo"),),
+    sites=(Site("Lima", "PE", "Alpha", "+5110000000"), Site("Oslo", "NO", "Beta", "+4720000000", policy="NO-Local")),
+    holders=Holders(0.5, named=("p-1",), never=("p-2",)),
+)
+CAST_SIZES = TenantSizes(
+    users=6, auto_attendants=0, call_queues=0, guests=0, without_teams=0, numbers=21, policies=("NO-Local", "Any")
+)
+
+
+def test_a_cast_puts_its_people_voice_apps_sites_and_holders_into_the_tenant() -> None:
+    tenant = generate_tenant(CAST_SIZES, cast=CAST, seed=2, name="fabrikam")
+    accounts = {account.upn: account for account in tenant.accounts()}
+    numbers = tenant.all_numbers()
+
+    assert tenant.tenant_id == "22222222-2222-4222-8222-222222222222"
+    assert accounts["nina@fabrikam.test"].id == "p-1"
+    assert accounts["kim.known@fabrikam.test"].display_name == "Kim Known"
+    assert len(accounts) == 1 + 2 + 6  # the voice app, the cast's people, the made-up users
+    assert [n.telephone_number for n in numbers if n.city == "Lima"][:2] == ["+5110000000", "+5110000001"]
+    assert sum(1 for n in numbers if n.city == "Lima") == 11  # 21 over two sites: the first gets one more
+    assert {n.number_type for n in numbers} == {"directRouting"}
+    desk = tenant.number(tenant.numbers_of(accounts["front-desk@fabrikam.test"].id)[0])
+    assert desk is not None
+    assert desk.city == "Oslo"
+    assert len(tenant.numbers_of("p-1")) == 1
+    assert tenant.numbers_of("p-2") == []
+    made_up = [a for a in tenant.accounts() if a.upn and a.upn.startswith(("ana.", "kim."))]
+    assert sum(1 for a in made_up if tenant.numbers_of(a.id)) == round(len(made_up) * 0.5)
+
+
+def test_what_a_cast_names_keeps_its_id_whatever_the_seed() -> None:
+    first, other = generate_tenant(CAST_SIZES, cast=CAST, seed=1), generate_tenant(CAST_SIZES, cast=CAST, seed=9)
+
+    def ids(tenant: SimulatedTenant) -> dict[str | None, str]:
+        return {account.upn: account.id for account in tenant.accounts()}
+
+    for named in ("front-desk@fabrikam.test", "kim.known@fabrikam.test", "nina@fabrikam.test"):
+        assert ids(first)[named] == ids(other)[named]
+    assert ids(first)["ana.lee2@fabrikam.test"] != ids(other)["ana.lee2@fabrikam.test"]
 
 
 def test_the_tenant_survives_a_restart_through_its_state_file(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 `SimulatedTenant` is the one source of truth; `SimulatedPhoneSystem` serves it in process (other layers'
 tests) and `inventory.teams.stand_in` serves it as Microsoft Graph over HTTP (the demo, the adapter's tests).
-`generate_tenant` makes up a believable one from a seed. The names other layers need are importable from
-here, so a test needs one import.
+`generate_tenant` makes up a believable one from a seed, or builds one from a `generate.TenantCast` (the
+demo's Contoso). The names other layers need are importable from here, so a test needs one import.
 """
 
 from inventory.teams.simulation.faults import FaultKnobs, ScriptedFaults

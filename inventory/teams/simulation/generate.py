@@ -1,66 +1,49 @@
-"""A believable tenant from a seed: the same seed and sizes always give the same tenant.
+"""A believable tenant from a seed: the same seed, sizes and cast always give the same tenant.
 
-Numbers come in carrier blocks (10 to 1,000 consecutive numbers) per city, of all three types:
-Direct Routing from a carrier (no operator id in Teams), Calling Plan from Microsoft, Operator
-Connect from an operator. Resource accounts (auto attendants, call queues) get numbers first, then
-users, until the assigned share is reached. Guests and users without Teams are there too, because
-real directories have them.
+With sizes alone everything is made up: people and voice apps (`directory`), numbers in carrier blocks
+across cities (`number_blocks`), and who holds a number: resource accounts (auto attendants, call queues)
+first, then users, until the assigned share of the numbers is in use. A `TenantCast` puts in what the
+caller wants instead: a domain and tenant id, people who must be there as given, the names made-up people
+get, named voice apps, sites, and who holds a number.
 """
 
 from __future__ import annotations
 
 import random
-import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from inventory.ports.clock import Clock
+from inventory.teams.simulation.directory import (
+    MADE_UP_NAMES,
+    Names,
+    Person,
+    VoiceApp,
+    made_up_people,
+    made_up_voice_apps,
+    person_account,
+    voice_app_account,
+)
 from inventory.teams.simulation.faults import FaultKnobs
-from inventory.teams.simulation.records import GUEST, RESOURCE_ACCOUNT, SimAccount, SimNumber
+from inventory.teams.simulation.number_blocks import CITIES, Site, made_up_numbers, site_numbers
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, USER, SimAccount, SimNumber, random_id, stable_id
 from inventory.teams.simulation.tenant import SimulatedTenant
 
 DEFAULT_POLICIES = ("US-Unrestricted", "US-National", "EU-International", "Emergency-Only")
-_NAMESPACE = uuid.UUID("6b1d4a52-4e0c-4b0e-9a55-3c5f0c1f2d10")
-# Names as text to keep the lists compact; O'Brien is there to exercise OData quoting.
-_FIRST = "Ada Ben Chloe Dev Elena Farid Grace Hugo Ines Jonas Kai Lena Mateo Nora Omar Priya Quinn".split()  # noqa: SIM905
-_LAST = "Adams Berg Costa Dubois Eriksen Fischer Garcia Haddad Ito Jansen Larsen O'Brien Patel".split()  # noqa: SIM905
-_DEPARTMENTS = ("Sales", "Support", "Finance", "Engineering", "Operations", "Legal", "Marketing", "HR")
-_DR_CARRIERS = ("Lumen", "Bandwidth", "Colt", "BT Wholesale")
-_OC_OPERATORS = ("Contoso Telecom", "Fabrikam Voice", "Northwind Connect")
-_TYPE_WEIGHTS = (("directRouting", 55), ("callingPlan", 25), ("operatorConnect", 20))
-_CAPABILITIES = {
-    "directRouting": ["userAssignment", "voiceApplicationAssignment"],
-    "callingPlan": ["userAssignment", "voiceApplicationAssignment", "conferenceAssignment"],
-    "operatorConnect": ["userAssignment", "voiceApplicationAssignment"],
-}
-
-
-@dataclass(frozen=True)
-class City:
-    name: str
-    iso: str
-    prefix: str  # E.164 prefix of the city's simulated ranges
-    width: int  # digits after the prefix
-
-
-CITIES = (
-    City("Seattle", "US", "+12065", 6),
-    City("Chicago", "US", "+13125", 6),
-    City("New York", "US", "+12125", 6),
-    City("London", "GB", "+44207", 7),
-    City("Amsterdam", "NL", "+31205", 6),
-    City("Berlin", "DE", "+49305", 7),
-)
+_SITE_POLICY_SHARE = 0.8  # of a site's users who route with its policy; the others with any of the tenant's
 
 
 @dataclass(frozen=True)
 class TenantSizes:
+    """How many of everything a generated tenant has (besides what a TenantCast names)."""
+
     users: int = 200
     auto_attendants: int = 4
     call_queues: int = 6
     guests: int = 3
     without_teams: int = 5  # Entra users with no Teams settings (in /users, not in userConfigurations)
     numbers: int = 400
-    assigned_share: float = 0.6
+    assigned_share: float = 0.6  # of the numbers, in use (unless the cast says who holds one)
     policies: tuple[str, ...] = DEFAULT_POLICIES
 
     @classmethod
@@ -78,113 +61,135 @@ class TenantSizes:
         )
 
 
-def stable_id(kind: str, name: str) -> str:
-    """A UUID that depends only on its name (operators, locations, policies)."""
-    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name}"))
+@dataclass(frozen=True)
+class Holders:
+    """Who holds a number in a tenant with a cast: every voice app, the `named` accounts, and `share` of the
+    other people, drawn at random, but never the accounts in `never`. Voice apps get a number in their city."""
+
+    share: float
+    named: tuple[str, ...] = ()  # account ids
+    never: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TenantCast:
+    """What a generated tenant is made of besides its sizes; the defaults make up everyone and everything."""
+
+    domain: str | None = None  # None: <name>.onmicrosoft.com
+    tenant_id: str | None = None  # None: drawn
+    people: tuple[Person, ...] = ()  # first among the people, besides the `sizes.users` made-up ones
+    names: Names = MADE_UP_NAMES  # of the made-up people
+    voice_apps: tuple[VoiceApp, ...] = ()  # before the sizes' made-up auto attendants and call queues
+    sites: tuple[Site, ...] = ()  # none: made-up carrier blocks across cities
+    holders: Holders | None = None  # None: accounts in order until the sizes' assigned share is in use
+
+    def site_policy(self, number: SimNumber) -> str | None:
+        """The policy most users of the number's site route with, if the tenant has sites that say."""
+        return next((site.policy for site in self.sites if site.city == number.city), None)
 
 
 def generate_tenant(
     sizes: TenantSizes,
     *,
+    cast: TenantCast | None = None,
     seed: int = 1,
     name: str = "simulated",
     knobs: FaultKnobs | None = None,
     clock: Clock | None = None,
 ) -> SimulatedTenant:
-    """Build the tenant described by `sizes`, deterministically from `seed`."""
+    """Build the tenant described by `sizes` and `cast`, deterministically from `seed`."""
+    cast = cast or TenantCast()
     rng = random.Random(seed)
-    domain = f"{name}.onmicrosoft.com"
-    voice_apps = _voice_apps(sizes, rng, domain)
-    users = _users(sizes, rng, domain)
-    numbers = _numbers(sizes.numbers, rng)
-    policies = {policy: stable_id("policy", policy) for policy in sizes.policies}
+    voice_apps, homes, people = _directory(sizes, cast, rng, cast.domain or f"{name}.onmicrosoft.com")
+    numbers = site_numbers(cast.sites, sizes.numbers) if cast.sites else made_up_numbers(sizes.numbers, rng)
     tenant = SimulatedTenant(
         name=name,
-        tenant_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        accounts=voice_apps + users,
+        tenant_id=cast.tenant_id or random_id(rng),
+        accounts=voice_apps + people,
         numbers=numbers,
-        policies=policies,
+        policies={policy: stable_id("policy", policy) for policy in sizes.policies},
         seed=seed,
         knobs=knobs,
         clock=clock,
     )
-    holders = [account for account in voice_apps + users if account.account_type in (RESOURCE_ACCOUNT, "user")]
-    holders = [account for account in holders if account.teams_enabled]
-    count = min(round(sizes.numbers * sizes.assigned_share), len(holders))
-    for account, number in zip(holders[:count], rng.sample(numbers, count), strict=True):
-        tenant.assign_directly(number.telephone_number, account.id, number_type=number.number_type)
-        account.enterprise_voice = True
-        if number.number_type == "directRouting" and account.account_type == "user" and sizes.policies:
-            account.voice_routing_policy = rng.choice((*sizes.policies, None))
+    if cast.holders is None:
+        holdings = _until_share_in_use(voice_apps + people, numbers, sizes.assigned_share, rng)
+    else:
+        holdings = _cast_holdings(cast.holders, voice_apps, people, numbers, homes, rng)
+    _hand_out(tenant, holdings, sizes, cast, rng)
     tenant.revision = 0  # a freshly generated tenant has nothing unsaved beyond itself
     return tenant
 
 
-def _account_id(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+def _directory(
+    sizes: TenantSizes, cast: TenantCast, rng: random.Random, domain: str
+) -> tuple[list[SimAccount], dict[str, str], list[SimAccount]]:
+    """The voice apps (the cast's, then made-up ones), their home cities by account id, and the people."""
+    made_up_apps = made_up_voice_apps(sizes.auto_attendants, sizes.call_queues, [city.name for city in CITIES])
+    voice_apps = [voice_app_account(app, domain, None) for app in cast.voice_apps]
+    voice_apps += [voice_app_account(app, domain, rng) for app in made_up_apps]
+    apps = [*cast.voice_apps, *made_up_apps]
+    homes = {account.id: app.city for account, app in zip(voice_apps, apps, strict=True) if app.city}
+    made_up = made_up_people(
+        cast.names, rng, domain, users=sizes.users, guests=sizes.guests, without_teams=sizes.without_teams
+    )
+    return voice_apps, homes, [*(person_account(person) for person in cast.people), *made_up]
 
 
-def _voice_apps(sizes: TenantSizes, rng: random.Random, domain: str) -> list[SimAccount]:
-    accounts = []
-    for index in range(sizes.auto_attendants):
-        city = CITIES[index % len(CITIES)].name
-        upn = f"aa-{city.lower().replace(' ', '')}-{index + 1}@{domain}"
-        accounts.append(SimAccount(_account_id(rng), upn, f"Auto attendant {city} {index + 1}", RESOURCE_ACCOUNT))
-    for index in range(sizes.call_queues):
-        team = _DEPARTMENTS[index % len(_DEPARTMENTS)]
-        upn = f"cq-{team.lower()}-{index + 1}@{domain}"
-        accounts.append(SimAccount(_account_id(rng), upn, f"Call queue {team} {index + 1}", RESOURCE_ACCOUNT))
-    return accounts
+def _hand_out(
+    tenant: SimulatedTenant,
+    holdings: Sequence[tuple[SimAccount, SimNumber]],
+    sizes: TenantSizes,
+    cast: TenantCast,
+    rng: random.Random,
+) -> None:
+    """Assign each holding; a user's Direct Routing number comes with a voice routing policy (or Global)."""
+    for account, number in holdings:
+        tenant.assign_directly(number.telephone_number, account.id, number_type=number.number_type)
+        account.enterprise_voice = True
+        if number.number_type == "directRouting" and account.account_type == USER and sizes.policies:
+            site_policy = cast.site_policy(number)
+            if site_policy is not None and rng.random() < _SITE_POLICY_SHARE:
+                account.voice_routing_policy = site_policy
+            else:
+                account.voice_routing_policy = rng.choice((*sizes.policies, None))
 
 
-def _users(sizes: TenantSizes, rng: random.Random, domain: str) -> list[SimAccount]:
-    accounts = []
-    for index in range(sizes.users + sizes.guests + sizes.without_teams):
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        local = f"{first}.{last}".lower().replace("'", "")
-        account = SimAccount(
-            _account_id(rng), f"{local}{index + 1}@{domain}", f"{first} {last}", department=rng.choice(_DEPARTMENTS)
-        )
-        if index >= sizes.users + sizes.guests:
-            account.teams_enabled = False
-        elif index >= sizes.users:
-            account.account_type = GUEST
-            account.upn = f"{local}_partner.example#EXT#@{domain}"
-        accounts.append(account)
-    return accounts
+def _can_hold(account: SimAccount) -> bool:
+    return account.teams_enabled and account.account_type in (RESOURCE_ACCOUNT, USER)
 
 
-def _numbers(count: int, rng: random.Random) -> list[SimNumber]:
-    numbers: list[SimNumber] = []
-    next_free = {city.name: rng.randrange(1000) for city in CITIES}
-    types = [kind for kind, _ in _TYPE_WEIGHTS]
-    weights = [weight for _, weight in _TYPE_WEIGHTS]
-    largest_block = max(5, count // 8)  # small tenants still get several blocks
-    blocks = 0
-    while len(numbers) < count:
-        city = rng.choice(CITIES)
-        # The first blocks cover every type, so even a tiny tenant has all three.
-        kind = types[blocks] if blocks < len(types) else rng.choices(types, weights)[0]
-        blocks += 1
-        size = min(count - len(numbers), largest_block, rng.choice((10, 20, 50, 100, 100, 1000)))
-        carrier = {"directRouting": rng.choice(_DR_CARRIERS), "callingPlan": "Microsoft"}.get(kind)
-        carrier = carrier or rng.choice(_OC_OPERATORS)
-        operator_id = None if kind == "directRouting" else stable_id("operator", carrier)
-        location_id, civic_id = stable_id("location", city.name), stable_id("civic", city.name)
-        start = next_free[city.name]
-        next_free[city.name] = start + size + rng.randrange(0, 200)  # carriers leave gaps between blocks
-        for offset in range(size):
-            numbers.append(
-                SimNumber(
-                    f"{city.prefix}{start + offset:0{city.width}d}",
-                    kind,
-                    city=city.name,
-                    iso_country_code=city.iso,
-                    location_id=location_id,
-                    civic_address_id=civic_id,
-                    operator_id=operator_id,
-                    carrier=carrier,
-                    capabilities=list(_CAPABILITIES[kind]),
-                )
-            )
-    return numbers
+def _until_share_in_use(
+    accounts: Sequence[SimAccount], numbers: Sequence[SimNumber], share: float, rng: random.Random
+) -> list[tuple[SimAccount, SimNumber]]:
+    """The accounts in directory order (made-up people come in random order already), each with a drawn number."""
+    holders = [account for account in accounts if _can_hold(account)]
+    count = min(round(len(numbers) * share), len(holders))
+    return list(zip(holders[:count], rng.sample(list(numbers), count), strict=True))
+
+
+def _cast_holdings(
+    holders: Holders,
+    voice_apps: Sequence[SimAccount],
+    people: Sequence[SimAccount],
+    numbers: Sequence[SimNumber],
+    homes: Mapping[str, str],
+    rng: random.Random,
+) -> list[tuple[SimAccount, SimNumber]]:
+    """See Holders. Each holder without a home city gets a number in a city drawn at random."""
+    free: dict[str, list[SimNumber]] = {}
+    for number in numbers:
+        free.setdefault(number.city or "", []).append(number)
+    for pool in free.values():
+        rng.shuffle(pool)
+    named = [account for account in people if account.id in holders.named]
+    decided = set(holders.named) | set(holders.never)
+    others = [account for account in people if _can_hold(account) and account.id not in decided]
+    chosen = [*voice_apps, *named, *rng.sample(others, round(len(others) * holders.share))]
+    holdings = []
+    for account in chosen:
+        city = homes.get(account.id)
+        pool = free[city] if city in free else free[rng.choice(sorted(free))]
+        if pool:
+            holdings.append((account, pool.pop()))
+    return holdings

@@ -7,8 +7,12 @@ Strings rather than our enums on purpose: a test can put a value Graph might sen
 from __future__ import annotations
 
 import base64
+import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+
+_NAMESPACE = uuid.UUID("6b1d4a52-4e0c-4b0e-9a55-3c5f0c1f2d10")
 
 # The Graph enum values (camelCase; PowerShell prints them PascalCase) that the simulation uses. Graph has
 # more (numberType internalError, assignmentStatus conferenceAssigned, ...), which the mapping reads as unknown.
@@ -100,3 +104,13 @@ def number_from_id(identifier: str) -> str | None:
         return base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
     except (ValueError, UnicodeError):
         return None
+
+
+def stable_id(kind: str, name: str) -> str:
+    """A UUID that depends only on its name (operators, locations, policies): the same every time."""
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name}"))
+
+
+def random_id(rng: random.Random) -> str:
+    """A UUID drawn from `rng`, shaped like an Entra object id (version 4)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
