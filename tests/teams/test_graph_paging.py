@@ -1,4 +1,4 @@
-"""Paging exactly as the facts doc says, over HTTP: $top=1000&$skip=n, nextLink when present, stop at a
+"""Paging numberAssignments as Graph documents it, over HTTP: $top=1000&$skip=n, nextLink when present, stop at a
 short page; userConfigurations and users by nextLink; bounded requests in flight."""
 
 from __future__ import annotations
