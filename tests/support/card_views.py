@@ -16,6 +16,7 @@ PICKER_PAGE = picker.PAGE_SIZE
 HISTORY_PAGE = history.PAGE_SIZE
 PLAN_PAGE = bulk_views.PLAN_PAGE
 PREVIEW_SIZE = runs.PREVIEW_SIZE  # changes per category on the sync review
+SEARCH_LIMIT = 25  # accounts an assign or bulk search offers (`limit=25` in bot/flows/assign.py and bulk.py)
 
 FLOW = FlowRef("0f8fad5b-d9cb-469f-a165-70867728950e", 7)
 TENANT = "contoso"

@@ -25,10 +25,9 @@ from tests.support.card_parts import (
     text_block,
     valid,
 )
-from tests.support.card_views import FLOW, TENANT, account, long_account
+from tests.support.card_views import FLOW, SEARCH_LIMIT, TENANT, account, long_account
 
 POLICIES = ["US-Local", "US-LongDistance", "Intl"]
-SEARCH_LIMIT = 25  # accounts a search offers (bot/flows/assign.py)
 
 
 def test_step_1_before_any_match_says_how_to_search_and_moves_on_with_next_or_cancel() -> None:
