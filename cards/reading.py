@@ -17,8 +17,14 @@ def card_text(card: Any) -> str:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
+            # A choice set shows its choices' titles; their values (and the one chosen) are ids sent back.
+            hidden = "value" if isinstance(node.get("choices"), list) else None
             for key, value in node.items():
-                if key in _WORDS and isinstance(value, str):
+                if key == "choices" and isinstance(value, list):
+                    parts.extend(c["title"] for c in value if isinstance(c, dict) and isinstance(c.get("title"), str))
+                elif key == hidden:
+                    continue
+                elif key in _WORDS and isinstance(value, str):
                     parts.append(value)
                 else:
                     walk(value)

@@ -48,6 +48,7 @@ def diff_card(flow: FlowRef, diff: DiffView, *, title: str, step: str) -> Card:
         shown = diff.preview.get(category, [])
         if shown:
             body.append(_category(label, color, shown, counts.get(category, 0)))
+    body.append(text(f"Commit changes the {diff.tenant} inventory.", size="Small"))
     body.append(text(f"This review is valid until {diff.expires}.", subtle=True, size="Small"))
     actions = [
         execute("Commit", "sync.commit", flow.data(), style="positive"),

@@ -95,11 +95,6 @@ def test_commit_all_but_drift_is_offered_only_when_there_is_drift(drift: int, of
     assert_actions_belong_to(drawn, FLOW)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff_card never shows DiffView.tenant: the one card that commits changes to an inventory does not "
-    "say whose, while every other confirming card (assign, bulk, remove, delete) names the tenant",
-)
 def test_the_review_names_the_tenant_whose_inventory_a_commit_changes() -> None:
     assert "contoso" in card_text(review(diff({"add": 1}, {"add": [ADDED]})))
 
