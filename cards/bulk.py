@@ -3,6 +3,7 @@ and the result per person."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from cards.elements import (
@@ -24,6 +25,7 @@ from cards.elements import (
 from cards.views import AccountView, FlowRef
 
 TITLE = "Bulk assign"
+_RESULTS_BUDGET = 26 * 1024  # Teams refuses a message over 28 KB; leave room for the envelope
 MAX_PEOPLE = 50
 SAME_FOR_ALL = ""
 
@@ -204,13 +206,30 @@ def progress_card(*, done: int, total: int, failed: int) -> Card:
 
 
 def results_card(*, rows: list[ResultRow], tenant: str) -> Card:
+    """One line per person, with Teams' reason under each failure. When that would be too big for one Teams
+    message (50 people refused for a missing permission), a reason many share is written once, and if need be
+    each reason is cut short (the journal keeps it whole)."""
+    for repeat, limit in ((True, None), (False, None), (False, 200)):
+        drawn = _results(rows, tenant, repeat_reasons=repeat, reason_limit=limit)
+        if len(json.dumps(drawn, separators=(",", ":")).encode()) <= _RESULTS_BUDGET:
+            break
+    return drawn
+
+
+def _results(rows: list[ResultRow], tenant: str, *, repeat_reasons: bool, reason_limit: int | None) -> Card:
     succeeded = sum(1 for row in rows if row.succeeded)
     body = heading(TITLE, f"Done in {tenant}: {succeeded} assigned, {len(rows) - succeeded} failed")
+    written: set[str] = set()
     for row in rows:
         mark, color = ("Assigned", GOOD) if row.succeeded else ("Failed", ATTENTION)
         items = [text(f"**{row.name}** - {row.number} - {mark}", color=color, spacing="Small")]
-        if row.detail:
-            items.append(text(row.detail, size="Small", spacing="None", subtle=row.succeeded))
+        if row.detail and row.detail in written and not repeat_reasons:
+            items.append(text("The same reason as above.", size="Small", spacing="None", subtle=True))
+        elif row.detail:
+            written.add(row.detail)
+            cut = reason_limit is not None and len(row.detail) > reason_limit
+            detail = row.detail[:reason_limit] + "..." if cut else row.detail
+            items.append(text(detail, size="Small", spacing="None", subtle=row.succeeded))
         body.append(container(items))
     if succeeded < len(rows):
         body.append(text("Numbers that failed are back in the pool.", subtle=True))

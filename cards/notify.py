@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card, card, facts, text
 
+_SHOWN_LINES = 15
 
-def _note(title: str, color: str, pairs: list[tuple[str, str]], lines: list[str] | None = None) -> Card:
+
+def _note(
+    title: str, color: str, pairs: list[tuple[str, str]], lines: list[str] | None = None, *, closing: str | None = None
+) -> Card:
+    """A note with at most 15 detail lines ("...and N more" after them), then `closing`, always shown."""
     body = [text(title, weight="Bolder", color=color), facts(pairs)]
-    body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:15])
-    if lines and len(lines) > 15:
-        body.append(text(f"...and {len(lines) - 15} more", subtle=True, size="Small"))
+    body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:_SHOWN_LINES])
+    if lines and len(lines) > _SHOWN_LINES:
+        body.append(text(f"...and {len(lines) - _SHOWN_LINES} more", subtle=True, size="Small"))
+    if closing:
+        body.append(text(closing, size="Small", spacing="None"))
     return card(body, full_width=False)
 
 
@@ -51,5 +58,4 @@ def drift_note(*, tenant: str, counts: dict[str, int], lines: list[str]) -> Card
         ("To add", str(counts.get("add", 0))),
         ("To update", str(counts.get("update", 0))),
     ]
-    lines = [*lines, "Type sync to review and commit."]
-    return _note("Scheduled check found drift", ATTENTION, pairs, lines)
+    return _note("Scheduled check found drift", ATTENTION, pairs, lines, closing="Type sync to review and commit.")

@@ -75,12 +75,6 @@ def test_a_drift_note_counts_the_drift_and_ends_saying_what_to_do() -> None:
     assert card_text(note).splitlines()[-2:] == ["+1 206 555 0100: override", "Type sync to review and commit."]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drift_note appends its 'Type sync to review and commit.' hint to the lines _note cuts at 15: with "
-    "15 or more drift lines the hint is dropped and counted as one of the '...and N more' (latent: the bot "
-    "passes at most PREVIEW_SIZE = 10 lines today)",
-)
 def test_a_drift_note_of_many_lines_still_ends_saying_what_to_do() -> None:
     lines = [f"+1 206 555 {i:04d}: override" for i in range(20)]
     shown = card_text(valid(drift_note(tenant=TENANT, counts={"drift": 20}, lines=lines))).splitlines()
