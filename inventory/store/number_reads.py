@@ -32,9 +32,6 @@ class NumberReads:
         row = (await self._connection.execute(query)).first()
         return from_row(row._mapping) if row else None
 
-    async def get_by_id(self, tenant: str, number_id: int) -> PhoneNumber | None:
-        return (await self.by_ids(tenant, [number_id])).get(number_id)
-
     async def tenant_is_empty(self, tenant: str) -> bool:
         query = select(phone_numbers.c.id).where(phone_numbers.c.tenant == tenant).limit(1)
         return (await self._connection.execute(query)).first() is None

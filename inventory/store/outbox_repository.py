@@ -53,11 +53,6 @@ class SqlConversationRepository:
         row = (await self._connection.execute(query)).first()
         return Conversation(**{k: v for k, v in row._mapping.items() if k != "updated_at"}) if row else None
 
-    async def get(self, conversation_id: str) -> Conversation | None:
-        query = select(conversations).where(conversations.c.id == conversation_id)
-        row = (await self._connection.execute(query)).first()
-        return Conversation(**{k: v for k, v in row._mapping.items() if k != "updated_at"}) if row else None
-
 
 class SqlOutboxRepository:
     def __init__(self, connection: AsyncConnection) -> None:
