@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from bot.untrusted import UNSTORABLE
 from inventory.e164 import parse_number
 from inventory.errors import InvalidNumber
 
@@ -25,9 +26,6 @@ COMMANDS = (
 )
 ALIASES = {"?": "help", "list": "numbers", "number": "numbers", "unassign": "remove", "tenants": "tenant"}
 MAX_TEXT = 500
-# A NUL (PostgreSQL refuses it) or a lone surrogate (not UTF-8: the reply could not even be sent) can arrive
-# through a JSON escape; neither is ever part of a command.
-_UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ class Command:
 
 
 def parse_command(text: str) -> Command:
-    cleaned = re.sub(r"\s+", " ", _strip_markup(_UNSENDABLE.sub("", text))).strip()
+    cleaned = re.sub(r"\s+", " ", _strip_markup(UNSTORABLE.sub("", text))).strip()
     if len(cleaned) > MAX_TEXT:
         cleaned = cleaned[:MAX_TEXT]
     if not cleaned:

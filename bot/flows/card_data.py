@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.untrusted import storable
 from inventory.errors import SwitchboardError
 
 CardData = dict[str, Any]  # the data of a clicked action, as the client sent it
@@ -31,14 +32,6 @@ def text_input(data: dict[str, Any], key: str, *, limit: int = _MAX_INPUT) -> st
     if not storable(value):
         raise CardProblem(UNREADABLE)
     return value.strip()
-
-
-def storable(value: str) -> bool:
-    """False for text no database takes: a NUL (PostgreSQL refuses it) or a lone surrogate (not UTF-8).
-
-    JSON escapes can carry both; kept in a flow's state they would break every later card of the flow.
-    """
-    return "\x00" not in value and not any("\ud800" <= ch <= "\udfff" for ch in value)
 
 
 def id_input(data: dict[str, Any], key: str) -> int:
