@@ -103,7 +103,8 @@ async def _to_source(turn: Turn, flow: Flow, synced: dict[str, Any]) -> Flow:
 async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:
     """Hold a distinct available number for each person (from the chosen location, pool or range)."""
     filters = {key: text_input(data, key, limit=128) for key in ("location", "pool", "range")}
-    offered = await turn.services.views.available_by_facet(flow.tenant)
+    # Only a filter the operator set needs checking against what the source card offered.
+    offered = await turn.services.views.available_by_facet(flow.tenant) if any(filters.values()) else {}
     for key, value in filters.items():
         if value and value not in {v for v, _ in offered[key]}:
             raise CardProblem(f"'{value[:40]}' is not one of the {key}s offered; choose from the list.")
