@@ -90,6 +90,7 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
     settings = Settings(
         tenants=(TenantConfig(TENANT, "Contoso", allowed_policies=(POLICY, "US-Unrestricted"), default_policy=POLICY),),
         operators=tuple(OperatorConfig(object_id, Role.OPERATOR, (TENANT,)) for object_id in operator_ids(operators)),
+        insecure_development=True,  # the benchmark's channel sends no tokens
     )
     app = create_app(settings, store=store, phone_systems={TENANT: phone})
     runner = web.AppRunner(app, access_log=None)

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from bot.adapter import cloud_adapter
+from bot.activity_checks import ServiceUrlRule
+from bot.adapter import BotConnection, bot_connection
 from bot.delivery import Background, CardUpdater
 from bot.endpoint import MAX_BODY, add_routes
 from bot.handler import SwitchboardBot
@@ -41,12 +42,15 @@ def create_app(
     inline_seconds: float = 5.0,
     run_jobs: bool = True,
     notify_interval: float = 2.0,
+    connection: BotConnection | None = None,
 ) -> web.Application:
+    """Raises ConfigurationError when the bot has no credentials outside the insecure development mode."""
+    connection = connection or bot_connection(settings)
     clock = clock or SystemClock()
     storage = store or Store(create_engine(settings.database_url))
     phones = PhoneSystems(settings.tenant, clock=clock, given=phone_systems)
     services = Services.build(ServiceContext(storage, clock, phones, settings))
-    adapter = cloud_adapter(settings)
+    adapter = connection.adapter
     background = Background()
     updater = CardUpdater(adapter, settings.app_id)
     bot = SwitchboardBot(services, OperatorDirectory(settings), updater, background, inline_seconds=inline_seconds)
@@ -54,11 +58,14 @@ def create_app(
         services.notifications, adapter, settings.app_id, retry_base_seconds=notify_interval * 2.5
     )
     jobs = Jobs(services, on_drift=lambda tenant, preview: notify_drift(services.notifications, tenant, preview))
-    runtime = Runtime(settings, storage, store is None, phones, jobs, poster, background, run_jobs, notify_interval)
+    runtime = Runtime(
+        settings, storage, store is None, phones, jobs, poster, background, run_jobs, notify_interval, connection.keys
+    )
 
     app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES], app[BACKGROUND], app[JOBS] = services, background, jobs
-    add_routes(app, adapter, bot, storage, authenticated=bool(settings.app_id))
+    service_urls = ServiceUrlRule(settings.insecure_development, settings.test_channel_url)
+    add_routes(app, adapter, connection.authenticator, bot, storage, service_urls)
     app.on_startup.append(runtime.start)
     app.on_cleanup.append(runtime.stop)
     return app

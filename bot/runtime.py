@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.delivery import Background
 from bot.jobs import Jobs
 from bot.notify import NotificationPoster
+from bot.signing_keys import KeyRing
 from inventory.config import Settings
 from inventory.store.engine import Store
 from inventory.store.migrate import upgrade
@@ -32,9 +33,17 @@ class Runtime:
     background: Background
     run_jobs: bool
     notify_interval: float
+    keys: KeyRing | None  # None in development mode
     _posting: asyncio.Task[None] | None = field(default=None, init=False)
 
     async def start(self, _: web.Application) -> None:
+        if self.keys is not None:
+            self.keys.start()  # in the background: a slow key endpoint must not hold up start-up
+        else:
+            log.warning(
+                "INSECURE DEVELOPMENT MODE: no token is checked; anyone who reaches this port is trusted "
+                "(loopback only). Never deploy like this."
+            )
         await upgrade(self.store.engine)
         # Everything built so far lives as long as the process: keep the collector from walking it
         # again and again (its full passes showed up as the slowest turns under load).
@@ -52,5 +61,7 @@ class Runtime:
         await self.jobs.stop()
         await self.background.close(grace_seconds=5.0)
         await self.phones.aclose()
+        if self.keys is not None:
+            await self.keys.close()
         if self.owns_store:
             await self.store.close()

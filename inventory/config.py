@@ -82,8 +82,15 @@ class Settings:
     default_role: Role | None = None
     app_id: str = ""
     app_password: str = field(default="", repr=False)
-    app_type: str = "MultiTenant"
+    app_type: str = ""  # SingleTenant, UserAssignedMSI or (registrations before 2025-08) MultiTenant
     app_tenant_id: str = ""
+    # No bot credentials and no token checks, loopback only: `make run` and tests, never a deployment.
+    insecure_development: bool = False
+    # Where the signing keys are fetched from, when not Microsoft's (a test channel's own issuer).
+    bot_openid_metadata_url: str = ""
+    entra_openid_metadata_url: str = ""
+    # One plain-http answer address on loopback that a test channel may use beside https.
+    test_channel_url: str = ""
     host: str = "127.0.0.1"
     port: int = 3978
     sync_expiry_minutes: int = 15
@@ -134,8 +141,12 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         default_role=Role.parse(default_role_text) if default_role_text else None,
         app_id=env.get("MicrosoftAppId", ""),
         app_password=env.get("MicrosoftAppPassword", ""),
-        app_type=env.get("MicrosoftAppType", "MultiTenant"),
+        app_type=env.get("MicrosoftAppType", ""),
         app_tenant_id=env.get("MicrosoftAppTenantId", ""),
+        insecure_development=_flag(env.get("SWITCHBOARD_INSECURE_DEVELOPMENT", ""), "SWITCHBOARD_INSECURE_DEVELOPMENT"),
+        bot_openid_metadata_url=env.get("SWITCHBOARD_BOT_OPENID_METADATA_URL", ""),
+        entra_openid_metadata_url=env.get("SWITCHBOARD_ENTRA_OPENID_METADATA_URL", ""),
+        test_channel_url=env.get("SWITCHBOARD_TEST_CHANNEL_URL", ""),
         host=env.get("SWITCHBOARD_HOST", "127.0.0.1"),
         port=_int(env.get("PORT", "3978"), "PORT"),
         sync_expiry_minutes=_int(document.get("sync_expiry_minutes", 15), "sync_expiry_minutes"),
@@ -200,6 +211,15 @@ def _operator(entry: Mapping[str, Any]) -> OperatorConfig:
     return OperatorConfig(
         object_id, Role.parse(str(entry.get("role", "viewer"))), tuple(tenants), entry.get("name", "")
     )
+
+
+def _flag(text: str, what: str) -> bool:
+    value = text.strip().lower()
+    if value in {"", "0", "false", "no"}:
+        return False
+    if value in {"1", "true", "yes"}:
+        return True
+    raise ConfigurationError(f"{what} must be 1 or 0, not '{text}'.")
 
 
 def _int(value: object, what: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import signal
 
@@ -11,6 +12,7 @@ from aiohttp import web
 from rich.console import Console
 
 from bot.app import create_app
+from bot.bot_identity import check_development_host
 from bot.cli.context import Commands, command
 from inventory.config import load_settings
 
@@ -19,15 +21,28 @@ def add_commands(commands: Commands) -> None:
     serve = command(commands, "serve", run_serve, "run the Teams bot (POST /api/messages, GET /healthz)")
     serve.add_argument("--host", help="address to bind (default: $SWITCHBOARD_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $PORT or 3978)")
+    serve.add_argument(
+        "--insecure-development",
+        action="store_true",
+        help="no bot credentials and no token checks, loopback only (also $SWITCHBOARD_INSECURE_DEVELOPMENT=1)",
+    )
 
 
 async def run_serve(arguments: argparse.Namespace, console: Console) -> int:
     settings = load_settings(os.environ, arguments.config)
+    if arguments.insecure_development:
+        settings = dataclasses.replace(settings, insecure_development=True)
     host = arguments.host or settings.host
     port = arguments.port or settings.port
+    check_development_host(settings, host)
     runner = web.AppRunner(create_app(settings), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
+    if settings.insecure_development:
+        console.print(
+            "[bold yellow]Insecure development mode:[/bold yellow] no token is checked; "
+            "anyone who reaches this port is trusted. Loopback only; never deploy like this."
+        )
     console.print(f"Switchboard is listening on http://{host}:{port}/api/messages (Ctrl-C stops it).")
     stop = asyncio.Event()
     # A container or service manager stops us with SIGTERM: finish like Ctrl-C, letting follow-ups end.

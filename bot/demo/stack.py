@@ -124,6 +124,7 @@ def demo_settings(graph: RunningServer, database_url: str) -> Settings:
         tenants=(tenant,),
         operators=(OperatorConfig(operator.aad_object_id, Role.ADMIN, ("*",), name=operator.name),),
         host=HOST,
+        insecure_development=True,  # the Playground sends no tokens; the demo listens on loopback only
     )
 
 

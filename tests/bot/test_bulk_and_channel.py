@@ -41,6 +41,7 @@ SETTINGS = Settings(
         OperatorConfig(ADMIN.aad_object_id, Role.ADMIN, ("*",)),
         OperatorConfig(OPERATOR.aad_object_id, Role.OPERATOR, ("contoso",)),
     ),
+    insecure_development=True,
 )
 
 

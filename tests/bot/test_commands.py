@@ -4,6 +4,8 @@ and from message-based (Action.Submit) cards."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import aiohttp
 from sqlalchemy import select
 
@@ -82,7 +84,7 @@ async def test_an_operator_with_several_tenants_chooses_one_and_it_is_remembered
 ) -> None:
     settings = bot_settings()
     two_tenants = OperatorConfig(MEGAN.aad_object_id, Role.OPERATOR, ("contoso", "fabrikam"))
-    settings = type(settings)(tenants=settings.tenants, operators=(settings.operators[0], two_tenants))
+    settings = dataclasses.replace(settings, operators=(settings.operators[0], two_tenants))
     url = (await start_bot(settings=settings)).url
     olivia, megan = (client_for(member, http, url, connector) for member in (OLIVIA, MEGAN))
 

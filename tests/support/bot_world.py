@@ -55,6 +55,9 @@ def bot_settings(*, app_id: str = "", app_password: str = "") -> Settings:
         ),
         app_id=app_id,
         app_password=app_password,
+        app_type="SingleTenant" if app_id else "",
+        app_tenant_id="00000000-0000-4000-8000-0000000000aa" if app_id else "",
+        insecure_development=not app_id,
     )
 
 
