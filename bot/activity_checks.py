@@ -54,6 +54,12 @@ def activity_problem(body: Any) -> str | None:
         for key in ("name", "aadObjectId", "role"):
             if account.get(key) is not None and not isinstance(account[key], str):
                 return f"The activity's '{field}.{key}' must be a string."
+    for field in ("membersAdded", "membersRemoved"):
+        members = body.get(field)
+        if members is not None and not (
+            isinstance(members, list) and all(isinstance(m, dict) and _is_id(m.get("id")) for m in members)
+        ):
+            return f"The activity's '{field}' must be a list of accounts with ids."
     if body.get("channelData") is not None and not isinstance(body["channelData"], dict):
         return "The activity's 'channelData' must be an object."
     if body.get("entities") is not None and not (

@@ -23,6 +23,7 @@ from bot.runtime import Runtime
 from inventory.config import Settings
 from inventory.ports.clock import Clock, SystemClock
 from inventory.ports.phone_system import PhoneSystem
+from inventory.redaction import REDACTOR, install_log_redaction
 from inventory.services.container import Services
 from inventory.services.context import ServiceContext
 from inventory.store.engine import Store, create_engine
@@ -45,6 +46,8 @@ def create_app(
     connection: BotConnection | None = None,
 ) -> web.Application:
     """Raises ConfigurationError when the bot has no credentials outside the insecure development mode."""
+    REDACTOR.learn(settings.secrets())
+    install_log_redaction()
     connection = connection or bot_connection(settings)
     clock = clock or SystemClock()
     storage = store or Store(create_engine(settings.database_url))

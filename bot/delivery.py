@@ -13,10 +13,11 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
+from bot.outgoing import card_attachment
 from bot.turn import Reply
 from cards.common import error_card
 from cards.elements import Card
@@ -55,7 +56,7 @@ class CardUpdater:
 
     async def update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
         async def replace(context: TurnContext) -> None:
-            activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            activity = MessageFactory.attachment(card_attachment(card))
             activity.id = activity_id
             await context.update_activity(activity)
 

@@ -19,6 +19,7 @@ from botbuilder.schema import Activity, AdaptiveCardInvokeResponse
 
 from bot.activity_checks import ServiceUrlRule, activity_problem
 from bot.handler import SearchInvokeResponse, SwitchboardBot
+from bot.outgoing import redacted_json
 from bot.request_auth import Refusal, RequestAuthenticator
 from inventory.ports.storage import Storage
 
@@ -78,7 +79,9 @@ def _messages(
             ) from None
         if answer is None:
             return web.Response(status=201)
-        return web.json_response(invoke_body(answer.body), status=answer.status, dumps=_compact_json)
+        if answer.body is None:
+            return web.Response(status=answer.status)
+        return web.json_response(invoke_body(answer.body), status=answer.status, dumps=redacted_json)
 
     return handle
 
@@ -90,11 +93,9 @@ def invoke_body(body: Any) -> Any:
         return {"statusCode": body.status_code, "type": body.type, "value": body.value}
     if isinstance(body, SearchInvokeResponse):
         return {"type": body.type, "value": body.value}
+    if isinstance(body, dict):
+        return body
     return None if body is None else serializer_helper(body)
-
-
-def _compact_json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 async def _post_only(_: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 from msrest.serialization import Model
@@ -18,6 +18,7 @@ from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
 from bot.identity import OperatorDirectory
 from bot.notify import conversation_of
+from bot.outgoing import card_attachment
 from bot.turn import Reply, Turn
 from bot.untrusted import mapping
 from cards.common import error_card
@@ -87,7 +88,9 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             return await self._card_action(turn_context)
         if name == "application/search":
             return await self._search(turn_context)
-        return await super().on_invoke_activity(turn_context)
+        if name == "healthCheck":
+            return await super().on_invoke_activity(turn_context)
+        return unsupported_invoke(name if isinstance(name, str) else "")
 
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
@@ -168,7 +171,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:
         async def send(card: Card) -> str | None:
-            message = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            message = MessageFactory.attachment(card_attachment(card))
             if replace:
                 message.id = replace
                 await turn_context.update_activity(message)
@@ -189,6 +192,22 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         except SwitchboardError as error:
             await send(refusal_card(error, correlation_id))
+
+
+def unsupported_invoke(name: str) -> InvokeResponse:
+    """Invokes Switchboard has no feature for, answered so Teams shows a sentence rather than an error.
+
+    botbuilder answers them with 501 (and raises AttributeError inside for some message-extension
+    payloads); Teams shows its generic failure for either. A message extension gets a message result,
+    a task module a message task, anything else an empty 200, which Teams takes as "done".
+    """
+    said = "Switchboard has no message extension or dialog here: type 'help' in a chat with the bot."
+    if name.startswith("composeExtension/"):
+        return InvokeResponse(status=200, body={"composeExtension": {"type": "message", "text": said}})
+    if name in {"task/fetch", "task/submit"}:
+        return InvokeResponse(status=200, body={"task": {"type": "message", "value": said}})
+    log.info("answered an invoke the bot does not handle name=%s", name[:80])
+    return InvokeResponse(status=200)
 
 
 def _unexpected(correlation_id: str) -> Card:

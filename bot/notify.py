@@ -10,10 +10,11 @@ import asyncio
 import logging
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 
+from bot.outgoing import card_attachment
 from bot.untrusted import mapping
 from cards.elements import Card
 from cards.notify import drift_note
@@ -101,7 +102,7 @@ class NotificationPoster:
 
     async def _send(self, reference: dict[str, Any], card: Card) -> None:
         async def send(context: TurnContext) -> None:
-            await context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))
+            await context.send_activity(MessageFactory.attachment(card_attachment(card)))
 
         await self._adapter.continue_conversation(ConversationReference().deserialize(reference), send, self._app_id)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from inventory.errors import ConfigurationError
 from inventory.model import NumberType
+from inventory.redaction import REDACTOR
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./switchboard.db"
 DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
@@ -103,6 +104,10 @@ class Settings:
     drift_check_commits: bool = False
     config_path: str | None = None
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret configured, for the redactor: none may appear in a log, card or CLI output."""
+        return tuple(s for s in (self.app_password, *(t.client_secret or "" for t in self.tenants)) if s)
+
     def tenant(self, name: str) -> TenantConfig:
         for tenant in self.tenants:
             if tenant.name == name:
@@ -134,7 +139,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
     _check_unique([t.name for t in tenants], "tenant")
     operators = tuple(_operator(entry) for entry in document.get("operators", []))
     default_role_text = env.get("SWITCHBOARD_DEFAULT_ROLE", document.get("default_role", ""))
-    return Settings(
+    settings = Settings(
         database_url=env.get("DATABASE_URL", document.get("database_url", DEFAULT_DATABASE_URL)),
         tenants=tenants,
         operators=operators,
@@ -160,6 +165,8 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         drift_check_commits=bool(document.get("drift_check_commits", False)),
         config_path=path,
     )
+    REDACTOR.learn(settings.secrets())  # from now on, none of them can leave in a log, card or CLI line
+    return settings
 
 
 def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:

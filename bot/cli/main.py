@@ -12,13 +12,16 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO, cast
 
 from rich.console import Console
+from rich.text import Text
 
 from bot.cli import demo_command, import_commands, number_commands, serve, teams_commands
 from bot.cli.context import db_upgrade
 from bot.cli.event_loop import run_server
 from inventory.errors import ImportRejected, SwitchboardError
+from inventory.redaction import REDACTOR, install_log_redaction
 
 log = logging.getLogger("switchboard")
 SERVER_COMMANDS = frozenset({"serve", "demo"})
@@ -51,23 +54,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if arguments.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    console = Console(stderr=False)
-    errors = Console(stderr=True)
+    install_log_redaction()
+    console = Console(file=cast(TextIO, RedactingStream(sys.stdout)))  # rich needs only write and flush
+    errors = Console(file=cast(TextIO, RedactingStream(sys.stderr)))
     try:
         run = run_server if arguments.command in SERVER_COMMANDS else asyncio.run
         return run(dispatch(arguments, console)) or 0
     except ImportRejected as rejected:
-        errors.print(f"[red]{rejected}[/red]", highlight=False)
+        errors.print(Text(str(rejected), style="red"))
         for problem in rejected.problems[:200]:
             errors.print(f"  {problem}", highlight=False, markup=False)
         if len(rejected.problems) > 200:
             errors.print(f"  ... and {len(rejected.problems) - 200:,} more", highlight=False)
         return 1
     except SwitchboardError as error:
-        errors.print(f"[red]{error}[/red]", highlight=False)
+        errors.print(Text(str(error), style="red"))
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+class RedactingStream:
+    """What the CLI prints passes the redactor: upstream error text may carry a secret."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(REDACTOR.redact(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return self._stream.encoding
 
 
 async def dispatch(arguments: argparse.Namespace, console: Console) -> int:
