@@ -44,6 +44,7 @@ from aiohttp import web
 
 from bench.stats import describe, percentile
 from bot.cli.event_loop import run_server
+from bot.http_server import bot_runner
 from cards.reading import card_text, execute_actions
 
 TENANT = "contoso"
@@ -93,7 +94,7 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
         insecure_development=True,  # the benchmark's channel sends no tokens
     )
     app = create_app(settings, store=store, phone_systems={TENANT: phone})
-    runner = web.AppRunner(app, access_log=None)
+    runner = bot_runner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

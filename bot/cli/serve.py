@@ -14,6 +14,7 @@ from rich.console import Console
 from bot.app import create_app
 from bot.bot_identity import check_development_host
 from bot.cli.context import Commands, command
+from bot.http_server import bot_runner
 from inventory.config import load_settings
 
 
@@ -35,7 +36,7 @@ async def run_serve(arguments: argparse.Namespace, console: Console) -> int:
     host = arguments.host or settings.host
     port = arguments.port or settings.port
     check_development_host(settings, host)
-    runner = web.AppRunner(create_app(settings), access_log=None)
+    runner = bot_runner(create_app(settings))
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     if settings.insecure_development:

@@ -28,6 +28,7 @@ from bot.demo.locations import DemoPaths, DemoPorts
 from bot.demo.playground import RunningPlayground, start_playground
 from bot.demo.playground_config import CONFIG_FILE_NAME, write_playground_config
 from bot.demo.tenant import TENANT_NAME, DemoSizes, build_demo_tenant, new_range
+from bot.http_server import bot_runner
 from inventory.config import OperatorConfig, Role, Settings
 from inventory.errors import ConfigurationError
 from inventory.model import Actor
@@ -164,7 +165,7 @@ async def _start_graph(teams: SimulatedTenant, port: int, paths: DemoPaths) -> R
 
 
 async def _start_bot(settings: Settings, store: Store, port: int, inline_seconds: float) -> tuple[web.AppRunner, int]:
-    runner = web.AppRunner(create_app(settings, store=store, inline_seconds=inline_seconds), access_log=None)
+    runner = bot_runner(create_app(settings, store=store, inline_seconds=inline_seconds))
     await runner.setup()
     try:
         try:

@@ -10,7 +10,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.adapter import BotConnection
 from bot.app import create_app
+from bot.http_server import bot_runner
 from inventory.config import Settings
 from inventory.e164 import parse_range
 from inventory.model import Actor
@@ -81,6 +83,7 @@ async def start_bot(inventory: Store, phone: SimulatedPhoneSystem) -> AsyncItera
             inline_seconds: float = 3.0,
             clock: Clock | None = None,
             notify_interval: float = 2.0,
+            connection: BotConnection | None = None,
         ) -> RunningBot:
             app = create_app(
                 settings or bot_settings(),
@@ -90,8 +93,9 @@ async def start_bot(inventory: Store, phone: SimulatedPhoneSystem) -> AsyncItera
                 inline_seconds=inline_seconds,
                 run_jobs=False,
                 notify_interval=notify_interval,
+                connection=connection,
             )
-            runner = web.AppRunner(app, access_log=None)
+            runner = bot_runner(app)
             await runner.setup()
             stack.push_async_callback(runner.cleanup)
             site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -58,6 +58,7 @@ class RecordingConnector:
     url: str = ""
     fail_next_posts: int = 0
     fail_posts_to: dict[str, int] = field(default_factory=dict)  # conversation id -> posts to refuse
+    authorizations: list[str] = field(default_factory=list)  # the Authorization header of each post
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -88,6 +89,7 @@ class RecordingConnector:
 
     async def _post(self, request: web.Request) -> web.Response:
         conversation = request.match_info["conversation"]
+        self.authorizations.append(request.headers.get("Authorization", ""))
         if self.fail_posts_to.get(conversation):
             # Teams throttles a busy channel with 429 (which botbuilder's HTTP client does not retry itself).
             self.fail_posts_to[conversation] -= 1
