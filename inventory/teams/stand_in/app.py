@@ -46,6 +46,9 @@ class ServerOptions:
     user_max_top: int = 999  # documented for /users
     number_select: bool = True  # not documented whether numberAssignments accepts $select (False: 400)
     expected_client_secret: str | None = None  # None: the token endpoint accepts any secret
+    # A refusal that quotes the request back, as some proxies and misconfigured gateways do: the
+    # client secret then travels inside upstream error text, which must never reach a card or a log.
+    token_errors_echo_request: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ what is tested here is that Switchboard sends one, not Entra's signature rules.
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -37,7 +38,10 @@ async def _token(request: web.Request) -> web.StreamResponse:
     secret = form.get("client_secret")
     assertion = form.get("client_assertion")
     if options.expected_client_secret is not None and secret != options.expected_client_secret and not assertion:
-        return _oauth_error(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
+        description = "AADSTS7000215: Invalid client secret provided."
+        if options.token_errors_echo_request:
+            description += f" Request: {urlencode(list(form.items()))}; secret given: {secret!s}"
+        return _oauth_error(401, "invalid_client", description)
     return web.json_response(
         {
             "token_type": "Bearer",
