@@ -24,6 +24,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./switchboard.db"
 DEFAULT_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0"
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
 _TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+SYSTEM_ASSIGNED_IDENTITY = "system"
 
 
 class Role(IntEnum):
@@ -52,6 +54,8 @@ class TenantConfig:
     client_secret: str | None = field(default=None, repr=False)
     certificate_path: str | None = None
     certificate_thumbprint: str | None = None
+    # The host's Azure managed identity instead of a secret: "system", or a user-assigned identity's client id.
+    managed_identity: str = ""
     allowed_policies: tuple[str, ...] = ()
     default_policy: str | None = None
     default_number_type: NumberType = NumberType.DIRECT_ROUTING
@@ -180,6 +184,12 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         raise ConfigurationError(
             f"Tenant '{name}': do not put the client secret in the file; set {secret_variable} instead."
         )
+    client_secret = env.get(str(secret_variable))
+    managed_identity = _managed_identity(entry, name)
+    if managed_identity and (client_secret or entry.get("certificate_path")):
+        raise ConfigurationError(
+            f"Tenant '{name}': choose one credential: managed_identity, certificate_path or {secret_variable}."
+        )
     policies = tuple(str(p) for p in entry.get("allowed_policies", []))
     default_policy = entry.get("default_policy") or (policies[0] if policies else None)
     if default_policy and policies and default_policy not in policies:
@@ -196,9 +206,10 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         display_name=str(entry.get("display_name", name)),
         entra_tenant_id=str(entry.get("entra_tenant_id", "")),
         client_id=str(entry.get("client_id", "")),
-        client_secret=env.get(str(secret_variable)),
+        client_secret=client_secret,
         certificate_path=entry.get("certificate_path"),
         certificate_thumbprint=entry.get("certificate_thumbprint"),
+        managed_identity=managed_identity,
         allowed_policies=policies,
         default_policy=default_policy,
         default_number_type=number_type,
@@ -207,6 +218,17 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         graph_base_url=str(entry.get("graph_base_url", env.get("GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL))),
         authority_host=str(entry.get("authority_host", env.get("AUTHORITY_HOST", DEFAULT_AUTHORITY_HOST))),
         max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
+    )
+
+
+def _managed_identity(entry: Mapping[str, Any], tenant: str) -> str:
+    """ "system", a user-assigned identity's client id (a GUID), or "" for none; anything else is a typo."""
+    value = str(entry.get("managed_identity", "")).strip().lower()
+    if value in {"", SYSTEM_ASSIGNED_IDENTITY} or _GUID.match(value):
+        return value
+    raise ConfigurationError(
+        f"Tenant '{tenant}': managed_identity must be \"system\" or the client id (a GUID) of a user-assigned "
+        f"identity, not '{value}'."
     )
 
 

@@ -12,6 +12,7 @@ import aiohttp
 from inventory.config import TenantConfig
 from inventory.errors import ConfigurationError
 from inventory.teams.auth import ClientCredentialsTokenSource, MsalTokenSource, TokenSource
+from inventory.teams.managed_identity import TOKEN_EXCHANGE_RESOURCE, ManagedIdentity, ManagedIdentityTokenSource
 
 _PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -26,9 +27,18 @@ def is_local_stand_in(tenant: TenantConfig) -> bool:
 def token_source_for(
     tenant: TenantConfig, *, session: aiohttp.ClientSession | None = None, timeout_seconds: float = 30.0
 ) -> TokenSource:
-    """msal for Entra; the plain client-credentials source for the local stand-in (msal refuses http)."""
+    """The tenant's way to Graph tokens: its managed identity's own token, msal against Entra, or the
+    plain client-credentials exchange with the local stand-in (msal refuses http)."""
+    if tenant.managed_identity and not tenant.client_id:
+        return ManagedIdentityTokenSource(_identity(tenant), timeout_seconds=timeout_seconds)
     authority = f"{tenant.authority_host.rstrip('/')}/{tenant.entra_tenant_id or tenant.name}"
     if is_local_stand_in(tenant):
+        assertion = None
+        if tenant.managed_identity:
+            exchange = ManagedIdentityTokenSource(
+                _identity(tenant), resource=TOKEN_EXCHANGE_RESOURCE, timeout_seconds=timeout_seconds
+            )
+            assertion = exchange.access_token
         return ClientCredentialsTokenSource(
             tenant_name=tenant.name,
             token_url=f"{authority}/oauth2/v2.0/token",
@@ -36,6 +46,7 @@ def token_source_for(
             client_secret=tenant.client_secret or "",
             timeout_seconds=timeout_seconds,
             session=session,
+            assertion=assertion,
         )
     _require(tenant.entra_tenant_id, tenant, "entra_tenant_id")
     _require(tenant.client_id, tenant, "client_id")
@@ -49,7 +60,10 @@ def token_source_for(
 
 
 def msal_credential(tenant: TenantConfig) -> str | dict[str, Any]:
-    """The `client_credential` msal expects: a certificate when one is configured, else the secret."""
+    """The `client_credential` msal expects: the managed identity's assertion, a certificate, or the secret."""
+    if tenant.managed_identity:
+        # msal calls this for each token request (from its worker thread): the assertion lives minutes.
+        return {"client_assertion": _identity(tenant).assertion}
     if tenant.certificate_path:
         return _certificate_credential(tenant, Path(tenant.certificate_path))
     if tenant.client_secret:
@@ -57,8 +71,12 @@ def msal_credential(tenant: TenantConfig) -> str | dict[str, Any]:
     variable = f"SWITCHBOARD_{tenant.name.upper().replace('-', '_')}_CLIENT_SECRET"
     raise ConfigurationError(
         f"Tenant '{tenant.name}' has no credential: set {variable} (or the variable named by client_secret_env), "
-        "or configure certificate_path."
+        "configure certificate_path, or managed_identity when Switchboard runs on Azure."
     )
+
+
+def _identity(tenant: TenantConfig) -> ManagedIdentity:
+    return ManagedIdentity(tenant.managed_identity, tenant_name=tenant.name)
 
 
 def _certificate_credential(tenant: TenantConfig, path: Path) -> dict[str, Any]:

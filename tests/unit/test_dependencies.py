@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-IO_LIBRARIES = ("sqlalchemy", "aiohttp", "msal", "botbuilder", "botframework", "msrest", "alembic")
+IO_LIBRARIES = ("sqlalchemy", "aiohttp", "msal", "requests", "botbuilder", "botframework", "msrest", "alembic")
 BOT_FRAMEWORK = ("botbuilder", "botframework", "msrest")
 # The pure core and the ports: values, rules, records and Protocols only.
 PURE = (

@@ -82,6 +82,7 @@ def test_learning_again_keeps_what_was_learned_before() -> None:
 def redacting_log_records() -> Iterator[Redactor]:
     previous = logging.getLogRecordFactory()
     redactor = Redactor([SECRET])
+    logging.setLogRecordFactory(logging.LogRecord)  # an app built by an earlier test installed its own
     install_log_redaction(redactor)
     try:
         yield redactor

@@ -49,6 +49,8 @@ class ServerOptions:
     # A refusal that quotes the request back, as some proxies and misconfigured gateways do: the
     # client secret then travels inside upstream error text, which must never reach a card or a log.
     token_errors_echo_request: bool = False
+    # A federated credential (a managed identity's token as client_assertion): the one assertion accepted.
+    expected_client_assertion: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import ssl
 from pathlib import Path
 from types import TracebackType
 
@@ -37,7 +38,7 @@ def build_app(tenant: SimulatedTenant, options: ServerOptions | None = None) -> 
 class RunningServer:
     """A started stand-in. `requests` is its live request log; `stop()` closes it (and saves state)."""
 
-    url: str  # http://127.0.0.1:PORT: the authority host; Graph is under /v1.0
+    url: str  # http(s)://127.0.0.1:PORT: the authority host; Graph is under /v1.0
     tenant: SimulatedTenant
     requests: list[RequestRecord]
     _runner: web.AppRunner
@@ -82,13 +83,17 @@ async def start_graph_server(
     options: ServerOptions | None = None,
     state_file: Path | None = None,
     save_interval: float = 2.0,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> RunningServer:
-    """Serve `tenant` on host:port (0: any free port, reported in `.url`); with `state_file`, keep it saved."""
+    """Serve `tenant` on host:port (0: any free port, reported in `.url`); with `state_file`, keep it saved.
+
+    With `ssl_context` it serves https, for clients such as msal that refuse any other authority.
+    """
     app = build_app(tenant, options)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
     except OSError:
         await runner.cleanup()
         raise
@@ -98,7 +103,8 @@ async def start_graph_server(
     if state_file is not None:
         saver = StateSaver(tenant, state_file, interval=save_interval)
         saver.start()
-    url = f"http://{shown_host}:{bound_port}"
+    scheme = "https" if ssl_context is not None else "http"
+    url = f"{scheme}://{shown_host}:{bound_port}"
     logger.info("graph_server_started url=%s numbers=%d", url, len(tenant.all_numbers()))
     return RunningServer(url, tenant, app[STATE].log, runner, saver)
 

@@ -10,10 +10,13 @@ import secrets
 from urllib.parse import urlencode
 
 from aiohttp import web
+from aiohttp.web_request import FileField
+from multidict import MultiDictProxy
 
 from inventory.teams.stand_in.app import STATE
 
 TOKEN_LIFETIME_SECONDS = 3599
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 def add_routes(app: web.Application) -> None:
@@ -37,11 +40,32 @@ async def _token(request: web.Request) -> web.StreamResponse:
         return _oauth_error(400, "invalid_scope", "AADSTS1002012: The scope must end in /.default for app tokens.")
     secret = form.get("client_secret")
     assertion = form.get("client_assertion")
-    if options.expected_client_secret is not None and secret != options.expected_client_secret and not assertion:
+    if assertion is not None:
+        return _check_assertion(form, options.expected_client_assertion) or _token_answer()
+    if options.expected_client_assertion is not None:
+        return _oauth_error(401, "invalid_client", "AADSTS700027: This app expects a federated client assertion.")
+    if options.expected_client_secret is not None and secret != options.expected_client_secret:
         description = "AADSTS7000215: Invalid client secret provided."
         if options.token_errors_echo_request:
             description += f" Request: {urlencode(list(form.items()))}; secret given: {secret!s}"
         return _oauth_error(401, "invalid_client", description)
+    return _token_answer()
+
+
+def _check_assertion(
+    form: MultiDictProxy[str | bytes | bytearray | FileField], expected: str | None
+) -> web.Response | None:
+    """Entra's checks of a client assertion: the type named, and (when known) the assertion itself."""
+    if form.get("client_assertion_type") != JWT_BEARER:
+        return _oauth_error(400, "invalid_request", f"AADSTS50027: client_assertion_type must be {JWT_BEARER}.")
+    if expected is not None and form.get("client_assertion") != expected:
+        return _oauth_error(
+            401, "invalid_client", "AADSTS700213: No matching federated identity record found for presented assertion."
+        )
+    return None
+
+
+def _token_answer() -> web.Response:
     return web.json_response(
         {
             "token_type": "Bearer",
