@@ -21,6 +21,9 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
 )
 
+from inventory.teams.managed_identity import session_with_timeout
+
+IDENTITY_REQUEST_TIMEOUT_SECONDS = 10.0
 Acquire = Callable[[str], Mapping[str, Any]]  # scope -> msal's answer ({"access_token", "expires_in"} or error)
 _REFRESH_MARGIN_SECONDS = 300.0
 APP_TYPES = {"multitenant": "MultiTenant", "singletenant": "SingleTenant", "userassignedmsi": "UserAssignedMSI"}
@@ -49,7 +52,8 @@ class BotTokens:
                 raise PermissionError(f"Entra did not issue the bot's token within {self._timeout:.0f} s") from None
             token = answer.get("access_token")
             if not isinstance(token, str) or not token:
-                raise PermissionError(f"Entra refused the bot's token ({answer.get('error') or 'no details'})")
+                said = answer.get("error_description") or answer.get("error") or "no details"
+                raise PermissionError(f"Entra refused the bot's token ({said})")
             expires_in = float(answer.get("expires_in", 3599))
             self._cached[scope] = (token, time.monotonic() + max(0.0, expires_in - _REFRESH_MARGIN_SECONDS))
             return token
@@ -72,7 +76,9 @@ def msal_acquire(app_type: str, app_id: str, password: str, tenant_id: str, auth
         if app_type == "UserAssignedMSI":
             if not built:
                 identity = msal.UserAssignedManagedIdentity(client_id=app_id)
-                built.append(msal.ManagedIdentityClient(identity, http_client=_requests_session()))
+                # A timeout on each request: a silent identity endpoint must not hold the worker thread.
+                http = session_with_timeout(IDENTITY_REQUEST_TIMEOUT_SECONDS)
+                built.append(msal.ManagedIdentityClient(identity, http_client=http))
             answer: Mapping[str, Any] = built[0].acquire_token_for_client(resource=scope.removesuffix("/.default"))
             return answer
         if not built:
@@ -83,12 +89,6 @@ def msal_acquire(app_type: str, app_id: str, password: str, tenant_id: str, auth
         return answer  # noqa: RET504 - typed here: msal's answer is untyped
 
     return acquire
-
-
-def _requests_session() -> Any:
-    import requests
-
-    return requests.Session()
 
 
 class _ReadyCredentials(AppCredentials):  # type: ignore[misc]

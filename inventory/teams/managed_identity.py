@@ -52,7 +52,8 @@ class _TimeoutAdapter(HTTPAdapter):
         return super().send(request, stream=stream, timeout=chosen, verify=verify, cert=cert, proxies=proxies)
 
 
-def _session_with_timeout(timeout_seconds: float) -> requests.Session:
+def session_with_timeout(timeout_seconds: float) -> requests.Session:
+    """A requests session for msal whose every request ends after `timeout_seconds` at most."""
     session = requests.Session()
     adapter = _TimeoutAdapter(timeout_seconds)
     session.mount("http://", adapter)  # App Service's and the VM metadata endpoints are plain http on the host
@@ -73,7 +74,7 @@ class ManagedIdentity:
             if self.identity == SYSTEM_ASSIGNED
             else msal.UserAssignedManagedIdentity(client_id=self.identity)
         )
-        self._client = msal.ManagedIdentityClient(which, http_client=_session_with_timeout(timeout_seconds))
+        self._client = msal.ManagedIdentityClient(which, http_client=session_with_timeout(timeout_seconds))
 
     def __repr__(self) -> str:
         return f"ManagedIdentity({self.identity!r})"

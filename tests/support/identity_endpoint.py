@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import pytest
 from aiohttp import web
 
 SYSTEM = "system"
@@ -78,3 +79,16 @@ async def identity_endpoint(endpoint: IdentityEndpoint) -> AsyncIterator[Identit
         yield endpoint
     finally:
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def announced_identity_endpoint(
+    monkeypatch: pytest.MonkeyPatch, endpoint: IdentityEndpoint
+) -> AsyncIterator[IdentityEndpoint]:
+    """Serve `endpoint` and announce it the way App Service and Container Apps do, for msal to find."""
+    async with identity_endpoint(endpoint) as served:
+        monkeypatch.setenv("IDENTITY_ENDPOINT", served.url)
+        monkeypatch.setenv("IDENTITY_HEADER", served.header)
+        monkeypatch.delenv("IDENTITY_SERVER_THUMBPRINT", raising=False)  # that would mean Service Fabric
+        monkeypatch.delenv("IMDS_ENDPOINT", raising=False)  # and that Azure Arc
+        yield served

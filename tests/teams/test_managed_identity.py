@@ -27,7 +27,7 @@ from inventory.teams.managed_identity import (
 from inventory.teams.stand_in.app import ServerOptions
 from inventory.teams.stand_in.server import start_graph_server
 from tests.support.clock import FakeClock
-from tests.support.identity_endpoint import IdentityEndpoint, identity_endpoint
+from tests.support.identity_endpoint import IdentityEndpoint, announced_identity_endpoint
 from tests.support.teams_fakes import EXACT_TUNING, small_tenant
 from tests.support.tls import local_certificate
 
@@ -36,13 +36,9 @@ USER_ASSIGNED = "6f1c0d3e-2b4a-4c8e-9f7d-1a2b3c4d5e6f"
 
 @pytest.fixture
 async def host_identity(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[IdentityEndpoint]:
-    """The host's identity endpoint, announced the way App Service and Container Apps announce it."""
-    async with identity_endpoint(IdentityEndpoint(user_assigned=frozenset({USER_ASSIGNED}))) as endpoint:
-        monkeypatch.setenv("IDENTITY_ENDPOINT", endpoint.url)
-        monkeypatch.setenv("IDENTITY_HEADER", endpoint.header)
-        monkeypatch.delenv("IDENTITY_SERVER_THUMBPRINT", raising=False)
-        monkeypatch.delenv("IMDS_ENDPOINT", raising=False)
-        yield endpoint
+    endpoint = IdentityEndpoint(user_assigned=frozenset({USER_ASSIGNED}))
+    async with announced_identity_endpoint(monkeypatch, endpoint) as served:
+        yield served
 
 
 async def test_the_identity_alone_reads_graph_with_its_own_token(host_identity: IdentityEndpoint) -> None:
