@@ -57,6 +57,7 @@ bench: venv
 	$(BIN)/python -m bench.sync
 	$(BIN)/python -m bench.bulk
 	$(BIN)/python -m bench.turns
+	$(BIN)/python -m bench.operation_wait
 
 # The Teams app package to sideload: manifest (with MicrosoftAppId filled in) and the two icons.
 package: venv node

@@ -87,7 +87,8 @@ async def serve(database: Path, numbers: int, operators: int) -> None:
     ]
     teams = SimulatedTenant(name=TENANT, accounts=people, policies={POLICY: "pol-1", "US-Unrestricted": "pol-2"})
     # Teams finishes an operation at once here, so the bot's first look at it is made immediate too.
-    phone = SimulatedPhoneSystem(teams, tuning=GraphTuning(poll_first_delay_seconds=0.0, poll_cap_seconds=0.01))
+    instant_polls = GraphTuning(poll_first_delay_seconds=0.0, poll_steady_seconds=0.01, poll_cap_seconds=0.01)
+    phone = SimulatedPhoneSystem(teams, tuning=instant_polls)
     settings = Settings(
         tenants=(TenantConfig(TENANT, "Contoso", allowed_policies=(POLICY, "US-Unrestricted"), default_policy=POLICY),),
         operators=tuple(OperatorConfig(object_id, Role.OPERATOR, (TENANT,)) for object_id in operator_ids(operators)),

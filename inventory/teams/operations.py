@@ -1,7 +1,8 @@
 """Waiting for a Teams number operation to finish.
 
 Assign and unassign answer 202 with a Location; only the operation's own status says whether the
-number moved. We poll with backoff (Retry-After when Teams sends one, else 1 s doubling to a cap)
+number moved. We poll (Retry-After when Teams sends one, else 0.25 s doubling to a steady 1 s, and to
+5 s once an operation has run for a minute)
 until a final status or our deadline, which becomes TIMED_OUT: the caller keeps its pending intent
 and reconciles later. Both adapters use this loop, so their timing is the same under test.
 """
@@ -37,8 +38,9 @@ async def wait_for_operation(
     retry_after = first_retry_after
     polls = 0
     while True:
-        delay = next_poll_delay(tuning, delay, retry_after)
-        remaining = tuning.operation_deadline_seconds - (clock.now() - started).total_seconds()
+        elapsed = (clock.now() - started).total_seconds()
+        delay = next_poll_delay(tuning, delay, retry_after, elapsed)
+        remaining = tuning.operation_deadline_seconds - elapsed
         if remaining <= 0:
             logger.warning("operation_timed_out operation=%s polls=%d", operation_id, polls)
             return OperationOutcome(OperationStatus.TIMED_OUT, None, operation_id)

@@ -33,10 +33,14 @@ class GraphTuning:
     connect_timeout_seconds: float = 10.0
     call_deadline_seconds: float = 180.0  # one logical request including its retries and waits
     operation_deadline_seconds: float = 300.0  # assign/unassign: from the 202 to a final status
-    # Short first poll: a quick operation is seen done at once (bulk runs of hundreds depend on it); the
-    # doubling keeps a slow one to a handful of polls.
+    # Operation polling. A short first poll sees a quick operation done at once (bulk runs of hundreds
+    # depend on it); then the delay doubles to a steady second, so an operation of a few seconds is noticed
+    # within about a second of finishing; after a minute of running, the delay grows to the cap, since an
+    # operation that slow gains nothing from frequent looks and each look costs Graph quota.
     poll_first_delay_seconds: float = 0.25
-    poll_cap_seconds: float = 30.0
+    poll_steady_seconds: float = 1.0
+    poll_slow_after_seconds: float = 60.0
+    poll_cap_seconds: float = 5.0
     number_page_size: int = 1000  # Graph's maximum $top for numberAssignments
     user_page_size: int = 999  # Graph's maximum $top for /users
     user_configuration_page_size: int | None = 999  # maximum not documented; None: Graph's default pages
@@ -70,10 +74,15 @@ def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | No
     return max(0.0, (when - now).total_seconds())
 
 
-def next_poll_delay(tuning: GraphTuning, previous: float | None, retry_after: float | None) -> float:
-    """Operation polling: Graph's Retry-After when given, else the first delay doubling up to the cap."""
+def next_poll_delay(
+    tuning: GraphTuning, previous: float | None, retry_after: float | None, elapsed_seconds: float = 0.0
+) -> float:
+    """The pause before the next look at an operation: Graph's Retry-After when given, else the first delay
+    doubling to the steady delay, and past `poll_slow_after_seconds` of waiting, on to the cap."""
     if retry_after is not None:
         return min(retry_after, tuning.max_retry_after_seconds)
     if previous is None:
         return tuning.poll_first_delay_seconds
-    return min(tuning.poll_cap_seconds, previous * 2)
+    slow = elapsed_seconds >= tuning.poll_slow_after_seconds
+    ceiling = tuning.poll_cap_seconds if slow else tuning.poll_steady_seconds
+    return min(ceiling, previous * 2) if previous < ceiling else ceiling

@@ -132,7 +132,7 @@ async def test_assign_waits_for_the_operation_and_teams_then_shows_the_holder(ha
 
     assert outcome.status is OperationStatus.SUCCEEDED
     assert outcome.operation_id
-    assert harness.clock.sleeps == [0.25, 0.5, 1.0, 2.0]  # not finished until 3 s: polled at 0.25, 0.75, 1.75, 3.75
+    assert harness.clock.sleeps == [0.25, 0.5, 1.0, 1.0, 1.0]  # done at 3 s: polled at 0.25, 0.75, 1.75, 2.75, 3.75
     listed = {n.number: n for n in await harness.phone.list_numbers()}
     assert listed[number].holder_id == user.id
     assert listed[number].assignment_status is TeamsAssignmentStatus.USER_ASSIGNED

@@ -20,7 +20,7 @@ VICTOR = Member("29:victor", "aaaaaaaa-0000-4000-8000-000000000003", "Victor Vie
 STRANGER = Member("29:stranger", "aaaaaaaa-0000-4000-8000-000000000009", "Sam Stranger", "sam@fabrikam.test")
 POLICIES = ("US-Unrestricted", "US-Local")
 # Teams finishes an operation at once here; poll it quickly too, so an assignment takes milliseconds, not 1 s.
-FAST_POLLS = GraphTuning(poll_first_delay_seconds=0.01, poll_cap_seconds=0.2)
+FAST_POLLS = GraphTuning(poll_first_delay_seconds=0.01, poll_steady_seconds=0.2, poll_cap_seconds=0.2)
 
 
 def contoso_teams() -> SimulatedTenant:

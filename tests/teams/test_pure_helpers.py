@@ -41,14 +41,23 @@ def test_retry_after_is_absent_without_the_header() -> None:
     assert retry_after_seconds({}, NOW) is None
 
 
-def test_polling_starts_at_a_quarter_second_and_doubles_to_the_cap_unless_teams_says_otherwise() -> None:
+def test_polling_starts_at_a_quarter_second_and_settles_at_one_second_unless_teams_says_otherwise() -> None:
     delays: list[float] = []
     delay: float | None = None
-    for _ in range(7):
-        delay = next_poll_delay(EXACT_TUNING, delay, None)
+    for _ in range(6):
+        delay = next_poll_delay(EXACT_TUNING, delay, None, elapsed_seconds=10)
         delays.append(delay)
-    assert delays == [0.25, 0.5, 1, 2, 4, 8, 16]
-    assert next_poll_delay(EXACT_TUNING, 8, 3) == 3
+    assert delays == [0.25, 0.5, 1, 1, 1, 1]
+    assert next_poll_delay(EXACT_TUNING, 1, 3, elapsed_seconds=10) == 3  # Retry-After wins
+
+
+def test_an_operation_running_for_over_a_minute_is_looked_at_every_five_seconds() -> None:
+    delays = []
+    delay: float | None = 1.0
+    for _ in range(4):
+        delay = next_poll_delay(EXACT_TUNING, delay, None, elapsed_seconds=61)
+        delays.append(delay)
+    assert delays == [2, 4, 5, 5]
 
 
 def test_odata_literals_double_their_quotes_and_round_trip_through_the_parser() -> None:
