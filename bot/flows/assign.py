@@ -136,17 +136,20 @@ async def _hold(turn: Turn, flow: Flow, number_id: int, **changes: Any) -> Reply
 
 
 async def _policy(turn: Turn, flow: Flow, data: CardData) -> Move:
-    return Move(Step.CONFIRM, {"policy": _allowed_policy(turn, flow, text_input(data, "policy"))})
+    return Move(Step.CONFIRM, {"policy": await _known_policy(turn, flow, text_input(data, "policy"))})
 
 
 async def _policy_chosen(turn: Turn, flow: Flow, policy: str) -> Flow:
-    return await FLOW.advance(turn, flow, Step.CONFIRM, policy=_allowed_policy(turn, flow, policy))
+    return await FLOW.advance(turn, flow, Step.CONFIRM, policy=await _known_policy(turn, flow, policy))
 
 
-def _allowed_policy(turn: Turn, flow: Flow, policy: str) -> str | None:
+async def _known_policy(turn: Turn, flow: Flow, policy: str) -> str | None:
+    """A configured policy that Teams knows: refused here, on the policy step, before anything moves."""
     allowed = turn.tenant_config(flow.tenant).allowed_policies
     if allowed and policy not in allowed:
         raise CardProblem(f"'{policy[:40]}' is not one of this tenant's voice routing policies; choose from the list.")
+    if policy:
+        await turn.services.assignments.policies.require(flow.tenant, policy)
     return policy or None
 
 

@@ -23,6 +23,7 @@ from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
 from inventory.ports.phone_system import OperationOutcome, OperationStatus
 from inventory.services.context import ServiceContext
+from inventory.services.policy_check import PolicyCheck
 from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,15 @@ class AssignmentService:
         self._context = context
         self._storage = context.storage
         self._clock = context.clock
+        self.policies = PolicyCheck(context)
 
     async def assign(self, request: AssignRequest, actor: Actor) -> OperationResult:
-        """Assign `request.number` to `request.account` in Teams, grant the policy, then record it."""
+        """Assign `request.number` to `request.account` in Teams, grant the policy, then record it.
+
+        The policy is looked up in Teams first: an unknown one is refused before the number moves.
+        """
+        if request.policy:
+            await self.policies.require(request.tenant, request.policy)
         entry = await self._begin_assign(request, actor)
         phone = self._context.phones(request.tenant)
         number_type = NumberType(entry.number_type)

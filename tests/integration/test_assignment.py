@@ -11,6 +11,7 @@ from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
 from inventory.services.assignment import AssignmentService, AssignRequest
 from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
+from inventory.services.policy_check import PolicyUnknown
 from inventory.store.engine import Store
 from inventory.teams.retry import GraphTuning
 from inventory.teams.simulation import SimAccount, SimulatedPhoneSystem, SimulatedTenant
@@ -96,10 +97,21 @@ async def test_a_number_held_by_another_flow_is_refused_before_teams_is_called(
     assert sim is None or sim.assignment_target_id is None
 
 
-async def test_a_policy_teams_refuses_still_assigns_and_says_how_to_grant_it(
-    assignments: AssignmentService, store: Store
+async def test_a_policy_teams_does_not_know_is_refused_before_the_number_moves(
+    assignments: AssignmentService, store: Store, teams: SimulatedTenant
 ) -> None:
-    result = await assignments.assign(AssignRequest("contoso", FREE, ADELE, "No-Such-Policy"), OLIVIA)
+    with pytest.raises(PolicyUnknown, match="'No-Such-Policy' is not a voice routing policy of contoso"):
+        await assignments.assign(AssignRequest("contoso", FREE, ADELE, "No-Such-Policy"), OLIVIA)
+    assert (await number(store)).status is NumberStatus.AVAILABLE
+    sim = teams.number(FREE)
+    assert sim is None or sim.assignment_target_id is None
+
+
+async def test_a_policy_grant_teams_refuses_still_assigns_and_says_how_to_grant_it(
+    assignments: AssignmentService, store: Store, teams: SimulatedTenant
+) -> None:
+    teams.faults.respond_next(403, path_contains="userAssignments")
+    result = await assignments.assign(AssignRequest("contoso", FREE, ADELE, "US-Unrestricted"), OLIVIA)
     assert result.succeeded
     assert result.policy_warning is not None
     assert "Grant-CsOnlineVoiceRoutingPolicy" in result.policy_warning
