@@ -70,6 +70,7 @@ async def read_numbers(client: GraphClient, progress: ProgressCallback | None, t
             label="numbers",
             progress=progress,
             extra_params=extra,
+            refused=tried.refused,
         )
 
     return await tried.attempt("numbers-select", client, lambda: read({"$select": NUMBER_FIELDS}), lambda: read(None))

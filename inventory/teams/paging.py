@@ -2,15 +2,20 @@
 
 numberAssignments: `$top=1000&$skip=n` (its `$top` defaults to 500, at most 1,000; whether it sends
 `@odata.nextLink` is not documented); follow `@odata.nextLink` when the server sends one; stop at
-the first page shorter than `$top` (tools that forgot paging showed only the first 500 numbers). When
-the first page is full and has no nextLink, later `$skip` pages are independent, so they are fetched
-in concurrent waves as wide as the tenant's request budget.
+the first page shorter than `$top` (tools that forgot paging showed only the first 500 numbers).
+No page past the end is ever asked for: under throttling each wasted request costs quota. The first page
+asks for `@odata.count` (`$count=true`, OData's standard option; whether numberAssignments honours it is
+not documented): with a count, the remaining `$skip` pages are known exactly and fetched concurrently
+within the tenant's request budget; without one (or when Graph refuses `$count`, remembered per tenant),
+pages are fetched one after another until a short page.
 
 userConfigurations and users: follow `@odata.nextLink` (sequential by nature).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from inventory.errors import TeamsError
@@ -19,7 +24,10 @@ from inventory.teams.concurrency import all_of
 from inventory.teams.graph_errors import unreadable_response
 from inventory.teams.http import GraphClient
 
+logger = logging.getLogger(__name__)
 NEXT_LINK = "@odata.nextLink"
+COUNT = "@odata.count"
+COUNT_REFUSED = "numbers-count"  # the name under which a tenant remembers that Graph refused $count
 
 
 class _Pages:
@@ -57,16 +65,21 @@ async def fetch_skip_paged(
     label: str,
     progress: ProgressCallback | None = None,
     extra_params: dict[str, str] | None = None,
+    refused: set[str] | None = None,
 ) -> list[Any]:
-    """Every item of a `$top/$skip` collection (nextLink honoured when present)."""
+    """Every item of a `$top/$skip` collection (nextLink honoured when present), never asking past the end.
+
+    `refused` is the tenant's memory of optimisations Graph answered with 400; `$count` joins it when
+    the first page is accepted without it but not with it.
+    """
     top = client.tuning.number_page_size
     params: dict[str, str | int] = dict(extra_params or {})
     pages = _Pages(client, label, progress)
 
-    def page_url(skip: int) -> str:
-        return client.url(path, {**params, "$top": top, "$skip": skip})
+    def page_url(skip: int, *, count: bool = False) -> str:
+        return client.url(path, {**params, "$top": top, "$skip": skip, **({"$count": "true"} if count else {})})
 
-    first = await client.get_json(page_url(0), what=what, permission=permission)
+    first = await _first_page(client, page_url, refused, what=what, permission=permission)
     first_items = await pages.add(first, what)
     link = first.get(NEXT_LINK)
     if isinstance(link, str) and link:
@@ -74,16 +87,67 @@ async def fetch_skip_paged(
         return pages.items
     if len(first_items) < top:
         return pages.items
-    wave = max(1, client.max_in_flight)
+    total = first.get(COUNT)
+    if type(total) is int and total >= 0:
+        await _counted_pages(client, page_url, pages, total, top, what=what, permission=permission)
+        return pages.items
     skip = top
     while True:
-        urls = [page_url(skip + index * top) for index in range(wave)]
-        documents = await all_of(client.get_json(url, what=what, permission=permission) for url in urls)
-        for document in documents:
-            page = await pages.add(document, what)
-            if len(page) < top:
-                return pages.items
-        skip += wave * top
+        page = await pages.add(await client.get_json(page_url(skip), what=what, permission=permission), what)
+        if len(page) < top:
+            return pages.items
+        skip += top
+
+
+async def _first_page(
+    client: GraphClient,
+    page_url: Callable[..., str],
+    refused: set[str] | None,
+    *,
+    what: str,
+    permission: str,
+) -> dict[str, Any]:
+    if refused is None or COUNT_REFUSED in refused:
+        return await client.get_json(page_url(0), what=what, permission=permission)
+    try:
+        return await client.get_json(page_url(0, count=True), what=what, permission=permission)
+    except TeamsError as error:
+        if error.status != 400:
+            raise
+    # Blame $count only when the same page without it is accepted (a 400 may be about another option).
+    document = await client.get_json(page_url(0), what=what, permission=permission)
+    refused.add(COUNT_REFUSED)
+    logger.warning("graph_optimisation_refused tenant=%s what=%s", client.tenant_name, COUNT_REFUSED)
+    return document
+
+
+async def _counted_pages(
+    client: GraphClient,
+    page_url: Callable[..., str],
+    pages: _Pages,
+    total: int,
+    top: int,
+    *,
+    what: str,
+    permission: str,
+) -> None:
+    """The pages after the first when Graph said how many items there are: exactly those, concurrently
+    (the client bounds requests in flight). A page shorter than promised ends the listing there."""
+    skips = list(range(top, total, top))
+    documents = await all_of(client.get_json(page_url(skip), what=what, permission=permission) for skip in skips)
+    for document in documents:
+        page = await pages.add(document, what)
+        if len(page) < top:
+            return
+    if len(pages.items) <= total:
+        return
+    # The last page was full and the list grew since the count was taken: read on until a short page.
+    skip = top * (len(skips) + 1)
+    while True:
+        page = await pages.add(await client.get_json(page_url(skip), what=what, permission=permission), what)
+        if len(page) < top:
+            return
+        skip += top
 
 
 async def fetch_link_paged(

@@ -25,20 +25,58 @@ async def test_2500_numbers_come_back_complete_across_pages() -> None:
 
     assert sorted(n.number for n in numbers) == sorted(n.telephone_number for n in tenant.all_numbers())
     requested = skips([r.path for r in server.requests])
-    assert requested[:3] == [0, 1000, 2000]
+    assert requested == [0, 1000, 2000]  # and nothing past the end
     assert all("$top=1000" in r.path for r in server.requests if "numberAssignments" in r.path)
     assert progress.pages("numbers") == 3
     assert progress.updates[-1].items == 2500
 
 
-async def test_a_full_last_page_is_followed_by_one_empty_page_and_then_paging_stops() -> None:
+async def test_a_counted_listing_never_asks_for_a_page_past_the_end_even_when_the_last_page_is_full() -> None:
     clock = FakeClock()
     tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=2000))
-    async with graph_over_http(tenant, clock, max_in_flight=1) as (phone, server):
+    async with graph_over_http(tenant, clock, max_in_flight=4) as (phone, server):
         numbers = await phone.list_numbers()
 
     assert len(numbers) == 2000
-    assert skips([r.path for r in server.requests]) == [0, 1000, 2000]
+    assert skips([r.path for r in server.requests]) == [0, 1000]
+    first = next(r.path for r in server.requests if "numberAssignments" in r.path)
+    assert "$count=true" in first
+
+
+async def test_without_a_count_paging_stops_at_the_first_short_page_and_asks_nothing_past_it() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=2500))
+    options = ServerOptions(number_count=False)
+    async with graph_over_http(tenant, clock, max_in_flight=4, options=options) as (phone, server):
+        numbers = await phone.list_numbers()
+
+    assert len(numbers) == 2500
+    accepted = [r.path for r in server.requests if "numberAssignments" in r.path and r.status == 200]
+    assert skips(accepted) == [0, 1000, 2000]
+
+
+async def test_without_a_count_a_full_last_page_costs_exactly_one_empty_page() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=100, numbers=2000))
+    options = ServerOptions(number_count=False)
+    async with graph_over_http(tenant, clock, max_in_flight=4, options=options) as (phone, server):
+        numbers = await phone.list_numbers()
+
+    assert len(numbers) == 2000
+    accepted = [r.path for r in server.requests if "numberAssignments" in r.path and r.status == 200]
+    assert skips(accepted) == [0, 1000, 2000]
+
+
+async def test_when_graph_refuses_count_the_tenant_remembers_and_does_not_ask_again() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    options = ServerOptions(number_count=False)
+    async with graph_over_http(tenant, clock, options=options) as (phone, server):
+        await phone.list_numbers()
+        await phone.list_numbers()
+
+    listed = [(r.status, "$count" in r.path) for r in server.requests if "numberAssignments" in r.path]
+    assert listed == [(400, True), (200, False), (200, False)]
 
 
 async def test_numbers_are_complete_when_the_server_pages_with_next_links() -> None:
@@ -60,6 +98,7 @@ async def test_skip_pages_are_fetched_concurrently_but_never_beyond_the_tenant_b
 
     assert len(numbers) == 9500
     assert 1 < server.peak_in_flight <= 3
+    assert skips([r.path for r in server.requests]) == list(range(0, 9500, 1000))
 
 
 async def test_accounts_follow_next_links_until_the_last_page() -> None:
@@ -122,4 +161,6 @@ async def test_when_graph_refuses_select_on_numbers_the_listing_falls_back_once_
 
     listed = [(r.status, "$select" in r.path) for r in server.requests if "numberAssignments" in r.path]
     assert len(first) == len(second) == len(tenant.all_numbers())
-    assert listed == [(400, True), (200, False), (200, False)]
+    # The refused first page is asked once more without $count, which must not take the blame.
+    assert listed == [(400, True), (400, True), (200, False), (200, False)]
+    assert all("$count=true" in r.path for r in server.requests if "numberAssignments" in r.path and r.status == 200)

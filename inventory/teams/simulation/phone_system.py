@@ -65,10 +65,11 @@ class SimulatedPhoneSystem:
         return f"SimulatedPhoneSystem(tenant={self.tenant.name!r})"
 
     async def list_numbers(self, progress: ProgressCallback | None = None) -> list[TeamsNumber]:
-        """Every number, paged as Graph pages them (1,000 a request, plus the short last page)."""
+        """Every number, paged as GraphPhoneSystem pages them with `@odata.count`: 1,000 a request, the
+        last one possibly short, none past the end (at least one request, for an empty tenant)."""
         listed = self.tenant.listed_numbers()
         page_size = self._tuning.number_page_size
-        for page in range(len(listed) // page_size + 1):
+        for page in range(max(1, -(-len(listed) // page_size))):
             await self._graph("GET", NUMBERS_PATH, "list phone numbers", permissions.NUMBERS_READ)
             if progress is not None:
                 items = min(len(listed), (page + 1) * page_size)

@@ -45,6 +45,7 @@ class ServerOptions:
     user_configuration_max_top: int = 999  # its maximum $top, not documented; a larger $top is answered 400
     user_max_top: int = 999  # documented for /users
     number_select: bool = True  # not documented whether numberAssignments accepts $select (False: 400)
+    number_count: bool = True  # nor whether it honours $count=true with @odata.count (False: 400)
     expected_client_secret: str | None = None  # None: the token endpoint accepts any secret
     # A refusal that quotes the request back, as some proxies and misconfigured gateways do: the
     # client secret then travels inside upstream error text, which must never reach a card or a log.

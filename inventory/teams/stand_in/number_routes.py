@@ -61,11 +61,16 @@ async def _list_numbers(request: web.Request) -> web.StreamResponse:
     select = selected_fields(request)
     if select is not None and not state.options.number_select:
         return error_response(400, "Query option '$select' is not allowed on numberAssignments.")
+    counted = query.get("$count", "").lower() == "true"
+    if counted and not state.options.number_count:
+        return error_response(400, "Query option '$count' is not allowed on numberAssignments.")
     page = numbers[skip : skip + top]
     body: dict[str, Any] = {
         "@odata.context": f"{graph_root(request)}/$metadata#admin/teams/telephoneNumberManagement/numberAssignments",
-        "value": [only(number_json(number), select) for number in page],
     }
+    if counted:
+        body["@odata.count"] = len(numbers)  # OData: the whole collection (after $filter), not the page
+    body["value"] = [only(number_json(number), select) for number in page]
     if state.options.number_next_links and skip + top < len(numbers):
         body["@odata.nextLink"] = str(request.url.update_query({"$top": str(top), "$skip": str(skip + top)}))
     return graph_json(body)
