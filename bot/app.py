@@ -19,6 +19,7 @@ from bot.handler import SwitchboardBot
 from bot.identity import OperatorDirectory
 from bot.jobs import Jobs
 from bot.notify import NotificationPoster, notify_drift
+from bot.probes import add_probe_routes
 from bot.runtime import Runtime
 from inventory.config import Settings
 from inventory.ports.clock import Clock, SystemClock
@@ -27,6 +28,7 @@ from inventory.redaction import REDACTOR, install_log_redaction
 from inventory.services.container import Services
 from inventory.services.context import ServiceContext
 from inventory.store.engine import Store, create_engine
+from inventory.store.leadership import DatabaseJobLeadership
 from inventory.teams.registry import PhoneSystems
 
 SERVICES = web.AppKey("services", Services)
@@ -60,7 +62,11 @@ def create_app(
     poster = NotificationPoster(
         services.notifications, adapter, settings.app_id, retry_base_seconds=notify_interval * 2.5
     )
-    jobs = Jobs(services, on_drift=lambda tenant, preview: notify_drift(services.notifications, tenant, preview))
+    jobs = Jobs(
+        services,
+        leadership=DatabaseJobLeadership(storage.engine),
+        on_drift=lambda tenant, preview: notify_drift(services.notifications, tenant, preview),
+    )
     runtime = Runtime(
         settings, storage, store is None, phones, jobs, poster, background, run_jobs, notify_interval, connection.keys
     )
@@ -69,6 +75,7 @@ def create_app(
     app[SERVICES], app[BACKGROUND], app[JOBS] = services, background, jobs
     service_urls = ServiceUrlRule(settings.insecure_development, settings.test_channel_url)
     add_routes(app, adapter, connection.authenticator, bot, storage, service_urls)
+    add_probe_routes(app, storage, tuple(t.name for t in settings.tenants))
     app.on_startup.append(runtime.start)
     app.on_cleanup.append(runtime.stop)
     return app

@@ -28,10 +28,8 @@ class CardFlow(Protocol):
     async def render(self, turn: Turn, flow: Flow) -> Card: ...
 
 
-FLOWS: Mapping[str, CardFlow] = {
-    table.kind: table
-    for table in (assign.FLOW, remove.FLOW, sync_flow.FLOW, browse.FLOW, bulk.FLOW, history.FLOW, admin.FLOW)
-}
+_TABLES = (assign.FLOW, remove.FLOW, sync_flow.FLOW, browse.FLOW, bulk.FLOW, history.FLOW, admin.FLOW)
+FLOWS: Mapping[str, CardFlow] = {table.kind: table for table in _TABLES}
 STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "assign": assign.start,
     "remove": remove.start,
@@ -45,6 +43,8 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})
+# Every verb a card of ours can send: the metrics label a click by these, and anything else as "other".
+KNOWN_VERBS = frozenset({"command", "tenant.choose"} | {verb for table in _TABLES for _, verb in table.actions})
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
 _UNKNOWN_ACTION = "That card sent an action I do not know. Start again with a command (type help)."
 

@@ -20,9 +20,11 @@ from bot.identity import OperatorDirectory
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
 from bot.turn import Reply, Turn
+from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
 from cards.common import error_card
 from cards.elements import Card
+from inventory import log_context
 from inventory.audit import new_correlation_id
 from inventory.errors import SwitchboardError
 from inventory.services.container import Services
@@ -62,8 +64,17 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        correlation_id = new_correlation_id()
+        correlation_id = _start_turn_log(activity)
         is_submit = isinstance(activity.value, dict) and not (activity.text or "").strip()
+        if is_submit:
+            label = ("action", action_name(mapping(activity.value).get("verb")))
+        else:
+            label = ("command", command_name(TurnContext.remove_recipient_mention(activity) or activity.text or ""))
+        with timed(*label):
+            await self._message(turn_context, correlation_id, is_submit=is_submit)
+
+    async def _message(self, turn_context: TurnContext, correlation_id: str, *, is_submit: bool) -> None:
+        activity = turn_context.activity
         try:
             turn = await self._turn(turn_context, correlation_id)
             if is_submit:
@@ -85,9 +96,14 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         name = turn_context.activity.name
         if name == "adaptiveCard/action":
-            return await self._card_action(turn_context)
+            correlation_id = _start_turn_log(turn_context.activity)
+            verb = mapping(mapping(turn_context.activity.value).get("action")).get("verb")
+            with timed("action", action_name(verb)):
+                return await self._card_action(turn_context, correlation_id)
         if name == "application/search":
-            return await self._search(turn_context)
+            _start_turn_log(turn_context.activity)
+            with timed("search", "accounts"):
+                return await self._search(turn_context)
         if name == "healthCheck":
             return await super().on_invoke_activity(turn_context)
         return unsupported_invoke(name if isinstance(name, str) else "")
@@ -110,9 +126,8 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         except Exception:
             log.exception("could not remember conversation=%s", conversation.id)
 
-    async def _card_action(self, turn_context: TurnContext) -> InvokeResponse:
+    async def _card_action(self, turn_context: TurnContext, correlation_id: str) -> InvokeResponse:
         activity = turn_context.activity
-        correlation_id = new_correlation_id()
         action = mapping(mapping(activity.value).get("action"))
         data = mapping(action.get("data"))
         card: Card | None
@@ -143,7 +158,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         assert isinstance(query, str)
         results: list[dict[str, str]] = []
         try:
-            turn = await self._turn(turn_context, new_correlation_id())
+            turn = await self._turn(turn_context, log_context.current().correlation_id or new_correlation_id())
             if value.get("dataset") == "accounts" and query.strip():
                 tenant = await turn.tenant()
                 accounts = await self._services.views.find_accounts(tenant, query[:100], limit=15)
@@ -192,6 +207,17 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         except SwitchboardError as error:
             await send(refusal_card(error, correlation_id))
+
+
+def _start_turn_log(activity: Any) -> str:
+    """A new correlation id for this turn, bound (with the operator's object id) to every log line it makes."""
+    correlation_id = new_correlation_id()
+    log_context.start(correlation_id=correlation_id)
+    sender = getattr(activity, "from_property", None)
+    aad_object_id = getattr(sender, "aad_object_id", None)
+    if isinstance(aad_object_id, str) and aad_object_id:
+        log_context.bind(operator_id=aad_object_id[:64])
+    return correlation_id
 
 
 def unsupported_invoke(name: str) -> InvokeResponse:

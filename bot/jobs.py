@@ -1,9 +1,14 @@
-"""Periodic work in the bot process. Safe on every replica at once: each change is a conditional update.
+"""Periodic work in the bot process, run by one replica at a time (the job leader).
 
 - every minute: expired holds and finished quarantines go back to the pool;
 - every few minutes: Teams operations left pending (a crash, a slow Teams) are settled from Teams;
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to).
+
+Every replica keeps the timers; before each run it asks `JobLeadership` whether it leads, so with
+several replicas on one PostgreSQL database each run happens once (a drift note is posted once, Teams is
+read once per reconcile). Each change is still a conditional update, so an overlap when leadership
+moves costs a repeated read, never a double change. `schedule` in the settings sets the intervals.
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from inventory import log_context
+from inventory.audit import new_correlation_id
+from inventory.metrics import JOB_LEADER, JOB_RUNS
 from inventory.model import Actor
+from inventory.ports.leadership import JobLeadership
 from inventory.services.container import Services
 from inventory.services.lifecycle import free_expired
 from inventory.sync.runs import SyncPreview
@@ -23,36 +32,72 @@ DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
 
 
+class AlwaysLead:
+    """Leadership for one process alone (tests that call the jobs directly)."""
+
+    async def lead(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        return None
+
+
 class Jobs:
-    def __init__(self, services: Services, *, on_drift: DriftReport | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        leadership: JobLeadership | None = None,
+        on_drift: DriftReport | None = None,
+    ) -> None:
         self._services = services
+        self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
-        self._every(60, self.free_expired)
-        self._every(180, self.reconcile)
-        self._every(3600, self.purge)
-        minutes = self._services.context.settings.drift_check_minutes
-        if minutes > 0:
-            self._every(minutes * 60, self.check_drift)
+        settings = self._services.context.settings
+        schedule = settings.jobs
+        self._every(schedule.expiry_seconds, self.free_expired)
+        self._every(schedule.reconcile_seconds, self.reconcile)
+        self._every(schedule.purge_seconds, self.purge)
+        self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
 
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        await self._leadership.release()
+        JOB_LEADER.set(0)
 
     def _every(self, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        if seconds <= 0:
+            return
+
         async def loop() -> None:
             while True:
                 await asyncio.sleep(seconds)
-                try:
-                    await job()
-                except Exception:
-                    log.exception("job failed job=%s", job.__name__)
+                await self.run_if_leader(job)
 
         self._tasks.append(asyncio.create_task(loop(), name=f"job {job.__name__}"))
+
+    async def run_if_leader(self, job: Callable[[], Awaitable[object]]) -> bool:
+        """Run `job` when this replica leads; False when another one does (or the database is away)."""
+        leads = await self._leadership.lead()
+        JOB_LEADER.set(1 if leads else 0)
+        if not leads:
+            return False
+        log_context.start(correlation_id=new_correlation_id())  # each run's log lines belong together
+        try:
+            await job()
+        except Exception:
+            JOB_RUNS.labels(job.__name__, "failed").inc()
+            log.exception("job failed job=%s", job.__name__)
+        else:
+            JOB_RUNS.labels(job.__name__, "ok").inc()
+            log.debug("job ran job=%s", job.__name__)
+        return True
 
     async def free_expired(self) -> int:
         context = self._services.context

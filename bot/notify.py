@@ -19,6 +19,7 @@ from bot.untrusted import mapping
 from cards.elements import Card
 from cards.notify import drift_note
 from inventory.e164 import display_number
+from inventory.metrics import NOTIFICATIONS_POSTED
 from inventory.notifications import Conversation, Notification
 from inventory.services.notifications import NO_CHANNEL, NotificationService
 from inventory.sync.runs import SyncPreview
@@ -87,6 +88,7 @@ class NotificationPoster:
         channel = await self._notifications.channel_for(notification.tenant)
         if channel is None:
             await self._notifications.dropped(notification, NO_CHANNEL)
+            NOTIFICATIONS_POSTED.labels("dropped").inc()
             return 0
         try:
             await self._send(channel.reference, notification.card)
@@ -96,8 +98,10 @@ class NotificationPoster:
             )
             reason = f"{error.__class__.__name__}: {error}"
             await self._notifications.failed(notification, reason, retry_base_seconds=self._retry_base_seconds)
+            NOTIFICATIONS_POSTED.labels("failed").inc()
             return 0
         await self._notifications.sent(notification)
+        NOTIFICATIONS_POSTED.labels("sent").inc()
         return 1
 
     async def _send(self, reference: dict[str, Any], card: Card) -> None:

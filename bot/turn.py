@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.operator import Operator
 from cards.elements import Card
+from inventory import log_context
 from inventory.config import TenantConfig
 from inventory.notifications import Conversation
 from inventory.services.container import Services
@@ -37,7 +38,9 @@ class Turn:
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""
-        return await self.services.operators.current_tenant(self.operator.actor, self.operator.tenants)
+        name = await self.services.operators.current_tenant(self.operator.actor, self.operator.tenants)
+        log_context.bind(tenant=name)  # the rest of the turn's log lines say which tenant it was about
+        return name
 
     def tenant_config(self, name: str) -> TenantConfig:
         return self.services.context.tenant(name)

@@ -67,6 +67,16 @@ class TenantConfig:
 
 
 @dataclass(frozen=True)
+class JobSchedule:
+    """How often each periodic job of the bot runs, in seconds (0: never). One replica runs them."""
+
+    expiry_seconds: int = 60
+    reconcile_seconds: int = 180
+    purge_seconds: int = 3600
+    drift_check_seconds: int = 0  # 0: `drift_check_minutes` decides
+
+
+@dataclass(frozen=True)
 class OperatorConfig:
     aad_object_id: str
     role: Role
@@ -106,6 +116,7 @@ class Settings:
     bulk_concurrency: int = 24  # Teams operations in flight for one bulk assignment
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
+    jobs: JobSchedule = JobSchedule()
     config_path: str | None = None
 
     def secrets(self) -> tuple[str, ...]:
@@ -167,10 +178,24 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
             "drift_check_minutes",
         ),
         drift_check_commits=bool(document.get("drift_check_commits", False)),
+        jobs=_jobs(document.get("jobs", {})),
         config_path=path,
     )
     REDACTOR.learn(settings.secrets())  # from now on, none of them can leave in a log, card or CLI line
     return settings
+
+
+def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
+    """`[jobs]`, in seconds (`drift_check_minutes` at the top level still sets the drift check)."""
+    defaults = JobSchedule()
+    values = {
+        name: max(0, _int(entry.get(name, getattr(defaults, name)), f"jobs.{name}"))
+        for name in ("expiry_seconds", "reconcile_seconds", "purge_seconds", "drift_check_seconds")
+    }
+    unknown = sorted(set(entry) - set(values))
+    if unknown:
+        raise ConfigurationError(f"Unknown key in [jobs]: {', '.join(unknown)}.")
+    return JobSchedule(**values)
 
 
 def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:

@@ -1,7 +1,8 @@
 """`switchboard`: the command line. Parses arguments, runs the command, reports refusals.
 
 The commands live in the other modules of `bot.cli`; this module only routes and reports.
-Exit codes: 0 done, 1 refused (bad input, a rule said no: the message says why), 2 usage error.
+Exit codes: 0 done, 1 refused (bad input, a rule said no: the message says why), 2 usage error (also: a
+command that needs a tenant when none is configured), 3 drift found by `sync`.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import TextIO, cast
 
 from rich.console import Console
 from rich.text import Text
 
 from bot.cli import demo_command, import_commands, number_commands, serve, teams_commands
-from bot.cli.context import db_upgrade
+from bot.cli.context import UsageError, db_upgrade
 from bot.cli.event_loop import run_server
 from inventory.errors import ImportRejected, SwitchboardError
+from inventory.json_logs import configure_logging
 from inventory.redaction import REDACTOR, install_log_redaction
 
 log = logging.getLogger("switchboard")
@@ -33,7 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Switchboard: the inventory of your Teams Phone numbers, and the bot that assigns them.",
     )
     parser.add_argument("--config", help="TOML settings file (default: $SWITCHBOARD_CONFIG)")
+    parser.add_argument("--version", action="version", version=f"switchboard {installed_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="log lines on stderr as key=value text or one JSON object each (default: $SWITCHBOARD_LOG_FORMAT or text)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     db = commands.add_parser("db", help="database maintenance")
@@ -50,11 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if arguments.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
     install_log_redaction()
+    try:
+        configure_logging(level=log_level(arguments), json_lines=log_format(arguments) == "json")
+    except UsageError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
     console = Console(file=cast(TextIO, RedactingStream(sys.stdout)))  # rich needs only write and flush
     errors = Console(file=cast(TextIO, RedactingStream(sys.stderr)))
     try:
@@ -67,11 +77,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(rejected.problems) > 200:
             errors.print(f"  ... and {len(rejected.problems) - 200:,} more", highlight=False)
         return 1
+    except UsageError as error:
+        errors.print(Text(str(error), style="red"))
+        return 2
     except SwitchboardError as error:
         errors.print(Text(str(error), style="red"))
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def installed_version() -> str:
+    try:
+        return version("switchboard")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+def log_format(arguments: argparse.Namespace) -> str:
+    chosen = arguments.log_format or os.environ.get("SWITCHBOARD_LOG_FORMAT", "text").strip().lower() or "text"
+    if chosen not in ("text", "json"):
+        raise UsageError(f"SWITCHBOARD_LOG_FORMAT must be text or json, not '{chosen}'.")
+    return str(chosen)
+
+
+def log_level(arguments: argparse.Namespace) -> int:
+    """-v: debug; else $SWITCHBOARD_LOG_LEVEL; else info for the servers (their log is the operator's
+    view of them) and warnings only for one-shot commands (their output is the answer)."""
+    if arguments.verbose:
+        return logging.DEBUG
+    named = os.environ.get("SWITCHBOARD_LOG_LEVEL", "").strip().upper()
+    if named:
+        level = logging.getLevelNamesMapping().get(named)
+        if level is None:
+            raise UsageError(f"SWITCHBOARD_LOG_LEVEL must be debug, info, warning or error, not '{named.lower()}'.")
+        return level
+    return logging.INFO if arguments.command in SERVER_COMMANDS else logging.WARNING
 
 
 class RedactingStream:

@@ -15,6 +15,7 @@ import uuid
 from datetime import timedelta
 
 from inventory.gc_pause import collector_paused
+from inventory.metrics import SYNC_CHANGES, SYNC_NUMBERS, SYNC_SECONDS
 from inventory.model import Actor
 from inventory.ports.phone_system import ProgressCallback
 from inventory.services.context import ServiceContext
@@ -72,6 +73,10 @@ class SyncService(SyncCommits):
         )
         async with self._storage.write() as uow:
             await uow.sync_runs.create(run, diff.changes)
+        SYNC_SECONDS.labels(tenant).observe(time.perf_counter() - started)
+        SYNC_NUMBERS.labels(tenant).set(len(snapshot.numbers))
+        for category in CATEGORIES:
+            SYNC_CHANGES.labels(tenant, category).set(counts[category])
         log.info("sync started tenant=%s run=%s counts=%s", tenant, run.id, counts)
         return SyncPreview(run, _preview(diff.changes))
 

@@ -50,3 +50,9 @@ def head_revision() -> str | None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config).get_current_head()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at (None: no schema yet). Reads only; takes no lock."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)

@@ -21,6 +21,7 @@ import aiohttp
 from yarl import URL
 
 from inventory.errors import TeamsError
+from inventory.metrics import GRAPH_REQUESTS, GRAPH_RETRIES
 from inventory.ports.clock import Clock
 from inventory.teams.auth import TokenSource
 from inventory.teams.graph_errors import (
@@ -153,12 +154,16 @@ class GraphClient:
             try:
                 response = await self._send(method, url, json_body)
             except (aiohttp.ClientError, TimeoutError) as error:
+                GRAPH_REQUESTS.labels(self.tenant_name, method, "network").inc()
                 failure, wait = self._retry_after_network_error(call, error)
+                reason = "network"
             else:
                 if response.status < 400:
                     return response
                 failure, wait = self._retry_after_refusal(call, response)
+                reason = "throttled" if response.status == 429 else "server_error"
             await self._pause_before_retry(call, failure, wait)
+            GRAPH_RETRIES.labels(self.tenant_name, reason).inc()
 
     def _retry_after_network_error(self, call: _Call, error: BaseException) -> tuple[TeamsError, float]:
         """The failure and the backoff before the next attempt; raises when a retry is not safe or allowed."""
@@ -217,6 +222,7 @@ class GraphClient:
                 method, URL(url, encoded=True), headers=headers, json=json_body, timeout=timeout
             ) as response:
                 body = await response.read()
+                GRAPH_REQUESTS.labels(self.tenant_name, method, str(response.status)).inc()
                 logger.debug(
                     "graph_request tenant=%s method=%s path=%s status=%s bytes=%d",
                     self.tenant_name,

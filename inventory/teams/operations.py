@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from inventory.errors import TeamsError
+from inventory.metrics import TEAMS_OPERATION_WAIT_SECONDS
 from inventory.ports.clock import Clock
 from inventory.ports.phone_system import OperationOutcome, OperationStatus
 from inventory.teams.mapping import OperationReading
@@ -43,6 +45,7 @@ async def wait_for_operation(
         remaining = tuning.operation_deadline_seconds - elapsed
         if remaining <= 0:
             logger.warning("operation_timed_out operation=%s polls=%d", operation_id, polls)
+            _observe_wait(clock, started, "timed_out")
             return OperationOutcome(OperationStatus.TIMED_OUT, None, operation_id)
         # The last sleep is cut to the deadline so one more look happens exactly when we would give up.
         await clock.sleep(min(delay, remaining))
@@ -59,4 +62,10 @@ async def wait_for_operation(
         operation_id = reading.operation_id or operation_id
         if reading.final is not None:
             logger.info("operation_finished operation=%s status=%s polls=%d", operation_id, reading.final, polls)
+            _observe_wait(clock, started, reading.final.value)
             return OperationOutcome(reading.final, reading.detail, operation_id)
+
+
+def _observe_wait(clock: Clock, started: datetime, outcome: str) -> None:
+    # Measured on the injected clock, as the deadline is: what the operator waited, in Teams' time.
+    TEAMS_OPERATION_WAIT_SECONDS.labels(outcome).observe((clock.now() - started).total_seconds())

@@ -15,7 +15,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "cli.db"
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{path}")
     monkeypatch.setenv("SWITCHBOARD_OPERATOR", "olivia@contoso.test")
-    monkeypatch.delenv("SWITCHBOARD_CONFIG", raising=False)
+    config = tmp_path / "switchboard.toml"
+    config.write_text('[[tenants]]\nname = "contoso"\n', encoding="utf-8")
+    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(config))
     monkeypatch.delenv("SWITCHBOARD_TENANT", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     return path
