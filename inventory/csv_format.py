@@ -122,8 +122,14 @@ class ParsedCsv:
     columns: tuple[str, ...]
 
 
-def read_inventory_csv(content: bytes | str, *, default_region: str | None = None) -> ParsedCsv:
-    """Parse the whole file; raises `ImportRejected` only when the file as a whole is unusable."""
+def read_inventory_csv(
+    content: bytes | str, *, default_region: str | None = None, types_in_use: frozenset[str] = frozenset()
+) -> ParsedCsv:
+    """Parse the whole file; raises `ImportRejected` only when the file as a whole is unusable.
+
+    A number type Switchboard does not list is accepted only when it is in `types_in_use` (Teams reported
+    it for the tenant, so an export of it reads back); anything else is a typo to report.
+    """
     text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.removeprefix("\ufeff")
     if not text.strip():
         raise ImportRejected("The file is empty; it needs a header line with at least a 'number' column.")
@@ -144,7 +150,7 @@ def read_inventory_csv(content: bytes | str, *, default_region: str | None = Non
             if len(rows) + len(problems) >= MAX_ROWS:
                 raise ImportRejected(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
             try:
-                row = _row(line, record, columns, default_region)
+                row = _row(line, record, columns, default_region, types_in_use)
             except (InvalidNumber, ValueError) as error:
                 problems.append(f"line {line}: {error}")
                 continue
@@ -195,7 +201,9 @@ def _map_header(header: list[str]) -> list[str | None]:
     return mapped
 
 
-def _row(line: int, record: list[str], columns: list[str | None], default_region: str | None) -> CsvRow:
+def _row(
+    line: int, record: list[str], columns: list[str | None], default_region: str | None, types_in_use: frozenset[str]
+) -> CsvRow:
     if len(record) > len(columns):
         raise ValueError(f"{len(record)} fields but the header has {len(columns)}; is a value missing its quotes?")
     values = {column: cell.strip() for column, cell in zip(columns, record, strict=False) if column and cell}
@@ -219,7 +227,7 @@ def _row(line: int, record: list[str], columns: list[str | None], default_region
         line=line,
         number=parsed.number,
         extension=extension,
-        number_type=NumberType.parse(type_text) if type_text else None,
+        number_type=_number_type(type_text, types_in_use) if type_text else None,
         status=_status(values.get("status", "")),
         location=values.get("location"),
         range_label=values.get("range_label"),
@@ -239,3 +247,7 @@ def _status(text: str) -> NumberStatus | None:
     except ValueError:
         allowed = ", ".join(s.value for s in IMPORTABLE_STATUSES)
         raise ValueError(f"status '{text}' is not a status; a file may set {allowed}.") from None
+
+
+def _number_type(text: str, types_in_use: frozenset[str]) -> NumberType:
+    return NumberType(text.strip()) if text.strip() in types_in_use else NumberType.parse(text)

@@ -6,6 +6,7 @@ How a number may move from one status to another is in `inventory.transitions`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -21,14 +22,40 @@ class NumberStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+_GRAPH_ENUM_VALUE = re.compile(r"^[a-z][A-Za-z0-9]{1,58}$")
+
+
 class NumberType(StrEnum):
+    """Teams' `numberType`. Teams adds types (operatorConnectMobile, ...): a value we do not list is kept
+    verbatim as an *unlisted* member, so it is stored, shown and sent back to Teams unchanged, and never
+    silently read as Direct Routing. `NumberType("operatorConnectMobile").listed` is False."""
+
     DIRECT_ROUTING = "directRouting"
     CALLING_PLAN = "callingPlan"
     OPERATOR_CONNECT = "operatorConnect"
 
     @classmethod
+    def _missing_(cls, value: object) -> NumberType | None:
+        if not isinstance(value, str) or not _GRAPH_ENUM_VALUE.match(value):
+            return None
+        unlisted = str.__new__(cls, value)
+        unlisted._name_ = "UNLISTED"
+        unlisted._value_ = value
+        return unlisted
+
+    @property
+    def listed(self) -> bool:
+        return self._name_ != "UNLISTED"
+
+    @property
+    def label(self) -> str:
+        """What an operator reads: the three we know by their Teams admin center names, others verbatim."""
+        return _NUMBER_TYPE_LABELS.get(self.value, self.value)
+
+    @classmethod
     def parse(cls, text: str) -> NumberType:
-        """Accept Graph's camelCase, PowerShell's PascalCase and common short names."""
+        """Accept Graph's camelCase, PowerShell's PascalCase and common short names (typed by a person:
+        a type we do not list is refused; only Teams brings new ones)."""
         key = text.strip().replace("_", "").replace("-", "").replace(" ", "").lower()
         aliases = {"dr": cls.DIRECT_ROUTING, "cp": cls.CALLING_PLAN, "oc": cls.OPERATOR_CONNECT}
         for member in cls:
@@ -38,6 +65,13 @@ class NumberType(StrEnum):
             return aliases[key]
         choices = ", ".join(m.value for m in cls)
         raise ValueError(f"'{text}' is not a number type; use one of {choices}")
+
+
+_NUMBER_TYPE_LABELS = {
+    "directRouting": "Direct Routing",
+    "callingPlan": "Calling Plan",
+    "operatorConnect": "Operator Connect",
+}
 
 
 class AccountType(StrEnum):

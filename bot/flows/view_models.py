@@ -24,7 +24,7 @@ def number_view(number: PhoneNumber) -> NumberView:
         id=number.id,
         label=number.label,
         status=number.status.value,
-        number_type=number.number_type.value,
+        number_type=number.number_type.label,
         holder=number.assignee.label if number.assignee else (number.hold.note if number.hold else None),
         policy=number.voice_routing_policy,
         location=number.location,
@@ -71,7 +71,7 @@ def change_view(stored: StoredChange) -> ChangeView:
             else ""
         )
         policy = f", policy {proposal.voice_routing_policy}" if proposal.voice_routing_policy else ""
-        lines = [f"{status}{holder}{policy} ({proposal.number_type.value})"]
+        lines = [f"{status}{holder}{policy} ({proposal.number_type.label})"]
     else:
         lines = [f"{name}: {old or '-'} -> {new or '-'}" for name, old, new in change.fields]
     return ChangeView(display_number(change.number), change.kind, lines or ["(no field changes)"], change.note)

@@ -65,6 +65,10 @@ class NumberRepository(Protocol):
 
     async def tenant_is_empty(self, tenant: str) -> bool: ...
 
+    async def types_in_use(self, tenant: str) -> frozenset[str]:
+        """Every number type the tenant's numbers have: the listed ones and any Teams reported verbatim."""
+        ...
+
     async def numbers_between(self, tenant: str, first: str, last: str) -> set[str]:
         """The numbers without extension the tenant has from `first` to `last` inclusive."""
         ...

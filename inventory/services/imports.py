@@ -62,7 +62,9 @@ async def import_csv(
     progress: ImportProgress | None = None,
 ) -> ImportReport:
     """Apply a whole inventory CSV to `tenant`, or nothing of it (see the module docstring)."""
-    parsed = read_inventory_csv(content, default_region=default_region)
+    async with storage.read() as uow:
+        types_in_use = await uow.numbers.types_in_use(tenant)
+    parsed = read_inventory_csv(content, default_region=default_region, types_in_use=types_in_use)
     if parsed.problems and not skip_invalid:
         raise _rejected(parsed.problems)
     if not parsed.rows:

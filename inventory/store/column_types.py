@@ -44,3 +44,7 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC)
+
+
+# Teams' numberType, verbatim: the three we know and any it adds later (migration 0009).
+NumberTypeText = String(60)

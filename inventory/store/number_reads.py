@@ -36,6 +36,10 @@ class NumberReads:
         query = select(phone_numbers.c.id).where(phone_numbers.c.tenant == tenant).limit(1)
         return (await self._connection.execute(query)).first() is None
 
+    async def types_in_use(self, tenant: str) -> frozenset[str]:
+        query = select(phone_numbers.c.number_type).where(phone_numbers.c.tenant == tenant).distinct()
+        return frozenset(str(row[0]) for row in await self._connection.execute(query))
+
     async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
         """Keys are sorted and cut into chunks; each chunk is one index range scan from its first to its last
         number, filtered here. Imports and syncs ask for tens of thousands of keys at once."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 
-from inventory.store.column_types import ExtensionText, Id, NumberText, UtcDateTime
+from inventory.store.column_types import ExtensionText, Id, NumberText, NumberTypeText, UtcDateTime
 from inventory.store.column_types import metadata as metadata  # every table below registers on it
 
 _HELD = text("assignee_id IS NOT NULL")
@@ -24,7 +24,7 @@ phone_numbers = Table(
     Column("number", NumberText, nullable=False),
     # '' rather than NULL for "no extension": NULLs never collide in a unique index.
     Column("extension", ExtensionText, nullable=False, server_default=""),
-    Column("number_type", String(20), nullable=False),
+    Column("number_type", NumberTypeText, nullable=False),
     Column("status", String(16), nullable=False),
     Column("assignee_id", String(64)),
     Column("assignee_upn", String(320)),
@@ -118,7 +118,7 @@ sync_changes = Table(
     Column("base_version", Integer),  # the local row's version the change was computed from
     # The proposed state: what the row becomes when the change is applied.
     Column("status", String(16)),
-    Column("number_type", String(20)),
+    Column("number_type", NumberTypeText),
     Column("assignee_id", String(64)),
     Column("assignee_upn", String(320)),
     Column("assignee_name", String(256)),
@@ -163,7 +163,7 @@ teams_operations = Table(
     Column("kind", String(16), nullable=False),  # assign, unassign
     Column("number", NumberText, nullable=False),
     Column("extension", ExtensionText, nullable=False, server_default=""),
-    Column("number_type", String(20), nullable=False),
+    Column("number_type", NumberTypeText, nullable=False),
     Column("account_id", String(64)),
     Column("account_upn", String(320)),
     Column("account_name", String(256)),

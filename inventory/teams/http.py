@@ -43,6 +43,10 @@ from inventory.teams.retry import (
 
 logger = logging.getLogger(__name__)
 
+# Graph's evolvable enums: without this, members added after v1.0 (a new numberType or activationState)
+# arrive as "unknownFutureValue" and the real value is lost. With it, Graph sends the member's name.
+INCLUDE_UNKNOWN_ENUMS = "include-unknown-enum-members"
+
 
 @dataclass(frozen=True)
 class GraphResponse:
@@ -211,7 +215,7 @@ class GraphClient:
 
     async def _send(self, method: str, url: str, json_body: Any) -> GraphResponse:
         token = await self._tokens.access_token()
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "Prefer": INCLUDE_UNKNOWN_ENUMS}
         timeout = aiohttp.ClientTimeout(
             total=self.tuning.request_timeout_seconds, connect=self.tuning.connect_timeout_seconds
         )

@@ -26,6 +26,8 @@ _FINAL_STATUSES = {
 }
 
 
+# Graph's placeholders, not types: "an enum member this client did not ask for" and "Teams failed to say".
+_GRAPH_SENTINELS = frozenset({"unknownFutureValue", "internalError"})
 # Lookup tables instead of Enum iteration: a sync maps 100,000 numbers, and Enum attribute access is slow.
 _NUMBER_TYPES: dict[object, NumberType] = {member.value: member for member in NumberType}
 _ASSIGNMENT_STATUSES: dict[object, TeamsAssignmentStatus] = {
@@ -39,7 +41,14 @@ def text(value: object) -> str | None:
 
 
 def number_type_from_graph(value: object) -> NumberType | None:
-    return _NUMBER_TYPES.get(value) if isinstance(value, str) else None
+    """The type Teams reported; one we do not list is kept verbatim (None only when Graph sent none)."""
+    known = _NUMBER_TYPES.get(value)
+    if known is not None or not isinstance(value, str) or value in _GRAPH_SENTINELS:
+        return known
+    try:
+        return NumberType(value)
+    except ValueError:  # not even shaped like a Graph enum value
+        return None
 
 
 def assignment_status_from_graph(value: object) -> TeamsAssignmentStatus:

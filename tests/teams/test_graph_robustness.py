@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import aiohttp
+
 from inventory.ports.phone_system import TeamsAssignmentStatus
 from inventory.teams.mapping import number_from_graph, numbers_from_graph, user_configuration_from_graph
 from inventory.teams.simulation.records import SimAccount, SimNumber
@@ -65,3 +67,22 @@ def test_null_and_wrongly_typed_fields_do_not_crash_the_mapping() -> None:
     assert config.voice_routing_policy is None
     assert not config.enterprise_voice
     assert config.upn is None
+
+
+async def test_graph_sends_types_added_after_v1_only_to_a_client_that_asks_and_ours_asks() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock)
+    tenant.add_number(SimNumber("+447700900001", "operatorConnectMobile"))
+    async with graph_over_http(tenant, clock) as (phone, server):
+        numbers = {n.number: n for n in await phone.list_numbers()}
+        path = f"{server.graph_base_url}/admin/teams/telephoneNumberManagement/numberAssignments"
+        async with (
+            aiohttp.ClientSession(headers={"Authorization": "Bearer any"}) as plain,
+            plain.get(path) as response,
+        ):
+            unasked = {item["telephoneNumber"]: item for item in (await response.json())["value"]}
+
+    assert unasked["+447700900001"]["numberType"] == "unknownFutureValue"  # Graph hides it from the unasking
+    mobile = numbers["+447700900001"].number_type
+    assert mobile is not None
+    assert (mobile.value, mobile.listed) == ("operatorConnectMobile", False)

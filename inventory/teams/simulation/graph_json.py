@@ -17,15 +17,32 @@ VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
 _CREATED = "2024-01-15T09:00:00Z"
 
 
-def number_json(number: SimNumber) -> dict[str, Any]:
+# Graph v1.0's members of the evolvable enums; later ones are sent only to clients that ask for them.
+V1_NUMBER_TYPES = frozenset({"internalError", "directRouting", "callingPlan", "operatorConnect", "unknownFutureValue"})
+V1_ACTIVATION_STATES = frozenset(
+    {"activated", "assignmentPending", "assignmentFailed", "updatePending", "updateFailed", "unknownFutureValue"}
+)
+
+
+def evolvable(value: str | None, v1_members: frozenset[str], *, include_unknown: bool) -> str | None:
+    """What Graph sends for an evolvable enum: a member added after v1.0 reads "unknownFutureValue" unless
+    the client sent `Prefer: include-unknown-enum-members`."""
+    if value is None or include_unknown or value in v1_members:
+        return value
+    return "unknownFutureValue"
+
+
+def number_json(number: SimNumber, *, include_unknown_enums: bool = True) -> dict[str, Any]:
     """A numberAssignment."""
     direct = number.number_type == "directRouting"
     return {
         "id": number.id,
         "telephoneNumber": number.telephone_number,
         "operatorId": number.operator_id,
-        "numberType": number.number_type,
-        "activationState": number.activation_state,
+        "numberType": evolvable(number.number_type, V1_NUMBER_TYPES, include_unknown=include_unknown_enums),
+        "activationState": evolvable(
+            number.activation_state, V1_ACTIVATION_STATES, include_unknown=include_unknown_enums
+        ),
         "capabilities": list(number.capabilities),
         "locationId": number.location_id,
         "civicAddressId": number.civic_address_id,

@@ -70,7 +70,8 @@ async def _list_numbers(request: web.Request) -> web.StreamResponse:
     }
     if counted:
         body["@odata.count"] = len(numbers)  # OData: the whole collection (after $filter), not the page
-    body["value"] = [only(number_json(number), select) for number in page]
+    include_unknown = include_unknown_enums(request)
+    body["value"] = [only(number_json(number, include_unknown_enums=include_unknown), select) for number in page]
     if state.options.number_next_links and skip + top < len(numbers):
         body["@odata.nextLink"] = str(request.url.update_query({"$top": str(top), "$skip": str(skip + top)}))
     return graph_json(body)
@@ -93,7 +94,14 @@ async def _get_number(request: web.Request) -> web.StreamResponse:
     number = request.app[STATE].tenant.number_by_id(request.match_info["id"])
     if number is None:
         return error_response(404, f"Number assignment '{request.match_info['id']}' was not found.")
-    return graph_json({"@odata.context": f"{graph_root(request)}/$metadata#numberAssignment", **number_json(number)})
+    shown = number_json(number, include_unknown_enums=include_unknown_enums(request))
+    return graph_json({"@odata.context": f"{graph_root(request)}/$metadata#numberAssignment", **shown})
+
+
+def include_unknown_enums(request: web.Request) -> bool:
+    """`Prefer: include-unknown-enum-members`, among any other preferences the header lists."""
+    preferences = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == "include-unknown-enum-members" for part in preferences.split(","))
 
 
 async def _assign(request: web.Request) -> web.StreamResponse:
