@@ -6,6 +6,7 @@ How a number may move from one status to another is in `inventory.transitions`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,6 +75,61 @@ _NUMBER_TYPE_LABELS = {
 }
 
 
+class ActivationState(StrEnum):
+    """Teams' `activationState` of a number. A state Teams adds later is kept verbatim (unlisted), like a
+    new number type. Only an activated number (or one Teams does not know: a carrier range's spare
+    numbers) may be offered: pending, failed and unknown states mean Teams is busy with it or stuck."""
+
+    ACTIVATED = "activated"
+    ASSIGNMENT_PENDING = "assignmentPending"
+    ASSIGNMENT_FAILED = "assignmentFailed"
+    UPDATE_PENDING = "updatePending"
+    UPDATE_FAILED = "updateFailed"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ActivationState | None:
+        if not isinstance(value, str) or not _GRAPH_ENUM_VALUE.match(value):
+            return None
+        unlisted = str.__new__(cls, value)
+        unlisted._name_ = "UNLISTED"
+        unlisted._value_ = value
+        return unlisted
+
+    @property
+    def failed(self) -> bool:
+        return self in (ActivationState.ASSIGNMENT_FAILED, ActivationState.UPDATE_FAILED)
+
+    @property
+    def label(self) -> str:
+        return _ACTIVATION_LABELS.get(self.value, f"in a state Switchboard does not know ({self.value})")
+
+
+_ACTIVATION_LABELS = {
+    "activated": "active",
+    "assignmentPending": "assignment pending in Teams",
+    "assignmentFailed": "assignment failed in Teams",
+    "updatePending": "update pending in Teams",
+    "updateFailed": "update failed in Teams",
+}
+
+
+@functools.cache
+def activation_state_of(value: str | None) -> ActivationState | None:
+    """Teams' text as an ActivationState (None for none, or for text no enum member could be); cached,
+    since a sync reads it 100,000 times and Enum construction is slow."""
+    if not value:
+        return None
+    try:
+        return ActivationState(value)
+    except ValueError:
+        return None
+
+
+def offerable(state: ActivationState | None) -> bool:
+    """May a number in this Teams state be offered to an operator (None: Teams does not know it)?"""
+    return state is None or state is ActivationState.ACTIVATED
+
+
 class AccountType(StrEnum):
     USER = "user"
     RESOURCE_ACCOUNT = "resourceAccount"
@@ -112,6 +168,7 @@ class PhoneNumber:
     assignee: Assignee | None = None
     voice_routing_policy: str | None = None
     emergency_location_id: str | None = None
+    activation_state: ActivationState | None = None  # what Teams reports; None while Teams does not know it
     location: str | None = None
     range_label: str | None = None
     carrier: str | None = None

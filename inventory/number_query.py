@@ -29,6 +29,9 @@ class NumberQuery:
     assignee: str | None = None  # name or UPN, substring, case-insensitive
     tag: str | None = None
     exclude_ids: tuple[int, ...] = field(default=())
+    # Only numbers that may be offered to an operator: none Teams has pending, failed or in a state we
+    # do not know (pickers and bulk plans set it; `numbers` shows everything).
+    offerable_only: bool = False
 
 
 @dataclass(frozen=True)

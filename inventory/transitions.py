@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from inventory.errors import TransitionRefused
-from inventory.model import Assignee, Hold, NumberStatus, PhoneNumber
+from inventory.model import Assignee, Hold, NumberStatus, PhoneNumber, offerable
 
 # Which status may follow which. The functions below are the only way to move along these edges;
 # the table exists so tests and the docs can enumerate them.
@@ -60,6 +60,7 @@ def assign(
     if number.status is NumberStatus.RESERVED and not _hold_is_usable(number, hold_owner, now):
         raise TransitionRefused(why_not(number, "assign"))
     _refuse_unless(number, NumberStatus.USED, "assign")
+    _refuse_unless_offerable(number)
     return _used_by(number, assignee, policy, operator, now)
 
 
@@ -73,6 +74,16 @@ def _used_by(number: PhoneNumber, assignee: Assignee, policy: str | None, operat
         hold=None,
         quarantined_until=None,
     )
+
+
+def _refuse_unless_offerable(number: PhoneNumber) -> None:
+    state = number.activation_state
+    if not offerable(state):
+        assert state is not None
+        raise TransitionRefused(
+            f"Teams reports {number.label} as {state.label}; it cannot be picked until Teams shows it active "
+            "(sync again later, or check the number in the Teams admin center)."
+        )
 
 
 def _hold_is_usable(number: PhoneNumber, hold_owner: str | None, now: datetime) -> bool:
@@ -100,9 +111,11 @@ def release(number: PhoneNumber, *, operator: str, now: datetime, quarantine_day
 
 
 def hold(number: PhoneNumber, new_hold: Hold, *, operator: str, now: datetime) -> PhoneNumber:
-    """available -> reserved (a picker's hold or an operator's reservation)."""
+    """available -> reserved (a picker's hold or an operator's reservation); never a number Teams is busy
+    with or stuck on (a stale card or a tampered click may still name one)."""
     if number.status is NumberStatus.RESERVED:
         raise TransitionRefused(why_not(number, "reserve"))
+    _refuse_unless_offerable(number)
     _refuse_unless(number, NumberStatus.RESERVED, "reserve")
     return number.touched(operator, now, status=NumberStatus.RESERVED, hold=new_hold)
 

@@ -26,7 +26,9 @@ PAGE_SIZE = 8  # numbers per picker page: keeps every card far below Teams' 28 K
 async def picker_page(turn: Turn, flow: Flow) -> tuple[PageView, str | None]:
     """The page of available numbers the flow's picker is on (its search and cursors), and the next cursor."""
     search = str(flow.state.get("search") or "")
-    query = NumberQuery(tenant=flow.tenant, text=search or None, statuses=(NumberStatus.AVAILABLE,))
+    query = NumberQuery(
+        tenant=flow.tenant, text=search or None, statuses=(NumberStatus.AVAILABLE,), offerable_only=True
+    )
     return await page_of(turn, query, flow.state, size=PAGE_SIZE)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView
 from inventory.e164 import display_number
 from inventory.flows import Flow
-from inventory.model import AccountType, Assignee, PhoneNumber
+from inventory.model import AccountType, Assignee, PhoneNumber, offerable
 from inventory.ports.phone_system import TeamsAccount
 from inventory.sync.runs import StoredChange, SyncPreview
 
@@ -23,7 +23,7 @@ def number_view(number: PhoneNumber) -> NumberView:
     return NumberView(
         id=number.id,
         label=number.label,
-        status=number.status.value,
+        status=_status_text(number),
         number_type=number.number_type.label,
         holder=number.assignee.label if number.assignee else (number.hold.note if number.hold else None),
         policy=number.voice_routing_policy,
@@ -31,6 +31,15 @@ def number_view(number: PhoneNumber) -> NumberView:
         range_label=number.range_label,
         carrier=number.carrier,
     )
+
+
+def _status_text(number: PhoneNumber) -> str:
+    """The inventory's status, and Teams' state when it is not plainly active (pending, failed, unknown)."""
+    state = number.activation_state
+    if offerable(state):
+        return number.status.value
+    assert state is not None
+    return f"{number.status.value}, {state.label}"
 
 
 def number_state(number: PhoneNumber) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from inventory.model import AccountType, NumberType
+from inventory.model import AccountType, ActivationState, NumberType
 
 
 class TeamsAssignmentStatus(StrEnum):
@@ -47,7 +47,7 @@ class TeamsNumber:
     city: str | None = None
     iso_country_code: str | None = None
     operator_id: str | None = None
-    activation_state: str | None = None
+    activation_state: ActivationState | None = None  # None: Teams sent none
     teams_id: str | None = None
 
     @property

@@ -96,7 +96,9 @@ class HoldService:
             seen = query.exclude_ids
             for _ in range(_ROUNDS):
                 wanted = count - len(held)
-                candidates_query = dataclasses.replace(query, statuses=(NumberStatus.AVAILABLE,), exclude_ids=seen)
+                candidates_query = dataclasses.replace(
+                    query, statuses=(NumberStatus.AVAILABLE,), exclude_ids=seen, offerable_only=True
+                )
                 candidates = (await uow.numbers.search(candidates_query, limit=wanted)).items if wanted > 0 else []
                 if not candidates:
                     break

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.model import NumberStatus, NumberType, PhoneNumber
+from inventory.model import NumberStatus, NumberType, PhoneNumber, activation_state_of
 from inventory.number_query import NumberQuery, Page
 from inventory.ports.repositories import Facet, NumberKey
 from inventory.store import number_search
@@ -116,6 +116,7 @@ class NumberReads:
             c.number_type,
             c.emergency_location_id,
             c.location,
+            c.activation_state,
         ).where(c.tenant == tenant, c.extension == "")
         return [
             LocalNumber(
@@ -130,6 +131,7 @@ class NumberReads:
                 number_type=NumberType(row[8]),
                 emergency_location_id=row[9],
                 location=row[10],
+                activation_state=activation_state_of(row[11]),
             )
             for row in await self._connection.execute(query)
         ]

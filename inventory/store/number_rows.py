@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from inventory.model import AccountType, Assignee, Hold, NumberStatus, NumberType, PhoneNumber
+from inventory.model import AccountType, Assignee, Hold, NumberStatus, NumberType, PhoneNumber, activation_state_of
 
 
 def tags_column(tags: tuple[str, ...]) -> str:
@@ -50,6 +50,7 @@ def to_row(number: PhoneNumber) -> dict[str, Any]:
         "assignee_type": assignee.account_type.value if assignee else None,
         "voice_routing_policy": number.voice_routing_policy,
         "emergency_location_id": number.emergency_location_id,
+        "activation_state": number.activation_state.value if number.activation_state else None,
         "location": number.location,
         "range_label": number.range_label,
         "carrier": number.carrier,
@@ -101,6 +102,7 @@ def new_number_row(
         "assignee_type": None,
         "voice_routing_policy": None,
         "emergency_location_id": emergency_location_id,
+        "activation_state": None,
         "location": location,
         "range_label": range_label,
         "carrier": carrier,
@@ -144,6 +146,7 @@ def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
         assignee=assignee,
         voice_routing_policy=row["voice_routing_policy"],
         emergency_location_id=row["emergency_location_id"],
+        activation_state=activation_state_of(row["activation_state"]),
         location=row["location"],
         range_label=row["range_label"],
         carrier=row["carrier"],

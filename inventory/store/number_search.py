@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.model import NumberStatus
+from inventory.model import ActivationState, NumberStatus
 from inventory.number_query import NumberQuery, Page, decode_cursor, encode_cursor
 from inventory.store.number_rows import from_row
 from inventory.store.tables import phone_numbers
@@ -78,6 +78,9 @@ def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
         conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
     if query.exclude_ids:
         conditions.append(phone_numbers.c.id.not_in(query.exclude_ids))
+    if query.offerable_only:
+        state = phone_numbers.c.activation_state
+        conditions.append(or_(state.is_(None), state == ActivationState.ACTIVATED.value))
     return select(phone_numbers).where(*conditions)
 
 

@@ -31,6 +31,7 @@ _SNAPSHOT_FIELDS = (
     "voice_routing_policy",
     "emergency_location_id",
     "location",
+    "activation_state",
 )
 
 

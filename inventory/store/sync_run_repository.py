@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.model import AccountType, Actor, NumberStatus, NumberType
+from inventory.model import AccountType, Actor, NumberStatus, NumberType, activation_state_of
 from inventory.store.executemany import insert_many
 from inventory.store.number_rows import holder_text_of, search_text_of
 from inventory.store.sync_adds import apply_adds
@@ -117,6 +117,7 @@ def _change_row(run_id: str, change: Change) -> dict[str, Any]:
         "voice_routing_policy": proposal.voice_routing_policy,
         "emergency_location_id": proposal.emergency_location_id,
         "location": proposal.location,
+        "activation_state": proposal.activation_state.value if proposal.activation_state else None,
         "search_text": (
             search_text_of(proposal.assignee_name, proposal.assignee_upn, proposal.location)
             if change.category == ADD
@@ -143,6 +144,7 @@ def _change(row: Any) -> Change:
         voice_routing_policy=row["voice_routing_policy"],
         emergency_location_id=row["emergency_location_id"],
         location=row["location"],
+        activation_state=activation_state_of(row["activation_state"]),
     )
     stored = row.get("fields")
     fields = tuple((str(f[0]), f[1], f[2]) for f in stored) if stored else ()

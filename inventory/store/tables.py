@@ -32,6 +32,7 @@ phone_numbers = Table(
     Column("assignee_type", String(20)),
     Column("voice_routing_policy", String(128)),
     Column("emergency_location_id", String(64)),
+    Column("activation_state", NumberTypeText),  # Teams' activationState, verbatim
     Column("location", String(128)),
     Column("range_label", String(64)),
     Column("carrier", String(128)),
@@ -125,6 +126,7 @@ sync_changes = Table(
     Column("assignee_type", String(20)),
     Column("voice_routing_policy", String(128)),
     Column("emergency_location_id", String(64)),
+    Column("activation_state", NumberTypeText),  # Teams' activationState, verbatim
     Column("location", String(128)),
     Column("search_text", String(1200)),  # for adds: the new row's search text, so a commit is one INSERT
     Column("holder_text", String(600)),  # for adds: the new row's holder text

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from inventory import transitions
 from inventory.e164 import display_number
-from inventory.model import AccountType, Assignee, NumberStatus, NumberType, PhoneNumber
+from inventory.model import AccountType, ActivationState, Assignee, NumberStatus, NumberType, PhoneNumber
 
 ADD, UPDATE, DRIFT = "add", "update", "drift"
 CATEGORIES = (ADD, UPDATE, DRIFT)
@@ -34,6 +34,7 @@ class LocalNumber:
     number_type: NumberType
     emergency_location_id: str | None
     location: str | None
+    activation_state: ActivationState | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Proposal:
     voice_routing_policy: str | None = None
     emergency_location_id: str | None = None
     location: str | None = None
+    activation_state: ActivationState | None = None  # Teams' state of the number (None: Teams does not know it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ def apply_change(
         number_type=proposal.number_type,
         emergency_location_id=proposal.emergency_location_id,
         location=proposal.location,
+        activation_state=proposal.activation_state,
     )
 
 

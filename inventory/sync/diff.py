@@ -3,7 +3,8 @@
 Teams is the truth for *who holds a number*; the inventory is the truth for numbers nobody holds
 (Teams does not know a Direct Routing number until it is assigned). So:
 - a number Teams has that the inventory lacks is *added* (used with its holder, or available);
-- a difference in holder, policy, status, type or emergency location is an *update*, field by field;
+- a difference in holder, policy, status, type, emergency location or Teams' activation state is an
+  *update*, field by field;
 - *drift* is everything a person should look at before it is applied: the inventory says used but
   Teams says nobody (release), Teams has it on two accounts (nothing we can fix), the holder account
   no longer exists (orphan), or a local reservation, quarantine or block that Teams overrides.
@@ -118,6 +119,7 @@ def _compare(
             assignee_id=holder_id,
             emergency_location_id=teams.location_id,
             location=_location(row, teams),
+            activation_state=teams.activation_state,
         )
         note = f"Teams assigns it to account {holder_id}, which no longer exists; clean it up in Teams."
         return _change(DRIFT, "orphan", number, proposal, row, note)
@@ -132,7 +134,11 @@ def _compare(
     # Teams knows the number and nobody holds it.
     if row is None:
         proposal = Proposal(
-            NumberStatus.AVAILABLE, number_type, emergency_location_id=teams.location_id, location=teams.city
+            NumberStatus.AVAILABLE,
+            number_type,
+            emergency_location_id=teams.location_id,
+            location=teams.city,
+            activation_state=teams.activation_state,
         )
         return _change(ADD, "new", number, proposal, None)
     if row.status is NumberStatus.USED:
@@ -142,6 +148,7 @@ def _compare(
         number_type,
         emergency_location_id=teams.location_id or row.emergency_location_id,
         location=_location(row, teams),
+        activation_state=teams.activation_state,
     )
     return _change(UPDATE, "fields", number, proposal, row)
 
@@ -158,6 +165,7 @@ def _held_by(account: TeamsAccount, teams: TeamsNumber, number_type: NumberType,
         voice_routing_policy=account.voice_routing_policy,
         emergency_location_id=teams.location_id or (row.emergency_location_id if row else None),
         location=_location(row, teams),
+        activation_state=teams.activation_state,
     )
 
 
@@ -183,7 +191,9 @@ def _double(
     default_type: NumberType,
 ) -> Change:
     names = sorted(accounts[h].label if h in accounts else h for h in holders)
-    proposal = Proposal(None, row.number_type if row else default_type)
+    proposal = Proposal(
+        None, row.number_type if row else default_type, activation_state=row.activation_state if row else None
+    )
     note = f"Teams shows it on {len(names)} accounts ({', '.join(names)}); fix it in Teams, then sync again."
     return Change(DRIFT, "double", number, proposal, (), row.id if row else None, row.version if row else None, note)
 
@@ -209,6 +219,7 @@ def _field_changes(row: LocalNumber, proposal: Proposal) -> tuple[tuple[str, str
         "number type": row.number_type.value,
         "emergency location": row.emergency_location_id,
         "location": row.location,
+        "Teams state": row.activation_state.value if row.activation_state else None,
     }
     new = {
         "status": proposal.status.value if proposal.status else row.status.value,
@@ -218,6 +229,7 @@ def _field_changes(row: LocalNumber, proposal: Proposal) -> tuple[tuple[str, str
         "number type": proposal.number_type.value,
         "emergency location": proposal.emergency_location_id,
         "location": proposal.location,
+        "Teams state": proposal.activation_state.value if proposal.activation_state else None,
     }
     changes = [(name, old.get(name), value) for name, value in new.items() if old.get(name) != value]
     if row.assignee_id and proposal.assignee_id and row.assignee_id != proposal.assignee_id:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inventory.model import AccountType, NumberType
+from inventory.model import AccountType, NumberType, activation_state_of
 from inventory.ports.phone_system import OperationStatus, TeamsAccount, TeamsAssignmentStatus, TeamsNumber
 
 VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
@@ -94,7 +94,7 @@ def number_from_graph(item: object) -> TeamsNumber | None:
         city=city,
         iso_country_code=country,
         operator_id=operator,
-        activation_state=activation,
+        activation_state=activation_state_of(activation),
         teams_id=teams_id,
     )
 

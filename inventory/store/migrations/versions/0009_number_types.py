@@ -1,4 +1,5 @@
-"""Room for the number types Teams adds (operatorConnectMobile is 21 characters): they are kept verbatim.
+"""What Teams says about each number, kept verbatim: room for the number types Teams adds
+(operatorConnectMobile is 21 characters), and its activationState per number and per proposed change.
 
 Revision ID: 0009
 Revises: 0005
@@ -20,9 +21,13 @@ def upgrade() -> None:
     for name in _TABLES:
         with op.batch_alter_table(name) as table:
             table.alter_column("number_type", type_=sa.String(60), existing_type=sa.String(20))
+            if name != "teams_operations":
+                table.add_column(sa.Column("activation_state", sa.String(60)))
 
 
 def downgrade() -> None:
     for name in _TABLES:
         with op.batch_alter_table(name) as table:
+            if name != "teams_operations":
+                table.drop_column("activation_state")
             table.alter_column("number_type", type_=sa.String(20), existing_type=sa.String(60))
