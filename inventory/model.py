@@ -26,17 +26,13 @@ class NumberStatus(StrEnum):
 _GRAPH_ENUM_VALUE = re.compile(r"^[a-z][A-Za-z0-9]{1,58}$")
 
 
-class NumberType(StrEnum):
-    """Teams' `numberType`. Teams adds types (operatorConnectMobile, ...): a value we do not list is kept
-    verbatim as an *unlisted* member, so it is stored, shown and sent back to Teams unchanged, and never
-    silently read as Direct Routing. `NumberType("operatorConnectMobile").listed` is False."""
-
-    DIRECT_ROUTING = "directRouting"
-    CALLING_PLAN = "callingPlan"
-    OPERATOR_CONNECT = "operatorConnect"
+class EvolvableEnum(StrEnum):
+    """One of Graph's evolvable enums: Teams adds members over time. A value we do not list (but shaped
+    like Graph's camelCase names) becomes an *unlisted* member holding the value verbatim, so it is
+    stored, shown and sent back unchanged instead of being lost or read as something else."""
 
     @classmethod
-    def _missing_(cls, value: object) -> NumberType | None:
+    def _missing_(cls, value: object) -> EvolvableEnum | None:
         if not isinstance(value, str) or not _GRAPH_ENUM_VALUE.match(value):
             return None
         unlisted = str.__new__(cls, value)
@@ -47,6 +43,16 @@ class NumberType(StrEnum):
     @property
     def listed(self) -> bool:
         return self._name_ != "UNLISTED"
+
+
+class NumberType(EvolvableEnum):
+    """Teams' `numberType`. Teams adds types (operatorConnectMobile, ...): a value we do not list is kept
+    verbatim as an *unlisted* member, so it is stored, shown and sent back to Teams unchanged, and never
+    silently read as Direct Routing. `NumberType("operatorConnectMobile").listed` is False."""
+
+    DIRECT_ROUTING = "directRouting"
+    CALLING_PLAN = "callingPlan"
+    OPERATOR_CONNECT = "operatorConnect"
 
     @property
     def label(self) -> str:
@@ -75,7 +81,7 @@ _NUMBER_TYPE_LABELS = {
 }
 
 
-class ActivationState(StrEnum):
+class ActivationState(EvolvableEnum):
     """Teams' `activationState` of a number. A state Teams adds later is kept verbatim (unlisted), like a
     new number type. Only an activated number (or one Teams does not know: a carrier range's spare
     numbers) may be offered: pending, failed and unknown states mean Teams is busy with it or stuck."""
@@ -85,15 +91,6 @@ class ActivationState(StrEnum):
     ASSIGNMENT_FAILED = "assignmentFailed"
     UPDATE_PENDING = "updatePending"
     UPDATE_FAILED = "updateFailed"
-
-    @classmethod
-    def _missing_(cls, value: object) -> ActivationState | None:
-        if not isinstance(value, str) or not _GRAPH_ENUM_VALUE.match(value):
-            return None
-        unlisted = str.__new__(cls, value)
-        unlisted._name_ = "UNLISTED"
-        unlisted._value_ = value
-        return unlisted
 
     @property
     def failed(self) -> bool:
