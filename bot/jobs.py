@@ -1,6 +1,7 @@
 """Periodic work in the bot process. Safe on every replica at once: each change is a conditional update.
 
-- every minute: expired holds and finished quarantines go back to the pool;
+- every minute: expired holds and finished quarantines go back to the pool, and the owners of
+  reservations that end soon or ended hear it in the tenant's channel (once each);
 - every few minutes: Teams operations left pending (a crash, a slow Teams) are settled from Teams;
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to).
@@ -13,9 +14,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from inventory.model import Actor
+from bot.flows.reservations import reservation_view
+from cards.reservations import reservation_note
+from inventory.model import Actor, PhoneNumber
 from inventory.services.container import Services
-from inventory.services.lifecycle import free_expired
+from inventory.services.lifecycle import free_expired_numbers
 from inventory.sync.runs import SyncPreview
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,7 @@ class Jobs:
 
     def start(self) -> None:
         self._every(60, self.free_expired)
+        self._every(60, self.warn_reservations)
         self._every(180, self.reconcile)
         self._every(3600, self.purge)
         minutes = self._services.context.settings.drift_check_minutes
@@ -56,10 +60,24 @@ class Jobs:
 
     async def free_expired(self) -> int:
         context = self._services.context
-        freed = await free_expired(context.storage, clock=context.clock)
+        freed = await free_expired_numbers(context.storage, clock=context.clock)
         if freed:
-            log.info("freed expired holds and quarantines count=%d", freed)
-        return freed
+            log.info("freed expired holds and quarantines count=%d", len(freed))
+        for number in freed:
+            if number.hold is not None and number.hold.is_reservation:
+                await self._tell_owner(number, ended=True)
+        return len(freed)
+
+    async def warn_reservations(self) -> int:
+        warned = await self._services.reservations.warn_expiring()
+        for number in warned:
+            await self._tell_owner(number, ended=False)
+        return len(warned)
+
+    async def _tell_owner(self, number: PhoneNumber, *, ended: bool) -> None:
+        # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
+        note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
+        await self._services.notifications.enqueue(number.tenant, "reservation", note)
 
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()

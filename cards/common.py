@@ -20,6 +20,13 @@ COMMANDS: list[tuple[str, str, str]] = [
         "import range +12065550100-+12065550199 location=Seattle",
     ),
     ("delete inventory", "delete the tenant's local inventory; Teams is not touched (admins)", "delete inventory"),
+    (
+        "reserve NUMBER|COUNT",
+        "hold numbers back: [in POOL] [for PERSON] [until DATE | for 2 weeks] [ticket REF] [note TEXT]",
+        "reserve 2 in Sales for adele for 2 weeks",
+    ),
+    ("reservations [mine|PERSON|POOL]", "list reservations; Release or Extend each", "reservations mine"),
+    ("pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
 ]
 
 

@@ -29,6 +29,9 @@ class NumberQuery:
     assignee: str | None = None  # name or UPN, substring, case-insensitive
     tag: str | None = None
     exclude_ids: tuple[int, ...] = field(default=())
+    reservations_only: bool = False  # operators' reservations, not the short holds of card flows
+    hold_owner: str | None = None  # the reserving operator's id
+    reserved_for: str | None = None  # the Entra object id of the person a reservation is for
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,14 @@ def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
         conditions.append(phone_numbers.c.holder_text.like(needle, escape="\\"))
     if query.tag:
         conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
+    if query.reservations_only:
+        conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
+        conditions.append(phone_numbers.c.hold_owner.not_like("flow:%"))
+    if query.hold_owner:
+        conditions.append(phone_numbers.c.hold_owner == query.hold_owner)
+    if query.reserved_for:
+        conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
+        conditions.append(phone_numbers.c.hold_for_id == query.reserved_for)
     if query.exclude_ids:
         conditions.append(phone_numbers.c.id.not_in(query.exclude_ids))
     return select(phone_numbers).where(*conditions)
@@ -119,3 +127,15 @@ async def available_by(connection: AsyncConnection, tenant: str, facet: str) -> 
         .limit(50)
     )
     return [(str(value), int(count)) for value, count in await connection.execute(query)]
+
+
+async def status_counts_by_pool(connection: AsyncConnection, tenant: str) -> list[tuple[str | None, str, int]]:
+    """(pool, status, count) for every pool of `tenant` (None: numbers in no pool), one grouped scan."""
+    pool, status = phone_numbers.c.pool, phone_numbers.c.status
+    query = (
+        select(pool, status, func.count())
+        .where(phone_numbers.c.tenant == tenant)
+        .group_by(pool, status)
+        .order_by(pool, status)
+    )
+    return [(value, str(state), int(count)) for value, state, count in await connection.execute(query)]
