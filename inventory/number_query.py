@@ -32,6 +32,7 @@ class NumberQuery:
     reservations_only: bool = False  # operators' reservations, not the short holds of card flows
     hold_owner: str | None = None  # the reserving operator's id
     reserved_for: str | None = None  # the Entra object id of the person a reservation is for
+    repeated_digits: int | None = None  # this many equal digits in a row somewhere in the number
 
 
 @dataclass(frozen=True)

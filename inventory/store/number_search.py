@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import NumberStatus
@@ -28,11 +28,13 @@ def digit_condition(pattern: str) -> ColumnElement[bool]:
     """`+1555` -> starts with; `555` -> contains; with `*`/`?` a glob over the whole E.164 number.
 
     A glob is anchored at the end (`*1234` ends with 1234) and, when it starts with `+`, at the start;
-    without a `+` it may begin anywhere, since nobody types the country code of their own area.
+    without a `+` it may begin anywhere, since nobody types the country code of their own area. A lone
+    `*` is any digits; two or more in a row are one digit each (`+1425555****`: that block of 10,000).
     """
     cleaned = re.sub(r"[\s().\-]", "", pattern)
     if "*" in cleaned or "?" in cleaned:
-        like = _like_escape(cleaned).replace("*", "%").replace("?", "_")
+        like = re.sub(r"\*{2,}", lambda run: "?" * len(run.group()), _like_escape(cleaned))
+        like = like.replace("*", "%").replace("?", "_")
         if not like.startswith("+"):
             like = "%" + like
         return phone_numbers.c.number.like(like, escape="\\")
@@ -84,6 +86,10 @@ def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
     if query.reserved_for:
         conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
         conditions.append(phone_numbers.c.hold_for_id == query.reserved_for)
+    if query.repeated_digits:
+        # Ten LIKEs rather than a regular expression: SQLite has none built in, and both databases run these.
+        runs = [phone_numbers.c.number.like("%" + digit * query.repeated_digits + "%") for digit in "0123456789"]
+        conditions.append(or_(*runs))
     if query.exclude_ids:
         conditions.append(phone_numbers.c.id.not_in(query.exclude_ids))
     return select(phone_numbers).where(*conditions)
