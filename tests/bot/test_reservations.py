@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cards.reading import card_text
+from inventory.csv_format import EXPORT_COLUMNS, export_row
 from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
 from inventory.ports.clock import SystemClock
@@ -129,3 +130,18 @@ async def test_cancelling_the_assignment_keeps_the_persons_reservation(
     assert kept.status is NumberStatus.RESERVED
     assert kept.hold is not None
     assert kept.hold.for_name == "Adele Vance"
+
+
+async def test_a_reservation_shows_in_numbers_history_and_the_export(
+    megan: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    await megan.say("reserve +14255550100 for adele ticket CHG-3 note desk phone")
+    await megan.say("numbers +14255550100")
+    assert "reserved for Adele Vance by megan@contoso.test" in card_text(connector.last_card())
+    await megan.say("history +14255550100")
+    shown = card_text(connector.last_card())
+    assert "reserved for: - -> Adele Vance" in shown
+    assert "ticket: - -> CHG-3" in shown
+    exported = export_row(await db.number(sales, "+14255550100"))
+    assert dict(zip(EXPORT_COLUMNS, exported, strict=True))["hold_ticket"] == "CHG-3"
+    assert dict(zip(EXPORT_COLUMNS, exported, strict=True))["hold_note"] == "desk phone"
