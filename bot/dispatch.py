@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from bot.flows import admin, assign, browse, bulk, history, remove, sync_flow
+from bot.flows import admin, assign, browse, bulk, history, pools, remove, reservations, sync_flow
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
 from bot.router import Command, parse_command
@@ -28,7 +28,16 @@ class CardFlow(Protocol):
     async def render(self, turn: Turn, flow: Flow) -> Card: ...
 
 
-_TABLES = (assign.FLOW, remove.FLOW, sync_flow.FLOW, browse.FLOW, bulk.FLOW, history.FLOW, admin.FLOW)
+_TABLES = (
+    assign.FLOW,
+    remove.FLOW,
+    sync_flow.FLOW,
+    browse.FLOW,
+    bulk.FLOW,
+    history.FLOW,
+    admin.FLOW,
+    reservations.FLOW,
+)
 FLOWS: Mapping[str, CardFlow] = {table.kind: table for table in _TABLES}
 STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "assign": assign.start,
@@ -40,6 +49,9 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "notify here": admin.notify_here,
     "import range": admin.import_range_command,
     "delete inventory": admin.start_delete,
+    "reserve": reservations.reserve,
+    "reservations": reservations.start_list,
+    "pools": pools.start,
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})

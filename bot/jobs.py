@@ -1,6 +1,7 @@
 """Periodic work in the bot process, run by one replica at a time (the job leader).
 
-- every minute: expired holds and finished quarantines go back to the pool;
+- every minute: expired holds and finished quarantines go back to the pool, and the owners of
+  reservations that end soon or ended hear it in the tenant's channel (once each);
 - every few minutes: Teams operations left pending (a crash, a slow Teams) are settled from Teams;
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to).
@@ -18,13 +19,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.flows.reservations import reservation_view
+from cards.reservations import reservation_note
 from inventory import log_context
 from inventory.audit import new_correlation_id
 from inventory.metrics import JOB_LEADER, JOB_RUNS
-from inventory.model import Actor
+from inventory.model import Actor, PhoneNumber
 from inventory.ports.leadership import JobLeadership
 from inventory.services.container import Services
-from inventory.services.lifecycle import free_expired
+from inventory.services.lifecycle import free_expired_numbers
 from inventory.sync.runs import SyncPreview
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,7 @@ class Jobs:
         settings = self._services.context.settings
         schedule = settings.jobs
         self._every(schedule.expiry_seconds, self.free_expired)
+        self._every(schedule.expiry_seconds, self.warn_reservations)
         self._every(schedule.reconcile_seconds, self.reconcile)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
@@ -101,10 +105,24 @@ class Jobs:
 
     async def free_expired(self) -> int:
         context = self._services.context
-        freed = await free_expired(context.storage, clock=context.clock)
+        freed = await free_expired_numbers(context.storage, clock=context.clock)
         if freed:
-            log.info("freed expired holds and quarantines count=%d", freed)
-        return freed
+            log.info("freed expired holds and quarantines count=%d", len(freed))
+        for number in freed:
+            if number.hold is not None and number.hold.is_reservation:
+                await self._tell_owner(number, ended=True)
+        return len(freed)
+
+    async def warn_reservations(self) -> int:
+        warned = await self._services.reservations.warn_expiring()
+        for number in warned:
+            await self._tell_owner(number, ended=False)
+        return len(warned)
+
+    async def _tell_owner(self, number: PhoneNumber, *, ended: bool) -> None:
+        # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
+        note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
+        await self._services.notifications.enqueue(number.tenant, "reservation", note)
 
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()

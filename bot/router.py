@@ -6,12 +6,14 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from bot.lifecycle_words import LIFECYCLE_COMMANDS
 from bot.untrusted import UNSTORABLE
 from inventory.e164 import parse_number
 from inventory.errors import InvalidNumber
 
 # Multi-word commands first, so "bulk assign" is not read as "bulk" + "assign".
 COMMANDS = (
+    *LIFECYCLE_COMMANDS,  # their words are in bot.lifecycle_words
     "bulk assign",
     "notify here",
     "import range",

@@ -7,7 +7,11 @@ from cards.elements import ATTENTION, Card, card, choice_set, execute, facts, he
 COMMANDS: list[tuple[str, str, str]] = [
     ("help", "this list", "help"),
     ("sync", "compare the inventory with Teams, review the changes, commit them", "sync"),
-    ("numbers [search]", "search the inventory (digits, name, location, range)", "numbers 206555"),
+    (
+        "numbers [search]",
+        "search the inventory (digits, name, location, range; area:, status:, pool:, *0000, repeat:4)",
+        "numbers area:206 *0000 status:available",
+    ),
     ("assign [user] [number] [policy]", "pick a free number and assign it with a voice routing policy", "assign adele"),
     ("remove USER|NUMBER", "remove a number from its holder; it goes back to the pool", "remove +12065550100"),
     ("tenant [name]", "show or choose the customer tenant you work on", "tenant contoso"),
@@ -20,6 +24,13 @@ COMMANDS: list[tuple[str, str, str]] = [
         "import range +12065550100-+12065550199 location=Seattle",
     ),
     ("delete inventory", "delete the tenant's local inventory; Teams is not touched (admins)", "delete inventory"),
+    (
+        "reserve NUMBER|COUNT",
+        "hold numbers back: [in POOL] [for PERSON] [until DATE | for 2 weeks] [ticket REF] [note TEXT]",
+        "reserve 2 in Sales for adele for 2 weeks",
+    ),
+    ("reservations [mine|PERSON|POOL]", "list reservations; Release or Extend each", "reservations mine"),
+    ("pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
 ]
 
 

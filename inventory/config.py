@@ -117,6 +117,8 @@ class Settings:
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
     jobs: JobSchedule = JobSchedule()
+    reservation_days: int = 30  # a reservation without `until` lasts this long; Extend adds as much again
+    reservation_warn_hours: int = 24  # the owner hears this long before a reservation ends
     config_path: str | None = None
 
     def secrets(self) -> tuple[str, ...]:
@@ -179,6 +181,8 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         ),
         drift_check_commits=bool(document.get("drift_check_commits", False)),
         jobs=_jobs(document.get("jobs", {})),
+        reservation_days=max(1, _int(document.get("reservation_days", 30), "reservation_days")),
+        reservation_warn_hours=max(0, _int(document.get("reservation_warn_hours", 24), "reservation_warn_hours")),
         config_path=path,
     )
     REDACTOR.learn(settings.secrets())  # from now on, none of them can leave in a log, card or CLI line

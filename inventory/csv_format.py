@@ -40,6 +40,11 @@ EXPORT_COLUMNS = (
     "quarantined_until",
     "updated_at",
     "last_modified_by",
+    # Appended, so spreadsheets built on the columns above keep working: a reservation's who, whom and why.
+    "hold_owner_name",
+    "hold_for_name",
+    "hold_ticket",
+    "hold_note",
 )
 IMPORTABLE_STATUSES = (NumberStatus.AVAILABLE, NumberStatus.BLOCKED)
 
@@ -97,6 +102,10 @@ def export_row(number: PhoneNumber) -> list[str]:
         number.quarantined_until.isoformat() if number.quarantined_until else None,
         number.updated_at.isoformat() if number.updated_at else None,
         number.last_modified_by,
+        held.owner_name if held else None,
+        held.for_name if held else None,
+        held.ticket if held else None,
+        held.note if held else None,
     ]
     return ["" if value is None else str(value) for value in values]
 

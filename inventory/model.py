@@ -148,11 +148,31 @@ class Assignee:
 
 @dataclass(frozen=True, slots=True)
 class Hold:
-    """A reservation: who holds the number back, why, and until when."""
+    """A number held back: by a card flow for a few minutes, or an operator's reservation.
+
+    `owner` is who may use or give back the hold (`flow:<id>`, or the reserving operator's id), `note`
+    its purpose. A reservation may name the person it is for (`for_id`, their Entra object id): assigning
+    that person may use it and is offered it first. `warned_at` is when the owner was told it ends soon,
+    so the expiry job tells them once.
+    """
 
     owner: str
     note: str
     expires_at: datetime | None
+    owner_name: str | None = None
+    for_id: str | None = None
+    for_name: str | None = None
+    ticket: str | None = None
+    warned_at: datetime | None = None
+
+    @property
+    def is_reservation(self) -> bool:
+        """An operator's reservation rather than a card flow's short hold."""
+        return not self.owner.startswith("flow:")
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner_name or self.owner
 
 
 @dataclass(frozen=True, slots=True)

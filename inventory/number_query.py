@@ -29,6 +29,10 @@ class NumberQuery:
     assignee: str | None = None  # name or UPN, substring, case-insensitive
     tag: str | None = None
     exclude_ids: tuple[int, ...] = field(default=())
+    reservations_only: bool = False  # operators' reservations, not the short holds of card flows
+    hold_owner: str | None = None  # the reserving operator's id
+    reserved_for: str | None = None  # the Entra object id of the person a reservation is for
+    repeated_digits: int | None = None  # this many equal digits in a row somewhere in the number
     # Only numbers that may be offered to an operator: none Teams has pending, failed or in a state we
     # do not know (pickers and bulk plans set it; `numbers` shows everything).
     offerable_only: bool = False

@@ -7,6 +7,7 @@ result with a conditional update on `version`, so the rules here and the race gu
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from inventory.errors import TransitionRefused
@@ -37,7 +38,10 @@ def why_not(number: PhoneNumber, action: str) -> str:
         return f"{label} is used by {holder}; remove it first, then {action} it."
     if number.status is NumberStatus.RESERVED and number.hold:
         until = f" until {number.hold.expires_at:%Y-%m-%d %H:%M} UTC" if number.hold.expires_at else ""
-        holder = number.hold.note or number.hold.owner
+        hold = number.hold
+        holder = hold.note or hold.owner
+        if hold.owner_name:  # an operator's reservation: who made it, and for whom
+            holder = hold.owner_name + (f" for {hold.for_name}" if hold.for_name else "")
         return f"{label} is reserved by {holder}{until}; cancel the reservation first, then {action} it."
     if number.status is NumberStatus.QUARANTINED:
         until = f" until {number.quarantined_until:%Y-%m-%d}" if number.quarantined_until else ""
@@ -56,8 +60,9 @@ def assign(
     now: datetime,
     hold_owner: str | None = None,
 ) -> PhoneNumber:
-    """available -> used, or reserved -> used when the hold is the caller's own (or has expired)."""
-    if number.status is NumberStatus.RESERVED and not _hold_is_usable(number, hold_owner, now):
+    """available -> used, or reserved -> used when the hold is the caller's own, is a reservation for
+    `assignee`, or has expired."""
+    if number.status is NumberStatus.RESERVED and not _hold_is_usable(number, hold_owner, now, assignee):
         raise TransitionRefused(why_not(number, "assign"))
     _refuse_unless(number, NumberStatus.USED, "assign")
     _refuse_unless_offerable(number)
@@ -86,12 +91,18 @@ def _refuse_unless_offerable(number: PhoneNumber) -> None:
         )
 
 
-def _hold_is_usable(number: PhoneNumber, hold_owner: str | None, now: datetime) -> bool:
+def _hold_is_usable(number: PhoneNumber, hold_owner: str | None, now: datetime, assignee: Assignee) -> bool:
     hold = number.hold
     if hold is None:
         return True
     expired = hold.expires_at is not None and hold.expires_at <= now
-    return expired or hold.owner == hold_owner
+    return expired or hold.owner == hold_owner or is_reserved_for(number, assignee.id)
+
+
+def is_reserved_for(number: PhoneNumber, person_id: str) -> bool:
+    """Whether `number` is an operator's reservation for the person with Entra object id `person_id`."""
+    hold = number.hold
+    return number.status is NumberStatus.RESERVED and hold is not None and hold.for_id == person_id
 
 
 def release(number: PhoneNumber, *, operator: str, now: datetime, quarantine_days: int = 0) -> PhoneNumber:
@@ -118,6 +129,24 @@ def hold(number: PhoneNumber, new_hold: Hold, *, operator: str, now: datetime) -
     _refuse_unless_offerable(number)
     _refuse_unless(number, NumberStatus.RESERVED, "reserve")
     return number.touched(operator, now, status=NumberStatus.RESERVED, hold=new_hold)
+
+
+def extend_hold(number: PhoneNumber, until: datetime, *, operator: str, now: datetime) -> PhoneNumber:
+    """reserved -> reserved until later: an operator's reservation only (a flow's hold is the flow's)."""
+    hold = number.hold
+    if number.status is not NumberStatus.RESERVED or hold is None or not hold.is_reservation:
+        raise TransitionRefused(f"{number.label} is {number.status.value}, not reserved; there is nothing to extend.")
+    if until <= now:
+        raise TransitionRefused(f"{until:%Y-%m-%d %H:%M} UTC is in the past; a reservation can only end later.")
+    return number.touched(operator, now, hold=dataclasses.replace(hold, expires_at=until, warned_at=None))
+
+
+def warned(number: PhoneNumber, *, now: datetime) -> PhoneNumber:
+    """Record that the reservation's owner was told it ends soon (the status does not change)."""
+    hold = number.hold
+    if number.status is not NumberStatus.RESERVED or hold is None:
+        raise TransitionRefused(f"{number.label} is {number.status.value}, not reserved.")
+    return dataclasses.replace(number, hold=dataclasses.replace(hold, warned_at=now))
 
 
 def cancel_hold(number: PhoneNumber, *, operator: str, now: datetime) -> PhoneNumber:

@@ -1,4 +1,5 @@
-"""`switchboard numbers`, `history`, and the local lifecycle changes (reserve, block, unblock, ...)."""
+"""`switchboard numbers`, `history`, and the local lifecycle changes (block, unblock, ...); reservations
+are in `lifecycle_commands`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from inventory.model import NumberStatus, NumberType, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services import lifecycle
-from inventory.services.holds import reserve_number
 
 # Each takes (storage, tenant, number, *, actor, clock); block also takes its reason.
 _LIFECYCLE: dict[str, tuple[str, Callable[..., Awaitable[PhoneNumber]]]] = {
@@ -47,10 +47,6 @@ def add_commands(commands: Commands) -> None:
     history.add_argument("subject", help="a number, or a user's UPN or Entra object id")
     history.add_argument("--limit", type=int, default=30)
 
-    reserve = tenant_command(commands, "reserve", run_reserve, "reserve an available number")
-    reserve.add_argument("number")
-    reserve.add_argument("--note", default="")
-    reserve.add_argument("--minutes", type=int, default=None, help="expire after this long (default: never)")
     for name, (help_text, _) in _LIFECYCLE.items():
         changed = tenant_command(commands, name, run_lifecycle, help_text)
         changed.add_argument("number")
@@ -130,22 +126,6 @@ async def run_history(arguments: argparse.Namespace, console: Console) -> int:
             "; ".join(changes) or (event.detail or ""),
         )
     console.print(table)
-    return 0
-
-
-async def run_reserve(arguments: argparse.Namespace, console: Console) -> int:
-    async with cli_context(arguments) as context:
-        number = await reserve_number(
-            context.store,
-            context.tenant,
-            arguments.number,
-            owner=context.actor.name,
-            note=arguments.note,
-            minutes=arguments.minutes,
-            actor=context.actor,
-            clock=SystemClock(),
-        )
-    console.print(f"{number.label} is reserved for {context.actor.name}.", highlight=False, markup=False)
     return 0
 
 

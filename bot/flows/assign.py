@@ -76,11 +76,20 @@ async def _choose_account(turn: Turn, flow: Flow, data: CardData) -> Outcome:
 def _syncing(turn: Turn, flow: Flow) -> Reply:
     async def work(sink: CardSink) -> Card:
         synced = await sync_step.sync_first(turn, flow, sink=sink, title=TITLE, step=SYNC_STEP)
+        # Looked up here, while the sync runs anyway, so the review's Commit reads no more than before.
+        changes = {**synced.changes, "reserved_id": await _reserved_for_account(turn, flow)}
         if synced.needs_review:
-            return await FLOW.render(turn, await FLOW.advance(turn, flow, Step.REVIEW, **synced.changes))
-        return await _after_sync(turn, flow, synced.changes)
+            return await FLOW.render(turn, await FLOW.advance(turn, flow, Step.REVIEW, **changes))
+        return await _after_sync(turn, flow, changes)
 
     return Reply(progress_card(TITLE, step=SYNC_STEP), follow_up=work)
+
+
+async def _reserved_for_account(turn: Turn, flow: Flow) -> int | None:
+    """The id of a number reserved for the account being assigned: it is offered first."""
+    account = account_from_state(flow.state["account"])
+    reserved = await turn.services.reservations.reserved_for(flow.tenant, account.id)
+    return reserved.id if reserved is not None else None
 
 
 async def _commit(turn: Turn, flow: Flow, data: CardData) -> Reply:
@@ -94,6 +103,11 @@ async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Reply:
 async def _after_sync(turn: Turn, flow: Flow, synced: dict[str, Any]) -> Card:
     """The inventory is current: hold the number asked for, or show the picker (keeping `synced`)."""
     requested = flow.state.get("requested_number")
+    reserved_id = synced.get("reserved_id", flow.state.get("reserved_id"))
+    if not requested and reserved_id is not None:
+        # A number reserved for this person is offered first: it goes straight to the policy step, and
+        # Back leads to the picker if the operator wants another.
+        return (await _hold(turn, flow, int(reserved_id), **{**synced, "reserved_id": None})).card
     if not requested:
         moved = await FLOW.advance(turn, flow, Step.PICK, message=None, note=synced.get("sync_note"), **synced)
         return await FLOW.render(turn, moved)
@@ -128,6 +142,7 @@ async def _hold(turn: Turn, flow: Flow, number_id: int, **changes: Any) -> Reply
             Step.POLICY, {**changes, "number": number_state(number), "message": None, "result": None}
         ),
         refused=lambda why: Move(Step.PICK, {**changes, "message": f"{why} Pick another number.", "number": None}),
+        for_person=account.id,
     )
     chosen = moved.state.get("policy")
     if held is not None and chosen:

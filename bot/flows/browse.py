@@ -1,4 +1,5 @@
-"""The `numbers` command: a searchable, paged list of the tenant's inventory with status."""
+"""The `numbers` command: a searchable, paged list of the tenant's inventory with status. The search box
+takes the terms of `inventory.search_terms` (area:, patterns, status:, pool:, ... combined)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cards.views import PageView
 from inventory.flows import Flow
 from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery
+from inventory.search_terms import parse_search
 from inventory.services.flow_steps import Move
 
 
@@ -28,6 +30,7 @@ _STATUSES = {value for _, value in STATUS_FILTERS}
 
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
+    parse_search(args[:100], NumberQuery(tenant=tenant))  # a term that cannot match is refused before a card
     flow = await FLOW.start(turn, tenant, Step.LIST, {"search": args[:100], "status": "any", **first_page()})
     return Reply(await FLOW.render(turn, flow))
 
@@ -36,7 +39,9 @@ async def _search(turn: Turn, flow: Flow, data: CardData) -> Move:
     status = text_input(data, "status", limit=20) or "any"
     if status not in _STATUSES:
         status = "any"
-    return Move(Step.LIST, {"search": text_input(data, "search", limit=100), "status": status, **first_page()})
+    search = text_input(data, "search", limit=100)
+    parse_search(search, NumberQuery(tenant=flow.tenant))  # refused here, the card stays as it was
+    return Move(Step.LIST, {"search": search, "status": status, **first_page()})
 
 
 async def _next(turn: Turn, flow: Flow, data: CardData) -> Move | None:
@@ -51,7 +56,7 @@ async def _previous(turn: Turn, flow: Flow, data: CardData) -> Move:
 async def _page(turn: Turn, flow: Flow) -> tuple[PageView, str | None]:
     status = flow.state.get("status", "any")
     statuses = () if status == "any" else (NumberStatus(status),)
-    query = NumberQuery(tenant=flow.tenant, text=flow.state.get("search") or None, statuses=statuses)
+    query = parse_search(str(flow.state.get("search") or ""), NumberQuery(tenant=flow.tenant, statuses=statuses))
     return await page_of(turn, query, flow.state, size=PAGE_SIZE)
 
 

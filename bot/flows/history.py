@@ -32,6 +32,9 @@ _SHOWN = (
     ("voice_routing_policy", "policy"),
     ("location", "location"),
     ("pool", "pool"),
+    ("hold_owner_name", "reserved by"),
+    ("hold_for_name", "reserved for"),
+    ("hold_ticket", "ticket"),
 )
 
 

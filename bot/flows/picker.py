@@ -6,6 +6,7 @@ a pick does (`on_pick`) and what a new search resets in its state.
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from cards.views import PageView
 from inventory.flows import Flow
 from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery
+from inventory.search_terms import parse_search
 from inventory.services.flow_steps import Move
 
 S = TypeVar("S", bound=StrEnum)
@@ -26,9 +28,9 @@ PAGE_SIZE = 8  # numbers per picker page: keeps every card far below Teams' 28 K
 async def picker_page(turn: Turn, flow: Flow) -> tuple[PageView, str | None]:
     """The page of available numbers the flow's picker is on (its search and cursors), and the next cursor."""
     search = str(flow.state.get("search") or "")
-    query = NumberQuery(
-        tenant=flow.tenant, text=search or None, statuses=(NumberStatus.AVAILABLE,), offerable_only=True
-    )
+    # The search terms of `numbers` work here too; whatever they say, a picker offers only available numbers.
+    query = parse_search(search, NumberQuery(tenant=flow.tenant))
+    query = dataclasses.replace(query, statuses=(NumberStatus.AVAILABLE,), offerable_only=True)
     return await page_of(turn, query, flow.state, size=PAGE_SIZE)
 
 
@@ -37,6 +39,7 @@ def picker_actions(step: S, *, on_pick: Handler, search_resets: dict[str, Any]) 
 
     async def search(turn: Turn, flow: Flow, data: CardData) -> Move:
         query = text_input(data, "search", limit=100)
+        parse_search(query, NumberQuery(tenant=flow.tenant))  # refused here, the picker stays as it was
         return Move(step, {"search": query, **first_page(), **search_resets})
 
     async def next_(turn: Turn, flow: Flow, data: CardData) -> Move | None:

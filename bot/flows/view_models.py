@@ -25,7 +25,7 @@ def number_view(number: PhoneNumber) -> NumberView:
         label=number.label,
         status=_status_text(number),
         number_type=number.number_type.label,
-        holder=number.assignee.label if number.assignee else (number.hold.note if number.hold else None),
+        holder=_holder(number),
         policy=number.voice_routing_policy,
         location=number.location,
         range_label=number.range_label,
@@ -40,6 +40,20 @@ def _status_text(number: PhoneNumber) -> str:
         return number.status.value
     assert state is not None
     return f"{number.status.value}, {state.label}"
+
+
+def _holder(number: PhoneNumber) -> str | None:
+    """Who has the number: its holder in Teams, whom it is reserved for and by whom, or the hold's note."""
+    if number.assignee:
+        return number.assignee.label
+    hold = number.hold
+    if hold is None:
+        return None
+    if hold.owner_name:
+        return (
+            f"reserved for {hold.for_name} by {hold.owner_name}" if hold.for_name else f"reserved by {hold.owner_name}"
+        )
+    return hold.note
 
 
 def number_state(number: PhoneNumber) -> dict[str, Any]:

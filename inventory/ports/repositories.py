@@ -63,6 +63,11 @@ class NumberRepository(Protocol):
         transaction holds are skipped (another replica is freeing them)."""
         ...
 
+    async def lock_expiring(self, now: datetime, before: datetime, *, limit: int) -> list[PhoneNumber]:
+        """Operators' reservations that end after `now` and by `before` and whose owner was not warned yet,
+        locked; rows another transaction holds are skipped."""
+        ...
+
     async def tenant_is_empty(self, tenant: str) -> bool: ...
 
     async def types_in_use(self, tenant: str) -> frozenset[str]:
@@ -137,6 +142,10 @@ class NumberRepository(Protocol):
 
     async def available_by(self, tenant: str, facet: Facet) -> list[tuple[str, int]]:
         """How many available numbers each location, pool or range has, largest first."""
+        ...
+
+    async def status_counts_by_pool(self, tenant: str) -> list[tuple[str | None, str, int]]:
+        """(pool, status, count) for each pool of `tenant` and status it has numbers in; None: no pool."""
         ...
 
 

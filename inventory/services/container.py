@@ -10,6 +10,7 @@ from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
+from inventory.services.reservations import ReservationService
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
 
@@ -24,6 +25,7 @@ class Services:
     operators: OperatorService
     notifications: NotificationService
     views: Views
+    reservations: ReservationService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -36,4 +38,5 @@ class Services:
             operators=OperatorService(context),
             notifications=NotificationService(context),
             views=Views(context),
+            reservations=ReservationService(context),
         )

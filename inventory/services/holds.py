@@ -23,7 +23,7 @@ from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import Move, advance_in
 from inventory.services.lifecycle import change_number
 
-_NOTE_LIMIT = 512
+NOTE_LIMIT = 512
 _ROUNDS = 5  # taking the next free numbers: each round only loses races it could not win anyway
 
 
@@ -35,7 +35,7 @@ def flow_hold_owner(flow_id: str) -> str:
 def _hold(
     number: PhoneNumber, owner: str, note: str, expires: datetime | None, actor: Actor, now: datetime
 ) -> PhoneNumber:
-    return transitions.hold(number, Hold(owner, note[:_NOTE_LIMIT], expires), operator=actor.name, now=now)
+    return transitions.hold(number, Hold(owner, note[:NOTE_LIMIT], expires), operator=actor.name, now=now)
 
 
 class HoldService:
@@ -55,21 +55,28 @@ class HoldService:
         giving_back: Sequence[NumberKey] = (),
         held: Callable[[PhoneNumber], Move],
         refused: Callable[[str], Move],
+        for_person: str | None = None,
     ) -> tuple[Flow, PhoneNumber | None]:
         """Hold `number_id` for `flow` and move the flow as `held` says, giving back `giving_back` (a swap);
-        when the number cannot be held, move it as `refused` says with the reason. One transaction."""
+        when the number cannot be held, move it as `refused` says with the reason. A number reserved for
+        `for_person` (the account being assigned) is taken as it is. One transaction."""
         now = self._clock.now()
         async with self._storage.write() as uow:
             current = (await uow.numbers.lock_by_ids(flow.tenant, [number_id])).get(number_id)
             try:
                 if current is None:
                     raise TransitionRefused("That number is no longer in the inventory.")
-                after = _hold(
-                    current, flow_hold_owner(flow.id), f"{actor.name}, {purpose}", now + self._lifetime, actor, now
-                )
-                taken = await uow.numbers.save(
-                    current, after, action="hold", actor=actor, correlation_id=correlation_id
-                )
+                if for_person is not None and transitions.is_reserved_for(current, for_person):
+                    # Reserved for this very person: the reservation already keeps it from everyone else,
+                    # and it must outlive this flow (a Cancel gives back only the flow's own holds).
+                    taken = current
+                else:
+                    after = _hold(
+                        current, flow_hold_owner(flow.id), f"{actor.name}, {purpose}", now + self._lifetime, actor, now
+                    )
+                    taken = await uow.numbers.save(
+                        current, after, action="hold", actor=actor, correlation_id=correlation_id
+                    )
             except (TransitionRefused, ConcurrentChange) as refusal:
                 return await advance_in(uow, flow, refused(str(refusal)), now=now), None
             await _give_back(uow, flow, giving_back, actor, correlation_id, now)
@@ -91,20 +98,11 @@ class HoldService:
         so the result is `count` numbers unless the pool runs dry. One transaction."""
         now = self._clock.now()
         owner, note, expires = flow_hold_owner(flow.id), f"{actor.name}, {purpose}", now + self._lifetime
-        held: list[PhoneNumber] = []
+        new_hold = Hold(owner, note[:NOTE_LIMIT], expires)
         async with self._storage.write() as uow:
-            seen = query.exclude_ids
-            for _ in range(_ROUNDS):
-                wanted = count - len(held)
-                candidates_query = dataclasses.replace(
-                    query, statuses=(NumberStatus.AVAILABLE,), exclude_ids=seen, offerable_only=True
-                )
-                candidates = (await uow.numbers.search(candidates_query, limit=wanted)).items if wanted > 0 else []
-                if not candidates:
-                    break
-                changes = [(n, _hold(n, owner, note, expires, actor, now)) for n in candidates]
-                held += await uow.numbers.save_many(changes, action="hold", actor=actor, correlation_id=correlation_id)
-                seen = (*seen, *(n.id for n in candidates if n.id is not None))
+            held = await take_free(
+                uow, query, count, new_hold, action="hold", actor=actor, correlation_id=correlation_id, now=now
+            )
             return await advance_in(uow, flow, then(held), now=now)
 
     async def give_back_for_flow(
@@ -116,6 +114,36 @@ class HoldService:
         async with self._storage.write() as uow:
             await _give_back(uow, flow, numbers, actor, correlation_id, now)
             return await advance_in(uow, flow, then, now=now)
+
+
+async def take_free(
+    uow: UnitOfWork,
+    query: NumberQuery,
+    count: int,
+    new_hold: Hold,
+    *,
+    action: str,
+    actor: Actor,
+    correlation_id: str,
+    now: datetime,
+) -> list[PhoneNumber]:
+    """Hold up to `count` distinct available numbers matching `query`, lowest first, inside `uow`. Numbers
+    another writer takes meanwhile are skipped and the next ones tried, so the result is `count` numbers
+    unless the pool runs dry."""
+    held: list[PhoneNumber] = []
+    seen = query.exclude_ids
+    for _ in range(_ROUNDS):
+        wanted = count - len(held)
+        candidates_query = dataclasses.replace(
+            query, statuses=(NumberStatus.AVAILABLE,), exclude_ids=seen, offerable_only=True
+        )
+        candidates = (await uow.numbers.search(candidates_query, limit=wanted)).items if wanted > 0 else []
+        if not candidates:
+            break
+        changes = [(n, transitions.hold(n, new_hold, operator=actor.name, now=now)) for n in candidates]
+        held += await uow.numbers.save_many(changes, action=action, actor=actor, correlation_id=correlation_id)
+        seen = (*seen, *(n.id for n in candidates if n.id is not None))
+    return held
 
 
 async def _give_back(
@@ -140,12 +168,18 @@ async def reserve_number(
     minutes: int | None,
     actor: Actor,
     clock: Clock,
+    until: datetime | None = None,
+    for_id: str | None = None,
+    for_name: str | None = None,
+    ticket: str | None = None,
 ) -> PhoneNumber:
-    """An operator's reservation: available -> reserved for `owner`, expiring after `minutes` (None: until
-    cancelled)."""
+    """An operator's reservation: available -> reserved for `owner`, expiring after `minutes` or at `until`
+    (neither: until cancelled), optionally for a person (`for_id`, their Entra object id) and a ticket."""
 
     def reserve(number: PhoneNumber, now: datetime) -> PhoneNumber:
-        expires = now + timedelta(minutes=minutes) if minutes else None
-        return _hold(number, owner, note, expires, actor, now)
+        expires = until or (now + timedelta(minutes=minutes) if minutes else None)
+        owner_name = actor.name if owner == actor.id else None
+        held = Hold(owner, note[:NOTE_LIMIT], expires, owner_name, for_id, for_name, ticket)
+        return transitions.hold(number, held, operator=actor.name, now=now)
 
     return await change_number(storage, tenant, number_text, reserve, action="reserve", actor=actor, clock=clock)

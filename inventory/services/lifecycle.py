@@ -90,7 +90,13 @@ async def end_quarantine_early(
 
 
 async def free_expired(storage: Storage, *, clock: Clock, tenant: str | None = None) -> int:
-    """Return expired holds and finished quarantines to the pool; returns how many numbers moved.
+    """Return expired holds and finished quarantines to the pool; returns how many numbers moved."""
+    return len(await free_expired_numbers(storage, clock=clock, tenant=tenant))
+
+
+async def free_expired_numbers(storage: Storage, *, clock: Clock, tenant: str | None = None) -> list[PhoneNumber]:
+    """Return expired holds and finished quarantines to the pool; returns each moved number as it was
+    (so the owners of ended reservations can be told).
 
     Safe to run from every replica at once: the rows are locked as they are read (PostgreSQL skips
     rows another replica is freeing), then written in one executemany under their version guard.
@@ -103,7 +109,8 @@ async def free_expired(storage: Storage, *, clock: Clock, tenant: str | None = N
         saved = await uow.numbers.save_locked(
             changes, action="expire", actor=system, correlation_id=new_correlation_id()
         )
-    return len(saved)
+    moved = {n.id for n in saved}
+    return [number for number in due if number.id in moved]
 
 
 def _freed(number: PhoneNumber, actor: Actor, now: datetime) -> PhoneNumber:

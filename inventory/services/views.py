@@ -48,6 +48,14 @@ class Views:
         async with self._storage.read() as uow:
             return {facet: await uow.numbers.available_by(tenant, facet) for facet in FACETS}
 
+    async def pool_counts(self, tenant: str) -> list[tuple[str | None, str, int]]:
+        """(pool, status, count) for each pool of `tenant` (None: numbers in no pool)."""
+        async with self._storage.read() as uow:
+            return await uow.numbers.status_counts_by_pool(tenant)
+
+    async def pool_names(self, tenant: str) -> list[str]:
+        return sorted({pool for pool, _, _ in await self.pool_counts(tenant) if pool})
+
     async def removable(self, tenant: str, who: str) -> list[PhoneNumber]:
         """The numbers `remove <who>` is about: the number itself (refused when nobody holds it), or the
         numbers a holder whose name or UPN contains `who` has."""

@@ -87,6 +87,23 @@ class NumberReads:
         query = query.order_by(c.id).limit(limit).with_for_update(skip_locked=True)
         return [from_row(row._mapping) for row in await self._connection.execute(query)]
 
+    async def lock_expiring(self, now: datetime, before: datetime, *, limit: int) -> list[PhoneNumber]:
+        c = phone_numbers.c
+        query = (
+            select(phone_numbers)
+            .where(
+                c.status == NumberStatus.RESERVED.value,
+                c.hold_expires_at > now,
+                c.hold_expires_at <= before,
+                c.hold_warned_at.is_(None),
+                c.hold_owner.not_like("flow:%"),
+            )
+            .order_by(c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [from_row(row._mapping) for row in await self._connection.execute(query)]
+
     async def numbers_between(self, tenant: str, first: str, last: str) -> set[str]:
         query = select(phone_numbers.c.number).where(
             phone_numbers.c.tenant == tenant,
@@ -144,3 +161,6 @@ class NumberReads:
 
     async def available_by(self, tenant: str, facet: Facet) -> list[tuple[str, int]]:
         return await number_search.available_by(self._connection, tenant, facet)
+
+    async def status_counts_by_pool(self, tenant: str) -> list[tuple[str | None, str, int]]:
+        return await number_search.status_counts_by_pool(self._connection, tenant)

@@ -62,6 +62,11 @@ def to_row(number: PhoneNumber) -> dict[str, Any]:
         "hold_owner": held.owner if held else None,
         "hold_note": held.note if held else None,
         "hold_expires_at": held.expires_at if held else None,
+        "hold_owner_name": held.owner_name if held else None,
+        "hold_for_id": held.for_id if held else None,
+        "hold_for_name": held.for_name if held else None,
+        "hold_ticket": held.ticket if held else None,
+        "hold_warned_at": held.warned_at if held else None,
         "quarantined_until": number.quarantined_until,
         "created_at": number.created_at,
         "updated_at": number.updated_at,
@@ -114,6 +119,11 @@ def new_number_row(
         "hold_owner": None,
         "hold_note": None,
         "hold_expires_at": None,
+        "hold_owner_name": None,
+        "hold_for_id": None,
+        "hold_for_name": None,
+        "hold_ticket": None,
+        "hold_warned_at": None,
         "quarantined_until": None,
         "created_at": now,
         "updated_at": now,
@@ -134,7 +144,16 @@ def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
         )
     held = None
     if row["hold_owner"]:
-        held = Hold(owner=row["hold_owner"], note=row["hold_note"] or "", expires_at=row["hold_expires_at"])
+        held = Hold(
+            owner=row["hold_owner"],
+            note=row["hold_note"] or "",
+            expires_at=row["hold_expires_at"],
+            owner_name=row["hold_owner_name"],
+            for_id=row["hold_for_id"],
+            for_name=row["hold_for_name"],
+            ticket=row["hold_ticket"],
+            warned_at=row["hold_warned_at"],
+        )
     tags = tuple(tag for tag in (row["tags"] or "").split(",") if tag)
     return PhoneNumber(
         id=row["id"],
@@ -170,7 +189,7 @@ def snapshot(number: PhoneNumber | None) -> dict[str, Any] | None:
 
 # The event's own `at` says when; search_text and holder_text are derived; created_* never change after the add.
 _NOT_AUDITED = frozenset({"tenant", "search_text", "holder_text", "created_at", "created_by", "updated_at"})
-_TIMESTAMPS = ("hold_expires_at", "quarantined_until")
+_TIMESTAMPS = ("hold_expires_at", "hold_warned_at", "quarantined_until")
 
 
 def snapshot_of_row(row: dict[str, Any]) -> dict[str, Any]:

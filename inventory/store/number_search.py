@@ -28,11 +28,13 @@ def digit_condition(pattern: str) -> ColumnElement[bool]:
     """`+1555` -> starts with; `555` -> contains; with `*`/`?` a glob over the whole E.164 number.
 
     A glob is anchored at the end (`*1234` ends with 1234) and, when it starts with `+`, at the start;
-    without a `+` it may begin anywhere, since nobody types the country code of their own area.
+    without a `+` it may begin anywhere, since nobody types the country code of their own area. A lone
+    `*` is any digits; two or more in a row are one digit each (`+1425555****`: that block of 10,000).
     """
     cleaned = re.sub(r"[\s().\-]", "", pattern)
     if "*" in cleaned or "?" in cleaned:
-        like = _like_escape(cleaned).replace("*", "%").replace("?", "_")
+        like = re.sub(r"\*{2,}", lambda run: "?" * len(run.group()), _like_escape(cleaned))
+        like = like.replace("*", "%").replace("?", "_")
         if not like.startswith("+"):
             like = "%" + like
         return phone_numbers.c.number.like(like, escape="\\")
@@ -76,6 +78,18 @@ def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
         conditions.append(phone_numbers.c.holder_text.like(needle, escape="\\"))
     if query.tag:
         conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
+    if query.reservations_only:
+        conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
+        conditions.append(phone_numbers.c.hold_owner.not_like("flow:%"))
+    if query.hold_owner:
+        conditions.append(phone_numbers.c.hold_owner == query.hold_owner)
+    if query.reserved_for:
+        conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
+        conditions.append(phone_numbers.c.hold_for_id == query.reserved_for)
+    if query.repeated_digits:
+        # Ten LIKEs rather than a regular expression: SQLite has none built in, and both databases run these.
+        runs = [phone_numbers.c.number.like("%" + digit * query.repeated_digits + "%") for digit in "0123456789"]
+        conditions.append(or_(*runs))
     if query.exclude_ids:
         conditions.append(phone_numbers.c.id.not_in(query.exclude_ids))
     if query.offerable_only:
@@ -122,3 +136,15 @@ async def available_by(connection: AsyncConnection, tenant: str, facet: str) -> 
         .limit(50)
     )
     return [(str(value), int(count)) for value, count in await connection.execute(query)]
+
+
+async def status_counts_by_pool(connection: AsyncConnection, tenant: str) -> list[tuple[str | None, str, int]]:
+    """(pool, status, count) for every pool of `tenant` (None: numbers in no pool), one grouped scan."""
+    pool, status = phone_numbers.c.pool, phone_numbers.c.status
+    query = (
+        select(pool, status, func.count())
+        .where(phone_numbers.c.tenant == tenant)
+        .group_by(pool, status)
+        .order_by(pool, status)
+    )
+    return [(value, str(state), int(count)) for value, state, count in await connection.execute(query)]

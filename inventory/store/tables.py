@@ -47,6 +47,12 @@ phone_numbers = Table(
     Column("hold_owner", String(128)),
     Column("hold_note", String(512)),
     Column("hold_expires_at", UtcDateTime()),
+    # A reservation's owner (readable), the person it is for, its ticket, and when its owner was warned.
+    Column("hold_owner_name", String(320)),
+    Column("hold_for_id", String(64)),
+    Column("hold_for_name", String(256)),
+    Column("hold_ticket", String(64)),
+    Column("hold_warned_at", UtcDateTime()),
     Column("quarantined_until", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
@@ -61,6 +67,7 @@ phone_numbers = Table(
     # Partial indexes: only the few rows they serve pay for them, so bulk imports stay fast.
     Index(None, "tenant", "assignee_id", sqlite_where=_HELD, postgresql_where=_HELD),
     Index(None, "hold_expires_at", sqlite_where=_RESERVED, postgresql_where=_RESERVED),
+    Index(None, "tenant", "hold_for_id", sqlite_where=_RESERVED, postgresql_where=_RESERVED),
     Index(None, "quarantined_until", sqlite_where=_QUARANTINED, postgresql_where=_QUARANTINED),
 )
 

@@ -135,3 +135,16 @@ async def test_cancelling_a_sync_discards_the_diff_and_changes_nothing(
     again = await megan.click(review, "Commit")  # the stale review cannot commit the discarded diff
     assert "Cancelled" in card_text(again)
     assert (await db.snapshot(inventory)).numbers == before.numbers
+
+
+async def test_numbers_combines_an_area_code_a_vanity_pattern_and_a_status(
+    megan: TeamsClient, connector: RecordingConnector
+) -> None:
+    await megan.say("numbers area:206 *0100 status:available")
+    listed = connector.last_card()
+    assert offered(listed) == ["+1 206 555 0100"]
+    refused = await megan.click(listed, "Search", inputs={"search": "+12065550100123456"})
+    assert "can never match: phone numbers have at most 15 digits" in card_text(refused)
+    assert offered(refused) == ["+1 206 555 0100"]  # the card stays as it was
+    await megan.say("numbers colour:red")
+    assert "'colour:' is not a search term" in card_text(connector.last_card())

@@ -1,17 +1,20 @@
-"""The bot's periodic jobs: expiry, reconciling the journal, and the scheduled drift check."""
+"""The bot's periodic jobs: expiry, reservation warnings, reconciling the journal, and the scheduled drift check."""
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from aiohttp import web
 
 from bot.app import JOBS, SERVICES, create_app
+from cards.reading import card_text
 from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
 from inventory.notifications import PENDING, Conversation
 from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
+from inventory.services.reservations import ReservationRequest
 from inventory.store.engine import Store
 from inventory.store.tables import notifications
 from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
@@ -76,3 +79,33 @@ async def test_the_drift_check_commits_when_configured_to(store: Store, clock: F
     teams.unassign_directly("+12065550150")
     await app[JOBS].check_drift()
     assert await status_of(store, "+12065550150") is NumberStatus.AVAILABLE
+
+
+async def test_a_reservations_owner_hears_once_before_it_ends_and_once_when_it_ended(
+    store: Store, clock: FakeClock
+) -> None:
+    await import_range(store, "contoso", parse_range("+12065550100-+12065550101"), actor=SETUP, clock=clock)
+    app = app_for(store, contoso_teams(), clock)
+    olivia = Actor("obj-olivia", "olivia@contoso.test")
+    request = ReservationRequest("contoso", number="+12065550100", duration=timedelta(hours=30), ticket="CHG-9")
+    await app[SERVICES].reservations.reserve(request, olivia, correlation_id="c")
+    async with store.write() as uow:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
+    jobs = app[JOBS]
+    assert await jobs.warn_reservations() == 0  # 30 hours away: not yet
+    clock.advance(hours=7)
+    assert await jobs.warn_reservations() == 1
+    assert await jobs.warn_reservations() == 0
+    clock.advance(hours=24)
+    assert await jobs.free_expired() == 1
+    async with store.read() as uow:
+        queued = (await uow.connection.execute(notifications.select().order_by(notifications.c.id))).all()
+    texts = [card_text(row.card) for row in queued]
+    assert [row.kind for row in queued] == ["reservation", "reservation"]
+    assert "Reservation of +1 206 555 0100 ends 2026-11-25 15:00 UTC" in texts[0]
+    assert "olivia@contoso.test: type reservations mine and press Extend to keep it." in texts[0]
+    assert "Reservation of +1 206 555 0100 ended" in texts[1]
+    assert "CHG-9" in texts[1]
+    assert await status_of(store, "+12065550100") is NumberStatus.AVAILABLE

@@ -109,3 +109,25 @@ def test_a_large_import_shows_progress_and_completes(tmp_path: Path, capsys: pyt
     assert code == 0
     assert "importing" in out
     assert "Added 12,000" in out
+
+
+def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230004", "--location", "Dublin")
+    code, out, _ = run(capsys, "set-pool", "Ops", "--location", "dublin")
+    assert (code, out.strip()) == (0, "[contoso] 5 number(s) moved into pool Ops.")
+    code, out, _ = run(
+        capsys, "reserve", "2", "--pool", "ops", "--for-time", "10d", "--ticket", "CHG-5", "--note", "lab"
+    )
+    assert code == 0
+    assert out.splitlines()[0].startswith("+1 555 123 0000 is reserved by olivia@contoso.test until ")
+    assert out.splitlines()[0].endswith("(ticket CHG-5).")
+    code, _, err = run(capsys, "reserve", "9", "--pool", "Ops")
+    assert code == 1
+    assert "Only 3 number(s) are free in pool Ops, not 9; nothing was reserved." in err
+    listed = run(capsys, "reservations", "--mine")[1]
+    assert "default: 2 reservation(s)" in listed
+    assert "CHG-5" in listed
+    assert "is reserved by olivia@contoso.test until" in run(capsys, "extend-reservation", "+15551230001")[1]
+    pools = run(capsys, "pools")[1]
+    assert "Ops" in pools
+    assert "default: 1 pool(s)" in pools

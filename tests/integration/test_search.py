@@ -158,3 +158,17 @@ def test_query_values_are_frozen() -> None:
     query = NumberQuery(tenant="contoso")
     with pytest.raises(dataclasses.FrozenInstanceError):
         query.tenant = "other"  # type: ignore[misc]
+
+
+async def test_a_block_of_stars_is_one_digit_each_and_a_lone_star_any_digits(inventory: Store) -> None:
+    assert len(await numbers(inventory, digits="+1425555****")) == 20
+    assert await numbers(inventory, digits="+1425555***") == []  # one digit short: no number is that long
+    assert len(await numbers(inventory, digits="+1425555*")) == 20
+    assert await numbers(inventory, digits="*0119") == ["+14255550119"]
+
+
+async def test_repeated_digits_find_numbers_with_that_many_equal_digits_in_a_row(inventory: Store) -> None:
+    found = await numbers(inventory, repeated_digits=3)
+    assert found
+    assert all(any(d * 3 in n for d in "0123456789") for n in found)
+    assert "+12065550101" not in found

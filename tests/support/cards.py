@@ -14,6 +14,9 @@ Instead of loosening the schema, exactly these extensions are checked against th
 | `msteams` (`width: "Full"`, mention entities) | an `AdaptiveCard` object      | `MSTEAMS_CARD_SCHEMA`, then removed |
 | `choices.data` (`Data.Query`, typeahead)      | an `Input.ChoiceSet`          | `DATA_QUERY_SCHEMA`, then removed   |
 | `style: "filtered"` (static typeahead)        | an `Input.ChoiceSet`          | checked as `"compact"`              |
+| `Chart.HorizontalBar.Stacked` (Teams charts)  | a body element                | `STACKED_BAR_SCHEMA`, then replaced |
+|                                              |                               | by its `fallback` (what a client    |
+|                                              |                               | without charts draws; checked too)  |
 
 Everything else the schema already accepts: `Action.Execute` (with `verb`, `data`, `associatedInputs`),
 `isEnabled`, `tooltip`, `mode` on actions, and `refresh`. Unknown keys anywhere else still fail.
@@ -75,6 +78,34 @@ DATA_QUERY_SCHEMA: Final[dict[str, Any]] = {
 }
 
 
+_COUNT: Final[dict[str, Any]] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["legend", "value"],
+    "properties": {"legend": {"type": "string"}, "value": {"type": "number"}, "color": {"type": "string"}},
+}
+STACKED_BAR_SCHEMA: Final[dict[str, Any]] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["type", "data", "fallback"],
+    "properties": {
+        "type": {"const": "Chart.HorizontalBar.Stacked"},
+        "title": {"type": "string"},
+        "colorSet": {"type": "string"},
+        "fallback": {"type": "object"},
+        "data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["title", "data"],
+                "properties": {"title": {"type": "string"}, "data": {"type": "array", "items": _COUNT}},
+            },
+        },
+    },
+}
+
+
 class CardInvalid(AssertionError):
     """A card Teams would reject or render wrongly; the message names the offending JSON path."""
 
@@ -117,6 +148,9 @@ def _strip_teams_extensions(node: Any, *, path: str) -> Any:
     if not isinstance(node, dict):
         return node
     kind = node.get("type")
+    if kind == "Chart.HorizontalBar.Stacked":
+        _check_extension(node, STACKED_BAR_SCHEMA, path)
+        return _strip_teams_extensions(node["fallback"], path=f"{path}.fallback")
     if kind == "AdaptiveCard" and "msteams" in node:
         _check_extension(node.pop("msteams"), MSTEAMS_CARD_SCHEMA, f"{path}.msteams")
     if kind == "Input.ChoiceSet":
