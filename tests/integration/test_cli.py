@@ -125,9 +125,9 @@ def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.C
     assert code == 1
     assert "Only 3 number(s) are free in pool Ops, not 9; nothing was reserved." in err
     listed = run(capsys, "reservations", "--mine")[1]
-    assert "default: 2 reservation(s)" in listed
+    assert "contoso: 2 reservation(s)" in listed
     assert "CHG-5" in listed
     assert "is reserved by olivia@contoso.test until" in run(capsys, "extend-reservation", "+15551230001")[1]
     pools = run(capsys, "pools")[1]
     assert "Ops" in pools
-    assert "default: 1 pool(s)" in pools
+    assert "contoso: 1 pool(s)" in pools
