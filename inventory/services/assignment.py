@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from inventory import journal, transitions
 from inventory.audit import new_correlation_id
-from inventory.e164 import display_number
+from inventory.e164 import display_number, number_key, teams_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
 from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
@@ -70,7 +70,8 @@ class AssignmentService:
         entry = await self._begin_assign(request, actor)
         phone = self._context.phones(request.tenant)
         number_type = NumberType(entry.number_type)
-        outcome = await _call(phone.assign_number(request.number, request.account.id, number_type, request.location_id))
+        wire = teams_number(request.number, request.extension)
+        outcome = await _call(phone.assign_number(wire, request.account.id, number_type, request.location_id))
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
@@ -109,7 +110,9 @@ class AssignmentService:
             )
             await uow.journal.write(entry)
         phone = self._context.phones(tenant)
-        outcome = await _call(phone.unassign_number(current.number, current.number_type))
+        outcome = await _call(
+            phone.unassign_number(teams_number(current.number, current.extension), current.number_type)
+        )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
@@ -127,11 +130,10 @@ class AssignmentService:
         if not pending:
             return 0
         holders = {
-            n.number: (n.holder_id if n.is_assigned else None)
-            for n in await self._context.phones(tenant).list_numbers()
+            n.key: (n.holder_id if n.is_assigned else None) for n in await self._context.phones(tenant).list_numbers()
         }
         for entry in pending:
-            holder = holders.get(entry.number)
+            holder = holders.get(number_key(entry.number, entry.extension))
             if entry.kind == journal.Kind.ASSIGN and holder and holder == entry.account_id:
                 await finish_assign(self._storage, entry, _account_of(entry), None, RECONCILER, self._clock.now())
             elif entry.kind == journal.Kind.ASSIGN:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.model import NumberStatus, NumberType, PhoneNumber
+from inventory.model import AccountType, NumberStatus, NumberType, PhoneNumber
 from inventory.number_query import NumberQuery, Page
 from inventory.ports.repositories import Facet, NumberKey
 from inventory.store import number_search
@@ -112,7 +112,10 @@ class NumberReads:
             c.number_type,
             c.emergency_location_id,
             c.location,
-        ).where(c.tenant == tenant, c.extension == "")
+            c.extension,
+            c.assignee_type,
+            c.assignee_assignment,
+        ).where(c.tenant == tenant)
         return [
             LocalNumber(
                 id=row[0],
@@ -126,6 +129,9 @@ class NumberReads:
                 number_type=NumberType(row[8]),
                 emergency_location_id=row[9],
                 location=row[10],
+                extension=row[11] or "",
+                assignee_type=AccountType(row[12]) if row[12] else None,
+                assignee_assignment=row[13],
             )
             for row in await self._connection.execute(query)
         ]
