@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from inventory.journal import PENDING
 from inventory.model import AccountType, NumberStatus, NumberType, PhoneNumber
 from inventory.number_query import NumberQuery, Page
 from inventory.ports.repositories import Facet, NumberKey
 from inventory.store import number_search
 from inventory.store.number_rows import from_row
-from inventory.store.tables import phone_numbers
+from inventory.store.tables import phone_numbers, teams_operations
 from inventory.sync.changes import LocalNumber
 
 _CHUNK = 2_000  # keys per range or IN query
@@ -73,9 +74,23 @@ class NumberReads:
         """FOR UPDATE on PostgreSQL; SQLite's writer lock (BEGIN IMMEDIATE) already holds every row."""
         return await self.by_ids(tenant, ids, lock=True)
 
-    async def lock_expired(self, now: datetime, *, tenant: str | None, limit: int) -> list[PhoneNumber]:
+    async def held_by(self, tenant: str, assignee_ids: Collection[str], *, lock: bool = False) -> list[PhoneNumber]:
+        """Every number the inventory has on these holders (the partial index on tenant, assignee_id)."""
+        if not assignee_ids:
+            return []
         c = phone_numbers.c
-        expired_hold = and_(c.status == NumberStatus.RESERVED.value, c.hold_expires_at <= now)
+        query = select(phone_numbers).where(c.tenant == tenant, c.assignee_id.in_(sorted(set(assignee_ids))))
+        query = query.order_by(c.number)
+        rows = await self._connection.execute(query.with_for_update() if lock else query)
+        return [from_row(row._mapping) for row in rows]
+
+    async def lock_expired(self, now: datetime, *, tenant: str | None, limit: int) -> list[PhoneNumber]:
+        c, j = phone_numbers.c, teams_operations.c
+        # A hold whose number Teams is still assigning is not expired: it ends when the journal entry closes.
+        in_teams = exists().where(
+            j.status == PENDING, j.tenant == c.tenant, j.number == c.number, j.extension == c.extension
+        )
+        expired_hold = and_(c.status == NumberStatus.RESERVED.value, c.hold_expires_at <= now, ~in_teams)
         quarantine_over = and_(c.status == NumberStatus.QUARANTINED.value, c.quarantined_until <= now)
         query = select(phone_numbers).where(expired_hold | quarantine_over)
         if tenant is not None:
