@@ -1,7 +1,8 @@
 """Periodic work in the bot process. Safe on every replica at once: each change is a conditional update.
 
 - every minute: expired holds and finished quarantines go back to the pool;
-- every few minutes: Teams operations left pending (a crash, a slow Teams) are settled from Teams;
+- at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
+  from Teams (at start-up first: a restart is exactly when entries are left behind);
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to).
 """
@@ -31,7 +32,7 @@ class Jobs:
 
     def start(self) -> None:
         self._every(60, self.free_expired)
-        self._every(180, self.reconcile)
+        self._every(180, self.reconcile, first_after=0)
         self._every(3600, self.purge)
         minutes = self._services.context.settings.drift_check_minutes
         if minutes > 0:
@@ -43,10 +44,12 @@ class Jobs:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
 
-    def _every(self, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+    def _every(self, seconds: float, job: Callable[[], Awaitable[object]], *, first_after: float | None = None) -> None:
         async def loop() -> None:
+            wait = seconds if first_after is None else first_after
             while True:
-                await asyncio.sleep(seconds)
+                await asyncio.sleep(wait)
+                wait = seconds
                 try:
                     await job()
                 except Exception:

@@ -3,12 +3,17 @@ inventory releases the old one in the same transaction that records the new one.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
+from bot.jobs import Jobs
 from inventory.config import TenantConfig
 from inventory.e164 import parse_range
 from inventory.model import Actor, Assignee, NumberStatus
 from inventory.services.assignment import AssignmentService, AssignRequest
+from inventory.services.container import Services
+from inventory.services.deletion import delete_inventory
 from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.lifecycle import free_expired
@@ -131,3 +136,47 @@ async def test_a_hold_never_expires_while_teams_is_still_assigning_its_number(
 
     assert await free_expired(store, clock=clock) == 0
     assert (await db.number(store, NEW)).status is NumberStatus.RESERVED
+
+
+@pytest.mark.usefixtures("imported")
+async def test_deleting_the_inventory_closes_a_pending_assignment_as_deleted_so_nothing_is_left_to_finish(
+    store: Store, teams: SimulatedTenant, clock: FakeClock
+) -> None:
+    assignments, _ = services(store, teams, clock)
+    teams.faults.stall_next_operations()
+    assert (await assignments.assign(AssignRequest("contoso", NEW, person(0), None), OLIVIA)).pending
+
+    done = await delete_inventory(store, "contoso", actor=OLIVIA, clock=clock)
+
+    assert (done.numbers, done.closed_operations) == (30, 1)
+    clock.advance(minutes=3)
+    assert await assignments.reconcile("contoso") == 0
+    async with store.read() as uow:
+        assert await uow.journal.pending(created_before=clock.now()) == []
+
+
+@pytest.mark.usefixtures("imported")
+async def test_the_bot_reconciles_operations_left_pending_as_soon_as_it_starts(
+    store: Store, teams: SimulatedTenant, clock: FakeClock
+) -> None:
+    phone = SimulatedPhoneSystem(teams, clock=clock, tuning=GraphTuning(operation_deadline_seconds=60))
+    context = one_tenant(store, phone, TenantConfig(name="contoso", display_name="Contoso"), clock)
+    teams.faults.stall_next_operations()
+    left = await AssignmentService(context).assign(AssignRequest("contoso", NEW, person(0), None), OLIVIA)
+    assert left.pending  # the process that asked Teams is gone; Teams finished after all
+    teams.assign_directly(NEW, person(0).id)
+    clock.advance(minutes=3)
+
+    jobs = Jobs(Services.build(context))
+    jobs.start()
+    settled = None
+    try:
+        for _ in range(500):  # bounded (10 s): the first reconcile runs at once, not after 180 s
+            settled = await db.number(store, NEW)
+            if settled.status is NumberStatus.USED:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await jobs.stop()
+    assert settled is not None
+    assert settled.status is NumberStatus.USED
