@@ -2,7 +2,8 @@
 
 - every minute: expired holds and finished quarantines go back to the pool, and the owners of
   reservations that end soon or ended hear it in the tenant's channel (once each);
-- every few minutes: Teams operations left pending (a crash, a slow Teams) are settled from Teams;
+- at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
+  from Teams (at start-up first: a restart is exactly when entries are left behind);
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to).
 
@@ -63,7 +64,7 @@ class Jobs:
         schedule = settings.jobs
         self._every(schedule.expiry_seconds, self.free_expired)
         self._every(schedule.expiry_seconds, self.warn_reservations)
-        self._every(schedule.reconcile_seconds, self.reconcile)
+        self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
 
@@ -75,13 +76,15 @@ class Jobs:
         await self._leadership.release()
         JOB_LEADER.set(0)
 
-    def _every(self, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+    def _every(self, seconds: float, job: Callable[[], Awaitable[object]], *, first_after: float | None = None) -> None:
         if seconds <= 0:
             return
 
         async def loop() -> None:
+            wait = seconds if first_after is None else first_after
             while True:
-                await asyncio.sleep(seconds)
+                await asyncio.sleep(wait)
+                wait = seconds
                 await self.run_if_leader(job)
 
         self._tasks.append(asyncio.create_task(loop(), name=f"job {job.__name__}"))

@@ -81,25 +81,38 @@ def policy_card(flow: FlowRef, account: AccountView, number: str, policies: list
     )
 
 
-def confirm_card(flow: FlowRef, account: AccountView, number: str, policy: str | None, tenant: str) -> Card:
+def confirm_card(
+    flow: FlowRef,
+    account: AccountView,
+    number: str,
+    policy: str | None,
+    tenant: str,
+    *,
+    replaces: tuple[str, ...] = (),
+    released_to: str = "the pool",
+) -> Card:
+    """`replaces`: the numbers the person holds now, which Teams swaps for the new one; the operator
+    confirms the replacement with the button, which then says so."""
     body = heading(TITLE, "Step 5 of 5 - confirm")
-    body.append(
-        facts(
-            [
-                ("Tenant", tenant),
-                ("Assign", number),
-                ("To", account.choice_title),
-                ("Voice routing policy", policy or "(none)"),
-            ]
+    rows = [("Tenant", tenant), ("Assign", number), ("To", account.choice_title)]
+    if replaces:
+        rows.append(("Replaces", ", ".join(replaces)))
+    rows.append(("Voice routing policy", policy or "(none)"))
+    body.append(facts(rows))
+    if replaces:
+        body.append(
+            notice(
+                f"{account.name} already holds {', '.join(replaces)}. Teams replaces it with {number}; once Teams "
+                f"confirms, Switchboard releases the old number to {released_to}."
+            )
         )
-    )
     body.append(
         text("Switchboard assigns the number in Teams, waits for Teams to confirm, then records it.", subtle=True)
     )
     return card(
         body,
         [
-            execute("Assign", "assign.confirm", flow.data(), style="positive"),
+            execute("Replace and assign" if replaces else "Assign", "assign.confirm", flow.data(), style="positive"),
             execute("Back", "back", flow.data()),
             execute("Cancel", "cancel", flow.data()),
         ],

@@ -36,6 +36,7 @@ class PlanRow:
     name: str
     number: str | None  # label, or None when no number could be suggested
     policy: str | None  # this person's own policy, None: the policy for all
+    replaces: str | None = None  # the numbers the person holds now, which the new one replaces
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _plan_row(flow: FlowRef, row: PlanRow, policies: list[str]) -> Element:
     who: list[Element] = [
         text(f"**{row.name}**"),
         text(number, color=None if row.number else ATTENTION, spacing="None"),
+        *([text(f"replaces {row.replaces}", subtle=True, size="Small", spacing="None")] if row.replaces else []),
         action_set([execute("Change", "bulk.edit", flow.data(row=row.index))]),
     ]
     cells: list[tuple[list[Element], str]] = [(who, "stretch")]

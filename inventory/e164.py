@@ -106,6 +106,33 @@ def display_number(e164: str, extension: str = "") -> str:
     return f"{text} ext. {extension}" if extension else text
 
 
+_TEAMS_EXTENSION = re.compile(r"^(?:tel:)?\s*(\+?\d+)\s*;\s*ext\s*=\s*(\d+)\s*$", re.IGNORECASE)
+
+
+def split_teams_number(text: str) -> tuple[str, str]:
+    """A number as Teams reports it -> (E.164, extension). Pure string work, no phonenumbers: a sync
+    splits 100,000 of these. Graph's `telephoneNumber` and userConfigurations' `telephoneNumbers`
+    carry a Direct Routing extension as `+14255550100;ext=12` (PowerShell prints the line URI
+    `tel:+14255550100;ext=12`); both forms, any case, give ("+14255550100", "12")."""
+    if ";" not in text and text[:4].lower() != "tel:":
+        return text, ""
+    found = _TEAMS_EXTENSION.match(text)
+    if found is None:
+        return (text[4:] if text[:4].lower() == "tel:" else text).strip(), ""
+    number = found.group(1)
+    return (number if number.startswith("+") else "+" + number), found.group(2)
+
+
+def number_key(e164: str, extension: str = "") -> str:
+    """One string per (number, extension): how the sync matches Teams' numbers with the inventory's."""
+    return f"{e164};ext={extension}" if extension else e164
+
+
+def teams_number(e164: str, extension: str = "") -> str:
+    """The `telephoneNumber` to send to Graph: E.164, with `;ext=` when the number has an extension."""
+    return number_key(e164, extension)
+
+
 def tel_uri(e164: str, extension: str = "") -> str:
     """The line URI form Teams PowerShell prints: `tel:+15551234567;ext=12`."""
     return f"tel:{e164};ext={extension}" if extension else f"tel:{e164}"

@@ -17,6 +17,7 @@ class Kind(StrEnum):
 
 
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
+DELETED = "deleted"  # closed by `delete inventory`: the number it was about no longer exists here
 
 
 @dataclass(frozen=True)

@@ -130,19 +130,32 @@ def offerable(state: ActivationState | None) -> bool:
 class AccountType(StrEnum):
     USER = "user"
     RESOURCE_ACCOUNT = "resourceAccount"
+    # Teams holds the number for an id it cannot resolve to a user or resource account (a deleted user,
+    # a third-party app, an unknown id): the number is used, and nobody here can name the holder.
+    UNRESOLVED = "unresolved"
 
 
 @dataclass(frozen=True, slots=True)
 class Assignee:
-    """Who holds a number in Teams: a user or a resource account (auto attendant, call queue)."""
+    """Who holds a number in Teams: a user or a resource account (auto attendant, call queue), or an
+    account Teams cannot resolve (then `teams_assignment` is Teams' `assignmentStatus`, e.g.
+    thirdPartyAppAssigned, the only thing known about it besides its id)."""
 
     id: str
     upn: str | None
     display_name: str | None
     account_type: AccountType = AccountType.USER
+    teams_assignment: str | None = None
+
+    @property
+    def unresolved(self) -> bool:
+        return self.account_type is AccountType.UNRESOLVED
 
     @property
     def label(self) -> str:
+        if self.unresolved:
+            how = f", {self.teams_assignment}" if self.teams_assignment else ""
+            return f"an unresolved account ({self.id}{how})"
         return self.display_name or self.upn or self.id
 
 

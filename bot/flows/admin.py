@@ -106,8 +106,9 @@ async def _delete(turn: Turn, flow: Flow, data: CardData) -> Move | Reply:
     # Deleting first moves the flow on, so a second click of Delete finds it gone from this step.
     flow = await FLOW.advance(turn, flow, Step.DELETING)
     context = turn.services.context
-    deleted = await delete_inventory(context.storage, flow.tenant, actor=turn.operator.actor, clock=context.clock)
-    return Reply(await FLOW.render(turn, await FLOW.advance(turn, flow, Step.DONE, deleted=deleted)))
+    done = await delete_inventory(context.storage, flow.tenant, actor=turn.operator.actor, clock=context.clock)
+    moved = await FLOW.advance(turn, flow, Step.DONE, deleted=done.numbers, closed=done.closed_operations)
+    return Reply(await FLOW.render(turn, moved))
 
 
 async def _confirm_view(turn: Turn, flow: Flow) -> Card:
@@ -120,10 +121,16 @@ async def _deleting_view(turn: Turn, flow: Flow) -> Card:
 
 
 async def _done_view(turn: Turn, flow: Flow) -> Card:
+    closed = int(flow.state.get("closed", 0))
+    pending = (
+        f" {closed:,} Teams operations still in progress were closed as deleted; sync to see what Teams did."
+        if closed
+        else ""
+    )
     return message_card(
         "Inventory deleted",
         f"Deleted {flow.state.get('deleted', 0):,} numbers of {flow.tenant}. "
-        "Teams was not touched; the audit trail keeps them.",
+        f"Teams was not touched; the audit trail keeps them.{pending}",
     )
 
 

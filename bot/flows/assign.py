@@ -101,7 +101,11 @@ async def _commit_safe(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 async def _after_sync(turn: Turn, flow: Flow, synced: dict[str, Any]) -> Card:
-    """The inventory is current: hold the number asked for, or show the picker (keeping `synced`)."""
+    """The inventory is current: hold the number asked for, or show the picker (keeping `synced`), with
+    the numbers the person holds now, which the new one replaces (shown until the operator confirms)."""
+    account_id = str(flow.state["account"]["id"])
+    held = (await turn.services.views.held_numbers(flow.tenant, [account_id])).get(account_id, [])
+    synced = {**synced, "replaces": [number.label for number in held]}
     requested = flow.state.get("requested_number")
     reserved_id = synced.get("reserved_id", flow.state.get("reserved_id"))
     if not requested and reserved_id is not None:

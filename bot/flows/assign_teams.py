@@ -62,4 +62,5 @@ def _result_state(result: OperationResult) -> dict[str, Any]:
         "detail": result.detail,
         "warning": result.policy_warning,
         "correlation_id": result.correlation_id,
+        "replaced": [number.label for number in result.replaced],
     }

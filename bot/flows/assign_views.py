@@ -59,7 +59,7 @@ async def _pick(turn: Turn, flow: Flow) -> Card:
         ref(flow),
         page,
         title=TITLE,
-        step=f"{PICK_STEP} for {who}",
+        step=f"{PICK_STEP} for {who}{replaces_note(flow.state.get('replaces'))}",
         message=flow.state.get("message"),
         note=flow.state.get("note"),
         allow_back=True,
@@ -79,7 +79,16 @@ async def _policy(turn: Turn, flow: Flow) -> Card:
 async def _confirm(turn: Turn, flow: Flow) -> Card:
     account = account_from_state(flow.state["account"])
     label = (flow.state.get("number") or {}).get("label", "")
-    return assign_cards.confirm_card(ref(flow), account, label, flow.state.get("policy"), flow.tenant)
+    release = "quarantine" if turn.tenant_config(flow.tenant).quarantine_days > 0 else "the pool"
+    return assign_cards.confirm_card(
+        ref(flow),
+        account,
+        label,
+        flow.state.get("policy"),
+        flow.tenant,
+        replaces=tuple(flow.state.get("replaces") or ()),
+        released_to=release,
+    )
 
 
 async def _assigning(turn: Turn, flow: Flow) -> Card:
@@ -97,6 +106,12 @@ async def _cancelled(turn: Turn, flow: Flow) -> Card:
     return message_card(TITLE, "Cancelled. Nothing was changed, and any number held for you is free again.")
 
 
+def replaces_note(replaces: object) -> str:
+    """` (replaces +1 206 555 0100)` when the person holds numbers now, else nothing."""
+    labels = [str(label) for label in replaces] if isinstance(replaces, list) else []
+    return f" (replaces {', '.join(labels)})" if labels else ""
+
+
 def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
     result, number = flow.state.get("result") or {}, flow.state.get("number") or {}
     facts = [
@@ -107,6 +122,8 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
     ]
     if flow.step == Step.DONE:
         title, steps = f"{number.get('label')} is assigned to {account.name}", []
+        if result.get("replaced"):
+            facts.insert(2, ("Replaced", ", ".join(result["replaced"])))
         if result.get("warning"):
             facts[2] = ("Voice routing policy", "not granted - see below")
     elif flow.step == Step.PENDING:

@@ -116,10 +116,16 @@ async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:
         range_label=filters["range"] or None,
     )
     policy_all = turn.tenant_config(flow.tenant).default_policy
+    holding = await turn.services.views.held_numbers(flow.tenant, [person["id"] for person in people])
 
     def plan(held: list[PhoneNumber]) -> Move:
         rows = [
-            {"account": person, "policy": None, "number": number_state(held[i]) if i < len(held) else None}
+            {
+                "account": person,
+                "policy": None,
+                "number": number_state(held[i]) if i < len(held) else None,
+                "replaces": [number.label for number in holding.get(person["id"], [])],
+            }
             for i, person in enumerate(people)
         ]
         message = None

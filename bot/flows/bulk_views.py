@@ -96,7 +96,13 @@ async def _plan(turn: Turn, flow: Flow) -> Card:
     state = flow.state
     rows, page = state["rows"], int(state.get("page", 1))
     shown = [
-        bulk_cards.PlanRow(i, r["account"]["name"], r["number"]["label"] if r.get("number") else None, r.get("policy"))
+        bulk_cards.PlanRow(
+            i,
+            r["account"]["name"],
+            r["number"]["label"] if r.get("number") else None,
+            r.get("policy"),
+            ", ".join(r.get("replaces") or ()) or None,
+        )
         for i, r in enumerate(rows)
         if (page - 1) * PLAN_PAGE <= i < page * PLAN_PAGE
     ]
@@ -122,9 +128,17 @@ async def _edit(turn: Turn, flow: Flow) -> Card:
 
 async def _confirm(turn: Turn, flow: Flow) -> Card:
     policy_all = flow.state.get("policy_all") or "(none)"
-    rows = [(r["account"]["name"], r["number"]["label"], r.get("policy") or policy_all) for r in flow.state["rows"]]
+    rows = [
+        (r["account"]["name"], r["number"]["label"] + _replacing(r), r.get("policy") or policy_all)
+        for r in flow.state["rows"]
+    ]
     concurrency = turn.services.context.settings.bulk_concurrency
     return bulk_cards.confirm_card(ref(flow), rows=rows, tenant=flow.tenant, concurrency=concurrency)
+
+
+def _replacing(row: dict[str, Any]) -> str:
+    held = row.get("replaces") or ()
+    return f" (replaces {', '.join(held)})" if held else ""
 
 
 async def _running(turn: Turn, flow: Flow) -> Card:

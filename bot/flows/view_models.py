@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView
-from inventory.e164 import display_number
 from inventory.flows import Flow
 from inventory.model import AccountType, Assignee, PhoneNumber, offerable
 from inventory.ports.phone_system import TeamsAccount
@@ -97,7 +96,7 @@ def change_view(stored: StoredChange) -> ChangeView:
         lines = [f"{status}{holder}{policy} ({proposal.number_type.label})"]
     else:
         lines = [f"{name}: {old or '-'} -> {new or '-'}" for name, old, new in change.fields]
-    return ChangeView(display_number(change.number), change.kind, lines or ["(no field changes)"], change.note)
+    return ChangeView(change.label, change.kind, lines or ["(no field changes)"], change.note)
 
 
 def diff_view(preview: SyncPreview) -> DiffView:

@@ -39,7 +39,7 @@ class TeamsAssignmentStatus(StrEnum):
 class TeamsNumber:
     """One number Teams knows (a Graph `numberAssignment`)."""
 
-    number: str  # E.164, leading +
+    number: str  # E.164, leading + (without the extension)
     number_type: NumberType | None  # None when Graph sent a value we do not know
     assignment_status: TeamsAssignmentStatus
     holder_id: str | None = None  # assignmentTargetId: the Entra object id of the user or resource account
@@ -49,6 +49,13 @@ class TeamsNumber:
     operator_id: str | None = None
     activation_state: ActivationState | None = None  # None: Teams sent none
     teams_id: str | None = None
+    extension: str = ""  # a Direct Routing extension Teams reported as `;ext=` (see `e164.split_teams_number`)
+    assignment_category: str | None = None  # primary, private, alternate (Graph's values, kept as text)
+
+    @property
+    def key(self) -> str:
+        """The number with its extension, as the sync matches it (`e164.number_key`)."""
+        return f"{self.number};ext={self.extension}" if self.extension else self.number
 
     @property
     def is_assigned(self) -> bool:
@@ -65,7 +72,7 @@ class TeamsAccount:
     account_type: AccountType | None  # None for guests, SfB on-prem users and values we do not know
     enterprise_voice: bool = False
     voice_routing_policy: str | None = None
-    numbers: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()  # number keys (`e164.number_key`): E.164 with any `;ext=`
 
     @property
     def label(self) -> str:

@@ -7,7 +7,7 @@ of work in progress (journal, sync runs, flows, outbox) are in `inventory.ports.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -58,9 +58,14 @@ class NumberRepository(Protocol):
         """Read rows and hold them until the transaction ends: a version check in Python is then final."""
         ...
 
+    async def held_by(self, tenant: str, assignee_ids: Collection[str], *, lock: bool = False) -> list[PhoneNumber]:
+        """Every number the inventory has on these holders; with `lock`, held until the transaction ends."""
+        ...
+
     async def lock_expired(self, now: datetime, *, tenant: str | None, limit: int) -> list[PhoneNumber]:
         """Reserved numbers whose hold expired and quarantined ones whose days are over, locked; rows another
-        transaction holds are skipped (another replica is freeing them)."""
+        transaction holds are skipped (another replica is freeing them). A hold on a number with a pending
+        Teams operation is never expired: the journal entry's outcome decides what becomes of it."""
         ...
 
     async def lock_expiring(self, now: datetime, before: datetime, *, limit: int) -> list[PhoneNumber]:

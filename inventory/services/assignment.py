@@ -17,11 +17,11 @@ from datetime import timedelta
 
 from inventory import journal, transitions
 from inventory.audit import new_correlation_id
-from inventory.e164 import display_number
+from inventory.e164 import display_number, number_key, teams_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
 from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
-from inventory.ports.phone_system import OperationOutcome, OperationStatus
+from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
 from inventory.services.context import ServiceContext
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
@@ -54,6 +54,7 @@ class OperationResult:
     journal_id: str
     pending: bool = False
     policy_warning: str | None = None
+    replaced: tuple[PhoneNumber, ...] = ()  # the holder's numbers Teams replaced with this one (now released)
 
     @property
     def failed(self) -> bool:
@@ -74,10 +75,11 @@ class AssignmentService:
         """
         if request.policy:
             await self.policies.require(request.tenant, request.policy)
-        entry = await self._begin_assign(request, actor)
+        entry, replaces = await self._begin_assign(request, actor)
         phone = self._context.phones(request.tenant)
         number_type = NumberType(entry.number_type)
-        outcome = await _call(phone.assign_number(request.number, request.account.id, number_type, request.location_id))
+        wire = teams_number(request.number, request.extension)
+        outcome = await _call(phone.assign_number(wire, request.account.id, number_type, request.location_id))
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
@@ -90,8 +92,20 @@ class AssignmentService:
             except TeamsError as error:
                 warning = str(error)
         policy = request.policy if request.policy and warning is None else None
-        saved = await finish_assign(self._storage, entry, request.account, policy, actor, self._clock.now())
-        return OperationResult(True, saved, None, entry.correlation_id, entry.id, policy_warning=warning)
+        still_held = await _still_held(phone, request.account.id) if replaces else frozenset()
+        done = await finish_assign(
+            self._storage,
+            entry,
+            request.account,
+            policy,
+            actor,
+            self._clock.now(),
+            still_held=still_held,
+            quarantine_days=self._context.tenant(request.tenant).quarantine_days,
+        )
+        return OperationResult(
+            True, done.number, None, entry.correlation_id, entry.id, policy_warning=warning, replaced=done.replaced
+        )
 
     async def unassign(
         self, tenant: str, number_text: str, actor: Actor, *, extension: str = "", flow_id: str | None = None
@@ -116,7 +130,9 @@ class AssignmentService:
             )
             await uow.journal.write(entry)
         phone = self._context.phones(tenant)
-        outcome = await _call(phone.unassign_number(current.number, current.number_type))
+        outcome = await _call(
+            phone.unassign_number(teams_number(current.number, current.extension), current.number_type)
+        )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
@@ -134,13 +150,23 @@ class AssignmentService:
         if not pending:
             return 0
         holders = {
-            n.number: (n.holder_id if n.is_assigned else None)
-            for n in await self._context.phones(tenant).list_numbers()
+            n.key: (n.holder_id if n.is_assigned else None) for n in await self._context.phones(tenant).list_numbers()
         }
+        quarantine_days = self._context.tenant(tenant).quarantine_days
         for entry in pending:
-            holder = holders.get(entry.number)
+            holder = holders.get(number_key(entry.number, entry.extension))
             if entry.kind == journal.Kind.ASSIGN and holder and holder == entry.account_id:
-                await finish_assign(self._storage, entry, _account_of(entry), None, RECONCILER, self._clock.now())
+                still_held = frozenset(key for key, held_by in holders.items() if held_by == holder)
+                await finish_assign(
+                    self._storage,
+                    entry,
+                    _account_of(entry),
+                    None,
+                    RECONCILER,
+                    self._clock.now(),
+                    still_held=still_held,
+                    quarantine_days=quarantine_days,
+                )
             elif entry.kind == journal.Kind.ASSIGN:
                 await fail_assign(
                     self._storage, entry, "Teams never completed the assignment.", RECONCILER, self._clock.now()
@@ -158,7 +184,9 @@ class AssignmentService:
             tenants = await uow.journal.pending_tenants(created_before=self._clock.now() - SETTLE_AFTER)
         return sum([await self.reconcile(tenant) for tenant in tenants])
 
-    async def _begin_assign(self, request: AssignRequest, actor: Actor) -> JournalEntry:
+    async def _begin_assign(self, request: AssignRequest, actor: Actor) -> tuple[JournalEntry, list[PhoneNumber]]:
+        """The pending entry, and the numbers the inventory has on the account besides this one (which
+        Teams may replace)."""
         now = self._clock.now()
         async with self._storage.write() as uow:
             current = await uow.numbers.get(request.tenant, request.number, request.extension)
@@ -188,7 +216,8 @@ class AssignmentService:
                 flow_id=request.flow_id,
             )
             await uow.journal.write(entry)
-        return entry
+            held = await uow.numbers.held_by(request.tenant, [request.account.id])
+        return entry, [n for n in held if n.id != current.id and n.status is NumberStatus.USED]
 
     async def _finish_unassign(self, entry: JournalEntry, actor: Actor) -> PhoneNumber:
         days = self._context.tenant(entry.tenant).quarantine_days
@@ -198,6 +227,17 @@ class AssignmentService:
 def _account_of(entry: JournalEntry) -> Assignee:
     assert entry.account_id is not None, "an assign entry always names its account"
     return Assignee(entry.account_id, entry.account_upn, entry.account_name, AccountType(entry.account_type or "user"))
+
+
+async def _still_held(phone: PhoneSystem, account_id: str) -> frozenset[str] | None:
+    """The numbers Teams lists on the account now; None when Teams cannot say (then the settlement applies
+    the documented rule: a new number replaces the holder's number of the same type)."""
+    try:
+        account = await phone.get_account(account_id)
+    except TeamsError as error:
+        log.warning("holder numbers unreadable account=%s error=%s", account_id, error)
+        return None
+    return frozenset(account.numbers) if account is not None else frozenset()
 
 
 def _still_pending(entry: JournalEntry) -> OperationResult:

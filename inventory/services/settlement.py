@@ -8,10 +8,11 @@ Teams) end an operation here, so the inventory records an outcome the same way w
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from inventory import transitions
-from inventory.e164 import display_number
+from inventory.e164 import display_number, number_key
 from inventory.errors import NotFound, TransitionRefused
 from inventory.journal import FAILED, SUCCEEDED, JournalEntry
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
@@ -21,10 +22,31 @@ from inventory.ports.storage import Storage
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """A finished assignment: the number now used, and the holder's numbers Teams replaced with it."""
+
+    number: PhoneNumber
+    replaced: tuple[PhoneNumber, ...] = ()
+
+
 async def finish_assign(
-    storage: Storage, entry: JournalEntry, account: Assignee, policy: str | None, actor: Actor, now: datetime
-) -> PhoneNumber:
-    """Teams assigned it: the number is used by `account`, whatever the inventory thought meanwhile."""
+    storage: Storage,
+    entry: JournalEntry,
+    account: Assignee,
+    policy: str | None,
+    actor: Actor,
+    now: datetime,
+    *,
+    still_held: frozenset[str] | None = None,
+    quarantine_days: int = 0,
+) -> Assigned:
+    """Teams assigned it: the number is used by `account`, whatever the inventory thought meanwhile, and in
+    the same transaction the numbers Teams took from `account` for it are released by the tenant's rule.
+
+    `still_held` is what Teams lists on the account now (number keys); None when Teams was not asked, and
+    then the holder's other numbers of the same type are taken as replaced (a new primary number replaces
+    the old one in Teams; see docs/teams-behaviour.md)."""
     async with storage.write() as uow:
         current = await _get(uow.numbers, entry)
         detail = None
@@ -39,9 +61,46 @@ async def finish_assign(
         saved = await uow.numbers.save(
             current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
         )
+        replaced = await _release_replaced(uow.numbers, saved, still_held, actor, now, entry, quarantine_days)
         await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
-    log.info("assigned tenant=%s number=%s correlation=%s", entry.tenant, entry.number, entry.correlation_id)
-    return saved
+    log.info(
+        "assigned tenant=%s number=%s replaced=%d correlation=%s",
+        entry.tenant,
+        entry.number,
+        len(replaced),
+        entry.correlation_id,
+    )
+    return Assigned(saved, replaced)
+
+
+async def _release_replaced(
+    numbers: NumberRepository,
+    assigned: PhoneNumber,
+    still_held: frozenset[str] | None,
+    actor: Actor,
+    now: datetime,
+    entry: JournalEntry,
+    quarantine_days: int,
+) -> tuple[PhoneNumber, ...]:
+    holder = assigned.assignee
+    if holder is None:
+        return ()
+    replaced = []
+    for other in await numbers.held_by(assigned.tenant, [holder.id], lock=True):
+        if other.id == assigned.id or other.status is not NumberStatus.USED:
+            continue
+        if still_held is not None and number_key(other.number, other.extension) in still_held:
+            continue  # Teams says the holder keeps it (a private line, say): so does the inventory
+        if still_held is None and other.number_type is not assigned.number_type:
+            continue
+        after = transitions.release(other, operator=actor.name, now=now, quarantine_days=quarantine_days)
+        why = f"Teams replaced it with {assigned.label} for {holder.label}."
+        replaced.append(
+            await numbers.save(
+                other, after, action="replaced", actor=actor, correlation_id=entry.correlation_id, detail=why
+            )
+        )
+    return tuple(replaced)
 
 
 async def fail_assign(storage: Storage, entry: JournalEntry, reason: str, actor: Actor, now: datetime) -> None:

@@ -14,6 +14,7 @@ import time
 import uuid
 from datetime import timedelta
 
+from inventory.e164 import number_key
 from inventory.gc_pause import collector_paused
 from inventory.metrics import SYNC_CHANGES, SYNC_NUMBERS, SYNC_SECONDS
 from inventory.model import Actor
@@ -47,7 +48,7 @@ class SyncService(SyncCommits):
         async with self._storage.read() as uow:
             local = await uow.numbers.for_sync(tenant)
             pending = await uow.journal.pending(tenant=tenant, created_before=self._clock.now() + _SOON)
-        in_flight = frozenset(entry.number for entry in pending)
+        in_flight = frozenset(number_key(entry.number, entry.extension) for entry in pending)
         # The diff is pure CPU over every number: off the event loop, so other operators' turns go on.
         diff = await asyncio.to_thread(
             compute_diff, local, snapshot, default_type=config.default_number_type, in_flight=in_flight

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from datetime import datetime
 
 from inventory.audit import new_correlation_id
-from inventory.e164 import display_number
+from inventory.e164 import display_number, split_teams_number
 from inventory.errors import NotFound, SwitchboardError
 from inventory.gc_pause import collector_paused
 from inventory.model import Actor
@@ -112,7 +112,10 @@ async def _apply(
         applied[ADD], taken = await uow.sync_runs.apply_adds(
             run.id, run.tenant, actor=operator, at=now, correlation_id=correlation_id
         )
-        skipped += [f"{display_number(n)}: added to the inventory by someone else since the sync." for n in taken]
+        skipped += [
+            f"{display_number(*split_teams_number(key))}: added to the inventory by someone else since the sync."
+            for key in taken
+        ]
     edits = [
         stored.change
         for stored in await uow.sync_runs.changes(run.id, [c for c in categories if c != ADD], with_fields=False)

@@ -6,7 +6,7 @@ look-up (a page and its total come from the same transaction). Accounts come fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from inventory.audit import AuditEvent
 from inventory.e164 import parse_number
@@ -42,6 +42,16 @@ class Views:
     async def numbers_by_id(self, tenant: str, ids: Iterable[int]) -> dict[int, PhoneNumber]:
         async with self._storage.read() as uow:
             return await uow.numbers.by_ids(tenant, ids)
+
+    async def held_numbers(self, tenant: str, account_ids: Collection[str]) -> dict[str, list[PhoneNumber]]:
+        """What each account holds in the inventory now (the numbers a new assignment would replace)."""
+        async with self._storage.read() as uow:
+            held = await uow.numbers.held_by(tenant, account_ids)
+        found: dict[str, list[PhoneNumber]] = {}
+        for number in held:
+            if number.assignee is not None and number.status is NumberStatus.USED:
+                found.setdefault(number.assignee.id, []).append(number)
+        return found
 
     async def available_by_facet(self, tenant: str) -> dict[Facet, list[tuple[str, int]]]:
         """How many available numbers each location, pool and range has, largest first."""

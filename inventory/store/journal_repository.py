@@ -28,6 +28,15 @@ class SqlJournalRepository:
         )
         return (await self._connection.execute(statement)).rowcount == 1
 
+    async def close_pending_of_tenant(self, tenant: str, status: str, *, detail: str, at: datetime) -> int:
+        """Close every pending entry of `tenant` at once; how many were closed."""
+        statement = (
+            update(teams_operations)
+            .where(and_(teams_operations.c.tenant == tenant, teams_operations.c.status == PENDING))
+            .values(status=status, detail=detail, finished_at=at)
+        )
+        return int((await self._connection.execute(statement)).rowcount)
+
     async def get(self, entry_id: str) -> JournalEntry | None:
         query = select(teams_operations).where(teams_operations.c.id == entry_id)
         row = (await self._connection.execute(query)).first()

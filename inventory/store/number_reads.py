@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.model import NumberStatus, NumberType, PhoneNumber, activation_state_of
+from inventory.journal import PENDING
+from inventory.model import AccountType, NumberStatus, NumberType, PhoneNumber, activation_state_of
 from inventory.number_query import NumberQuery, Page
 from inventory.ports.repositories import Facet, NumberKey
 from inventory.store import number_search
 from inventory.store.number_rows import from_row
-from inventory.store.tables import phone_numbers
+from inventory.store.tables import phone_numbers, teams_operations
 from inventory.sync.changes import LocalNumber
 
 _CHUNK = 2_000  # keys per range or IN query
@@ -77,9 +78,23 @@ class NumberReads:
         """FOR UPDATE on PostgreSQL; SQLite's writer lock (BEGIN IMMEDIATE) already holds every row."""
         return await self.by_ids(tenant, ids, lock=True)
 
-    async def lock_expired(self, now: datetime, *, tenant: str | None, limit: int) -> list[PhoneNumber]:
+    async def held_by(self, tenant: str, assignee_ids: Collection[str], *, lock: bool = False) -> list[PhoneNumber]:
+        """Every number the inventory has on these holders (the partial index on tenant, assignee_id)."""
+        if not assignee_ids:
+            return []
         c = phone_numbers.c
-        expired_hold = and_(c.status == NumberStatus.RESERVED.value, c.hold_expires_at <= now)
+        query = select(phone_numbers).where(c.tenant == tenant, c.assignee_id.in_(sorted(set(assignee_ids))))
+        query = query.order_by(c.number)
+        rows = await self._connection.execute(query.with_for_update() if lock else query)
+        return [from_row(row._mapping) for row in rows]
+
+    async def lock_expired(self, now: datetime, *, tenant: str | None, limit: int) -> list[PhoneNumber]:
+        c, j = phone_numbers.c, teams_operations.c
+        # A hold whose number Teams is still assigning is not expired: it ends when the journal entry closes.
+        in_teams = exists().where(
+            j.status == PENDING, j.tenant == c.tenant, j.number == c.number, j.extension == c.extension
+        )
+        expired_hold = and_(c.status == NumberStatus.RESERVED.value, c.hold_expires_at <= now, ~in_teams)
         quarantine_over = and_(c.status == NumberStatus.QUARANTINED.value, c.quarantined_until <= now)
         query = select(phone_numbers).where(expired_hold | quarantine_over)
         if tenant is not None:
@@ -133,8 +148,11 @@ class NumberReads:
             c.number_type,
             c.emergency_location_id,
             c.location,
+            c.extension,
+            c.assignee_type,
+            c.assignee_assignment,
             c.activation_state,
-        ).where(c.tenant == tenant, c.extension == "")
+        ).where(c.tenant == tenant)
         return [
             LocalNumber(
                 id=row[0],
@@ -148,7 +166,10 @@ class NumberReads:
                 number_type=NumberType(row[8]),
                 emergency_location_id=row[9],
                 location=row[10],
-                activation_state=activation_state_of(row[11]),
+                extension=row[11] or "",
+                assignee_type=AccountType(row[12]) if row[12] else None,
+                assignee_assignment=row[13],
+                activation_state=activation_state_of(row[14]),
             )
             for row in await self._connection.execute(query)
         ]

@@ -48,6 +48,7 @@ def to_row(number: PhoneNumber) -> dict[str, Any]:
         "assignee_upn": assignee.upn if assignee else None,
         "assignee_name": assignee.display_name if assignee else None,
         "assignee_type": assignee.account_type.value if assignee else None,
+        "assignee_assignment": assignee.teams_assignment if assignee else None,
         "voice_routing_policy": number.voice_routing_policy,
         "emergency_location_id": number.emergency_location_id,
         "activation_state": number.activation_state.value if number.activation_state else None,
@@ -105,6 +106,7 @@ def new_number_row(
         "assignee_upn": None,
         "assignee_name": None,
         "assignee_type": None,
+        "assignee_assignment": None,
         "voice_routing_policy": None,
         "emergency_location_id": emergency_location_id,
         "activation_state": None,
@@ -141,6 +143,7 @@ def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
             upn=row["assignee_upn"],
             display_name=row["assignee_name"],
             account_type=AccountType(row["assignee_type"] or AccountType.USER.value),
+            teams_assignment=row["assignee_assignment"],
         )
     held = None
     if row["hold_owner"]:

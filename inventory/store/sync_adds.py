@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, exists, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from inventory.e164 import number_key
 from inventory.model import Actor
 from inventory.store.audit_repository import audit_columns
 from inventory.store.column_types import UtcDateTime
@@ -28,6 +29,7 @@ _SNAPSHOT_FIELDS = (
     "assignee_upn",
     "assignee_name",
     "assignee_type",
+    "assignee_assignment",
     "voice_routing_policy",
     "emergency_location_id",
     "location",
@@ -39,11 +41,13 @@ async def apply_adds(
     connection: AsyncConnection, run_id: str, tenant: str, *, actor: Actor, at: datetime, correlation_id: str
 ) -> tuple[int, list[str]]:
     """Insert the run's adds the inventory still lacks. The caller holds the tenant's insert lock, so "still
-    lacks" cannot change between the statements. Returns (numbers added, numbers someone added meanwhile)."""
+    lacks" cannot change between the statements. Returns (numbers added, the keys (`e164.number_key`) of
+    numbers someone added meanwhile)."""
     c, p = sync_changes.c, phone_numbers.c
     adds = and_(c.run_id == run_id, c.category == ADD)
-    present = exists().where(p.tenant == tenant, p.number == c.number, p.extension == "")
-    taken = [row[0] for row in await connection.execute(select(c.number).where(adds, present).order_by(c.number))]
+    present = exists().where(p.tenant == tenant, p.number == c.number, p.extension == c.extension)
+    found = await connection.execute(select(c.number, c.extension).where(adds, present).order_by(c.number))
+    taken = [number_key(row[0], row[1] or "") for row in found]
     missing = and_(adds, ~present)
     now = literal(at, UtcDateTime())
     audit = audit_columns(
@@ -53,7 +57,7 @@ async def apply_adds(
         operator_name=literal(actor.name),
         action=literal("sync-add"),
         number=c.number,
-        extension=literal(""),
+        extension=c.extension,
         holder_id=c.assignee_id,
         holder_upn=func.lower(c.assignee_upn),
         after=_snapshot(connection),
@@ -62,7 +66,7 @@ async def apply_adds(
     number = {
         "tenant": literal(tenant),
         **{name: c[name] for name in _SNAPSHOT_FIELDS},
-        "extension": literal(""),
+        "extension": c.extension,
         "tags": literal(""),
         "search_text": func.coalesce(c.search_text, literal("")),
         "holder_text": c.holder_text,

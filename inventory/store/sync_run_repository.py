@@ -106,6 +106,7 @@ def _change_row(run_id: str, change: Change) -> dict[str, Any]:
         "category": change.category,
         "kind": change.kind,
         "number": change.number,
+        "extension": change.extension,
         "number_id": change.number_id,
         "base_version": change.base_version,
         "status": proposal.status.value if proposal.status else None,
@@ -114,6 +115,7 @@ def _change_row(run_id: str, change: Change) -> dict[str, Any]:
         "assignee_upn": proposal.assignee_upn,
         "assignee_name": proposal.assignee_name,
         "assignee_type": proposal.assignee_type.value if proposal.assignee_type else None,
+        "assignee_assignment": proposal.assignee_assignment,
         "voice_routing_policy": proposal.voice_routing_policy,
         "emergency_location_id": proposal.emergency_location_id,
         "location": proposal.location,
@@ -144,6 +146,7 @@ def _change(row: Any) -> Change:
         voice_routing_policy=row["voice_routing_policy"],
         emergency_location_id=row["emergency_location_id"],
         location=row["location"],
+        assignee_assignment=row["assignee_assignment"],
         activation_state=activation_state_of(row["activation_state"]),
     )
     stored = row.get("fields")
@@ -157,6 +160,7 @@ def _change(row: Any) -> Change:
         row["number_id"],
         row["base_version"],
         row["note"],
+        row["extension"] or "",
     )
 
 

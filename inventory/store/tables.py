@@ -30,6 +30,8 @@ phone_numbers = Table(
     Column("assignee_upn", String(320)),
     Column("assignee_name", String(256)),
     Column("assignee_type", String(20)),
+    # Teams' assignmentStatus (thirdPartyAppAssigned, ...) of a holder Teams cannot resolve; NULL otherwise.
+    Column("assignee_assignment", String(32)),
     Column("voice_routing_policy", String(128)),
     Column("emergency_location_id", String(64)),
     Column("activation_state", NumberTypeText),  # Teams' activationState, verbatim
@@ -120,8 +122,9 @@ sync_changes = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("run_id", String(36), nullable=False),
     Column("category", String(8), nullable=False),  # add, update, drift
-    Column("kind", String(16), nullable=False),  # new, fields, release, override, orphan, double
+    Column("kind", String(16), nullable=False),  # new, fields, unresolved, release, override, double
     Column("number", NumberText, nullable=False),
+    Column("extension", ExtensionText, nullable=False, server_default=""),
     Column("number_id", Id),  # the local row (None for an add)
     Column("base_version", Integer),  # the local row's version the change was computed from
     # The proposed state: what the row becomes when the change is applied.
@@ -131,6 +134,7 @@ sync_changes = Table(
     Column("assignee_upn", String(320)),
     Column("assignee_name", String(256)),
     Column("assignee_type", String(20)),
+    Column("assignee_assignment", String(32)),
     Column("voice_routing_policy", String(128)),
     Column("emergency_location_id", String(64)),
     Column("activation_state", NumberTypeText),  # Teams' activationState, verbatim

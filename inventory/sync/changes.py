@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from inventory import transitions
-from inventory.e164 import display_number
+from inventory.e164 import display_number, number_key
 from inventory.model import AccountType, ActivationState, Assignee, NumberStatus, NumberType, PhoneNumber
 
 ADD, UPDATE, DRIFT = "add", "update", "drift"
@@ -34,7 +34,15 @@ class LocalNumber:
     number_type: NumberType
     emergency_location_id: str | None
     location: str | None
+    extension: str = ""
+    assignee_type: AccountType | None = None
+    assignee_assignment: str | None = None  # Teams' assignmentStatus, kept for unresolved holders only
     activation_state: ActivationState | None = None
+
+    @property
+    def key(self) -> str:
+        """The number with its extension, as the diff matches it with Teams (`e164.number_key`)."""
+        return number_key(self.number, self.extension)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,23 +58,25 @@ class Proposal:
     voice_routing_policy: str | None = None
     emergency_location_id: str | None = None
     location: str | None = None
+    assignee_assignment: str | None = None  # Teams' assignmentStatus, for an unresolved holder
     activation_state: ActivationState | None = None  # Teams' state of the number (None: Teams does not know it)
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     category: str  # add, update, drift
-    kind: str  # new, fields, release, override, orphan, double
+    kind: str  # new, fields, unresolved, release, override, double
     number: str
     proposal: Proposal
     fields: tuple[tuple[str, str | None, str | None], ...] = ()  # (field, old, new); empty for adds
     number_id: int | None = None
     base_version: int | None = None
     note: str | None = None
+    extension: str = ""  # a Direct Routing extension (`;ext=`), "" for none
 
     @property
     def label(self) -> str:
-        return display_number(self.number)
+        return display_number(self.number, self.extension)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,4 +117,5 @@ def _assignee(proposal: Proposal) -> Assignee:
         upn=proposal.assignee_upn,
         display_name=proposal.assignee_name,
         account_type=proposal.assignee_type or AccountType.USER,
+        teams_assignment=proposal.assignee_assignment,
     )

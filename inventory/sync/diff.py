@@ -5,17 +5,23 @@ Teams is the truth for *who holds a number*; the inventory is the truth for numb
 - a number Teams has that the inventory lacks is *added* (used with its holder, or available);
 - a difference in holder, policy, status, type, emergency location or Teams' activation state is an
   *update*, field by field;
+- a number Teams holds for an id it cannot resolve (a deleted user, a third-party app, an unknown id)
+  is added or updated as used by an *unresolved* holder (its id and Teams' assignmentStatus): Teams
+  says it is taken, so it must never be offered; the review says so once, and a later sync finds the
+  row as Teams has it (unchanged), so it never stops a picker at a drift review again;
 - *drift* is everything a person should look at before it is applied: the inventory says used but
-  Teams says nobody (release), Teams has it on two accounts (nothing we can fix), the holder account
-  no longer exists (orphan), or a local reservation, quarantine or block that Teams overrides.
+  Teams says nobody (release), Teams has it on two accounts (nothing we can fix), or a local
+  reservation, quarantine or block that Teams overrides.
 A number Teams shows unassigned that is reserved, quarantined or blocked locally keeps its status.
+Numbers match on E.164 plus extension (`TeamsNumber.key`, `LocalNumber.key`): Teams reports a
+Direct Routing extension as `;ext=` in both the number list and userConfigurations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from inventory.model import AccountType, NumberStatus, NumberType
+from inventory.model import AccountType, ActivationState, NumberStatus, NumberType
 from inventory.ports.phone_system import TeamsAccount, TeamsNumber, TeamsSnapshot
 from inventory.sync.changes import ADD, DRIFT, UPDATE, Change, Diff, LocalNumber, Proposal
 
@@ -34,7 +40,7 @@ def compute_diff(
     Numbers `in_flight` (a Teams operation of ours is pending on them) are left out: Teams may already
     show the new holder while the inventory records it a moment later, and that is not drift.
     """
-    local_by_number = {row.number: row for row in local}
+    local_by_number = {row.key: row for row in local}
     teams_by_number, reported_twice = _group(snapshot.numbers)
     claims, claimed_twice = _claims_by_account(snapshot.accounts.values())
     accounts = snapshot.accounts
@@ -52,15 +58,15 @@ def compute_diff(
             holders = reported_twice.get(number, set()) | claimed_twice.get(number, set())
             holders |= {h for h in (holder, claimant) if h}
             if len(holders) > 1:
-                changes.append(_double(number, row, holders, accounts, default_type))
+                changes.append(_double(entry, row, holders, accounts, default_type))
                 continue
-        change = _compare(number, entry, row, accounts, default_type)
+        change = _compare(entry, row, accounts, default_type)
         if change is None:
             unchanged += 1
         else:
             changes.append(change)
     for row in local_by_number.values():
-        if row.status is NumberStatus.USED and row.assignee_id and row.number not in in_flight:
+        if row.status is NumberStatus.USED and row.assignee_id and row.key not in in_flight:
             changes.append(_release(row, "Teams does not know this number any more."))
         else:
             unchanged += 1
@@ -80,13 +86,14 @@ def _group(numbers: Iterable[TeamsNumber]) -> tuple[dict[str, TeamsNumber], dict
     grouped: dict[str, TeamsNumber] = {}
     twice: dict[str, set[str]] = {}
     for entry in numbers:
-        first = grouped.setdefault(entry.number, entry)
+        key = entry.key
+        first = grouped.setdefault(key, entry)
         if first is entry or first.holder_id == entry.holder_id:
             continue
         if entry.is_assigned and not first.is_assigned:
-            grouped[entry.number] = entry
+            grouped[key] = entry
         holders = {e.holder_id for e in (first, entry) if e.is_assigned and e.holder_id}
-        twice.setdefault(entry.number, set()).update(holders)
+        twice.setdefault(key, set()).update(holders)
     return grouped, twice
 
 
@@ -103,7 +110,6 @@ def _claims_by_account(accounts: Iterable[TeamsAccount]) -> tuple[dict[str, str]
 
 
 def _compare(
-    number: str,
     teams: TeamsNumber,
     row: LocalNumber | None,
     accounts: dict[str, TeamsAccount],
@@ -113,24 +119,15 @@ def _compare(
     account = accounts.get(holder_id) if holder_id else None
     number_type = teams.number_type or (row.number_type if row else default_type)
     if holder_id and account is None:
-        proposal = Proposal(
-            NumberStatus.USED,
-            number_type,
-            assignee_id=holder_id,
-            emergency_location_id=teams.location_id,
-            location=_location(row, teams),
-            activation_state=teams.activation_state,
-        )
-        note = f"Teams assigns it to account {holder_id}, which no longer exists; clean it up in Teams."
-        return _change(DRIFT, "orphan", number, proposal, row, note)
+        return _unresolved(teams, holder_id, row, number_type)
     if account is not None:
         proposal = _held_by(account, teams, number_type, row)
         if row is None:
-            return _change(ADD, "new", number, proposal, None)
+            return _change(ADD, "new", teams, proposal, None)
         if row.status in _LOCAL_HOLDS:
             note = f"It is {row.status.value} here, but Teams assigns it to {account.label}."
-            return _change(DRIFT, "override", number, proposal, row, note)
-        return _change(UPDATE, "fields", number, proposal, row)
+            return _change(DRIFT, "override", teams, proposal, row, note)
+        return _change(UPDATE, "fields", teams, proposal, row)
     # Teams knows the number and nobody holds it.
     if row is None:
         proposal = Proposal(
@@ -140,7 +137,7 @@ def _compare(
             location=teams.city,
             activation_state=teams.activation_state,
         )
-        return _change(ADD, "new", number, proposal, None)
+        return _change(ADD, "new", teams, proposal, None)
     if row.status is NumberStatus.USED:
         return _release(row, "Teams shows it unassigned.")
     proposal = Proposal(
@@ -150,7 +147,32 @@ def _compare(
         location=_location(row, teams),
         activation_state=teams.activation_state,
     )
-    return _change(UPDATE, "fields", number, proposal, row)
+    return _change(UPDATE, "fields", teams, proposal, row)
+
+
+def _unresolved(teams: TeamsNumber, holder_id: str, row: LocalNumber | None, number_type: NumberType) -> Change | None:
+    """Teams holds it for an id that is no user or resource account it lists: used, holder unresolved."""
+    how = teams.assignment_status.value
+    proposal = Proposal(
+        NumberStatus.USED,
+        number_type,
+        assignee_id=holder_id,
+        assignee_type=AccountType.UNRESOLVED,
+        assignee_assignment=how,
+        emergency_location_id=teams.location_id or (row.emergency_location_id if row else None),
+        location=_location(row, teams),
+        activation_state=teams.activation_state,
+    )
+    note = (
+        f"Teams holds it for {holder_id} ({how}), which is no user or resource account Teams lists "
+        "(a deleted user, a third-party app or an unknown id): recorded as used by an unresolved holder."
+    )
+    if row is None:
+        return _change(ADD, "unresolved", teams, proposal, None, note)
+    if row.status in _LOCAL_HOLDS:
+        held = f"It is {row.status.value} here, but Teams holds it for {holder_id} ({how}), an unresolved account."
+        return _change(DRIFT, "override", teams, proposal, row, held)
+    return _change(UPDATE, "unresolved", teams, proposal, row, note)
 
 
 def _held_by(account: TeamsAccount, teams: TeamsNumber, number_type: NumberType, row: LocalNumber | None) -> Proposal:
@@ -180,11 +202,12 @@ def _release(row: LocalNumber, why: str) -> Change:
     )
     holder = row.assignee_name or row.assignee_upn or row.assignee_id
     note = f"The inventory has it on {holder}, but {why[0].lower()}{why[1:]} Proposed: release it."
-    return Change(DRIFT, "release", row.number, proposal, _field_changes(row, proposal), row.id, row.version, note)
+    fields = _field_changes(row, proposal)
+    return Change(DRIFT, "release", row.number, proposal, fields, row.id, row.version, note, row.extension)
 
 
 def _double(
-    number: str,
+    teams: TeamsNumber,
     row: LocalNumber | None,
     holders: set[str],
     accounts: dict[str, TeamsAccount],
@@ -195,44 +218,61 @@ def _double(
         None, row.number_type if row else default_type, activation_state=row.activation_state if row else None
     )
     note = f"Teams shows it on {len(names)} accounts ({', '.join(names)}); fix it in Teams, then sync again."
-    return Change(DRIFT, "double", number, proposal, (), row.id if row else None, row.version if row else None, note)
+    row_id, version = (row.id, row.version) if row else (None, None)
+    return Change(DRIFT, "double", teams.number, proposal, (), row_id, version, note, teams.extension)
 
 
 def _change(
-    category: str, kind: str, number: str, proposal: Proposal, row: LocalNumber | None, note: str | None = None
+    category: str, kind: str, teams: TeamsNumber, proposal: Proposal, row: LocalNumber | None, note: str | None = None
 ) -> Change | None:
     if row is None:
         # An add shows its proposal whole; a field-by-field list would be every field against nothing.
-        return Change(category, kind, number, proposal, (), None, None, note)
+        return Change(category, kind, teams.number, proposal, (), None, None, note, teams.extension)
     fields = _field_changes(row, proposal)
     if not fields:
         return None
-    return Change(category, kind, number, proposal, fields, row.id if row else None, row.version if row else None, note)
+    return Change(category, kind, teams.number, proposal, fields, row.id, row.version, note, teams.extension)
 
 
 def _field_changes(row: LocalNumber, proposal: Proposal) -> tuple[tuple[str, str | None, str | None], ...]:
     old = {
         "status": row.status.value,
+        "holder": _unresolved_holder(row.assignee_type, row.assignee_assignment),
         "display name": row.assignee_name,
         "UPN": row.assignee_upn,
         "policy": row.voice_routing_policy,
         "number type": row.number_type.value,
         "emergency location": row.emergency_location_id,
         "location": row.location,
-        "Teams state": row.activation_state.value if row.activation_state else None,
+        "Teams state": _state(row.activation_state),
     }
     new = {
         "status": proposal.status.value if proposal.status else row.status.value,
+        "holder": _unresolved_holder(proposal.assignee_type, proposal.assignee_assignment),
         "display name": proposal.assignee_name,
         "UPN": proposal.assignee_upn,
         "policy": proposal.voice_routing_policy,
         "number type": proposal.number_type.value,
         "emergency location": proposal.emergency_location_id,
         "location": proposal.location,
-        "Teams state": proposal.activation_state.value if proposal.activation_state else None,
+        "Teams state": _state(proposal.activation_state),
     }
     changes = [(name, old.get(name), value) for name, value in new.items() if old.get(name) != value]
+
     if row.assignee_id and proposal.assignee_id and row.assignee_id != proposal.assignee_id:
         # Another account took the number (names can repeat): say so even when names match.
         changes.insert(0, ("holder id", row.assignee_id, proposal.assignee_id))
     return tuple(changes)
+
+
+def _unresolved_holder(kind: AccountType | None, assignment: str | None) -> str | None:
+    """A line only when a holder becomes, or stops being, unresolved (user -> resource account is no news)."""
+    if kind is not AccountType.UNRESOLVED:
+        return None
+    return f"unresolved ({assignment})" if assignment else "unresolved"
+
+
+def _state(state: ActivationState | None) -> str:
+    # "Teams does not say" and "active" offer the number alike: only a move to or from a pending, failed or
+    # unknown state is news (so the first sync after upgrading, or after our own assignment, stays quiet).
+    return state.value if state is not None else ActivationState.ACTIVATED.value

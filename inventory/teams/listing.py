@@ -27,7 +27,7 @@ USER_CONFIGURATIONS_PATH = "admin/teams/userConfigurations"
 NAME_FIELDS = "id,displayName,userPrincipalName"
 NUMBER_FIELDS = (
     "id,telephoneNumber,numberType,assignmentStatus,assignmentTargetId,locationId,city,isoCountryCode,operatorId,"
-    "activationState"
+    "activationState,assignmentCategory"
 )
 CONFIGURATION_FIELDS = (
     "id,userPrincipalName,accountType,isEnterpriseVoiceEnabled,telephoneNumbers,effectivePolicyAssignments"

@@ -7,7 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from inventory.ports.phone_system import OperationStatus
-from inventory.teams.mapping import operation_from_graph, voice_routing_policy_from
+from inventory.teams.mapping import (
+    number_from_graph,
+    operation_from_graph,
+    user_configuration_from_graph,
+    voice_routing_policy_from,
+)
 from inventory.teams.odata import (
     FilterNotSupported,
     function_path,
@@ -129,3 +134,14 @@ def test_an_operation_reading_reports_failed_numbers_details_verbatim() -> None:
     assert running.detail is None
     assert running.operation_id == "op-2"
     assert odd.final is None
+
+
+def test_graph_numbers_with_an_extension_keep_it_apart_wherever_teams_reports_them() -> None:
+    listed = number_from_graph({"telephoneNumber": "+14255550100;ext=12", "assignmentStatus": "userAssigned"})
+    configured = user_configuration_from_graph(
+        {"id": "obj-1", "telephoneNumbers": [{"telephoneNumber": "tel:+14255550100;ext=12"}]}
+    )
+    assert listed is not None
+    assert configured is not None
+    assert (listed.number, listed.extension, listed.key) == ("+14255550100", "12", "+14255550100;ext=12")
+    assert configured.numbers == (listed.key,)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from inventory.e164 import ParsedNumber, display_number, parse_number, parse_range, tel_uri
+from inventory.e164 import (
+    ParsedNumber,
+    display_number,
+    number_key,
+    parse_number,
+    parse_range,
+    split_teams_number,
+    tel_uri,
+)
 from inventory.errors import InvalidNumber
 
 GOOD = [
@@ -105,3 +113,19 @@ def test_a_range_knows_which_numbers_it_holds() -> None:
     assert "+15551230500" in number_range
     assert "+15551231000" not in number_range
     assert "+155512300000" not in number_range
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        ("+14255550100", ("+14255550100", "")),
+        ("+14255550100;ext=12", ("+14255550100", "12")),
+        ("tel:+14255550100;ext=12", ("+14255550100", "12")),
+        ("TEL:+14255550100;EXT=12", ("+14255550100", "12")),
+        ("tel:+14255550100", ("+14255550100", "")),
+        ("14255550100;ext=3", ("+14255550100", "3")),
+    ],
+)
+def test_numbers_as_teams_reports_them_split_into_e164_and_extension(reported: str, expected: tuple[str, str]) -> None:
+    assert split_teams_number(reported) == expected
+    assert number_key(*expected) == (f"{expected[0]};ext={expected[1]}" if expected[1] else expected[0])

@@ -108,8 +108,11 @@ def _assign(tenant: SimulatedTenant, operation: SimOperation) -> tuple[str, str 
     elif number.assignment_status != UNASSIGNED and number.assignment_target_id not in (None, account.id):
         return FAILED, "The telephone number is already assigned to another user or resource account."
     for previous in tenant.numbers_of(account.id):
-        if previous != number_text and tenant.number(previous) is not None:
-            tenant.unassign_directly(previous)  # a new primary number replaces the old one, as in Teams
+        held = tenant.number(previous)
+        # A new primary number replaces the holder's primary number, as Teams swaps a line URI; a private
+        # (or alternate) number stays. See docs/teams-behaviour.md.
+        if previous != number_text and held is not None and held.assignment_category in (None, "primary"):
+            tenant.unassign_directly(previous)
     tenant.assign_directly(
         number_text, account.id, number_type=operation.number_type, location_id=operation.location_id
     )

@@ -198,8 +198,10 @@ class SimulatedTenant:
         *,
         number_type: str = "directRouting",
         location_id: str | None = None,
+        assignment_status: str | None = None,
     ) -> SimNumber:
-        """Assign without checks (the holder need not exist); creates the number record when missing."""
+        """Assign without checks (the holder need not exist); creates the number record when missing.
+        `assignment_status` overrides the one the holder implies (e.g. thirdPartyAppAssigned for an app)."""
         number = self._numbers.get(telephone_number)
         if number is None:
             number = SimNumber(telephone_number, number_type, capabilities=["userAssignment"])
@@ -207,7 +209,7 @@ class SimulatedTenant:
         self._forget_holder(number)
         account = self._accounts.get(account_id)
         resource = account is not None and account.account_type == RESOURCE_ACCOUNT
-        number.assignment_status = VOICE_APPLICATION_ASSIGNED if resource else USER_ASSIGNED
+        number.assignment_status = assignment_status or (VOICE_APPLICATION_ASSIGNED if resource else USER_ASSIGNED)
         number.assignment_target_id = account_id
         number.assignment_category = "primary"
         if location_id:

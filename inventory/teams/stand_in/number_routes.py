@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -22,6 +23,8 @@ from inventory.teams.stand_in.app import (
 BASE = f"{GRAPH_VERSION}/admin/teams/telephoneNumberManagement"
 DEFAULT_TOP = 500
 MAX_TOP = 1000
+# What assignNumber takes: E.164, with a Direct Routing extension as `;ext=` (the line URI's form).
+_E164_WITH_EXTENSION = re.compile(r"^\+\d{7,15}(;ext=\d{1,10})?$")
 _UNFILTERABLE = frozenset({"id", "city"})  # Graph's reference: $filter works on every field but these
 
 
@@ -122,8 +125,10 @@ async def _start(request: web.Request, action: str) -> web.StreamResponse:
         return error_response(400, "The request body must be a JSON object.")
     number, number_type = body.get("telephoneNumber"), body.get("numberType")
     target = body.get("assignmentTargetId")
-    if not isinstance(number, str) or not number.startswith("+") or not number[1:].isdigit():
-        return error_response(400, "telephoneNumber must be an E.164 number such as +12065550100.")
+    if not isinstance(number, str) or _E164_WITH_EXTENSION.match(number) is None:
+        return error_response(
+            400, "telephoneNumber must be an E.164 number such as +12065550100 (or +12065550100;ext=12)."
+        )
     if number_type not in NUMBER_TYPES:
         return error_response(400, f"numberType must be one of {', '.join(NUMBER_TYPES)}.")
     if action == "assign" and (not isinstance(target, str) or not target):

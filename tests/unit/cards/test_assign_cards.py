@@ -151,3 +151,21 @@ def test_a_name_that_looks_like_markup_is_shown_as_given_on_every_step() -> None
     assert_shown_as_given(account_card(FLOW, [tricky]), tricky.choice_title)
     assert_shown_as_given(policy_card(FLOW, tricky, "+1 206 555 0100", POLICIES, chosen=None), tricky.choice_title)
     assert_shown_as_given(confirm_card(FLOW, tricky, "+1 206 555 0100", None, TENANT), tricky.choice_title)
+
+
+def test_step_5_for_someone_who_holds_a_number_names_it_and_asks_to_confirm_the_replacement() -> None:
+    drawn = valid(
+        confirm_card(
+            FLOW,
+            account(0),
+            "+1 206 555 0101",
+            None,
+            TENANT,
+            replaces=("+1 206 555 0100",),
+            released_to="quarantine",
+        )
+    )
+    assert facts_of(drawn)["Replaces"] == "+1 206 555 0100"
+    assert "Teams replaces it with +1 206 555 0101" in card_text(drawn)
+    assert "releases the old number to quarantine" in card_text(drawn)
+    assert buttons(drawn)[0] == ("Replace and assign", "assign.confirm")

@@ -245,3 +245,11 @@ def test_the_results_of_50_people_each_refused_for_a_long_reason_of_their_own_st
     ]
     drawn = valid(results_card(rows=rows, tenant=TENANT))
     assert card_text(drawn).count("Reason ") == MAX_PEOPLE  # each reason still there, cut short
+
+
+def test_a_plan_row_for_someone_who_holds_a_number_says_what_the_new_one_replaces() -> None:
+    drawn = plan(
+        [PlanRow(0, "Adele Vance", "+1 206 555 0101", None, "+1 206 555 0100"), PlanRow(1, "Megan", None, None)]
+    )
+    assert "replaces +1 206 555 0100" in card_text(drawn)
+    assert card_text(drawn).count("replaces") == 1
