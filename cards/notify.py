@@ -59,3 +59,18 @@ def drift_note(*, tenant: str, counts: dict[str, int], lines: list[str]) -> Card
         ("To update", str(counts.get("update", 0))),
     ]
     return _note("Scheduled check found drift", ATTENTION, pairs, lines, closing="Type sync to review and commit.")
+
+
+def teams_failures_note(*, tenant: str, count: int, lines: list[str]) -> Card:
+    """Numbers Teams could not finish (assignmentFailed, updateFailed): the cause and the next step."""
+    return _note(
+        f"Teams reports {count} {'number' if count == 1 else 'numbers'} failed",
+        ATTENTION,
+        [("Tenant", tenant), ("Failed", str(count))],
+        lines,
+        closing=(
+            "Teams could not finish assigning or updating these numbers, so Switchboard will not offer them. "
+            "In the Teams admin center (Voice > Phone numbers) check each one's status and emergency address, "
+            "fix or release it there, then type sync."
+        ),
+    )

@@ -94,13 +94,14 @@ class ActivationState(EvolvableEnum):
 
     @property
     def failed(self) -> bool:
-        return self in (ActivationState.ASSIGNMENT_FAILED, ActivationState.UPDATE_FAILED)
+        return self in FAILED_STATES
 
     @property
     def label(self) -> str:
         return _ACTIVATION_LABELS.get(self.value, f"in a state Switchboard does not know ({self.value})")
 
 
+FAILED_STATES = (ActivationState.ASSIGNMENT_FAILED, ActivationState.UPDATE_FAILED)
 _ACTIVATION_LABELS = {
     "activated": "active",
     "assignmentPending": "assignment pending in Teams",

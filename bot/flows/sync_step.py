@@ -17,7 +17,7 @@ from typing import Any
 from bot.flows.view_models import diff_view, ref
 from bot.turn import CardSink, Turn
 from cards.elements import Card
-from cards.notify import sync_note
+from cards.notify import sync_note, teams_failures_note
 from cards.sync import diff_card, progress_card
 from inventory.flows import Flow
 from inventory.ports.phone_system import FetchProgress, ProgressCallback
@@ -64,6 +64,11 @@ async def commit(turn: Turn, flow: Flow, categories: Collection[str] | None = No
             tenant=flow.tenant, applied=result.applied, skipped=len(result.skipped), operator=turn.operator.actor.name
         )
         await turn.services.notifications.enqueue(flow.tenant, "sync", card)
+    if not result.already_committed and result.failed_in_teams:
+        failures = teams_failures_note(
+            tenant=flow.tenant, count=result.failed_in_teams, lines=result.failed_in_teams_lines
+        )
+        await turn.services.notifications.enqueue(flow.tenant, "teams-failures", failures)
     return {"sync_note": note, "commit": result.as_json()}
 
 

@@ -60,6 +60,10 @@ class SyncRunRepository(Protocol):
         """Changes in id order; without `with_fields`, the field-by-field lists are left out."""
         ...
 
+    async def failed_in_teams(self, run_id: str, *, limit: int) -> tuple[int, list[StoredChange]]:
+        """How many of the run's changes bring a number into a state Teams reports as failed, and the first."""
+        ...
+
     async def apply_adds(
         self, run_id: str, tenant: str, *, actor: Actor, at: datetime, correlation_id: str
     ) -> tuple[int, list[str]]:

@@ -25,6 +25,8 @@ from inventory.sync.runs import COMMITTED, DISCARDED, OPEN, CommitResult, SyncRu
 
 log = logging.getLogger(__name__)
 
+FAILED_LINES = 15  # numbers named in the channel's failure note; the count says how many more
+
 
 class SyncCommits:
     def __init__(self, context: ServiceContext) -> None:
@@ -137,4 +139,12 @@ async def _apply(
             pairs.append((before, after))
             applied[change.category] += 1
     await uow.numbers.save_locked(pairs, action="sync", actor=operator, correlation_id=correlation_id)
-    return CommitResult(run.id, applied, skipped, flagged, False, operator.name, correlation_id)
+    failed_count, failed = await uow.sync_runs.failed_in_teams(run.id, limit=FAILED_LINES)
+    failed_lines = [
+        f"{stored.change.label}: {stored.change.proposal.activation_state.label}"
+        for stored in failed
+        if stored.change.proposal.activation_state is not None
+    ]
+    return CommitResult(
+        run.id, applied, skipped, flagged, False, operator.name, correlation_id, failed_count, failed_lines
+    )

@@ -6,10 +6,10 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.model import AccountType, Actor, NumberStatus, NumberType, activation_state_of
+from inventory.model import FAILED_STATES, AccountType, Actor, NumberStatus, NumberType, activation_state_of
 from inventory.store.executemany import insert_many
 from inventory.store.number_rows import holder_text_of, search_text_of
 from inventory.store.sync_adds import apply_adds
@@ -74,6 +74,15 @@ class SqlSyncRunRepository:
         if limit is not None:
             query = query.limit(limit)
         return [StoredChange(row.id, _change(row._mapping)) for row in await self._connection.execute(query)]
+
+    async def failed_in_teams(self, run_id: str, *, limit: int) -> tuple[int, list[StoredChange]]:
+        c = sync_changes.c
+        failed = and_(c.run_id == run_id, c.activation_state.in_([s.value for s in FAILED_STATES]))
+        count = int(
+            (await self._connection.execute(select(func.count()).select_from(sync_changes).where(failed))).scalar_one()
+        )
+        rows = await self._connection.execute(select(sync_changes).where(failed).order_by(c.number).limit(limit))
+        return count, [StoredChange(row.id, _change(row._mapping)) for row in rows]
 
     async def apply_adds(
         self, run_id: str, tenant: str, *, actor: Actor, at: datetime, correlation_id: str

@@ -78,6 +78,10 @@ class CommitResult:
     already_committed: bool = False
     committed_by: str = ""
     correlation_id: str = ""
+    # Numbers of the run that Teams reports as failed (assignment or update): how many, and the first
+    # few as "number: state" lines for the tenant's channel.
+    failed_in_teams: int = 0
+    failed_in_teams_lines: list[str] = field(default_factory=list)
 
     @property
     def total_applied(self) -> int:
@@ -90,6 +94,8 @@ class CommitResult:
             "flagged": self.flagged,
             "committed_by": self.committed_by,
             "correlation_id": self.correlation_id,
+            "failed_in_teams": self.failed_in_teams,
+            "failed_in_teams_lines": self.failed_in_teams_lines,
         }
 
     @classmethod
@@ -104,4 +110,6 @@ class CommitResult:
             already_committed=True,
             committed_by=str(stored.get("committed_by", run.closed_by_name or "")),
             correlation_id=str(stored.get("correlation_id", "")),
+            failed_in_teams=int(stored.get("failed_in_teams", 0)),
+            failed_in_teams_lines=list(stored.get("failed_in_teams_lines", [])),
         )

@@ -18,7 +18,7 @@ from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
-from inventory.teams.simulation import SimAccount, SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
 from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, template
 from tests.support.bot_world import BotStarter, RunningBot
 
@@ -265,3 +265,30 @@ async def test_import_range_from_the_chat_follows_the_cli_rules(
     assert "different countries" in card_text(connector.last_card())
     await ada.say("import range +12065553000-+12065553009 colour=blue")
     assert "unknown: colour" in card_text(connector.last_card())
+
+
+async def test_numbers_teams_reports_failed_are_posted_to_the_channel_with_the_next_step(
+    ada: TeamsClient, connector: RecordingConnector, teams: SimulatedTenant
+) -> None:
+    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
+    teams.add_number(SimNumber("+12065551999", "callingPlan", activation_state="assignmentFailed"))
+
+    await ada.say("sync")
+    await ada.click(connector.last_card(), "Commit")
+
+    def failures_note() -> list[str]:
+        return [
+            card_text(s.card)
+            for s in connector.sent
+            if s.conversation_id == CHANNEL and s.card and "failed" in card_text(s.card)
+        ]
+
+    while not failures_note():
+        await connector.wait_for(len(connector.sent) + 1)
+    (note,) = failures_note()
+    assert "Teams reports 1 number failed" in note
+    assert "assignment failed in Teams" in note
+    assert "Teams admin center" in note
