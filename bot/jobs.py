@@ -5,7 +5,9 @@
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
 - hourly: expired flows and old sync diffs are forgotten;
-- optionally: a drift check per tenant that reports (and commits only when configured to).
+- optionally: a drift check per tenant that reports (and commits only when configured to);
+- every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
+  has not confirmed, a number not activated) is told to the tenant's channel, once each.
 
 Every replica keeps the timers; before each run it asks `JobLeadership` whether it leads, so with
 several replicas on one PostgreSQL database each run happens once (a drift note is posted once, Teams is
@@ -19,8 +21,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from bot.flows.reservations import reservation_view
+from cards.notify import stuck_note
 from cards.reservations import reservation_note
 from inventory import log_context
 from inventory.audit import new_correlation_id
@@ -29,6 +33,7 @@ from inventory.model import Actor, PhoneNumber
 from inventory.ports.leadership import JobLeadership
 from inventory.services.container import Services
 from inventory.services.lifecycle import free_expired_numbers
+from inventory.stuck import StuckItem
 from inventory.sync.runs import SyncPreview
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,7 @@ class Jobs:
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
+        self._every(schedule.stuck_watch_seconds, self.watch_stuck)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -130,6 +136,15 @@ class Jobs:
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()
 
+    async def watch_stuck(self) -> int:
+        told = 0
+        for tenant in self._services.context.settings.tenants:
+            report = await self._services.stuck_watch.report(tenant.name, _stuck_card)
+            if report.told:
+                log.info("stuck in teams tenant=%s stuck=%d told=%d", tenant.name, report.stuck, len(report.told))
+            told += len(report.told)
+        return told
+
     async def purge(self) -> None:
         await self._services.flows.purge(older_than=timedelta(days=1))
         await self._services.sync.purge(keep_days=7)
@@ -146,3 +161,7 @@ class Jobs:
                 await sync.discard_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
             if self._on_drift is not None and counts.get("drift"):
                 await self._on_drift(tenant.name, preview)
+
+
+def _stuck_card(tenant: str, stuck: int, items: list[StuckItem]) -> dict[str, Any]:
+    return stuck_note(tenant=tenant, stuck=stuck, items=[(i.problem, i.cause, i.next_step) for i in items])

@@ -74,3 +74,22 @@ def teams_failures_note(*, tenant: str, count: int, lines: list[str]) -> Card:
             "fix or release it there, then type sync."
         ),
     )
+
+
+def stuck_note(*, tenant: str, stuck: int, items: list[tuple[str, str, str]]) -> Card:
+    """What has been stuck in Teams too long: each new thing (problem, cause, next step)."""
+    body = [
+        text(
+            f"Stuck in Teams: {len(items)} new {'item' if len(items) == 1 else 'items'}",
+            weight="Bolder",
+            color=ATTENTION,
+        ),
+        facts([("Tenant", tenant), ("Stuck now", str(stuck))]),
+    ]
+    for problem, cause, next_step in items[:_SHOWN_LINES]:
+        body.append(text(problem, weight="Bolder", size="Small"))
+        body.append(text(cause, size="Small", spacing="None"))
+        body.append(text(f"Next: {next_step}", size="Small", spacing="None"))
+    if len(items) > _SHOWN_LINES:
+        body.append(text(f"...and {len(items) - _SHOWN_LINES} more", subtle=True, size="Small"))
+    return card(body, full_width=False)

@@ -74,6 +74,7 @@ class JobSchedule:
     reconcile_seconds: int = 180
     purge_seconds: int = 3600
     drift_check_seconds: int = 0  # 0: `drift_check_minutes` decides
+    stuck_watch_seconds: int = 600
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Settings:
     jobs: JobSchedule = JobSchedule()
     reservation_days: int = 30  # a reservation without `until` lasts this long; Extend adds as much again
     reservation_warn_hours: int = 24  # the owner hears this long before a reservation ends
+    stuck_after_minutes: int = 60  # a Teams operation or number not activated this long is told to the channel
     config_path: str | None = None
 
     def secrets(self) -> tuple[str, ...]:
@@ -183,6 +185,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         jobs=_jobs(document.get("jobs", {})),
         reservation_days=max(1, _int(document.get("reservation_days", 30), "reservation_days")),
         reservation_warn_hours=max(0, _int(document.get("reservation_warn_hours", 24), "reservation_warn_hours")),
+        stuck_after_minutes=max(1, _int(document.get("stuck_after_minutes", 60), "stuck_after_minutes")),
         config_path=path,
     )
     REDACTOR.learn(settings.secrets())  # from now on, none of them can leave in a log, card or CLI line
@@ -194,7 +197,13 @@ def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
     defaults = JobSchedule()
     values = {
         name: max(0, _int(entry.get(name, getattr(defaults, name)), f"jobs.{name}"))
-        for name in ("expiry_seconds", "reconcile_seconds", "purge_seconds", "drift_check_seconds")
+        for name in (
+            "expiry_seconds",
+            "reconcile_seconds",
+            "purge_seconds",
+            "drift_check_seconds",
+            "stuck_watch_seconds",
+        )
     }
     unknown = sorted(set(entry) - set(values))
     if unknown:

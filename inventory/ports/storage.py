@@ -19,6 +19,7 @@ from inventory.ports.work_repositories import (
     JournalRepository,
     OutboxRepository,
     PrefsRepository,
+    StuckRepository,
     SyncRunRepository,
 )
 
@@ -49,6 +50,9 @@ class UnitOfWork(Protocol):
 
     @property
     def prefs(self) -> PrefsRepository: ...
+
+    @property
+    def stuck(self) -> StuckRepository: ...
 
 
 class Storage(Protocol):

@@ -1,5 +1,6 @@
 """The repositories of work in progress: Teams operations, sync runs, card flows, the notification outbox,
-the conversations the bot knows and operators' choices (implemented in `inventory.store`).
+the conversations the bot knows, operators' choices and what the stuck-state watch has told (implemented
+in `inventory.store`).
 
 Every state change is conditional on the record still being as it was read (`version`, `status`): the
 result says who won, so replicas and repeated clicks cannot both win.
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 
 from inventory.flows import Flow
 from inventory.journal import JournalEntry
-from inventory.model import Actor
+from inventory.model import Actor, PhoneNumber
 from inventory.notifications import Conversation, Notification
 from inventory.sync.changes import Change
 from inventory.sync.runs import StoredChange, SyncRun
@@ -132,3 +133,21 @@ class PrefsRepository(Protocol):
     async def tenant(self, operator_id: str) -> str | None: ...
 
     async def choose_tenant(self, operator_id: str, tenant: str, *, upn: str | None, at: datetime) -> None: ...
+
+
+class StuckRepository(Protocol):
+    async def not_activated(
+        self, tenant: str, *, changed_before: datetime, limit: int
+    ) -> tuple[int, list[PhoneNumber]]:
+        """How many numbers Teams has shown not activated since before `changed_before`, and the oldest."""
+        ...
+
+    async def reported(self, tenant: str) -> set[str]:
+        """The subjects (`StuckItem.subject`) the tenant's channel has been told about and not forgotten."""
+        ...
+
+    async def remember(self, tenant: str, subjects: Collection[str], *, at: datetime) -> None: ...
+
+    async def forget(self, tenant: str, subjects: Collection[str]) -> None:
+        """Subjects no longer stuck: told again should they get stuck again."""
+        ...

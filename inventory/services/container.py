@@ -11,6 +11,7 @@ from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
 from inventory.services.reservations import ReservationService
+from inventory.services.stuck_watch import StuckWatch
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
 
@@ -26,6 +27,7 @@ class Services:
     notifications: NotificationService
     views: Views
     reservations: ReservationService
+    stuck_watch: StuckWatch
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -39,4 +41,5 @@ class Services:
             notifications=NotificationService(context),
             views=Views(context),
             reservations=ReservationService(context),
+            stuck_watch=StuckWatch(context),
         )

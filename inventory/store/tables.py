@@ -15,6 +15,7 @@ from inventory.store.column_types import metadata as metadata  # every table bel
 _HELD = text("assignee_id IS NOT NULL")
 _RESERVED = text("status = 'reserved'")
 _QUARANTINED = text("status = 'quarantined'")
+_NOT_ACTIVATED = text("activation_state IS NOT NULL AND activation_state <> 'activated'")
 
 phone_numbers = Table(
     "phone_numbers",
@@ -71,6 +72,7 @@ phone_numbers = Table(
     Index(None, "hold_expires_at", sqlite_where=_RESERVED, postgresql_where=_RESERVED),
     Index(None, "tenant", "hold_for_id", sqlite_where=_RESERVED, postgresql_where=_RESERVED),
     Index(None, "quarantined_until", sqlite_where=_QUARANTINED, postgresql_where=_QUARANTINED),
+    Index(None, "tenant", "updated_at", sqlite_where=_NOT_ACTIVATED, postgresql_where=_NOT_ACTIVATED),
 )
 
 audit_events = Table(
@@ -237,4 +239,13 @@ notifications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime()),
     Index(None, "status", "next_attempt_at"),
+)
+
+# What the stuck-state watch has told each tenant's channel, so each stuck thing is told once.
+stuck_reports = Table(
+    "stuck_reports",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("subject", String(160), primary_key=True),  # inventory.stuck.StuckItem.subject
+    Column("reported_at", UtcDateTime(), nullable=False),
 )

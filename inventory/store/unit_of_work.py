@@ -10,6 +10,7 @@ from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.stuck_repository import SqlStuckRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
 
 
@@ -26,3 +27,4 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(connection)
         self.conversations = SqlConversationRepository(connection)
         self.prefs = SqlPrefsRepository(connection)
+        self.stuck = SqlStuckRepository(connection)

@@ -1,4 +1,5 @@
-"""The bot's periodic jobs: expiry, reservation warnings, reconciling the journal, and the scheduled drift check."""
+"""The bot's periodic jobs: expiry, reservation warnings, reconciling the journal, the scheduled drift check and
+the stuck-state watch."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from aiohttp import web
 from bot.app import JOBS, SERVICES, create_app
 from cards.reading import card_text
 from inventory.e164 import parse_range
-from inventory.model import Actor, NumberStatus
+from inventory.journal import Kind, begin
+from inventory.model import AccountType, Actor, Assignee, NumberStatus
 from inventory.notifications import PENDING, Conversation
 from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.reservations import ReservationRequest
 from inventory.store.engine import Store
 from inventory.store.tables import notifications
-from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
+from inventory.teams.simulation import SimNumber, SimulatedPhoneSystem, SimulatedTenant
 from tests.support.bot_world import bot_settings, contoso_teams
 from tests.support.clock import FakeClock
 
@@ -109,3 +111,93 @@ async def test_a_reservations_owner_hears_once_before_it_ends_and_once_when_it_e
     assert "Reservation of +1 206 555 0100 ended" in texts[1]
     assert "CHG-9" in texts[1]
     assert await status_of(store, "+12065550100") is NumberStatus.AVAILABLE
+
+
+async def notify_channel(store: Store, clock: FakeClock) -> None:
+    async with store.write() as uow:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
+
+
+async def queued_texts(store: Store, kind: str) -> list[str]:
+    async with store.read() as uow:
+        rows = (await uow.connection.execute(notifications.select().order_by(notifications.c.id))).all()
+    return [card_text(row.card) for row in rows if row.kind == kind]
+
+
+async def test_a_number_teams_leaves_pending_is_told_to_the_channel_once_with_its_cause_and_next_step(
+    store: Store, clock: FakeClock
+) -> None:
+    teams = contoso_teams()
+    teams.add_number(SimNumber("+12065559001", "callingPlan", activation_state="assignmentPending"))
+    app = app_for(store, teams, clock)
+    services, jobs = app[SERVICES], app[JOBS]
+    first = await services.sync.start_sync("contoso", SETUP)
+    await services.sync.commit_sync(first.run.id, "contoso", SETUP)
+    await notify_channel(store, clock)
+
+    assert await jobs.watch_stuck() == 0  # pending for a moment is normal
+    clock.advance(minutes=61)
+    assert await jobs.watch_stuck() == 1
+    assert await jobs.watch_stuck() == 0  # told once
+    (note,) = await queued_texts(store, "stuck")
+    assert "Teams has shown +1 206 555 9001 as assignment pending in Teams for at least 1 hour." in note
+    assert "the carrier has to confirm" in note
+    assert "Next: If it is still pending tomorrow" in note
+
+    # Teams finishes, then fails the number's next update: a new state is a new thing to tell.
+    sim = teams.number("+12065559001")
+    assert sim is not None
+    sim.activation_state = "activated"
+    teams.touch()
+    second = await services.sync.start_sync("contoso", SETUP)
+    await services.sync.commit_sync(second.run.id, "contoso", SETUP)
+    clock.advance(minutes=61)
+    assert await jobs.watch_stuck() == 0
+    sim.activation_state = "updateFailed"
+    teams.touch()
+    third = await services.sync.start_sync("contoso", SETUP)
+    await services.sync.commit_sync(third.run.id, "contoso", SETUP)
+    clock.advance(minutes=61)
+    assert await jobs.watch_stuck() == 1
+    assert "as update failed in Teams" in (await queued_texts(store, "stuck"))[-1]
+
+
+async def test_an_assignment_teams_never_confirms_is_told_with_the_operator_and_the_correlation_id(
+    store: Store, clock: FakeClock
+) -> None:
+    await import_range(store, "contoso", parse_range("+12065550100-+12065550100"), actor=SETUP, clock=clock)
+    app = app_for(store, contoso_teams(), clock)
+    await notify_channel(store, clock)
+    adele = Assignee("obj-adele", "adele@contoso.test", "Adele Vance", AccountType.USER)
+    async with store.write() as uow:
+        held = await uow.numbers.get("contoso", "+12065550100")
+        assert held is not None
+        entry = begin(Kind.ASSIGN, held, adele, SETUP, at=clock.now(), correlation_id="corr-42")
+        await uow.journal.write(entry)
+    clock.advance(hours=3)
+    assert await app[JOBS].watch_stuck() == 1
+    (note,) = await queued_texts(store, "stuck")
+    assert "Teams has not confirmed assigning +1 206 555 0100 to Adele Vance for 3 hours (started by setup)." in note
+    assert "corr-42" in note
+
+    async with store.write() as uow:
+        await uow.journal.close(entry.id, "succeeded", detail=None, at=clock.now())
+    assert await app[JOBS].watch_stuck() == 0
+    async with store.read() as uow:
+        assert await uow.stuck.reported("contoso") == set()  # settled: forgotten, told again should it recur
+
+
+async def test_a_tenant_without_a_channel_is_told_nothing_and_remembers_nothing(store: Store, clock: FakeClock) -> None:
+    teams = contoso_teams()
+    teams.add_number(SimNumber("+12065559001", "callingPlan", activation_state="assignmentFailed"))
+    app = app_for(store, teams, clock)
+    services = app[SERVICES]
+    first = await services.sync.start_sync("contoso", SETUP)
+    await services.sync.commit_sync(first.run.id, "contoso", SETUP)
+    clock.advance(hours=2)
+    assert await app[JOBS].watch_stuck() == 0
+    assert await queued_texts(store, "stuck") == []
+    await notify_channel(store, clock)
+    assert await app[JOBS].watch_stuck() == 1  # the channel chosen later hears what is still stuck
