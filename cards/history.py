@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cards.elements import Card, card, container, execute, heading, text
+from cards.elements import Card, action_set, card, container, execute, heading, text
 from cards.views import FlowRef
 
 
@@ -15,6 +15,7 @@ class EventView:
     number: str
     operator: str
     changes: list[str]  # "status: available -> used", "holder: - -> Adele Vance"
+    revert_id: int | None = None  # set when the viewer may revert this change: the event's id
 
 
 def history_card(
@@ -29,6 +30,8 @@ def history_card(
             text(f"by {event.operator}", subtle=True, size="Small", spacing="None"),
         ]
         lines.extend(text(change, size="Small", spacing="None") for change in event.changes)
+        if event.revert_id is not None:
+            lines.append(action_set([execute("Revert", "history.revert", flow.data(event=event.revert_id))]))
         body.append(container(lines, separator=True))
     actions = []
     if has_previous:

@@ -1,11 +1,13 @@
-"""`history <number or user>`: the audit trail, newest first, paged with Older / Newer."""
+"""`history <number or user>`: the audit trail, newest first, paged with Older / Newer; operators may revert
+an assignment or a removal from it (`bot.flows.revert`)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
 
-from bot.flows.card_data import CardData, text_input
+from bot.flows import revert
+from bot.flows.card_data import CardData, id_input, text_input
 from bot.flows.paging import cursors_of, first_page, next_page, previous_page
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
@@ -13,9 +15,11 @@ from bot.turn import Reply, Turn
 from cards.elements import Card
 from cards.history import EventView, choose_subject_card, history_card
 from inventory.audit import AuditEvent
+from inventory.config import Role
 from inventory.e164 import display_number, parse_number
 from inventory.errors import InvalidNumber, SwitchboardError
 from inventory.flows import Flow
+from inventory.revert import revert_kind
 from inventory.services.flow_steps import Move
 
 
@@ -81,6 +85,18 @@ async def _newer(turn: Turn, flow: Flow, data: CardData) -> Move:
     return Move(Step.LIST, previous_page(flow.state))
 
 
+async def _revert(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    """Revert one change shown on this page: only those, so a tampered id cannot reach another change."""
+    event_id = id_input(data, "event")
+    shown = {event.id: event for event in (await _events(turn, flow))[:PAGE_SIZE]}
+    event = shown.get(event_id)
+    if event is None:
+        raise SwitchboardError("That change is not on this page of the history any more; look again.")
+    view = event_view(event)
+    change = f"{view.action} on {view.when} by {view.operator}"
+    return await revert.begin(turn, flow.tenant, event_id, change)
+
+
 async def _events(turn: Turn, flow: Flow) -> list[AuditEvent]:
     """The page the flow is on, plus one event to tell whether there is an older page."""
     before = cursors_of(flow.state)[-1]
@@ -93,7 +109,7 @@ async def _events(turn: Turn, flow: Flow) -> list[AuditEvent]:
     )
 
 
-def event_view(event: AuditEvent) -> EventView:
+def event_view(event: AuditEvent, *, may_revert: bool = False) -> EventView:
     before, after = event.before or {}, event.after or {}
     changes = [
         f"{label}: {before.get(key) or '-'} -> {after.get(key) or '-'}"
@@ -103,7 +119,8 @@ def event_view(event: AuditEvent) -> EventView:
     if event.detail:
         changes.append(event.detail)
     number = display_number(event.number, event.extension or "") if event.number else ""
-    return EventView(f"{event.at:%Y-%m-%d %H:%M} UTC", event.action, number, event.operator_name, changes)
+    revert_id = event.id if may_revert and revert_kind(event) is not None else None
+    return EventView(f"{event.at:%Y-%m-%d %H:%M} UTC", event.action, number, event.operator_name, changes, revert_id)
 
 
 async def _choose_view(turn: Turn, flow: Flow) -> Card:
@@ -114,10 +131,11 @@ async def _choose_view(turn: Turn, flow: Flow) -> Card:
 async def _list_view(turn: Turn, flow: Flow) -> Card:
     events = await _events(turn, flow)
     cursors = cursors_of(flow.state)
+    may_revert = turn.operator.role >= Role.OPERATOR
     return history_card(
         ref(flow),
         subject=flow.state.get("label", ""),
-        events=[event_view(e) for e in events[:PAGE_SIZE]],
+        events=[event_view(e, may_revert=may_revert) for e in events[:PAGE_SIZE]],
         page=len(cursors),
         has_previous=len(cursors) > 1,
         has_next=len(events) > PAGE_SIZE,
@@ -131,6 +149,7 @@ FLOW: FlowTable[Step] = FlowTable(
         (Step.CHOOSE, "history.pick"): _pick,
         (Step.LIST, "history.older"): _older,
         (Step.LIST, "history.newer"): _newer,
+        (Step.LIST, "history.revert"): _revert,
     },
     views={Step.CHOOSE: _choose_view, Step.LIST: _list_view},
     lost="This card is in a state I no longer know; start again with history.",

@@ -166,3 +166,7 @@ class AuditRepository(Protocol):
     ) -> list[AuditEvent]:
         """Newest first. `holder` matches an Entra object id or a UPN (case-insensitive)."""
         ...
+
+    async def get(self, tenant: str, event_id: int) -> AuditEvent | None:
+        """One event of the tenant (another tenant's id reads as none)."""
+        ...

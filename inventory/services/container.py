@@ -11,6 +11,7 @@ from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
 from inventory.services.reservations import ReservationService
+from inventory.services.revert import RevertService
 from inventory.services.stuck_watch import StuckWatch
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
@@ -28,13 +29,15 @@ class Services:
     views: Views
     reservations: ReservationService
     stuck_watch: StuckWatch
+    reverts: RevertService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
+        assignments = AssignmentService(context)
         return cls(
             context=context,
             sync=SyncService(context),
-            assignments=AssignmentService(context),
+            assignments=assignments,
             holds=HoldService(context),
             flows=FlowService(context),
             operators=OperatorService(context),
@@ -42,4 +45,5 @@ class Services:
             views=Views(context),
             reservations=ReservationService(context),
             stuck_watch=StuckWatch(context),
+            reverts=RevertService(context, assignments),
         )

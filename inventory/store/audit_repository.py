@@ -113,6 +113,11 @@ class SqlAuditRepository:
         rows = await self._connection.execute(query.order_by(audit_events.c.id.desc()).limit(limit))
         return [_event(row._mapping) for row in rows]
 
+    async def get(self, tenant: str, event_id: int) -> AuditEvent | None:
+        query = select(audit_events).where(audit_events.c.tenant == tenant, audit_events.c.id == event_id)
+        row = (await self._connection.execute(query)).first()
+        return None if row is None else _event(row._mapping)
+
     async def by_correlation(self, correlation_id: str) -> list[AuditEvent]:
         """Every event of one operator action, oldest first."""
         query = select(audit_events).where(audit_events.c.correlation_id == correlation_id)
