@@ -6,7 +6,20 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from bot.flows import admin, assign, browse, bulk, history, pools, remove, reservations, revert, sync_flow
+from bot.flows import (
+    admin,
+    assign,
+    browse,
+    bulk,
+    csv_export,
+    csv_import,
+    history,
+    pools,
+    remove,
+    reservations,
+    revert,
+    sync_flow,
+)
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
 from bot.router import Command, parse_command
@@ -38,6 +51,7 @@ _TABLES = (
     admin.FLOW,
     reservations.FLOW,
     revert.FLOW,
+    csv_import.FLOW,
 )
 FLOWS: Mapping[str, CardFlow] = {table.kind: table for table in _TABLES}
 STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
@@ -53,6 +67,7 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "reserve": reservations.reserve,
     "reservations": reservations.start_list,
     "pools": pools.start,
+    "export": csv_export.start,
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})

@@ -16,13 +16,15 @@ from msrest.serialization import Model
 
 from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
+from bot.files import consent_attachment, file_info_attachment, sent_files, upload_info
+from bot.flows import csv_export, csv_import
 from bot.identity import OperatorDirectory
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
 from bot.turn import Reply, Turn
 from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
-from cards.common import error_card
+from cards.common import error_card, message_card
 from cards.elements import Card
 from inventory import log_context
 from inventory.audit import new_correlation_id
@@ -81,6 +83,8 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 # Action.Submit (message-based cards): the same actions, answered by replacing the card.
                 data: dict[str, Any] = activity.value
                 reply = await run_action(turn, data.get("verb"), data)
+            elif files := sent_files(activity.attachments):
+                reply = await csv_import.start_from_file(turn, files[0])  # Teams sends one file per message
             else:
                 await self._remember(turn_context)
                 text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
@@ -104,6 +108,10 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             _start_turn_log(turn_context.activity)
             with timed("search", "accounts"):
                 return await self._search(turn_context)
+        if name == "fileConsent/invoke":
+            correlation_id = _start_turn_log(turn_context.activity)
+            with timed("action", "file.consent"):
+                return await self._file_consent(turn_context, correlation_id)
         if name == "healthCheck":
             return await super().on_invoke_activity(turn_context)
         return unsupported_invoke(name if isinstance(name, str) else "")
@@ -151,6 +159,26 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         assert card is not None
         body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
         return InvokeResponse(status=200, body=body)
+
+    async def _file_consent(self, turn_context: TurnContext, correlation_id: str) -> InvokeResponse:
+        """The answer to an export's consent card: Allow uploads the file, Decline says so."""
+        value = mapping(turn_context.activity.value)
+        context = mapping(value.get("context"))
+        info = upload_info(value)
+        try:
+            turn = await self._turn(turn_context, correlation_id)
+            if value.get("action") != "accept" or info is None:
+                card = message_card("Export", "Not saved: you declined the file.")
+            else:
+                card = await csv_export.accepted(turn, context, info)
+                await turn_context.send_activity(MessageFactory.attachment(file_info_attachment(info)))
+        except SwitchboardError as error:
+            card = refusal_card(error, correlation_id)
+        except Exception:
+            log.exception("file consent failed correlation=%s", correlation_id)
+            card = _unexpected(correlation_id)
+        await turn_context.send_activity(MessageFactory.attachment(card_attachment(card)))
+        return InvokeResponse(status=200)
 
     async def _search(self, turn_context: TurnContext) -> InvokeResponse:
         value = mapping(turn_context.activity.value)
@@ -207,6 +235,12 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             )
         except SwitchboardError as error:
             await send(refusal_card(error, correlation_id))
+        if reply.file_offer is not None:
+            offer = reply.file_offer
+            consent = consent_attachment(
+                offer.name, description=offer.description, size=offer.size, context=offer.context
+            )
+            await turn_context.send_activity(MessageFactory.attachment(consent))
 
 
 def _start_turn_log(activity: Any) -> str:

@@ -25,6 +25,7 @@ COMMANDS = (
     "remove",
     "tenant",
     "history",
+    "export",
 )
 ALIASES = {"?": "help", "list": "numbers", "number": "numbers", "unassign": "remove", "tenants": "tenant"}
 MAX_TEXT = 500

@@ -23,9 +23,20 @@ FollowUp = Callable[[CardSink], Awaitable[Card]]
 
 
 @dataclass(frozen=True)
+class FileOffer:
+    """A file the bot offers after the card: Teams asks the user to allow it (personal chats only)."""
+
+    name: str
+    description: str
+    size: int  # what the consent card says; the upload sends the real size
+    context: dict[str, str]  # comes back with the user's answer (and may be tampered with)
+
+
+@dataclass(frozen=True)
 class Reply:
     card: Card
     follow_up: FollowUp | None = None
+    file_offer: FileOffer | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ),
     ("reservations [mine|PERSON|POOL]", "list reservations; Release or Extend each", "reservations mine"),
     ("pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
+    ("export [search]", "the inventory as CSV, saved to your OneDrive (personal chat; send a CSV to import)", "export"),
 ]
 
 

@@ -93,3 +93,10 @@ def stuck_note(*, tenant: str, stuck: int, items: list[tuple[str, str, str]]) ->
     if len(items) > _SHOWN_LINES:
         body.append(text(f"...and {len(items) - _SHOWN_LINES} more", subtle=True, size="Small"))
     return card(body, full_width=False)
+
+
+def import_note(*, tenant: str, file_name: str, added: int, updated: int, skipped: int, operator: str) -> Card:
+    pairs = [("Tenant", tenant), ("File", file_name), ("Added", f"{added:,}"), ("Updated", f"{updated:,}")]
+    if skipped:
+        pairs.append(("Not imported", f"{skipped:,} invalid lines"))
+    return _note("CSV imported", ACCENT, [*pairs, ("By", operator)])

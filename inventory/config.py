@@ -114,6 +114,8 @@ class Settings:
     # instead of fetching everything again (0: always sync).
     sync_reuse_seconds: int = 30
     hold_minutes: int = 10
+    # Hosts the bot reads files from and writes exports to (Teams keeps chat files in OneDrive/SharePoint).
+    file_hosts: tuple[str, ...] = ("*.sharepoint.com", "*.sharepoint.us", "*.sharepoint-mil.us", "*.sharepoint.cn")
     bulk_concurrency: int = 24  # Teams operations in flight for one bulk assignment
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
@@ -176,6 +178,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         sync_expiry_minutes=_int(document.get("sync_expiry_minutes", 15), "sync_expiry_minutes"),
         sync_reuse_seconds=max(0, _int(document.get("sync_reuse_seconds", 30), "sync_reuse_seconds")),
         hold_minutes=_int(document.get("hold_minutes", 10), "hold_minutes"),
+        file_hosts=tuple(str(h).lower() for h in document.get("file_hosts", Settings.file_hosts)),
         bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 24), "bulk_concurrency")),
         drift_check_minutes=_int(
             env.get("SWITCHBOARD_DRIFT_CHECK_MINUTES", document.get("drift_check_minutes", 0)),

@@ -12,16 +12,16 @@ from inventory.ports.storage import Storage
 _PAGE = 5_000
 
 
-async def export_csv(storage: Storage, tenant: str, out: TextIO) -> int:
-    """Write every number of `tenant`, ordered by number, page by page (one short read each, so memory
-    stays flat however big the tenant); returns how many."""
+async def export_csv(storage: Storage, tenant: str, out: TextIO, *, query: NumberQuery | None = None) -> int:
+    """Write every number of `tenant` (or those `query` finds), ordered by number, page by page (one short
+    read each, so memory stays flat however big the tenant); returns how many."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     written = 0
     cursor: str | None = None
     while True:
         async with storage.read() as uow:
-            page = await uow.numbers.search(NumberQuery(tenant=tenant), limit=_PAGE, after=cursor)
+            page = await uow.numbers.search(query or NumberQuery(tenant=tenant), limit=_PAGE, after=cursor)
         writer.writerows(export_row(n) for n in page.items)
         written += len(page.items)
         if page.next_cursor is None:

@@ -93,6 +93,45 @@ async def import_csv(
     return report
 
 
+@dataclass(frozen=True)
+class CsvPreview:
+    """What importing a file would do, shown before anything is written."""
+
+    report: ImportReport  # a dry run: added, updated, unchanged, and every invalid line with its reason
+    rows: int
+    new_pools: list[str]  # pools the file names that the tenant has no number in yet (a typo, often)
+
+
+async def preview_csv(
+    storage: Storage,
+    tenant: str,
+    content: bytes,
+    *,
+    actor: Actor,
+    clock: Clock,
+    default_number_type: NumberType = NumberType.DIRECT_ROUTING,
+    default_region: str | None = None,
+) -> CsvPreview:
+    """The dry run of `import_csv` over every valid line, and the pools the file would create."""
+    report = await import_csv(
+        storage,
+        tenant,
+        content,
+        actor=actor,
+        clock=clock,
+        default_number_type=default_number_type,
+        default_region=default_region,
+        skip_invalid=True,
+        dry_run=True,
+    )
+    async with storage.read() as uow:
+        types_in_use = await uow.numbers.types_in_use(tenant)
+        known = {(pool or "").lower() for pool, _, _ in await uow.numbers.status_counts_by_pool(tenant)}
+    parsed = read_inventory_csv(content, default_region=default_region, types_in_use=types_in_use)
+    pools = sorted({row.pool for row in parsed.rows if row.pool and row.pool.lower() not in known})
+    return CsvPreview(report, len(parsed.rows), pools)
+
+
 async def import_range(
     storage: Storage,
     tenant: str,

@@ -159,6 +159,10 @@ class RecordingConnector:
                 self._changed.clear()
                 await self._changed.wait()
 
+    def attachments(self, content_type: str) -> list[dict[str, Any]]:
+        """Every attachment of `content_type` the bot sent (file cards, for example), oldest first."""
+        return [a for s in self.sent for a in s.body.get("attachments") or [] if a.get("contentType") == content_type]
+
     def cards(self) -> list[dict[str, Any]]:
         return [s.card for s in self.sent if s.card is not None]
 
@@ -270,6 +274,44 @@ class TeamsClient:
         activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url)
         activity["from"] = {"id": self.member.id, "name": self.member.name, "aadObjectId": self.member.aad_object_id}
         activity["value"] = {**activity["value"], "queryText": query, "dataset": dataset}
+        return await self.post(activity)
+
+    async def send_file(self, name: str, download_url: str) -> tuple[int, Any]:
+        """Send a file in the chat: Teams stores it in the user's OneDrive and tells the bot where."""
+        activity = self._activity("message")
+        activity.pop("text", None)
+        activity["attachments"] = [
+            {
+                "contentType": "application/vnd.microsoft.teams.file.download.info",
+                "contentUrl": f"https://contoso-my.sharepoint.com/personal/Documents/{name}",
+                "name": name,
+                "content": {"downloadUrl": download_url, "uniqueId": str(uuid.uuid4()), "fileType": "csv"},
+            }
+        ]
+        return await self.post(activity)
+
+    async def answer_file_consent(
+        self, consent: dict[str, Any], action: str, *, upload_url: str, context: dict[str, Any] | None = None
+    ) -> tuple[int, Any]:
+        """Allow (`accept`) or decline the file on a consent card, with the upload session Teams opened."""
+        activity = self._activity("invoke")
+        activity.pop("text", None)
+        content = consent["content"]
+        activity.update(
+            name="fileConsent/invoke",
+            value={
+                "type": "fileUpload",
+                "action": action,
+                "context": context if context is not None else content["acceptContext"],
+                "uploadInfo": {
+                    "contentUrl": f"https://contoso-my.sharepoint.com/personal/Documents/{consent['name']}",
+                    "name": consent["name"],
+                    "uploadUrl": upload_url,
+                    "uniqueId": str(uuid.uuid4()),
+                    "fileType": "csv",
+                },
+            },
+        )
         return await self.post(activity)
 
     async def conversation_update(self) -> tuple[int, Any]:

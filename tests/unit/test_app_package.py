@@ -101,11 +101,11 @@ def test_every_promised_command_is_offered_in_team_and_group_chat_and_all_but_no
     assert lists[("personal",)] == PROMISED_COMMANDS - {"notify here"}
 
 
-def test_the_bot_works_in_personal_team_and_group_chat_and_takes_no_files() -> None:
+def test_the_bot_works_in_personal_team_and_group_chat_and_takes_csv_files_in_personal_chat() -> None:
     manifest = filled()
     bot = manifest["bots"][0]
     assert set(bot["scopes"]) == {"personal", "team", "groupChat"}
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True  # CSV import and export in the personal chat
     assert bot["botId"] == BOT_ID
     assert manifest["id"] == APP_ID
     assert manifest["validDomains"]
