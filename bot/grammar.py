@@ -218,6 +218,14 @@ def read_subject(text: str) -> Subject:
     return Subject(number=text if parsed.number else None)
 
 
+def command_lists() -> list[dict[str, object]]:
+    """The manifest's `commandLists`: one for the personal chat, one for teams and group chats."""
+    return [
+        {"scopes": list(PERSONAL), "commands": manifest_commands("personal")},
+        {"scopes": list(TEAM), "commands": manifest_commands("team")},
+    ]
+
+
 def manifest_commands(scope: str) -> list[dict[str, str]]:
     """The manifest's command list for a scope (`personal`, `team`): titles and hints from COMMAND_WORDS."""
     return [{"title": c.name, "description": c.description} for c in COMMAND_WORDS if c.hint and scope in c.scopes]

@@ -33,6 +33,10 @@ class Step(StrEnum):
 
 
 _IMPORT_OPTIONS = ("location", "carrier", "pool", "type", "range")
+_IMPORT_USAGE = (
+    'Write it as: import range +12065550100-0199 location=Seattle carrier="Contoso Telecom" '
+    "pool=Sales type=directRouting"
+)
 
 
 async def notify_here(turn: Turn, args: str) -> Reply:
@@ -56,12 +60,11 @@ async def import_range_command(turn: Turn, args: str) -> Reply:
     turn.operator.require(Role.ADMIN, "importing ranges")
     tenant = await turn.tenant()
     options = split_options(args)
+    if not args.strip():  # the manifest's hint sends the bare words: say how, as an answer, not a refusal
+        return Reply(message_card("Import a range", _IMPORT_USAGE))
     unknown = sorted(set(options.options) - set(_IMPORT_OPTIONS))
     if unknown or len(options.positional) < 1:
-        raise SwitchboardError(
-            'Write it as: import range +12065550100-0199 location=Seattle carrier="Contoso Telecom" '
-            "pool=Sales type=directRouting" + (f" (unknown: {', '.join(unknown)})" if unknown else "")
-        )
+        raise SwitchboardError(_IMPORT_USAGE + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
     config = turn.tenant_config(tenant)
     written = expand_range(" ".join(options.positional))  # +12065550200-0299: the end's last digits
     number_range = parse_range(written, default_region=config.default_region)

@@ -11,6 +11,7 @@ from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
 from bot.grammar import WordsRefused, not_a_number, read_subject
 from bot.turn import Reply, Turn
+from cards.common import message_card
 from cards.elements import Card
 from cards.history import EventView, choose_subject_card, history_card
 from inventory.audit import AuditEvent
@@ -42,8 +43,8 @@ _SHOWN = (
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
     subject = args.strip()
-    if not subject:
-        raise SwitchboardError("Say whose or which: history +12065550100, or history adele@contoso.com.")
+    if not subject:  # the manifest's hint sends the bare word: a question, not a mistake
+        return Reply(message_card("History", "Say whose or which: history +12065550100, or history adele."))
     state: dict[str, Any] = {"label": subject[:100], **first_page()}
     read = read_subject(subject)  # "+1-800-FLOWERS-NOW" is refused as a number, not searched as a name
     if read.number is not None or read.digits is not None:
