@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from bot.flows import admin, assign, browse, bulk, history, pools, remove, reservations, sync_flow
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
+from bot.grammar import help_rows
 from bot.router import MAX_TEXT, Command, parse_command
 from bot.turn import Reply, Turn
 from cards.common import help_card, message_card, tenant_card
@@ -81,7 +82,8 @@ async def _run(turn: Turn, command: Command) -> Reply:
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None
-        return Reply(help_card(tenant=current, suggestion=command.suggestion, unknown=unknown))
+        rows = help_rows()
+        return Reply(help_card(tenant=current, commands=rows, suggestion=command.suggestion, unknown=unknown))
     raise CardProblem(f"'{command.name}' is not something I can do.")
 
 

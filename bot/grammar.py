@@ -25,10 +25,13 @@ EVERYWHERE = PERSONAL + TEAM
 
 @dataclass(frozen=True)
 class CommandWord:
-    """One command: its words, how to write it, and (for the Teams manifest) its hint and example."""
+    """One command: its words, how to write it, what the help card says of it, and (for the Teams
+    manifest) its hint and the example the hint shows."""
 
     name: str
     usage: str
+    what: str  # the help card's line
+    help_example: str
     hint: str = ""  # the manifest's description, without the example; "" keeps it out of the manifest
     example: str = ""  # sent to the bot by a test: every hint must be understood
     scopes: tuple[str, ...] = EVERYWHERE
@@ -38,26 +41,98 @@ class CommandWord:
         return f"{self.hint}: {self.example}" if self.example else self.hint
 
 
-# The order is the manifest's; multi-word commands are matched before single words by the router.
+# The order is the help card's and the manifest's; the router matches multi-word commands first.
 COMMAND_WORDS: tuple[CommandWord, ...] = (
-    CommandWord("help", "help", "What Switchboard can do, with examples", ""),
-    CommandWord("sync", "sync", "Sync numbers from Teams and show what changed", ""),
+    CommandWord("help", "help", "this list", "help", "What Switchboard can do, with examples"),
     CommandWord(
-        "numbers", "numbers [free|used|reserved|quarantined|blocked] [SEARCH]", "Find numbers", "numbers free +1206"
+        "sync",
+        "sync",
+        "compare the inventory with Teams, review the changes, commit them",
+        "sync",
+        "Sync numbers from Teams and show what changed",
     ),
     CommandWord(
-        "assign", "assign [PERSON] [NUMBER] [POLICY]", "Assign a number", "assign adele +12065550142 US-Unrestricted"
+        "numbers",
+        "numbers [free|used|reserved|quarantined|blocked] [SEARCH]",
+        "search the inventory (digits, name, location, range; area:, status:, pool:, *0000, repeat:4)",
+        "numbers free area:206 *0000",
+        "Find numbers",
+        "numbers free +1206",
     ),
-    CommandWord("remove", "remove PERSON|NUMBER", "Release a number", "remove +12065550150"),
-    CommandWord("tenant", "tenant [NAME]", "Show or switch the customer tenant", "tenant contoso"),
-    CommandWord("bulk assign", "bulk assign", "Assign many numbers from a guided card", ""),
-    CommandWord("history", "history NUMBER|PERSON", "A number's or a person's history", "history +12065550150"),
-    CommandWord("notify here", "notify here", "Post capacity alerts and changes to this conversation", "", scopes=TEAM),
-    CommandWord("import range", "import range START-END", "Add a number range", "import range +12065550200-0299"),
-    CommandWord("delete inventory", "delete inventory"),
-    CommandWord("reservations", "reservations [mine|PERSON|POOL]"),
-    CommandWord("reserve", "reserve NUMBER|COUNT ..."),
-    CommandWord("pools", "pools"),
+    CommandWord(
+        "assign",
+        "assign [PERSON] [NUMBER] [POLICY]",
+        "assign a number with a voice routing policy; the words in any order, the rest is asked for",
+        "assign adele +12065550100 US-Unrestricted",
+        "Assign a number",
+        "assign adele +12065550142 US-Unrestricted",
+    ),
+    CommandWord(
+        "remove",
+        "remove PERSON|NUMBER",
+        "remove a number from its holder; it goes back to the pool",
+        "remove +12065550100",
+        "Release a number",
+        "remove +12065550150",
+    ),
+    CommandWord(
+        "tenant",
+        "tenant [NAME]",
+        "show or choose the customer tenant you work on",
+        "tenant contoso",
+        "Show or switch the customer tenant",
+        "tenant contoso",
+    ),
+    CommandWord(
+        "bulk assign",
+        "bulk assign",
+        "assign numbers to up to 50 users or resource accounts at once",
+        "bulk assign",
+        "Assign many numbers from a guided card",
+    ),
+    CommandWord(
+        "history",
+        "history NUMBER|PERSON",
+        "who held a number when, and who changed it",
+        "history adele@contoso.com",
+        "A number's or a person's history",
+        "history +12065550150",
+    ),
+    CommandWord(
+        "notify here",
+        "notify here",
+        "post what happens to this channel (admins, in a team channel)",
+        "notify here",
+        "Post capacity alerts and changes to this conversation",
+        scopes=TEAM,
+    ),
+    CommandWord(
+        "import range",
+        "import range START-END",
+        "add a carrier range (admins); the end may be short: location=, carrier=, pool=, type=",
+        "import range +12065550100-0199 location=Seattle",
+        "Add a number range",
+        "import range +12065550200-0299",
+    ),
+    CommandWord(
+        "delete inventory",
+        "delete inventory",
+        "delete the tenant's local inventory; Teams is not touched (admins)",
+        "delete inventory",
+    ),
+    CommandWord(
+        "reserve",
+        "reserve NUMBER|COUNT",
+        "hold numbers back: [in POOL] [for PERSON] [until DATE | for 2 weeks] [ticket REF] [note TEXT]",
+        "reserve 2 in Sales for adele for 2 weeks",
+    ),
+    CommandWord(
+        "reservations",
+        "reservations [mine|PERSON|POOL]",
+        "list reservations; Release or Extend each",
+        "reservations mine",
+    ),
+    CommandWord("pools", "pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
 )
 ALIASES = {"?": "help", "list": "numbers", "number": "numbers", "unassign": "remove", "tenants": "tenant"}
 GREETINGS = frozenset({"hi", "hello", "hey", "hallo", "thanks", "thank you", "thx", "cheers", "good morning"})
@@ -116,29 +191,37 @@ def looks_like_number(text: str) -> bool:
 
 def read_assign(args: str, *, tenant: str, policies: tuple[str, ...]) -> AssignReading:
     """`adele +1 206 555 0100 US-Local` in any order. A run of words that starts like a phone number is the
-    number; a word that is one of `policies` is the policy, and a policy-shaped word (`Bogus-Policy`) after
-    the person or the number is refused as one; what is left is the person."""
+    number; a word that is one of `policies` is the policy; what is left is the person.
+
+    When no word names one of `policies`, a policy-shaped word (`Bogus-Policy`) is meant as one if it
+    comes after the number, or is the last of several words when there is no number; it is refused
+    naming the tenant's policies. A hyphenated name is a person when it comes before the number."""
     words = args.split()
     number, number_problem, span = _number_in(words)
     rest = [(i, w) for i, w in enumerate(words) if i not in span]
-    policy, policy_problem = None, None
-    person: list[str] = []
-    for position, (i, word) in enumerate(rest):
-        known = next((p for p in policies if p.lower() == word.lower()), None)
-        after_something = position > 0 or bool(span and i > min(span))
-        if known is None and not (_POLICY_SHAPED.match(word) and after_something and _LETTERS.search(word[:1])):
-            person.append(word)
-            continue
-        if policy is not None or policy_problem is not None:
-            raise WordsRefused(f"Give one voice routing policy, not '{policy or ''}' and '{word[:40]}'.")
-        if known is not None:
-            policy = known
-        elif policies:
-            policy_problem = f"'{word[:40]}' is not a voice routing policy of {tenant}: choose {', '.join(policies)}."
-        else:
-            policy = word  # no list configured: Teams itself is asked when the flow gets there
-    reading = AssignWords(" ".join(person), number, policy)
-    return AssignReading(reading, number_problem=number_problem, policy_problem=policy_problem)
+    known = [(i, p) for i, w in rest for p in policies if p.lower() == w.lower()]
+    if len(known) > 1:
+        raise WordsRefused(f"Give one voice routing policy, not '{known[0][1]}' and '{known[1][1]}'.")
+    attempt = None if known else _policy_attempt(rest, after=max(span) if span else None)
+    policy_at = known[0][0] if known else attempt
+    person = " ".join(w for i, w in rest if i != policy_at)
+    if known:
+        return AssignReading(AssignWords(person, number, known[0][1]), number_problem=number_problem)
+    if attempt is None:
+        return AssignReading(AssignWords(person, number, None), number_problem=number_problem)
+    word = words[attempt]
+    if not policies:  # no list configured: Teams itself is asked when the flow gets there
+        return AssignReading(AssignWords(person, number, word), number_problem=number_problem)
+    refused = f"'{word[:40]}' is not a voice routing policy of {tenant}: choose {', '.join(policies)}."
+    return AssignReading(AssignWords(person, number, None), number_problem=number_problem, policy_problem=refused)
+
+
+def _policy_attempt(rest: list[tuple[int, str]], *, after: int | None) -> int | None:
+    """The position of the word meant as a policy that is not one of the tenant's, if any."""
+    shaped = [i for i, w in rest if _POLICY_SHAPED.match(w) and w[0].isalpha()]
+    if after is not None:
+        return next((i for i in shaped if i > after), None)
+    return rest[-1][0] if len(rest) > 1 and shaped and shaped[-1] == rest[-1][0] else None
 
 
 def _number_in(words: list[str]) -> tuple[str | None, str | None, set[int]]:
@@ -216,6 +299,11 @@ def read_subject(text: str) -> Subject:
             return Subject(digits=digits)
         raise WordsRefused(not_a_number(text, error)) from None
     return Subject(number=text if parsed.number else None)
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(usage, what it does, an example) for the help card, from the same table."""
+    return [(c.usage, c.what, c.help_example) for c in COMMAND_WORDS]
 
 
 def command_lists() -> list[dict[str, object]]:

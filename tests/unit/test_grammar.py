@@ -111,3 +111,13 @@ def test_the_manifest_lists_fit_what_teams_shows() -> None:
         commands = manifest_commands(scope)
         assert 0 < len(commands) <= 10
         assert all(len(c["description"]) <= 128 and len(c["title"]) <= 32 for c in commands)
+
+
+def test_a_hyphenated_surname_is_a_person_when_a_known_policy_is_given() -> None:
+    assert assign("mary smith-jones US-National") == AssignWords("mary smith-jones", None, "US-National")
+
+
+def test_without_a_number_a_policy_shaped_last_word_is_taken_as_a_policy() -> None:
+    reading = read_assign("adele Bogus-Policy", tenant="contoso", policies=POLICIES)
+    assert reading.words == AssignWords("adele", None, None)
+    assert reading.policy_problem is not None
