@@ -11,6 +11,7 @@ values out, or a `WordsRefused` that says which word did not fit and how to writ
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -189,7 +190,7 @@ def looks_like_number(text: str) -> bool:
     return bool(words) and bool(_NUMBER_START.match(words[0])) and not any("@" in w for w in words)
 
 
-def read_assign(args: str, *, tenant: str, policies: tuple[str, ...]) -> AssignReading:
+def read_assign(args: str, *, tenant: str, policies: tuple[str, ...], region: str | None = None) -> AssignReading:
     """`adele +1 206 555 0100 US-Local` in any order. A run of words that starts like a phone number is the
     number; a word that is one of `policies` is the policy; what is left is the person.
 
@@ -197,7 +198,7 @@ def read_assign(args: str, *, tenant: str, policies: tuple[str, ...]) -> AssignR
     comes after the number, or is the last of several words when there is no number; it is refused
     naming the tenant's policies. A hyphenated name is a person when it comes before the number."""
     words = args.split()
-    number, number_problem, span = _number_in(words)
+    number, number_problem, span = _number_in(words, region)
     rest = [(i, w) for i, w in enumerate(words) if i not in span]
     known = [(i, p) for i, w in rest for p in policies if p.lower() == w.lower()]
     if len(known) > 1:
@@ -224,9 +225,9 @@ def _policy_attempt(rest: list[tuple[int, str]], *, after: int | None) -> int | 
     return rest[-1][0] if len(rest) > 1 and shaped and shaped[-1] == rest[-1][0] else None
 
 
-def _number_in(words: list[str]) -> tuple[str | None, str | None, set[int]]:
+def _number_in(words: list[str], region: str | None) -> tuple[str | None, str | None, set[int]]:
     """The number among `words`: (E.164, None, its positions), or (None, why not, its positions)."""
-    starts = [i for i, w in enumerate(words) if _NUMBER_START.match(w) and "@" not in w]
+    starts = [i for i in range(len(words)) if _starts_number(words, i)]
     if not starts:
         return None, None, set()
     first = starts[0]
@@ -242,10 +243,22 @@ def _number_in(words: list[str]) -> tuple[str | None, str | None, set[int]]:
     if later:
         raise WordsRefused(f"Give one phone number, not '{written[:40]}' and '{words[later[0]][:40]}'.")
     try:
-        parsed = parse_number(written)
+        parsed = parse_number(written, default_region=region)
     except InvalidNumber as error:
         return None, not_a_number(written, error), span
     return parsed.number, None, span
+
+
+def _starts_number(words: list[str], i: int) -> bool:
+    """`+1...`, `tel:...` and `(206)` start a number; plain digits only when a number's worth of them
+    follows (`206 555 0142`), so the `01` of "User 01" stays part of a name."""
+    word = words[i]
+    if "@" in word or not _NUMBER_START.match(word):
+        return False
+    if not word[0].isdigit():
+        return True
+    run = itertools.takewhile(lambda w: bool(_NUMBER_PART.match(w)), words[i:])
+    return _digits(" ".join(run)) >= _ENOUGH_DIGITS
 
 
 def _digits(text: str) -> int:

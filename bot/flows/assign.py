@@ -39,7 +39,8 @@ async def start(turn: Turn, args: str) -> Reply:
     is said on the card that asks for it again (the whom card, the picker or the policy card)."""
     turn.operator.require(Role.OPERATOR, "assigning numbers")
     tenant = await turn.tenant()
-    reading = read_assign(args, tenant=tenant, policies=turn.tenant_config(tenant).allowed_policies)
+    config = turn.tenant_config(tenant)
+    reading = read_assign(args, tenant=tenant, policies=config.allowed_policies, region=config.default_region)
     query, number, policy = reading.words.person, reading.words.number, reading.words.policy
     state: dict[str, object] = {
         "query": query,

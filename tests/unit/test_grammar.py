@@ -121,3 +121,9 @@ def test_without_a_number_a_policy_shaped_last_word_is_taken_as_a_policy() -> No
     reading = read_assign("adele Bogus-Policy", tenant="contoso", policies=POLICIES)
     assert reading.words == AssignWords("adele", None, None)
     assert reading.policy_problem is not None
+
+
+def test_a_few_digits_in_a_name_are_part_of_the_name_but_a_number_without_its_plus_is_a_number() -> None:
+    assert assign("user 01") == AssignWords("user 01", None, None)
+    # Digits alone are read as E.164 without the "+" (inventory.e164's rule, which imports rely on).
+    assert assign("adele 1 206 555 0142") == AssignWords("adele", "+12065550142", None)
