@@ -22,10 +22,12 @@ from bot.flows import (
 )
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
-from bot.router import Command, parse_command
+from bot.grammar import help_rows
+from bot.router import MAX_TEXT, Command, parse_command
 from bot.turn import Reply, Turn
 from cards.common import help_card, message_card, tenant_card
 from cards.elements import Card
+from cards.words import greeting_card, suggestion_card
 from inventory.errors import SwitchboardError
 from inventory.flows import Flow
 
@@ -69,8 +71,11 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "pools": pools.start,
     "export": csv_export.start,
 }
-# Buttons on the help card may start these (with no arguments).
-BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})
+# Buttons may start these: the help card's (with no words), and "did you mean" (with the words typed). Each
+# only shows a card to go on from, so a click does no more than typing the same words would.
+BUTTON_COMMANDS = frozenset(
+    {"help", "assign", "sync", "numbers", "remove", "history", "tenant", "bulk assign", "reservations", "pools"}
+)
 # Every verb a card of ours can send: the metrics label a click by these, and anything else as "other".
 KNOWN_VERBS = frozenset({"command", "tenant.choose"} | {verb for table in _TABLES for _, verb in table.actions})
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
@@ -86,10 +91,15 @@ async def _run(turn: Turn, command: Command) -> Reply:
         return await STARTERS[command.name](turn, command.args)
     if command.name == "tenant":
         return await _tenant(turn, command.args)
+    if command.name == "greeting":
+        return Reply(greeting_card(thanks=command.args == "thanks"))
+    if command.name == "unknown" and command.suggestion:
+        return Reply(suggestion_card(command.word, command.suggestion, command.args))
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None
-        return Reply(help_card(tenant=current, suggestion=command.suggestion, unknown=unknown))
+        rows = help_rows()
+        return Reply(help_card(tenant=current, commands=rows, suggestion=command.suggestion, unknown=unknown))
     raise CardProblem(f"'{command.name}' is not something I can do.")
 
 
@@ -101,7 +111,7 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         name = data.get("command")
         if name not in BUTTON_COMMANDS:
             raise CardProblem(_UNKNOWN_ACTION)
-        return await _run(turn, Command(str(name), ""))
+        return await _run(turn, Command(str(name), text_input(data, "args", limit=MAX_TEXT)))
     if verb == "tenant.choose":
         return await _tenant(turn, text_input(data, "tenant", limit=64))
     return await answer_click(turn, FLOWS, verb, data)

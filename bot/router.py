@@ -6,35 +6,18 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from bot.lifecycle_words import LIFECYCLE_COMMANDS
+from bot.grammar import ALIASES, COMMAND_WORDS, GREETINGS
 from bot.untrusted import UNSTORABLE
-from inventory.e164 import parse_number
-from inventory.errors import InvalidNumber
 
-# Multi-word commands first, so "bulk assign" is not read as "bulk" + "assign".
-COMMANDS = (
-    *LIFECYCLE_COMMANDS,  # their words are in bot.lifecycle_words
-    "bulk assign",
-    "notify here",
-    "import range",
-    "delete inventory",
-    "help",
-    "sync",
-    "numbers",
-    "assign",
-    "remove",
-    "tenant",
-    "history",
-    "export",
-)
-ALIASES = {"?": "help", "list": "numbers", "number": "numbers", "unassign": "remove", "tenants": "tenant"}
+# Longest first, so "bulk assign" is not read as "bulk" + "assign" and "reservations" wins over "reserve".
+COMMANDS = tuple(sorted((c.name for c in COMMAND_WORDS), key=lambda name: (-len(name.split()), -len(name))))
 MAX_TEXT = 500
 
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # one of COMMANDS, or "unknown"
-    args: str  # the rest of the text, as typed
+    name: str  # one of COMMANDS, "greeting", or "unknown"
+    args: str  # the rest of the text, as typed (for unknown commands: what follows the suggestion's words)
     suggestion: str | None = None  # for unknown commands: the nearest known one
     word: str = ""  # for unknown commands: what was typed
 
@@ -46,6 +29,8 @@ def parse_command(text: str) -> Command:
     if not cleaned:
         return Command("help", "")
     lowered = cleaned.lower()
+    if lowered.rstrip("!. ") in GREETINGS:
+        return Command("greeting", "thanks" if lowered.startswith(("thank", "thx", "cheers")) else "")
     for name in COMMANDS:
         if lowered == name or lowered.startswith(name + " "):
             return Command(name, cleaned[len(name) :].strip())
@@ -53,9 +38,19 @@ def parse_command(text: str) -> Command:
     alias = ALIASES.get(first.lower())
     if alias:
         return Command(alias, rest.strip())
-    nearest = difflib.get_close_matches(lowered.split(" ")[0], [c.split(" ")[0] for c in COMMANDS], n=1, cutoff=0.6)
-    suggestion = next((c for c in COMMANDS if nearest and c.startswith(nearest[0])), None)
-    return Command("unknown", rest.strip(), suggestion=suggestion, word=first)
+    suggestion = _nearest(first.lower())
+    # The words after the command, as the suggestion would read them: `bulk asign` leaves nothing.
+    args = " ".join(cleaned.split(" ")[len(suggestion.split(" ")) :]) if suggestion else rest.strip()
+    return Command("unknown", args, suggestion=suggestion, word=first)
+
+
+def _nearest(word: str) -> str | None:
+    """The command a typo was meant to be (`asign` -> `assign`), by its first word; None when none is near."""
+    firsts = {name.split(" ")[0]: name for name in reversed(COMMANDS)}  # "bulk" -> "bulk assign"
+    nearest = difflib.get_close_matches(word, list(firsts) + list(ALIASES), n=1, cutoff=0.75)
+    if not nearest:
+        return None
+    return ALIASES.get(nearest[0]) or firsts[nearest[0]]
 
 
 def _strip_markup(text: str) -> str:
@@ -83,23 +78,3 @@ def split_options(args: str) -> KeyValues:
         else:
             positional.append(match.group(5) if match.group(5) is not None else match.group(4))
     return KeyValues(positional, options)
-
-
-def assign_arguments(args: str, policies: tuple[str, ...]) -> tuple[str, str | None, str | None]:
-    """`adele +1 206 555 0100 US-Local` -> ("adele", "+12065550100", "US-Local"), in any order: a word that
-    names one of `policies` is the policy, the longest run of words that reads as a phone number is the
-    number, and what is left is the person."""
-    words = args.split()
-    policy = next((p for p in policies for w in words if w.lower() == p.lower()), None)
-    words = [w for w in words if not policy or w.lower() != policy.lower()]
-    for start in range(len(words)):
-        for end in range(len(words), start, -1):
-            candidate = " ".join(words[start:end])
-            if sum(ch.isdigit() for ch in candidate) < 7:
-                continue
-            try:
-                number = parse_number(candidate).number
-            except InvalidNumber:
-                continue
-            return " ".join(words[:start] + words[end:]), number, policy
-    return " ".join(words), None, policy

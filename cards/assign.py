@@ -63,8 +63,18 @@ def account_card(flow: FlowRef, accounts: list[AccountView], *, query: str = "",
     )
 
 
-def policy_card(flow: FlowRef, account: AccountView, number: str, policies: list[str], *, chosen: str | None) -> Card:
+def policy_card(
+    flow: FlowRef,
+    account: AccountView,
+    number: str,
+    policies: list[str],
+    *,
+    chosen: str | None,
+    message: str | None = None,
+) -> Card:
     body = heading(TITLE, "Step 4 of 5 - voice routing policy")
+    if message:
+        body.append(notice(message))
     body.append(facts([("For", account.choice_title), ("Number", number + " (held for you for 10 minutes)")]))
     if policies:
         choices = [(name, name) for name in policies]

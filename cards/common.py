@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cards.elements import ATTENTION, Card, card, choice_set, execute, facts, heading, text
 
-COMMANDS: list[tuple[str, str, str]] = [
-    ("help", "this list", "help"),
-    ("sync", "compare the inventory with Teams, review the changes, commit them", "sync"),
-    (
-        "numbers [search]",
-        "search the inventory (digits, name, location, range; area:, status:, pool:, *0000, repeat:4)",
-        "numbers area:206 *0000 status:available",
-    ),
-    ("assign [user] [number] [policy]", "pick a free number and assign it with a voice routing policy", "assign adele"),
-    ("remove USER|NUMBER", "remove a number from its holder; it goes back to the pool", "remove +12065550100"),
-    ("tenant [name]", "show or choose the customer tenant you work on", "tenant contoso"),
-    ("bulk assign", "assign numbers to up to 50 users or resource accounts at once", "bulk assign"),
-    ("history NUMBER|USER", "who held a number when, and who changed it", "history adele@contoso.com"),
-    ("notify here", "post what happens to this channel (admins, in a team channel)", "notify here"),
-    (
-        "import range START-END",
-        "add a carrier range (admins): location=, carrier=, pool=, type=",
-        "import range +12065550100-+12065550199 location=Seattle",
-    ),
-    ("delete inventory", "delete the tenant's local inventory; Teams is not touched (admins)", "delete inventory"),
-    (
-        "reserve NUMBER|COUNT",
-        "hold numbers back: [in POOL] [for PERSON] [until DATE | for 2 weeks] [ticket REF] [note TEXT]",
-        "reserve 2 in Sales for adele for 2 weeks",
-    ),
-    ("reservations [mine|PERSON|POOL]", "list reservations; Release or Extend each", "reservations mine"),
-    ("pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
-    ("export [search]", "the inventory as CSV, saved to your OneDrive (personal chat; send a CSV to import)", "export"),
-]
 
-
-def help_card(*, tenant: str | None, suggestion: str | None = None, unknown: str | None = None) -> Card:
+def help_card(
+    *,
+    tenant: str | None,
+    commands: Sequence[tuple[str, str, str]] = (),
+    suggestion: str | None = None,
+    unknown: str | None = None,
+) -> Card:
+    """The commands as (usage, what it does, example), from the bot's grammar: the one table of them."""
     body = heading("Switchboard", f"Working on tenant: {tenant}" if tenant else "No tenant chosen yet: type tenant")
     if unknown is not None:
         hint = f" Did you mean **{suggestion}**?" if suggestion else ""
         body.append(text(f"I don't know the command '{unknown}'.{hint}", color=ATTENTION))
-    body.append(facts([(command, f"{what} - e.g. `{example}`") for command, what, example in COMMANDS]))
+    body.append(facts([(command, f"{what} - e.g. `{example}`") for command, what, example in commands]))
     actions = [
         execute("Assign a number", "command", {"command": "assign"}, style="positive"),
         execute("Sync from Teams", "command", {"command": "sync"}),

@@ -9,25 +9,20 @@ TITLE = "Remove a number"
 
 
 def choose_card(flow: FlowRef, numbers: list[NumberView], *, who: str) -> Card:
-    body = heading(TITLE, f"{who} holds {len(numbers)} numbers - which one?")
-    for number in numbers:
-        body.append(
-            container(
-                [
-                    columns(
-                        (
-                            [
-                                text(f"**{number.label}**"),
-                                text(number.policy or "no policy", subtle=True, spacing="None"),
-                            ],
-                            "stretch",
-                        ),
-                        ([action_set([execute("Remove", "remove.choose", flow.data(number=number.id))])], "auto"),
-                    )
-                ],
-                separator=True,
-            )
-        )
+    """Which number to remove. When the numbers belong to several people, it asks which person, by name:
+    digits alone (`remove 12`) are no way to tell people apart."""
+    people = sorted({number.holder for number in numbers if number.holder})
+    if len(people) > 1:
+        body = heading(TITLE, f"'{who}' matches numbers of {len(people)} people - which person?")
+    else:
+        body = heading(TITLE, f"{people[0] if people else who} holds {len(numbers)} numbers - which one?")
+    for number in sorted(numbers, key=lambda n: (n.holder or "", n.label)) if len(people) > 1 else numbers:
+        if len(people) > 1:
+            lines = [text(f"**{number.holder or '-'}**"), text(number.label, subtle=True, spacing="None")]
+        else:
+            lines = [text(f"**{number.label}**"), text(number.policy or "no policy", subtle=True, spacing="None")]
+        remove = action_set([execute("Remove", "remove.choose", flow.data(number=number.id))])
+        body.append(container([columns((lines, "stretch"), ([remove], "auto"))], separator=True))
     return card(body, [execute("Cancel", "cancel", flow.data())])
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from bot.app_package import SCHEMA_ROOT
+from bot.grammar import command_lists
 
 APP_ID_PLACEHOLDER: Final = "${{TEAMS_APP_ID}}"
 BOT_ID_PLACEHOLDER: Final = "${{BOT_ID}}"
@@ -26,7 +27,8 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 
 def fill_manifest(template: dict[str, Any], *, app_id: str, bot_id: str, version: str) -> dict[str, Any]:
-    """Return a copy of the manifest template with its placeholders replaced."""
+    """Return a copy of the manifest template with its placeholders replaced and its command hints taken
+    from the commands' grammar (`bot.grammar`), so a hint never shows words the bot would not understand."""
     text = json.dumps(template)
     for placeholder, value in (
         (APP_ID_PLACEHOLDER, app_id),
@@ -35,6 +37,8 @@ def fill_manifest(template: dict[str, Any], *, app_id: str, bot_id: str, version
     ):
         text = text.replace(placeholder, value)
     filled: dict[str, Any] = json.loads(text)
+    for bot in filled.get("bots", []):
+        bot["commandLists"] = command_lists()
     return filled
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from bot.flows.card_data import CardData, text_input
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
+from bot.grammar import expand_range
 from bot.router import split_options
 from bot.turn import CardSink, Reply, Turn
 from cards.admin import delete_inventory_card, import_result_card
@@ -32,6 +33,10 @@ class Step(StrEnum):
 
 
 _IMPORT_OPTIONS = ("location", "carrier", "pool", "type", "range")
+_IMPORT_USAGE = (
+    'Write it as: import range +12065550100-0199 location=Seattle carrier="Contoso Telecom" '
+    "pool=Sales type=directRouting"
+)
 
 
 async def notify_here(turn: Turn, args: str) -> Reply:
@@ -55,14 +60,14 @@ async def import_range_command(turn: Turn, args: str) -> Reply:
     turn.operator.require(Role.ADMIN, "importing ranges")
     tenant = await turn.tenant()
     options = split_options(args)
+    if not args.strip():  # the manifest's hint sends the bare words: say how, as an answer, not a refusal
+        return Reply(message_card("Import a range", _IMPORT_USAGE))
     unknown = sorted(set(options.options) - set(_IMPORT_OPTIONS))
     if unknown or len(options.positional) < 1:
-        raise SwitchboardError(
-            'Write it as: import range +12065550100-+12065550199 location=Seattle carrier="Contoso Telecom" '
-            "pool=Sales type=directRouting" + (f" (unknown: {', '.join(unknown)})" if unknown else "")
-        )
+        raise SwitchboardError(_IMPORT_USAGE + (f" (unknown: {', '.join(unknown)})" if unknown else ""))
     config = turn.tenant_config(tenant)
-    number_range = parse_range(" ".join(options.positional), default_region=config.default_region)
+    written = expand_range(" ".join(options.positional))  # +12065550200-0299: the end's last digits
+    number_range = parse_range(written, default_region=config.default_region)
     kind = options.options.get("type")
     number_type = NumberType.parse(kind) if kind else config.default_number_type
 

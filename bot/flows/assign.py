@@ -23,7 +23,7 @@ from bot.flows.view_models import (
     number_key,
     number_state,
 )
-from bot.router import assign_arguments
+from bot.grammar import read_assign
 from bot.turn import CardSink, Reply, Turn
 from cards.elements import Card
 from cards.sync import progress_card
@@ -31,13 +31,25 @@ from inventory.config import Role
 from inventory.flows import Flow
 from inventory.model import AccountType
 from inventory.services.flow_steps import Move
+from inventory.services.policy_check import PolicyUnknown
 
 
 async def start(turn: Turn, args: str) -> Reply:
+    """`assign [PERSON] [NUMBER] [POLICY]`: what was understood starts the flow, and a word that was refused
+    is said on the card that asks for it again (the whom card, the picker or the policy card)."""
     turn.operator.require(Role.OPERATOR, "assigning numbers")
     tenant = await turn.tenant()
-    query, number, policy = assign_arguments(args, turn.tenant_config(tenant).allowed_policies)
-    state: dict[str, object] = {"query": query, "requested_number": number, "policy": policy, "choices": []}
+    config = turn.tenant_config(tenant)
+    reading = read_assign(args, tenant=tenant, policies=config.allowed_policies, region=config.default_region)
+    query, number, policy = reading.words.person, reading.words.number, reading.words.policy
+    state: dict[str, object] = {
+        "query": query,
+        "requested_number": number,
+        "policy": policy,
+        "choices": [],
+        "message": reading.number_problem,
+        "policy_message": reading.policy_problem,
+    }
     flow = await FLOW.start(turn, tenant, Step.ACCOUNT, state)
     if not query:
         return Reply(await FLOW.render(turn, flow))
@@ -45,7 +57,8 @@ async def start(turn: Turn, args: str) -> Reply:
     eligible = [a for a in accounts if a.kind in ("user", "resource account")]
     if len(eligible) == 1:
         return _syncing(turn, await FLOW.advance(turn, flow, Step.SYNCING, account=account_to_state(eligible[0])))
-    message = None if eligible else f"Nobody in {tenant} starts with '{query}'. Try another name."
+    nobody = None if eligible else f"Nobody in {tenant} starts with '{query[:60]}'. Try another name."
+    message = " ".join(m for m in (reading.number_problem, nobody) if m) or None
     choices = [account_to_state(a) for a in eligible[:25]]
     return Reply(
         await FLOW.render(turn, await FLOW.advance(turn, flow, Step.ACCOUNT, choices=choices, message=message))
@@ -113,7 +126,9 @@ async def _after_sync(turn: Turn, flow: Flow, synced: dict[str, Any]) -> Card:
         # Back leads to the picker if the operator wants another.
         return (await _hold(turn, flow, int(reserved_id), **{**synced, "reserved_id": None})).card
     if not requested:
-        moved = await FLOW.advance(turn, flow, Step.PICK, message=None, note=synced.get("sync_note"), **synced)
+        # The message is what `assign` refused of the words typed ("'+1 abc' is not a phone number").
+        message = flow.state.get("message")
+        moved = await FLOW.advance(turn, flow, Step.PICK, message=message, note=synced.get("sync_note"), **synced)
         return await FLOW.render(turn, moved)
     number = await turn.services.views.number(flow.tenant, str(requested))
     if number is None or number.id is None:
@@ -150,16 +165,21 @@ async def _hold(turn: Turn, flow: Flow, number_id: int, **changes: Any) -> Reply
     )
     chosen = moved.state.get("policy")
     if held is not None and chosen:
-        return Reply(await FLOW.render(turn, await _policy_chosen(turn, moved, str(chosen))))
+        try:
+            return Reply(await FLOW.render(turn, await _policy_chosen(turn, moved, str(chosen))))
+        except PolicyUnknown as unknown:  # Teams does not know the policy typed: say so where it is chosen
+            moved = await FLOW.advance(turn, moved, Step.POLICY, policy=None, policy_message=str(unknown))
     return Reply(await FLOW.render(turn, moved))
 
 
 async def _policy(turn: Turn, flow: Flow, data: CardData) -> Move:
-    return Move(Step.CONFIRM, {"policy": await _known_policy(turn, flow, text_input(data, "policy"))})
+    policy = await _known_policy(turn, flow, text_input(data, "policy"))
+    return Move(Step.CONFIRM, {"policy": policy, "policy_message": None})
 
 
 async def _policy_chosen(turn: Turn, flow: Flow, policy: str) -> Flow:
-    return await FLOW.advance(turn, flow, Step.CONFIRM, policy=await _known_policy(turn, flow, policy))
+    known = await _known_policy(turn, flow, policy)
+    return await FLOW.advance(turn, flow, Step.CONFIRM, policy=known, policy_message=None)
 
 
 async def _known_policy(turn: Turn, flow: Flow, policy: str) -> str | None:

@@ -73,7 +73,9 @@ async def _policy(turn: Turn, flow: Flow) -> Card:
     if account.policy in config.allowed_policies and not flow.state.get("policy"):
         chosen = account.policy
     label = (flow.state.get("number") or {}).get("label", "")
-    return assign_cards.policy_card(ref(flow), account, label, list(config.allowed_policies), chosen=chosen)
+    policies = list(config.allowed_policies)
+    message = flow.state.get("policy_message")
+    return assign_cards.policy_card(ref(flow), account, label, policies, chosen=chosen, message=message)
 
 
 async def _confirm(turn: Turn, flow: Flow) -> Card:

@@ -9,6 +9,7 @@ from bot.flows.card_data import CardData, text_input
 from bot.flows.paging import first_page, next_page, page_of, previous_page
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
+from bot.grammar import read_numbers
 from bot.turn import Reply, Turn
 from cards.browse import STATUS_FILTERS, numbers_card
 from cards.elements import Card
@@ -29,9 +30,13 @@ _STATUSES = {value for _, value in STATUS_FILTERS}
 
 
 async def start(turn: Turn, args: str) -> Reply:
+    """`numbers [free|used|reserved|quarantined|blocked] [SEARCH]`: the status word sets the card's filter."""
     tenant = await turn.tenant()
-    parse_search(args[:100], NumberQuery(tenant=tenant))  # a term that cannot match is refused before a card
-    flow = await FLOW.start(turn, tenant, Step.LIST, {"search": args[:100], "status": "any", **first_page()})
+    words = read_numbers(args)
+    search = words.search[:100]
+    parse_search(search, NumberQuery(tenant=tenant))  # a term that cannot match is refused before a card
+    status = words.status.value if words.status is not None else "any"
+    flow = await FLOW.start(turn, tenant, Step.LIST, {"search": search, "status": status, **first_page()})
     return Reply(await FLOW.render(turn, flow))
 
 

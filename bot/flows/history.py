@@ -11,13 +11,15 @@ from bot.flows.card_data import CardData, id_input, text_input
 from bot.flows.paging import cursors_of, first_page, next_page, previous_page
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
+from bot.grammar import WordsRefused, not_a_number, read_subject
 from bot.turn import Reply, Turn
+from cards.common import message_card
 from cards.elements import Card
 from cards.history import EventView, choose_subject_card, history_card
 from inventory.audit import AuditEvent
 from inventory.config import Role
 from inventory.e164 import display_number, parse_number
-from inventory.errors import InvalidNumber, SwitchboardError
+from inventory.errors import SwitchboardError
 from inventory.flows import Flow
 from inventory.revert import revert_kind
 from inventory.services.flow_steps import Move
@@ -45,13 +47,16 @@ _SHOWN = (
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
     subject = args.strip()
-    if not subject:
-        raise SwitchboardError("Say whose or which: history +12065550100, or history adele@contoso.com.")
+    if not subject:  # the manifest's hint sends the bare word: a question, not a mistake
+        return Reply(message_card("History", "Say whose or which: history +12065550100, or history adele."))
     state: dict[str, Any] = {"label": subject[:100], **first_page()}
-    try:
-        state["number"] = parse_number(subject).number
+    read = read_subject(subject)  # "+1-800-FLOWERS-NOW" is refused as a number, not searched as a name
+    if read.number is not None or read.digits is not None:
+        if read.number is None:
+            raise WordsRefused(f"{not_a_number(subject)} History needs the whole number.")
+        state["number"] = parse_number(read.number).number
         state["label"] = display_number(state["number"])
-    except InvalidNumber:
+    else:
         if "@" in subject:
             state["holder"] = subject.lower()[:320]
         else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from typing import Any
 
 from bot.flows.card_data import CardData, id_input
 from bot.flows.table import FlowTable, on_steps
 from bot.flows.view_models import number_state, number_view, ref
+from bot.grammar import read_subject
 from bot.turn import CardSink, Reply, Turn
 from cards import remove as remove_cards
 from cards.assign import outcome_card, waiting_card
@@ -19,6 +21,7 @@ from inventory.config import Role
 from inventory.errors import NotFound, SwitchboardError, TransitionRefused
 from inventory.flows import Flow
 from inventory.model import NumberStatus, PhoneNumber
+from inventory.number_query import NumberQuery
 from inventory.services.flow_steps import Move
 
 
@@ -36,15 +39,22 @@ TITLE = remove_cards.TITLE
 
 
 async def start(turn: Turn, args: str) -> Reply:
+    """`remove PERSON|NUMBER`: a whole number, digits of one (`remove 12`), or a person's name or UPN.
+    When the numbers found belong to several people, the card asks which person, by name."""
     turn.operator.require(Role.OPERATOR, "removing numbers")
     tenant = await turn.tenant()
     if not args:
         return Reply(message_card(TITLE, "Say which: remove +12065550100, or remove adele@contoso.com."))
-    held = await turn.services.views.removable(tenant, args)
+    subject = read_subject(args)
+    if subject.digits is not None:
+        query = NumberQuery(tenant=tenant, digits=subject.digits, statuses=(NumberStatus.USED,))
+        held = (await turn.services.views.page(query, size=20, after=None))[0].items
+        nobody = f"No number held by anyone in the {tenant} inventory contains {subject.digits}."
+    else:
+        held = await turn.services.views.removable(tenant, subject.number or args)
+        nobody = f"No number in the {tenant} inventory is held by '{args[:60]}'."
     if not held:
-        raise NotFound(
-            f"No number in the {tenant} inventory is held by '{args[:60]}'. If Teams says otherwise, run sync first."
-        )
+        raise NotFound(f"{nobody} If Teams says otherwise, run sync first.")
     flow = await FLOW.start(turn, tenant, Step.CHOOSE, {"who": args[:100], "choices": [n.id for n in held]})
     if len(held) == 1:
         flow = await FLOW.advance(turn, flow, Step.CONFIRM, number=_chosen_state(held[0]))
@@ -102,9 +112,18 @@ async def _choose_view(turn: Turn, flow: Flow) -> Card:
     choices = flow.state["choices"]
     offered = await turn.services.views.numbers_by_id(flow.tenant, choices)
     views: list[NumberView] = [
-        number_view(offered[i]) for i in choices if i in offered and offered[i].status is NumberStatus.USED
+        _with_upn(offered[i]) for i in choices if i in offered and offered[i].status is NumberStatus.USED
     ]
     return remove_cards.choose_card(ref(flow), views, who=flow.state["who"])
+
+
+def _with_upn(number: PhoneNumber) -> NumberView:
+    """The number with its holder by name and UPN, so people who share a first name can be told apart."""
+    view = number_view(number)
+    who = number.assignee
+    if who is not None and who.upn and who.upn != who.label:
+        return dataclasses.replace(view, holder=f"{who.label} ({who.upn})")
+    return view
 
 
 async def _confirm_view(turn: Turn, flow: Flow) -> Card:

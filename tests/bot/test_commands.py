@@ -69,7 +69,7 @@ async def test_remove_by_holder_with_several_numbers_asks_which_one(
     megan: TeamsClient, connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
 ) -> None:
     choose = await chooser_for_alex(megan, connector, teams)
-    assert "alex holds 2 numbers - which one?" in card_text(choose)
+    assert "Alex Wilber (alex@contoso.test) holds 2 numbers - which one?" in card_text(choose)
     assert offered(choose) == ["+1 206 555 0120", "+1 206 555 0121"]
     confirm = await megan.click(choose, "Remove")
     assert "+1 206 555 0120" in card_text(confirm)

@@ -73,8 +73,8 @@ async def test_an_unknown_command_gets_help_with_the_nearest_command_suggested(
 ) -> None:
     await megan.say("asign adele")
     text = card_text(connector.last_card())
-    assert "I don't know the command 'asign'. Did you mean **assign**?" in text
-    assert "e.g. `sync`" in text  # and the list of commands
+    assert "I don't know 'asign'. Did you mean `assign`?" in text
+    assert "Show help" in text  # one line and a button, not the whole list of commands
 
 
 async def test_commands_are_case_insensitive(megan: TeamsClient, connector: RecordingConnector) -> None:

@@ -19,6 +19,7 @@ from bot.app_package.build import DEV_APP_ID, build_package
 from bot.app_package.icons import render_color_icon, render_outline_icon
 from bot.app_package.manifest import fill_manifest, manifest_problems, manifest_schema_path
 from bot.app_package.png import decode_png_rgba, encode_png
+from bot.grammar import command_lists
 
 APP_ID = "0f6c1b9e-2d43-4c59-8a7e-3b5d9c1e7f20"
 BOT_ID = "7a2e4c6b-9d1f-4e3a-b5c7-2f8d0e6a4b19"
@@ -98,7 +99,8 @@ def test_every_promised_command_is_offered_in_team_and_group_chat_and_all_but_no
     bot = filled()["bots"][0]
     lists = {tuple(c["scopes"]): {command["title"] for command in c["commands"]} for c in bot["commandLists"]}
     assert lists[("team", "groupChat")] == PROMISED_COMMANDS
-    assert lists[("personal",)] == PROMISED_COMMANDS - {"notify here"}
+    # export sends a file, which Teams lets bots do in personal chats only
+    assert lists[("personal",)] == (PROMISED_COMMANDS - {"notify here"}) | {"export"}
 
 
 def test_the_bot_works_in_personal_team_and_group_chat_and_takes_csv_files_in_personal_chat() -> None:
@@ -231,3 +233,8 @@ def test_the_png_decoder_reads_every_row_filter() -> None:
         struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
     )
     assert decode_png_rgba(bytes(png)) == (width, height, pixels)
+
+
+def test_the_checked_in_hints_are_the_grammars_so_the_template_does_not_drift_from_the_package() -> None:
+    assert template()["bots"][0]["commandLists"] == command_lists()
+    assert filled()["bots"][0]["commandLists"] == command_lists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.grammar import help_rows
 from cards.common import error_card, help_card, message_card, tenant_card
 from cards.reading import card_text, execute_actions
 from tests.support.card_parts import MARKUP, action, assert_shown_as_given, buttons, choices, facts_of, inputs, valid
@@ -16,29 +17,30 @@ TENANTS = [("Contoso Ltd (contoso)", "contoso"), ("Fabrikam Inc (fabrikam)", "fa
     [("contoso", "Working on tenant: contoso"), (None, "No tenant chosen yet: type tenant")],
 )
 def test_help_says_which_tenant_the_operator_works_on_or_how_to_choose_one(tenant: str | None, subtitle: str) -> None:
-    assert card_text(valid(help_card(tenant=tenant))).splitlines()[:2] == ["Switchboard", subtitle]
+    drawn = valid(help_card(commands=help_rows(), tenant=tenant))
+    assert card_text(drawn).splitlines()[:2] == ["Switchboard", subtitle]
 
 
 @pytest.mark.parametrize(
     "command", ["sync", "numbers", "assign", "remove", "tenant", "bulk assign", "history", "notify here"]
 )
 def test_help_lists_each_command_with_an_example_to_type(command: str) -> None:
-    listed = facts_of(valid(help_card(tenant="contoso")))
+    listed = facts_of(valid(help_card(commands=help_rows(), tenant="contoso")))
     (entry,) = [title for title in listed if title == command or title.startswith(command + " ")]
     assert "e.g. `" + command in listed[entry]
 
 
 def test_an_unknown_command_is_quoted_back_with_the_likely_one() -> None:
-    shown = card_text(valid(help_card(tenant="contoso", unknown="asign", suggestion="assign")))
+    shown = card_text(valid(help_card(commands=help_rows(), tenant="contoso", unknown="asign", suggestion="assign")))
     assert "I don't know the command 'asign'. Did you mean **assign**?" in shown
-    without = card_text(valid(help_card(tenant="contoso", unknown="frobnicate")))
+    without = card_text(valid(help_card(commands=help_rows(), tenant="contoso", unknown="frobnicate")))
     assert "I don't know the command 'frobnicate'." in without
     assert "Did you mean" not in without
-    assert "I don't know" not in card_text(valid(help_card(tenant="contoso")))
+    assert "I don't know" not in card_text(valid(help_card(commands=help_rows(), tenant="contoso")))
 
 
 def test_help_buttons_start_assign_sync_and_numbers_without_a_flow() -> None:
-    drawn = valid(help_card(tenant="contoso"))
+    drawn = valid(help_card(commands=help_rows(), tenant="contoso"))
     assert buttons(drawn) == [
         ("Assign a number", "command"),
         ("Sync from Teams", "command"),
@@ -78,6 +80,6 @@ def test_the_tenant_chooser_without_a_tenant_preselects_none_and_says_why_a_choi
 
 
 def test_text_that_looks_like_markup_is_shown_as_given() -> None:
-    assert_shown_as_given(help_card(tenant="contoso", unknown=MARKUP), f"'{MARKUP}'")
+    assert_shown_as_given(help_card(commands=help_rows(), tenant="contoso", unknown=MARKUP), f"'{MARKUP}'")
     assert_shown_as_given(message_card("Customer tenant", f"You now work on {MARKUP}."), MARKUP)
     assert_shown_as_given(error_card(MARKUP), MARKUP)
