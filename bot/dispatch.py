@@ -6,10 +6,10 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from bot.command_table import help_rows
 from bot.flows import admin, assign, browse, bulk, history, pools, remove, reservations, sync_flow
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
-from bot.grammar import help_rows
 from bot.router import MAX_TEXT, Command, parse_command
 from bot.turn import Reply, Turn
 from cards.common import help_card, message_card, tenant_card

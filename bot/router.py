@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from bot.grammar import ALIASES, COMMAND_WORDS, GREETINGS
+from bot.command_table import ALIASES, COMMAND_WORDS, GREETINGS
 from bot.untrusted import UNSTORABLE
 
 # Longest first, so "bulk assign" is not read as "bulk" + "assign" and "reservations" wins over "reserve".

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.command_table import manifest_commands
 from bot.grammar import (
     AssignWords,
     NumbersWords,
     Subject,
     WordsRefused,
     expand_range,
-    manifest_commands,
     read_assign,
     read_numbers,
     read_subject,
