@@ -123,7 +123,8 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
     CommandWord("pools", "pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
 )
 ALIASES = {"?": "help", "list": "numbers", "number": "numbers", "unassign": "remove", "tenants": "tenant"}
-GREETINGS = frozenset({"hi", "hello", "hey", "hallo", "thanks", "thank you", "thx", "cheers", "good morning"})
+# A message whose first word is one of these is a greeting ("hi there", "thanks a lot"), never a command.
+GREETINGS = frozenset({"hi", "hello", "hey", "hallo", "morning", "thanks", "thank", "thx", "ty", "cheers"})
 
 
 def help_rows() -> list[tuple[str, str, str]]:
