@@ -78,7 +78,8 @@ async def _run(turn: Turn, command: Command) -> Reply:
     if command.name == "greeting":
         return Reply(greeting_card(thanks=command.args == "thanks"))
     if command.name == "unknown" and command.suggestion:
-        return Reply(suggestion_card(command.word, command.suggestion, command.args))
+        runnable = command.suggestion in BUTTON_COMMANDS
+        return Reply(suggestion_card(command.word, command.suggestion, command.args, runnable=runnable))
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None

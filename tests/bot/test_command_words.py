@@ -149,3 +149,12 @@ async def test_digits_that_match_too_many_numbers_ask_for_more_of_the_number(
     await synced(megan, connector)
     answer = card_text(await said(megan, connector, "remove 5550"))
     assert "23 held numbers contain 5550: type more of the number, or the person's name." in answer
+
+
+async def test_a_typo_of_a_command_that_acts_at_once_is_suggested_to_type_not_run_from_a_button(
+    olivia: TeamsClient, connector: RecordingConnector
+) -> None:
+    suggestion = await said(olivia, connector, "improt range +12065550200-0299")
+    assert "Did you mean `import range`?" in card_text(suggestion)
+    assert "Type it as: import range +12065550200-0299" in card_text(suggestion)
+    assert action_titles(suggestion) == ["Show help"]
