@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from bot.command_table import help_rows
 from bot.flows import (
     admin,
     assign,
@@ -22,7 +23,6 @@ from bot.flows import (
 )
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
-from bot.grammar import help_rows
 from bot.router import MAX_TEXT, Command, parse_command
 from bot.turn import Reply, Turn
 from cards.common import help_card, message_card, tenant_card
@@ -94,7 +94,8 @@ async def _run(turn: Turn, command: Command) -> Reply:
     if command.name == "greeting":
         return Reply(greeting_card(thanks=command.args == "thanks"))
     if command.name == "unknown" and command.suggestion:
-        return Reply(suggestion_card(command.word, command.suggestion, command.args))
+        runnable = command.suggestion in BUTTON_COMMANDS
+        return Reply(suggestion_card(command.word, command.suggestion, command.args, runnable=runnable))
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None

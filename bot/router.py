@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from bot.grammar import ALIASES, COMMAND_WORDS, GREETINGS
+from bot.command_table import ALIASES, COMMAND_WORDS, GREETINGS
 from bot.untrusted import UNSTORABLE
 
 # Longest first, so "bulk assign" is not read as "bulk" + "assign" and "reservations" wins over "reserve".
@@ -29,8 +29,9 @@ def parse_command(text: str) -> Command:
     if not cleaned:
         return Command("help", "")
     lowered = cleaned.lower()
-    if lowered.rstrip("!. ") in GREETINGS:
-        return Command("greeting", "thanks" if lowered.startswith(("thank", "thx", "cheers")) else "")
+    greeting = re.sub(r"^good\s+", "", lowered).split(" ")[0].strip("!.,:;")
+    if greeting in GREETINGS:
+        return Command("greeting", "thanks" if greeting in ("thanks", "thank", "thx", "ty", "cheers") else "")
     for name in COMMANDS:
         if lowered == name or lowered.startswith(name + " "):
             return Command(name, cleaned[len(name) :].strip())

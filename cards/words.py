@@ -11,12 +11,14 @@ def greeting_card(*, thanks: bool) -> Card:
     return card([text(line)], full_width=False)
 
 
-def suggestion_card(typed: str, command: str, args: str) -> Card:
-    """ "Did you mean `assign`?" with a button that runs the suggested command with the same words."""
+def suggestion_card(typed: str, command: str, args: str, *, runnable: bool) -> Card:
+    """Did you mean `assign`? With a button that runs the suggested command with the same words; a
+    command that changes something at once (`import range`) is not run from a button: it is to be typed."""
     run = f"{command} {args}".strip()
     body = [text(f"I don't know '{typed[:40]}'. Did you mean `{command}`?")]
-    actions = [
-        execute(run[:60], "command", {"command": command, "args": args}, style="positive"),
-        execute("Show help", "command", {"command": "help"}),
-    ]
+    actions = [execute("Show help", "command", {"command": "help"})]
+    if runnable:
+        actions.insert(0, execute(run[:60], "command", {"command": command, "args": args}, style="positive"))
+    else:
+        body.append(text(f"Type it as: {run[:200]}"))
     return card(body, actions, full_width=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from bot.app_package import SCHEMA_ROOT
-from bot.grammar import command_lists
+from bot.command_table import command_lists
 
 APP_ID_PLACEHOLDER: Final = "${{TEAMS_APP_ID}}"
 BOT_ID_PLACEHOLDER: Final = "${{BOT_ID}}"

@@ -36,6 +36,7 @@ class Step(StrEnum):
 
 
 TITLE = remove_cards.TITLE
+_MAX_CHOICES = 20
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -48,7 +49,11 @@ async def start(turn: Turn, args: str) -> Reply:
     subject = read_subject(args)
     if subject.digits is not None:
         query = NumberQuery(tenant=tenant, digits=subject.digits, statuses=(NumberStatus.USED,))
-        held = (await turn.services.views.page(query, size=20, after=None))[0].items
+        page, total = await turn.services.views.page(query, size=_MAX_CHOICES, after=None)
+        if total > _MAX_CHOICES:  # too many to choose from on one card: narrowing is quicker than paging
+            more = f"{total:,} held numbers contain {subject.digits}: type more of the number, or the person's name."
+            return Reply(message_card(TITLE, more))
+        held = page.items
         nobody = f"No number held by anyone in the {tenant} inventory contains {subject.digits}."
     else:
         held = await turn.services.views.removable(tenant, subject.number or args)

@@ -9,7 +9,7 @@ from typing import Any
 from cards.reading import card_text
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulation import SimulatedPhoneSystem
+from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, action_titles, offered
 from tests.support.clicks import teams_assignments
@@ -139,3 +139,22 @@ async def test_a_typo_of_a_command_asks_did_you_mean_with_a_button_that_runs_it(
     assert action_titles(suggestion) == ["assign adele", "Show help"]
     picker = await megan.click(suggestion, "assign adele")
     assert "Step 3 of 5 - pick an available number for Adele Vance" in card_text(picker)
+
+
+async def test_digits_that_match_too_many_numbers_ask_for_more_of_the_number(
+    megan: TeamsClient, connector: RecordingConnector, teams: SimulatedTenant
+) -> None:
+    for i in range(21):
+        teams.assign_directly(f"+120655501{i:02d}", "obj-alex")
+    await synced(megan, connector)
+    answer = card_text(await said(megan, connector, "remove 5550"))
+    assert "23 held numbers contain 5550: type more of the number, or the person's name." in answer
+
+
+async def test_a_typo_of_a_command_that_acts_at_once_is_suggested_to_type_not_run_from_a_button(
+    olivia: TeamsClient, connector: RecordingConnector
+) -> None:
+    suggestion = await said(olivia, connector, "improt range +12065550200-0299")
+    assert "Did you mean `import range`?" in card_text(suggestion)
+    assert "Type it as: import range +12065550200-0299" in card_text(suggestion)
+    assert action_titles(suggestion) == ["Show help"]

@@ -68,13 +68,13 @@ async def test_help_lists_the_commands_and_its_buttons_start_them(
     assert "Tenant contoso: 100 match(es) - page 1" in card_text(numbers)
 
 
-async def test_an_unknown_command_gets_help_with_the_nearest_command_suggested(
+async def test_a_word_near_no_command_gets_help_with_the_list(
     megan: TeamsClient, connector: RecordingConnector
 ) -> None:
-    await megan.say("asign adele")
+    await megan.say("frobnicate adele")  # a typo of a command gets "did you mean" instead (test_command_words)
     text = card_text(connector.last_card())
-    assert "I don't know 'asign'. Did you mean `assign`?" in text
-    assert "Show help" in text  # one line and a button, not the whole list of commands
+    assert "I don't know the command 'frobnicate'." in text
+    assert "e.g. `sync`" in text  # and the list of commands
 
 
 async def test_commands_are_case_insensitive(megan: TeamsClient, connector: RecordingConnector) -> None:

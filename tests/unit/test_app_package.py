@@ -19,7 +19,7 @@ from bot.app_package.build import DEV_APP_ID, build_package
 from bot.app_package.icons import render_color_icon, render_outline_icon
 from bot.app_package.manifest import fill_manifest, manifest_problems, manifest_schema_path
 from bot.app_package.png import decode_png_rgba, encode_png
-from bot.grammar import command_lists
+from bot.command_table import command_lists
 
 APP_ID = "0f6c1b9e-2d43-4c59-8a7e-3b5d9c1e7f20"
 BOT_ID = "7a2e4c6b-9d1f-4e3a-b5c7-2f8d0e6a4b19"

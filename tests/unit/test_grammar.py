@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.command_table import manifest_commands
 from bot.grammar import (
     AssignWords,
     NumbersWords,
     Subject,
     WordsRefused,
     expand_range,
-    manifest_commands,
     read_assign,
     read_numbers,
     read_subject,
@@ -99,6 +99,9 @@ def test_a_short_range_end_replaces_the_last_digits_of_the_start() -> None:
 
 def test_greetings_and_typos_are_not_commands() -> None:
     assert parse_command("Hi!").name == "greeting"
+    assert parse_command("hello there").name == "greeting"
+    assert parse_command("Good morning, Switchboard").name == "greeting"
+    assert parse_command("thank you!").args == "thanks"
     assert parse_command("thanks").args == "thanks"
     typo = parse_command("asign adele")
     assert (typo.name, typo.suggestion, typo.args) == ("unknown", "assign", "adele")

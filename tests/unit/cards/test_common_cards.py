@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.grammar import help_rows
+from bot.command_table import help_rows
 from cards.common import error_card, help_card, message_card, tenant_card
 from cards.reading import card_text, execute_actions
 from tests.support.card_parts import MARKUP, action, assert_shown_as_given, buttons, choices, facts_of, inputs, valid
