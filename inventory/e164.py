@@ -49,9 +49,13 @@ def parse_number(text: str, *, default_region: str | None = None) -> ParsedNumbe
         raise InvalidNumber("An empty value is not a phone number.")
     candidate = _tel_uri_extension(candidate)
     if not candidate.startswith("+") and _DIGITS_ONLY.match(_EXTENSION_TAIL.sub("", candidate)):
-        parsed = _try_parse("+" + candidate, None)
-        if parsed is None and default_region:
-            parsed = _try_parse(candidate, default_region)
+        # Digits alone: a national number of the default region when they make a valid one there
+        # ("206 555 0142" in the US), else an international number whose "+" was lost (Excel drops it).
+        regional = _try_parse(candidate, default_region) if default_region else None
+        if regional is not None and phonenumbers.is_valid_number(regional):
+            parsed = regional
+        else:
+            parsed = _try_parse("+" + candidate, None) or regional
     else:
         parsed = _try_parse(candidate, default_region)
     if parsed is None:

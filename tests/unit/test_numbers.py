@@ -63,6 +63,21 @@ def test_a_national_number_needs_the_tenants_region() -> None:
     assert parse_number("(020) 7183 8750", default_region="GB").number == "+442071838750"
 
 
+@pytest.mark.parametrize(
+    ("typed", "region", "number"),
+    [
+        ("2065550142", "US", "+12065550142"),  # national digits: the region's, not Egypt's +20
+        ("206 555 0142", "US", "+12065550142"),
+        ("12065550142", "US", "+12065550142"),  # an Excel-stripped "+" still reads as international
+        ("442071234567", "US", "+442071234567"),  # not a US number: the lost "+" again
+    ],
+)
+def test_digits_alone_are_a_national_number_of_the_region_when_they_make_a_valid_one(
+    typed: str, region: str, number: str
+) -> None:
+    assert parse_number(typed, default_region=region).number == number
+
+
 def test_numbers_display_with_spaces_and_their_extension() -> None:
     assert display_number("+15551234567") == "+1 555 123 4567"
     assert display_number("+15551234567", "12") == "+1 555 123 4567 ext. 12"
