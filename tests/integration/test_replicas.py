@@ -21,6 +21,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from cards.reading import card_text
@@ -141,9 +142,12 @@ async def test_two_replicas_behind_round_robin_serve_whole_flows_run_each_job_on
         await import_range(
             replicas.store, "contoso", parse_range(MORE_NUMBERS), actor=SETUP, clock=SystemClock(), location="Seattle"
         )
+        # One throttled read of the numbers (the next sync's or drift check's), for the 429 and retry metrics.
+        replicas.teams.faults.respond_next(429, retry_after=1, path_contains="numberAssignments", method="GET")
         await _assign_remove_and_bulk_continue_across_replicas(replicas)
         await _each_job_does_its_work_once(replicas)
         await _every_note_is_posted_once(replicas)
+        await _metrics_show_what_happened(replicas)
 
 
 # --- the channel -------------------------------------------------------------------------------------
@@ -341,6 +345,43 @@ async def _every_note_is_posted_once(replicas: Replicas) -> None:
     notes = _channel_notes(replicas)
     assert len(notes) == sent
     assert len(set(notes)) == len(notes), "a note was posted twice"
+
+
+async def _metrics_show_what_happened(replicas: Replicas) -> None:
+    """Each metric the operator's dashboards need is there with the values of what this test did."""
+    scraped = [_samples(await _metrics(server.base_url)) for server in replicas.servers]
+
+    def total(metric: str, **labels: str) -> float:
+        return sum(
+            value
+            for samples in scraped
+            for sample_name, sample_labels, value in samples
+            if sample_name == metric and labels.items() <= sample_labels.items()
+        )
+
+    assert total("switchboard_turn_seconds_count", kind="command", name="assign") >= FLOWS_IN_THE_RACE + 1
+    assert total("switchboard_turn_seconds_count", kind="action") >= PICKS
+    assert total("switchboard_graph_requests_total", tenant="contoso", status="200") > 0
+    assert total("switchboard_graph_requests_total", tenant="contoso", status="429") == 1
+    assert total("switchboard_graph_retries_total", tenant="contoso") >= 1
+    assert total("switchboard_teams_operation_wait_seconds_count") >= 6  # the race's, User 50's, the bulk's 4
+    assert total("switchboard_sync_seconds_count", tenant="contoso") > 0
+    assert total("switchboard_sync_numbers", tenant="contoso") > 0
+    free = await _count(replicas.store, NumberStatus.AVAILABLE)
+    for samples in scraped:  # the database's gauges: every replica reports the same
+        gauges = {(n, tuple(sorted(labels.items()))): v for n, labels, v in samples}
+        assert gauges[("switchboard_free_numbers", (("pool", ""), ("tenant", "contoso")))] == free
+        assert gauges[("switchboard_outbox_backlog", ())] == 0
+        assert gauges[("switchboard_journal_pending", (("tenant", "contoso"),))] == 0
+    assert total("switchboard_notifications_posted_total", outcome="sent") == len(_channel_notes(replicas))
+
+
+def _samples(text: str) -> list[tuple[str, dict[str, str], float]]:
+    return [
+        (sample.name, dict(sample.labels), sample.value)
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    ]
 
 
 # --- reading the database and the replicas -----------------------------------------------------------
