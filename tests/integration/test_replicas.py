@@ -214,8 +214,10 @@ async def _a_thousand_picks_hold_and_assign_each_number_once(replicas: Replicas)
         picks = actions_titled(pickers[i % len(pickers)], "Pick")
         chosen = picks[(i // len(pickers) + i) % len(picks)]
         clicks.append(replicas.olivia.invoke(chosen["verb"], chosen["data"]))
+    served_before = len(replicas.proxy.served)
     answers = await asyncio.gather(*(replicas.olivia.post(click) for click in clicks))
     assert Counter(status for status, _ in answers) == {200: PICKS}
+    assert _backends_since(replicas, served_before) == 2  # the picks raced across both replicas
 
     held = [(n, owner) for n, owner in await _numbers(replicas.store, NumberStatus.RESERVED) if owner]
     owners = Counter(owner for _, owner in held)
