@@ -195,11 +195,15 @@ def test_the_tables_fit_80_columns_without_breaking_a_number_or_a_heading(
         "Sales and Marketing",
     )
     run(capsys, "block", "+15551230001", "--reason", "reported as used for fraud by the carrier last week")
-    for argv in (("numbers",), ("history", "+15551230001"), ("history", "olivia@contoso.test")):
+    run(capsys, "reserve", "+15551230002", "--note", "the new London desk", "--ticket", "INC-123456")
+    for argv in (("numbers",), ("history", "+15551230001"), ("history", "olivia@contoso.test"), ("reservations",)):
         out = run(capsys, *argv)[1]
         assert max(len(line) for line in out.splitlines()) <= 80, out
         if argv == ("numbers",):
             assert "+1 555 123 0001   blocked" in out
             assert all(heading in out for heading in ("Number", "Status", "Holder", "Location", "Pool"))
+        elif argv == ("reservations",):
+            assert "INC-123456" in out  # a ticket is read as one word
+            assert all(heading in out for heading in ("Number", "Until (UTC)", "Owner", "Purpose", "Pool"))
         else:
             assert all(heading in out for heading in ("When (UTC)", "Action", "Who", "Change"))
