@@ -60,8 +60,10 @@ bench: venv
 	$(BIN)/python -m bench.operation_wait
 
 # The Teams app package to sideload: manifest (with MicrosoftAppId filled in) and the two icons.
+# It needs MicrosoftAppId and SWITCHBOARD_DEVELOPER_{NAME,WEBSITE_URL,PRIVACY_URL,TERMS_URL}; LOCAL=1 builds
+# one for local sideloading only, with the development app id and placeholder pages.
 package: venv node
-	$(BIN)/python -m bot.app_package --out appPackage/build/switchboard.zip
+	$(BIN)/python -m bot.app_package --out appPackage/build/switchboard.zip $(if $(LOCAL),--local)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -35,6 +35,7 @@ from inventory.services.container import Services
 from inventory.services.lifecycle import free_expired_numbers
 from inventory.stuck import StuckItem
 from inventory.sync.runs import SyncPreview
+from inventory.tracing import span
 
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
@@ -103,7 +104,8 @@ class Jobs:
             return False
         log_context.start(correlation_id=new_correlation_id())  # each run's log lines belong together
         try:
-            await job()
+            with span(f"switchboard.job {job.__name__}", **{"switchboard.job": job.__name__}):
+                await job()
         except Exception:
             JOB_RUNS.labels(job.__name__, "failed").inc()
             log.exception("job failed job=%s", job.__name__)

@@ -14,6 +14,7 @@ from typing import Any
 from bot.dispatch import KNOWN_VERBS
 from bot.router import parse_command
 from inventory.metrics import TURN_SECONDS
+from inventory.tracing import span
 
 
 def command_name(text: str) -> str:
@@ -26,9 +27,11 @@ def action_name(verb: Any) -> str:
 
 @contextmanager
 def timed(kind: str, name: str) -> Iterator[None]:
-    """Observe the block's duration (monotonic clock) as one turn of `kind` (command, action, search)."""
+    """Observe the block's duration (monotonic clock) as one turn of `kind` (command, action, search),
+    and trace it as a span when OpenTelemetry is installed."""
     started = time.perf_counter()
     try:
-        yield
+        with span(f"switchboard.turn {kind} {name}", **{"switchboard.turn.kind": kind, "switchboard.turn.name": name}):
+            yield
     finally:
         TURN_SECONDS.labels(kind, name).observe(time.perf_counter() - started)

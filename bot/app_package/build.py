@@ -10,10 +10,10 @@ from typing import Final
 
 from bot.app_package import SCHEMA_ROOT, PackageInvalid
 from bot.app_package.icons import icon_problems
+from bot.app_package.identity import DEV_APP_ID
 from bot.app_package.manifest import GUID, fill_manifest, manifest_problems
 
-# A fixed id for local builds, so a developer's sideloaded app is replaced rather than duplicated.
-DEV_APP_ID: Final = "5d1c7a3e-8b2f-4c6d-9e0a-1f2b3c4d5e6f"
+__all__ = ["DEV_APP_ID", "build_package", "default_version"]
 PACKAGE_FILES: Final = ("manifest.json", "color.png", "outline.png")
 
 
@@ -31,14 +31,18 @@ def build_package(
     app_id: str,
     bot_id: str,
     version: str | None = None,
+    developer: dict[str, str] | None = None,
     schema_root: Path = SCHEMA_ROOT,
 ) -> Path:
-    """Fill the manifest's placeholders, check manifest and icons, and zip the three files at the zip's root."""
+    """Fill the manifest's placeholders (and its developer block, when given), check manifest and icons,
+    and zip the three files at the zip's root."""
     for label, value in (("app id", app_id), ("bot id", bot_id)):
         if not GUID.match(value):
             raise PackageInvalid(f"The {label} must be a GUID (the Entra app registration's client id), got {value!r}.")
     template = json.loads((app_dir / "manifest.json").read_text(encoding="utf-8"))
     manifest = fill_manifest(template, app_id=app_id, bot_id=bot_id, version=version or default_version())
+    if developer is not None:
+        manifest["developer"] = {**manifest.get("developer", {}), **developer}
     problems = manifest_problems(manifest, schema_root) + icon_problems(app_dir)
     if problems:
         raise PackageInvalid("The app package is not valid:\n- " + "\n- ".join(problems))

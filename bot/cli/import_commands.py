@@ -6,11 +6,13 @@ import argparse
 import contextlib
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.cli.context import CliContext, Commands, cli_context, tenant_command
+from bot.cli.json_output import add_json_flag, export_json
 from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
 from inventory.model import NumberType
@@ -40,6 +42,7 @@ def add_commands(commands: Commands) -> None:
 
     exported = tenant_command(commands, "export", run_export, "write the tenant's inventory as CSV (re-importable)")
     exported.add_argument("file", help="path, or '-' for standard output")
+    add_json_flag(exported)
 
 
 def _progress(console: Console, total: int) -> tuple[contextlib.AbstractContextManager[object], ImportProgress | None]:
@@ -118,12 +121,18 @@ async def run_import_range(arguments: argparse.Namespace, console: Console) -> i
 
 async def run_export(arguments: argparse.Namespace, console: Console) -> int:
     async with cli_context(arguments) as context:
+
+        async def export(out: TextIO) -> int:
+            if arguments.json:  # the records `numbers --json` prints, every one of them
+                return await export_json(context.services.views, context.tenant, out)
+            return await export_csv(context.store, context.tenant, out)
+
         if arguments.file == "-":
-            count = await export_csv(context.store, context.tenant, sys.stdout)
+            count = await export(sys.stdout)
         else:
             # A local file on the operator's machine: blocking writes are fine in a one-shot CLI.
             with open(arguments.file, "w", encoding="utf-8", newline="") as out:  # noqa: ASYNC230
-                count = await export_csv(context.store, context.tenant, out)
+                count = await export(out)
             console.print(
                 f"[{context.tenant}] Exported {count:,} numbers to {arguments.file}.", highlight=False, markup=False
             )

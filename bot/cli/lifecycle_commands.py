@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -117,18 +118,26 @@ async def run_reservations(arguments: argparse.Namespace, console: Console) -> i
             pool=arguments.pool,
             limit=max(1, min(arguments.limit, 1000)),
         )
-    table = Table(title=f"{context.tenant}: {found.total:,} reservation(s)", title_justify="left")
+    # Light borders: the seven columns keep room for the purpose within 80 columns.
+    table = Table(
+        title=f"{context.tenant}: {found.total:,} reservation(s)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     for column in ("Number", "Until (UTC)"):
         table.add_column(column, no_wrap=True)
-    for column in ("Owner", "For", "Purpose", "Ticket", "Pool"):
+    for column in ("Owner", "For"):
         table.add_column(column, overflow="fold")
+    # The ticket goes on its own line under the purpose: one column fewer keeps the table within 80.
+    table.add_column("Purpose", overflow="fold", min_width=12)
+    table.add_column("Pool", overflow="fold")
     for number in found.items:
         hold = number.hold
         assert hold is not None
         until = f"{hold.expires_at:%Y-%m-%d %H:%M}" if hold.expires_at else "-"
-        table.add_row(
-            number.label, until, hold.owner_label, hold.for_name or "", hold.note, hold.ticket or "", number.pool or ""
-        )
+        purpose = "\n".join(part for part in (hold.note, hold.ticket) if part)
+        table.add_row(number.label, until, hold.owner_label, hold.for_name or "", purpose, number.pool or "")
     console.print(table)
     return 0
 
@@ -149,7 +158,7 @@ async def run_extend(arguments: argparse.Namespace, console: Console) -> int:
 async def run_pools(arguments: argparse.Namespace, console: Console) -> int:
     async with cli_context(arguments) as context:
         pools = pool_counts(await context.services.views.pool_counts(context.tenant))
-    table = Table(title=f"{context.tenant}: {len(pools)} pool(s)", title_justify="left")
+    table = Table(title=f"{context.tenant}: {len(pools)} pool(s)", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Pool", overflow="fold")
     for status in NumberStatus:
         table.add_column(status.value, justify="right")

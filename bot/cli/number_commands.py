@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from bot.cli.context import Commands, cli_context, tenant_command
+from bot.cli.json_output import add_json_flag, emit, event_json, number_json
 from inventory.e164 import parse_number
 from inventory.errors import SwitchboardError
 from inventory.model import NumberStatus, NumberType, PhoneNumber
@@ -42,10 +44,13 @@ def add_commands(commands: Commands) -> None:
     listed.add_argument("--tag")
     listed.add_argument("--limit", type=int, default=50)
     listed.add_argument("--after", help="cursor printed at the end of the previous page")
+    listed.add_argument("--wide", action="store_true", help="also type, policy, range and carrier (over 80 columns)")
+    add_json_flag(listed)
 
     history = tenant_command(commands, "history", run_history, "audit trail of a number or a user, newest first")
     history.add_argument("subject", help="a number, or a user's UPN or Entra object id")
     history.add_argument("--limit", type=int, default=30)
+    add_json_flag(history)
 
     for name, (help_text, _) in _LIFECYCLE.items():
         changed = tenant_command(commands, name, run_lifecycle, help_text)
@@ -74,24 +79,27 @@ async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
         query = query_from(arguments, context.tenant)
         limit = max(1, min(arguments.limit, 1000))
         page, total = await context.services.views.page(query, size=limit, after=arguments.after)
-    table = Table(title=f"{context.tenant}: {total:,} number(s)", title_justify="left")
+    if arguments.json:
+        numbers = [number_json(n) for n in page.items]
+        emit(console, {"tenant": context.tenant, "total": total, "numbers": numbers, "next_cursor": page.next_cursor})
+        return 0
+    # Five columns fit an 80-column terminal; --wide adds the four that rarely matter when scanning.
+    table = Table(title=f"{context.tenant}: {total:,} number(s)", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("Number", "Status"):
         table.add_column(column, no_wrap=True)
-    for column in ("Type", "Holder", "Policy", "Location", "Range", "Carrier", "Pool"):
+    for column in ("Holder", "Location", "Pool", *(("Type", "Policy", "Range", "Carrier") if arguments.wide else ())):
         table.add_column(column, overflow="fold")
     for number in page.items:
         holder = number.assignee.label if number.assignee else (number.hold.owner if number.hold else "")
-        table.add_row(
-            number.label,
-            number.status.value,
-            number.number_type.value,
-            holder,
-            number.voice_routing_policy or "",
-            number.location or "",
-            number.range_label or "",
-            number.carrier or "",
-            number.pool or "",
-        )
+        row = [number.label, number.status.value, holder, number.location or "", number.pool or ""]
+        if arguments.wide:
+            row += [
+                number.number_type.value,
+                number.voice_routing_policy or "",
+                number.range_label or "",
+                number.carrier or "",
+            ]
+        table.add_row(*row)
     console.print(table)
     if page.next_cursor:
         console.print(f"More: switchboard numbers ... --after {page.next_cursor}", highlight=False, markup=False)
@@ -104,12 +112,20 @@ async def run_history(arguments: argparse.Namespace, console: Console) -> int:
         try:
             number = parse_number(arguments.subject).number
             events = await views.history(context.tenant, number=number, holder=None, before_id=None, limit=limit)
+            of_a_number = True
         except SwitchboardError:
+            of_a_number = False
             events = await views.history(
                 context.tenant, number=None, holder=arguments.subject, before_id=None, limit=limit
             )
-    table = Table(title=f"History of {arguments.subject}", title_justify="left")
-    for column in ("When (UTC)", "Action", "Number", "Who", "Change"):
+    if arguments.json:
+        found = [event_json(e) for e in events]
+        emit(console, {"tenant": context.tenant, "subject": arguments.subject, "events": found})
+        return 0
+    table = Table(title=f"History of {arguments.subject}", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("When (UTC)", no_wrap=True)
+    # The history of one number need not repeat it on every line: the room goes to the change.
+    for column in ("Action", *(() if of_a_number else ("Number",)), "Who", "Change"):
         table.add_column(column, overflow="fold")
     for event in events:
         before, after = event.before or {}, event.after or {}
@@ -118,13 +134,8 @@ async def run_history(arguments: argparse.Namespace, console: Console) -> int:
             for key in ("status", "assignee_name", "voice_routing_policy", "location", "pool")
             if before.get(key) != after.get(key)
         ]
-        table.add_row(
-            f"{event.at:%Y-%m-%d %H:%M}",
-            event.action,
-            event.number or "",
-            event.operator_name,
-            "; ".join(changes) or (event.detail or ""),
-        )
+        cells = [f"{event.at:%Y-%m-%d %H:%M}", event.action, *(() if of_a_number else (event.number or "",))]
+        table.add_row(*cells, event.operator_name, "; ".join(changes) or (event.detail or ""))
     console.print(table)
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from inventory import journal, notifications
 from inventory.model import NumberStatus
@@ -23,11 +23,10 @@ class DatabaseGauges:
 async def read_gauges(store: Store) -> DatabaseGauges:
     """Three grouped counts; cheap on both databases (the status columns are indexed or small)."""
     c = phone_numbers.c
-    free = (
-        select(c.tenant, func.coalesce(c.pool, ""), func.count())
-        .where(c.status == NumberStatus.AVAILABLE.value)
-        .group_by(c.tenant, func.coalesce(c.pool, ""))
-    )
+    # A literal, not a bound '': PostgreSQL sees coalesce(pool, $1) and coalesce(pool, $2) as different
+    # expressions and refuses the GROUP BY.
+    pool = func.coalesce(c.pool, literal_column("''"))
+    free = select(c.tenant, pool, func.count()).where(c.status == NumberStatus.AVAILABLE.value).group_by(c.tenant, pool)
     outbox = (
         select(func.count())
         .select_from(notifications_table)

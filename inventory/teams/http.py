@@ -40,6 +40,7 @@ from inventory.teams.retry import (
     backoff_seconds,
     retry_after_seconds,
 )
+from inventory.tracing import span
 
 logger = logging.getLogger(__name__)
 
@@ -219,23 +220,26 @@ class GraphClient:
         timeout = aiohttp.ClientTimeout(
             total=self.tuning.request_timeout_seconds, connect=self.tuning.connect_timeout_seconds
         )
+        path = urlsplit(url).path  # never the query: it can carry a person's name from a search
         async with self._semaphore:
             session = self._open_session()
             self.stats.requests += 1
-            async with session.request(
-                method, URL(url, encoded=True), headers=headers, json=json_body, timeout=timeout
-            ) as response:
-                body = await response.read()
-                GRAPH_REQUESTS.labels(self.tenant_name, method, str(response.status)).inc()
-                logger.debug(
-                    "graph_request tenant=%s method=%s path=%s status=%s bytes=%d",
-                    self.tenant_name,
-                    method,
-                    urlsplit(url).path,
-                    response.status,
-                    len(body),
-                )
-                return GraphResponse(response.status, response.headers, body)
+            with span(f"graph {method}", **{"http.request.method": method, "url.path": path}) as traced:
+                async with session.request(
+                    method, URL(url, encoded=True), headers=headers, json=json_body, timeout=timeout
+                ) as response:
+                    body = await response.read()
+                    traced.set_attribute("http.response.status_code", response.status)
+                    GRAPH_REQUESTS.labels(self.tenant_name, method, str(response.status)).inc()
+                    logger.debug(
+                        "graph_request tenant=%s method=%s path=%s status=%s bytes=%d",
+                        self.tenant_name,
+                        method,
+                        path,
+                        response.status,
+                        len(body),
+                    )
+                    return GraphResponse(response.status, response.headers, body)
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None:

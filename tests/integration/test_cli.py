@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,78 @@ def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.C
     pools = run(capsys, "pools")[1]
     assert "Ops" in pools
     assert "contoso: 1 pool(s)" in pools
+
+
+def test_numbers_json_gives_every_field_of_each_number_and_the_cursor(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230002", "--location", "Dublin", "--pool", "Ops")
+    code, out, _ = run(capsys, "numbers", "--json", "--limit", "2")
+    assert code == 0
+    document = json.loads(out)
+    assert document["tenant"] == "contoso"
+    assert document["total"] == 3
+    assert [n["number"] for n in document["numbers"]] == ["+15551230000", "+15551230001"]
+    first = document["numbers"][0]
+    assert first["status"] == "available"
+    assert first["pool"] == "Ops"
+    assert first["assignee_upn"] is None
+    assert first["updated_at"].endswith("+00:00")
+    rest = json.loads(run(capsys, "numbers", "--json", "--after", document["next_cursor"])[1])
+    assert [n["number"] for n in rest["numbers"]] == ["+15551230002"]
+    assert rest["next_cursor"] is None
+
+
+def test_history_json_lists_the_events_newest_first_with_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230000")
+    run(capsys, "block", "+15551230000", "--reason", "fraud")
+    document = json.loads(run(capsys, "history", "+15551230000", "--json")[1])
+    assert [e["action"] for e in document["events"]] == ["block", "import-range"]
+    newest = document["events"][0]
+    assert (newest["before"]["status"], newest["after"]["status"]) == ("available", "blocked")
+    assert newest["operator_name"] == "olivia@contoso.test"
+
+
+def test_export_json_writes_every_number_as_numbers_json_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "import-range", "+15551230000-+15551231199", "--pool", "Ops")  # more than one page of 1,000
+    out = tmp_path / "inventory.json"
+    assert run(capsys, "export", str(out), "--json")[0] == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["tenant"] == "contoso"
+    assert len(exported["numbers"]) == 1200
+    assert len({n["number"] for n in exported["numbers"]}) == 1200
+    listed = json.loads(run(capsys, "numbers", "--json", "--limit", "1")[1])["numbers"][0]
+    assert exported["numbers"][0] == listed
+    code, stdout, _ = run(capsys, "export", "-", "--json")
+    assert code == 0
+    assert json.loads(stdout) == exported
+
+
+def test_the_tables_fit_80_columns_without_breaking_a_number_or_a_heading(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    run(
+        capsys,
+        "import-range",
+        "+15551230000-+15551230002",
+        "--location",
+        "Redmond Building 40, floor 2",
+        "--carrier",
+        "Lumen Technologies",
+        "--pool",
+        "Sales and Marketing",
+    )
+    run(capsys, "block", "+15551230001", "--reason", "reported as used for fraud by the carrier last week")
+    run(capsys, "reserve", "+15551230002", "--note", "the new London desk", "--ticket", "INC-123456")
+    for argv in (("numbers",), ("history", "+15551230001"), ("history", "olivia@contoso.test"), ("reservations",)):
+        out = run(capsys, *argv)[1]
+        assert max(len(line) for line in out.splitlines()) <= 80, out
+        if argv == ("numbers",):
+            assert "+1 555 123 0001   blocked" in out
+            assert all(heading in out for heading in ("Number", "Status", "Holder", "Location", "Pool"))
+        elif argv == ("reservations",):
+            assert "INC-123456" in out  # a ticket is read as one word
+            assert all(heading in out for heading in ("Number", "Until (UTC)", "Owner", "Purpose", "Pool"))
+        else:
+            assert all(heading in out for heading in ("When (UTC)", "Action", "Who", "Change"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -84,3 +85,34 @@ async def test_sync_without_commit_exits_3_when_it_finds_drift(
     code, out, _ = await run(capsys, "sync")
     assert code == 3
     assert "drift  +1 206 555 0001" in out
+
+
+async def test_tenants_json_says_per_tenant_whether_token_and_numbers_work(
+    configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = await run(capsys, "tenants", "--json")
+    assert code == 0
+    (tenant,) = json.loads(out)["tenants"]
+    assert tenant["tenant"] == "contoso"
+    assert tenant["entra_tenant_id"] == "contoso-tenant"
+    assert (tenant["token_ok"], tenant["numbers_ok"], tenant["problem"]) == (True, True, None)
+    assert "s3cret-value" not in out
+
+
+async def test_sync_json_gives_the_counts_and_changes_and_keeps_the_drift_exit_code(
+    configured: Path, server: RunningServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = await run(capsys, "sync", "--json", "--commit")
+    assert code == 0
+    committed = json.loads(out)
+    assert committed["committed"] is True
+    assert committed["applied"] == {"add": 2, "update": 0, "drift": 0}
+    assert sorted(c["number"] for c in committed["changes"]) == ["+12065550001", "+12065550002"]
+    server.tenant.unassign_directly("+12065550001")
+    code, out, _ = await run(capsys, "sync", "--json")
+    assert code == 3
+    report = json.loads(out)  # the whole of standard output is the document: no spinner, no text
+    assert report["counts"]["drift"] == 1
+    assert report["committed"] is False
+    (drift,) = [c for c in report["changes"] if c["category"] == "drift"]
+    assert drift["number"] == "+12065550001"

@@ -179,28 +179,106 @@ def test_a_wrongly_sized_color_icon_is_refused(tmp_path: Path) -> None:
         build_package(app_dir, tmp_path / "x.zip", app_id=APP_ID, bot_id=BOT_ID)
 
 
-def test_the_command_line_uses_the_dev_app_id_for_both_ids_by_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+PUBLISHER = {
+    "SWITCHBOARD_DEVELOPER_NAME": "Fabrikam IT",
+    "SWITCHBOARD_DEVELOPER_WEBSITE_URL": "https://it.fabrikam.test",
+    "SWITCHBOARD_DEVELOPER_PRIVACY_URL": "https://it.fabrikam.test/privacy",
+    "SWITCHBOARD_DEVELOPER_TERMS_URL": "https://it.fabrikam.test/terms",
+}
+
+
+@pytest.fixture
+def unconfigured(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No app id and no publisher in the environment, whatever the developer's shell has."""
+    for name in ("MicrosoftAppId", *PUBLISHER):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(path) as archive:
+        loaded: dict[str, Any] = json.loads(archive.read("manifest.json"))
+    return loaded
+
+
+def test_a_local_package_uses_the_dev_app_id_for_both_ids_and_the_placeholder_pages(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("MicrosoftAppId", raising=False)
-    assert main(["--out", str(tmp_path / "dev.zip")]) == 0
-    with zipfile.ZipFile(tmp_path / "dev.zip") as archive:
-        manifest = json.loads(archive.read("manifest.json"))
+    assert main(["--local", "--out", str(tmp_path / "dev.zip")]) == 0
+    manifest = _manifest(tmp_path / "dev.zip")
     assert manifest["id"] == manifest["bots"][0]["botId"] == DEV_APP_ID
+    assert manifest["developer"] == template()["developer"]
     assert "dev.zip" in capsys.readouterr().out
 
 
-def test_the_command_line_takes_the_app_id_from_microsoft_app_id(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_without_an_app_id_a_package_is_refused_and_says_what_to_set(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("MicrosoftAppId", APP_ID)
+    for name, value in PUBLISHER.items():
+        unconfigured.setenv(name, value)
+    assert main(["--out", str(tmp_path / "none.zip")]) == 1
+    error = capsys.readouterr().err
+    assert "set MicrosoftAppId" in error
+    assert "make package LOCAL=1" in error
+    assert not (tmp_path / "none.zip").exists()
+
+
+def test_the_development_app_id_is_refused_unless_the_package_is_for_local_use(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in PUBLISHER.items():
+        unconfigured.setenv(name, value)
+    unconfigured.setenv("MicrosoftAppId", DEV_APP_ID)
+    assert main(["--out", str(tmp_path / "dev.zip")]) == 1
+    assert "is the development app id" in capsys.readouterr().err
+    assert not (tmp_path / "dev.zip").exists()
+    assert main(["--local", "--out", str(tmp_path / "dev.zip")]) == 0
+
+
+def test_the_developer_block_comes_from_configuration_with_the_app_id_from_microsoft_app_id(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch
+) -> None:
+    for name, value in PUBLISHER.items():
+        unconfigured.setenv(name, value)
+    unconfigured.setenv("MicrosoftAppId", APP_ID)
     assert main(["--out", str(tmp_path / "env.zip")]) == 0
-    with zipfile.ZipFile(tmp_path / "env.zip") as archive:
-        assert json.loads(archive.read("manifest.json"))["bots"][0]["botId"] == APP_ID
+    manifest = _manifest(tmp_path / "env.zip")
+    assert manifest["bots"][0]["botId"] == manifest["id"] == APP_ID
+    assert manifest["developer"] == {
+        "name": "Fabrikam IT",
+        "websiteUrl": "https://it.fabrikam.test",
+        "privacyUrl": "https://it.fabrikam.test/privacy",
+        "termsOfUseUrl": "https://it.fabrikam.test/terms",
+    }
 
 
-def test_the_command_line_reports_an_invalid_id_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--app-id", "not-a-guid", "--out", str(tmp_path / "bad.zip")]) == 1
+def test_a_package_without_the_publishers_pages_is_refused_naming_each_missing_setting(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unconfigured.setenv("MicrosoftAppId", APP_ID)
+    unconfigured.setenv("SWITCHBOARD_DEVELOPER_NAME", "Fabrikam IT")
+    assert main(["--out", str(tmp_path / "x.zip")]) == 1
+    error = capsys.readouterr().err
+    for name in ("WEBSITE_URL", "PRIVACY_URL", "TERMS_URL"):
+        assert f"SWITCHBOARD_DEVELOPER_{name}" in error
+    assert "SWITCHBOARD_DEVELOPER_NAME" not in error
+
+
+def test_a_developer_page_that_is_not_https_is_refused(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in PUBLISHER.items():
+        unconfigured.setenv(name, value)
+    unconfigured.setenv("MicrosoftAppId", APP_ID)
+    unconfigured.setenv("SWITCHBOARD_DEVELOPER_PRIVACY_URL", "http://it.fabrikam.test/privacy")
+    assert main(["--out", str(tmp_path / "x.zip")]) == 1
+    assert "https:// addresses in SWITCHBOARD_DEVELOPER_PRIVACY_URL" in capsys.readouterr().err
+
+
+def test_the_command_line_reports_an_invalid_id_and_fails(
+    tmp_path: Path, unconfigured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--local", "--app-id", "not-a-guid", "--out", str(tmp_path / "bad.zip")]) == 1
     assert "must be a GUID" in capsys.readouterr().err
 
 
