@@ -48,6 +48,7 @@ def parse_number(text: str, *, default_region: str | None = None) -> ParsedNumbe
     if not candidate:
         raise InvalidNumber("An empty value is not a phone number.")
     candidate = _tel_uri_extension(candidate)
+    parsed: phonenumbers.PhoneNumber | None
     if not candidate.startswith("+") and _DIGITS_ONLY.match(_EXTENSION_TAIL.sub("", candidate)):
         # Digits alone: a national number of the default region when they make a valid one there
         # ("206 555 0142" in the US), else an international number whose "+" was lost (Excel drops it).
