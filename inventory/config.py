@@ -74,6 +74,10 @@ class JobSchedule:
     reconcile_seconds: int = 180
     purge_seconds: int = 3600
     drift_check_seconds: int = 0  # 0: `drift_check_minutes` decides
+    # Runs a crash left behind (a bulk run, an assignment) are finished by the job leader: looked for at
+    # start-up and this often; a run counts as left behind once its runner has not renewed its lease.
+    resume_seconds: int = 30
+    run_lease_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,14 @@ def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
     defaults = JobSchedule()
     values = {
         name: max(0, _int(entry.get(name, getattr(defaults, name)), f"jobs.{name}"))
-        for name in ("expiry_seconds", "reconcile_seconds", "purge_seconds", "drift_check_seconds")
+        for name in (
+            "expiry_seconds",
+            "reconcile_seconds",
+            "purge_seconds",
+            "drift_check_seconds",
+            "resume_seconds",
+            "run_lease_seconds",
+        )
     }
     unknown = sorted(set(entry) - set(values))
     if unknown:

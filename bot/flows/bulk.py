@@ -8,35 +8,29 @@ step looks is in `bulk_views`.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from bot.flows import bulk_plan, sync_step
-from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, results_of
+from bot.flows import bulk_plan, bulk_run, sync_step
+from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
 from bot.flows.picker import picker_actions
+from bot.flows.run_lease import run_marks
 from bot.flows.table import FlowTable, Outcome, on_steps
 from bot.flows.view_models import (
-    account_from_state,
     account_to_state,
     account_view,
-    assignee_of,
     number_key,
     number_state,
 )
 from bot.turn import CardSink, Reply, Turn
 from cards import bulk as bulk_cards
 from cards.elements import Card
-from cards.notify import bulk_note
 from cards.sync import progress_card
 from inventory.config import Role
 from inventory.flows import Flow
 from inventory.model import PhoneNumber
 from inventory.number_query import NumberQuery
-from inventory.services.assignment import AssignRequest
-from inventory.services.bulk import assign_all
 from inventory.services.flow_steps import Move
-from inventory.services.holds import flow_hold_owner
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -177,51 +171,15 @@ async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    flow = await FLOW.advance(turn, flow, Step.RUNNING)
+    # What a resumed run needs if this process dies: who it acts for, the card to redraw, a lease.
+    flow = await FLOW.advance(turn, flow, Step.RUNNING, **run_marks(turn))
     rows = flow.state["rows"]
 
     async def work(sink: CardSink) -> Card:
-        last_drawn = 0.0
-
-        async def progress(done: int, of: int, failed: int) -> None:
-            nonlocal last_drawn
-            if time.monotonic() - last_drawn > 1.0:
-                last_drawn = time.monotonic()
-                await sink(bulk_cards.progress_card(done=done, total=of, failed=failed))
-
-        run = await assign_all(
-            turn.services.assignments,
-            [_request(flow, row) for row in rows],
-            turn.operator.actor,
-            concurrency=turn.services.context.settings.bulk_concurrency,
-            progress=progress,
-        )
-        errors = {str(i): outcome.refusal for i, outcome in enumerate(run.outcomes) if outcome.refusal}
-        moved = await FLOW.advance(turn, flow, Step.RESULTS, errors=errors)
-        failures = [f"{r.name} ({r.number}): {r.detail}" for r in await results_of(turn, moved) if not r.succeeded]
-        note = bulk_note(
-            tenant=flow.tenant,
-            succeeded=len(rows) - len(failures),
-            failures=failures,
-            operator=turn.operator.actor.name,
-        )
-        await turn.services.notifications.enqueue(flow.tenant, "bulk", note)
-        return await FLOW.render(turn, moved)
+        ended = await bulk_run.run_rows(turn.services, flow, range(len(rows)), errors={}, sink=sink)
+        return await FLOW.render(turn, ended)
 
     return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work)
-
-
-def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
-    number = row["number"]
-    return AssignRequest(
-        tenant=flow.tenant,
-        number=number["e164"],
-        extension=number["ext"],
-        account=assignee_of(account_from_state(row["account"])),
-        policy=row.get("policy") or flow.state.get("policy_all"),
-        hold_owner=flow_hold_owner(flow.id),
-        flow_id=flow.id,
-    )
 
 
 # Cancel is taken until Teams is asked; after that each person's outcome stands.

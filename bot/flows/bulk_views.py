@@ -17,6 +17,7 @@ from cards.picker import picker_card
 from cards.sync import progress_card
 from inventory.flows import Flow
 from inventory.journal import PENDING, SUCCEEDED
+from inventory.services.container import Services
 
 
 class Step(StrEnum):
@@ -42,9 +43,10 @@ def plan_pages(rows: list[dict[str, Any]]) -> int:
     return max(1, -(-len(rows) // PLAN_PAGE))
 
 
-async def results_of(turn: Turn, flow: Flow) -> list[bulk_cards.ResultRow]:
+async def results_of(services: Services, flow: Flow) -> list[bulk_cards.ResultRow]:
     """One row per person: what Teams did (its journal entry), or why the assignment never started."""
-    entries = {e.number: e for e in await turn.services.views.operations_of_flow(flow.id) if e.kind == "assign"}
+    # A retried row has several entries: the newest one (the list is oldest first) is its outcome.
+    entries = {e.number: e for e in await services.views.operations_of_flow(flow.id) if e.kind == "assign"}
     errors = flow.state.get("errors", {})
     results = []
     for index, row in enumerate(flow.state["rows"]):
@@ -146,7 +148,7 @@ async def _running(turn: Turn, flow: Flow) -> Card:
 
 
 async def _results(turn: Turn, flow: Flow) -> Card:
-    return bulk_cards.results_card(rows=await results_of(turn, flow), tenant=flow.tenant)
+    return bulk_cards.results_card(rows=await results_of(turn.services, flow), tenant=flow.tenant)
 
 
 async def _cancelled(turn: Turn, flow: Flow) -> Card:

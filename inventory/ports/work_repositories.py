@@ -95,6 +95,10 @@ class FlowRepository(Protocol):
 
     async def purge_expired(self, before: datetime) -> int: ...
 
+    async def in_step(self, kind: str, step: str) -> list[Flow]:
+        """The flows of `kind` at `step` (a few at most: runs in flight), oldest first."""
+        ...
+
 
 class OutboxRepository(Protocol):
     async def add(self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime) -> bool:

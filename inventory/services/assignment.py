@@ -41,6 +41,9 @@ class AssignRequest:
     hold_owner: str | None = None  # the flow whose hold the number is under, if any
     flow_id: str | None = None
     location_id: str | None = None
+    # A number Teams refuses is blocked with Teams' reason instead of going back to the pool (bulk runs:
+    # the next plan must not offer it again), until someone returns it.
+    keep_refused_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,14 @@ class AssignmentService:
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
-            await fail_assign(self._storage, entry, _failure_text(outcome), actor, self._clock.now())
+            await fail_assign(
+                self._storage,
+                entry,
+                _failure_text(outcome),
+                actor,
+                self._clock.now(),
+                keep_out=request.keep_refused_out,
+            )
             return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         warning = None
         if request.policy:
@@ -147,6 +157,16 @@ class AssignmentService:
         now = self._clock.now()
         async with self._storage.read() as uow:
             pending = await uow.journal.pending(tenant=tenant, created_before=now - older_than)
+        return await self._settle(tenant, pending)
+
+    async def reconcile_flow(self, tenant: str, flow_id: str) -> int:
+        """Settle the pending entries of one flow whatever their age: its runner is gone (a restart), so
+        nobody else is waiting for Teams' answer to them."""
+        async with self._storage.read() as uow:
+            pending = [e for e in await uow.journal.for_flow(flow_id) if e.status == journal.PENDING]
+        return await self._settle(tenant, pending)
+
+    async def _settle(self, tenant: str, pending: list[JournalEntry]) -> int:
         if not pending:
             return 0
         holders = {

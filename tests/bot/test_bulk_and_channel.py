@@ -126,7 +126,10 @@ async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and
     text = card_text(results)
     assert "17 assigned, 3 failed" in text
     assert text.count("The user is not licensed for Teams Phone.") == 3
-    assert await used_and_available(store) == (17, 23)  # 30 + 10 numbers in all; the 3 failures are free again
+    assert await used_and_available(store) == (17, 20)  # 30 + 10 numbers in all; Teams refused 3 of them
+    async with store.read() as uow:
+        blocked = await uow.numbers.search(NumberQuery("contoso", statuses=(NumberStatus.BLOCKED,)), limit=10)
+    assert [n.notes for n in blocked.items] == ["Teams refused it: The user is not licensed for Teams Phone."] * 3
     operations = len(teams.operations)
     again = await ada.click(confirm, "Assign all")  # the same confirmation card, clicked again
     assert "17 assigned, 3 failed" in card_text(again)
