@@ -5,21 +5,26 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.app import JOBS, SERVICES
+from bot.flows import bulk_run
 from cards.reading import card_text
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.e164 import parse_range
+from inventory.flows import Flow
 from inventory.model import Actor, NumberStatus
 from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
+from inventory.services.flow_steps import Move
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
-from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, template
+from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, flow_of, template
 from tests.support.bot_world import BotStarter, RunningBot
 
 ADMIN = Member("29:ada", "aaaaaaaa-0000-4000-8000-0000000000a1", "Ada Admin", "ada@contoso.test")
@@ -295,3 +300,69 @@ async def test_numbers_teams_reports_failed_are_posted_to_the_channel_with_the_n
     assert "Teams reports 1 number failed" in note
     assert "assignment failed in Teams" in note
     assert "Teams admin center" in note
+
+
+async def crash_state(bot: RunningBot, confirm: dict[str, Any], connector: RecordingConnector) -> Flow:
+    """The flow as a bulk run leaves it when its process dies with nobody renewing its lease: five people
+    assigned, the last five numbers already freed by the expiry job, and its card in the conversation."""
+    services = bot.app[SERVICES]
+    flow = await services.flows.reload(flow_of(confirm))
+    assert flow is not None
+    assert flow.step == "confirm"
+    rows = flow.state["rows"]
+    runner = Actor(ADMIN.aad_object_id, ADMIN.upn)
+    for row in rows[:5]:
+        result = await services.assignments.assign(bulk_run._request(flow, row), runner)
+        assert result.succeeded
+    expired = [(row["number"]["e164"], "") for row in rows[15:]]
+    flow = await services.holds.give_back_for_flow(
+        flow, expired, actor=runner, correlation_id="expiry", then=Move("confirm")
+    )
+    reference = {"serviceUrl": connector.url, "channelId": "msteams", "conversation": {"id": "a:personal-chat"}}
+    past = (services.context.clock.now() - timedelta(seconds=1)).isoformat()
+    return await services.flows.advance(
+        flow,
+        "running",
+        runner={"id": runner.id, "name": runner.name},
+        card={"reference": reference, "activity_id": "bulk-card-1"},
+        lease_until=past,
+    )
+
+
+async def test_a_bulk_run_left_behind_by_a_restart_finishes_by_itself_and_redraws_its_card(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector, store: Store
+) -> None:
+    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    flow = await crash_state(bot, confirm, connector)
+    seen = len(connector.sent)
+    assert await bot.app[JOBS].resume_interrupted() == 1
+    ended = await bot.app[SERVICES].flows.reload(flow.id)
+    assert ended is not None
+    assert ended.step == "results"
+    redrawn = [s for s in connector.sent[seen:] if s.method == "PUT" and s.activity_id == "bulk-card-1"]
+    final = card_text(redrawn[-1].card or {})
+    assert "15 assigned, 5 failed" in final
+    assert final.count("Not attempted: the bot restarted") == 5
+    assert await used_and_available(store) == (15, 25)  # 30 + 10; the five never attempted are free again
+    async with store.read() as uow:
+        assert await uow.journal.pending(created_before=datetime.now(UTC) + timedelta(days=1)) == []
+    note = await connector.wait_for_card(lambda card: "Bulk assignment finished" in card_text(card))
+    assert "User 01: +1 206 555 1000" in card_text(note)
+    assert await bot.app[JOBS].resume_interrupted() == 0  # final: nothing left to take over
+
+
+async def test_a_run_whose_runner_still_renews_its_lease_is_left_alone(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    flow = await crash_state(bot, confirm, connector)
+    services = bot.app[SERVICES]
+    future = (services.context.clock.now() + timedelta(minutes=1)).isoformat()
+    await services.flows.advance(flow, "running", lease_until=future)
+    assert await bot.app[JOBS].resume_interrupted() == 0
