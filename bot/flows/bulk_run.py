@@ -11,13 +11,15 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.flows.bulk_views import Step, results_of
+from bot.flows.bulk_views import Step, results_card, results_of
 from bot.flows.run_lease import LEASE_KEY, keep_lease, runner_of
 from bot.flows.view_models import account_from_state, assignee_of
 from cards import bulk as bulk_cards
 from cards.elements import Card
 from cards.notify import bulk_note
 from inventory.flows import Flow, FlowMoved
+
+__all__ = ["results_card", "run_rows", "tell_channel"]
 from inventory.services.assignment import AssignRequest
 from inventory.services.bulk import assign_all
 from inventory.services.container import Services
@@ -81,10 +83,6 @@ async def tell_channel(services: Services, flow: Flow) -> None:
         operator=runner_of(flow).name,
     )
     await services.notifications.enqueue(flow.tenant, "bulk", note)
-
-
-async def results_card(services: Services, flow: Flow) -> Card:
-    return bulk_cards.results_card(rows=await results_of(services, flow), tenant=flow.tenant)
 
 
 def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:

@@ -17,7 +17,9 @@ from cards.picker import picker_card
 from cards.sync import progress_card
 from inventory.flows import Flow
 from inventory.journal import PENDING, SUCCEEDED
+from inventory.model import PhoneNumber
 from inventory.services.container import Services
+from inventory.services.settlement import refused_by_teams
 
 
 class Step(StrEnum):
@@ -148,7 +150,24 @@ async def _running(turn: Turn, flow: Flow) -> Card:
 
 
 async def _results(turn: Turn, flow: Flow) -> Card:
-    return bulk_cards.results_card(rows=await results_of(turn.services, flow), tenant=flow.tenant)
+    return await results_card(turn.services, flow)
+
+
+async def results_card(services: Services, flow: Flow) -> Card:
+    """The run's outcome per person, with Retry failed and, for numbers Teams refused, the way back."""
+    return bulk_cards.results_card(
+        rows=await results_of(services, flow),
+        tenant=flow.tenant,
+        flow=ref(flow),
+        refused=len(await refused_numbers(services, flow)),
+        message=flow.state.get("message"),
+    )
+
+
+async def refused_numbers(services: Services, flow: Flow) -> list[PhoneNumber]:
+    """The run's numbers Teams refused that are still kept out of the pool."""
+    ids = [row["number"]["id"] for row in flow.state["rows"]]
+    return [n for n in (await services.views.numbers_by_id(flow.tenant, ids)).values() if refused_by_teams(n)]
 
 
 async def _cancelled(turn: Turn, flow: Flow) -> Card:

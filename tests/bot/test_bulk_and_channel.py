@@ -141,6 +141,28 @@ async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and
     assert len(teams.operations) == operations
 
 
+async def test_retry_failed_plans_other_numbers_and_refused_ones_come_back_only_when_returned(
+    ada: TeamsClient, connector: RecordingConnector, store: Store, teams: SimulatedTenant
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    teams.faults.fail_next_operations(count=3, detail="The number is not provisioned for this country.")
+    results = await ada.click(confirm, "Assign all")
+    assert "Teams refused 3 numbers" in card_text(results)
+    retry = await ada.click(results, "Retry failed")
+    text = card_text(retry)
+    assert "the plan for 3 people" in text
+    assert all(f"+1 206 555 10{i:02d}" not in text for i in range(20))  # neither used nor refused ones
+    retried = await ada.click(await ada.click(retry, "Review"), "Assign all")
+    assert "3 assigned, 0 failed" in card_text(retried)
+    assert await used_and_available(store) == (20, 17)
+    returned = await ada.click(results, "Return refused numbers to the pool")
+    assert "3 numbers are back in the pool." in card_text(returned)
+    assert await used_and_available(store) == (20, 20)
+    await ada.say("history +1 206 555 1000")
+    assert "unblock" in card_text(connector.last_card()).lower()
+
+
 async def test_each_person_gets_a_distinct_number_and_changing_one_never_offers_anothers(
     ada: TeamsClient, connector: RecordingConnector, store: Store
 ) -> None:
