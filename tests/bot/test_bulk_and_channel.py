@@ -149,6 +149,9 @@ async def test_retry_failed_plans_other_numbers_and_refused_ones_come_back_only_
     teams.faults.fail_next_operations(count=3, detail="The number is not provisioned for this country.")
     results = await ada.click(confirm, "Assign all")
     assert "Teams refused 3 numbers" in card_text(results)
+    await ada.say("numbers")
+    listed = await ada.click(connector.last_card(), "Search", inputs={"status": "blocked"})
+    assert card_text(listed).count("Teams refused it: The number is not provisioned for this country.") == 3
     retry = await ada.click(results, "Retry failed")
     text = card_text(retry)
     assert "the plan for 3 people" in text
