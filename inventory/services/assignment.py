@@ -11,7 +11,7 @@ held) rather than guessing: the reconciler decides later.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +29,8 @@ from inventory.services.settlement import close_failed, fail_assign, finish_assi
 log = logging.getLogger(__name__)
 RECONCILER = Actor("system:reconcile", "Switchboard (reconcile)")
 SETTLE_AFTER = timedelta(minutes=2)  # younger pending entries may still be finished by the operator's own turn
+# An operation Teams still calls running after this long is stuck: the number's holder in Teams decides.
+STUCK_AFTER = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,11 @@ class AssignmentService:
         phone = self._context.phones(request.tenant)
         number_type = NumberType(entry.number_type)
         wire = teams_number(request.number, request.extension)
-        outcome = await _call(phone.assign_number(wire, request.account.id, number_type, request.location_id))
+        outcome = await _call(
+            phone.assign_number(
+                wire, request.account.id, number_type, request.location_id, on_started=self._keeper(entry)
+            )
+        )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
@@ -141,7 +147,9 @@ class AssignmentService:
             await uow.journal.write(entry)
         phone = self._context.phones(tenant)
         outcome = await _call(
-            phone.unassign_number(teams_number(current.number, current.extension), current.number_type)
+            phone.unassign_number(
+                teams_number(current.number, current.extension), current.number_type, on_started=self._keeper(entry)
+            )
         )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
@@ -167,8 +175,17 @@ class AssignmentService:
         return await self._settle(tenant, pending)
 
     async def _settle(self, tenant: str, pending: list[JournalEntry]) -> int:
+        """Close what Teams has finished: an entry whose operation Teams still runs stays pending (its
+        number stays held), one whose operation failed closes with Teams' reason, and the rest (succeeded,
+        or no operation to ask) are settled from who holds the number in Teams now."""
+        pending, failed = await self._ask_operations(tenant, pending)
+        for entry, reason in failed:
+            if entry.kind == journal.Kind.ASSIGN:
+                await fail_assign(self._storage, entry, reason, RECONCILER, self._clock.now())
+            else:
+                await close_failed(self._storage, entry, reason, self._clock.now())
         if not pending:
-            return 0
+            return len(failed)
         holders = {
             n.key: (n.holder_id if n.is_assigned else None) for n in await self._context.phones(tenant).list_numbers()
         }
@@ -195,8 +212,46 @@ class AssignmentService:
                 await self._finish_unassign(entry, RECONCILER)
             else:
                 await close_failed(self._storage, entry, "Teams still shows the number assigned.", self._clock.now())
-        log.info("reconciled tenant=%s entries=%d", tenant, len(pending))
-        return len(pending)
+        log.info("reconciled tenant=%s entries=%d", tenant, len(pending) + len(failed))
+        return len(pending) + len(failed)
+
+    async def _ask_operations(
+        self, tenant: str, entries: list[JournalEntry]
+    ) -> tuple[list[JournalEntry], list[tuple[JournalEntry, str]]]:
+        """Ask Teams about each entry's own operation: (entries to settle from the holders, entries whose
+        operation failed with the reason). Entries whose operation still runs are left out of both."""
+        phone = self._context.phones(tenant)
+        settle: list[JournalEntry] = []
+        failed: list[tuple[JournalEntry, str]] = []
+        for entry in entries:
+            if entry.operation_location is None:
+                settle.append(entry)  # the crash came before Teams accepted it (or the entry predates this)
+                continue
+            try:
+                outcome = await phone.operation_outcome(entry.operation_location)
+            except TeamsError as error:
+                log.warning("operation unreadable entry=%s error=%s", entry.id, error)
+                continue  # ask again next time rather than guess
+            if outcome is None or outcome.succeeded:
+                settle.append(entry)
+            elif outcome.status is OperationStatus.RUNNING and self._clock.now() - entry.created_at >= STUCK_AFTER:
+                log.warning("operation stuck entry=%s number=%s", entry.id, entry.number)
+                settle.append(entry)
+            elif outcome.status is OperationStatus.RUNNING:
+                log.info("operation still running entry=%s number=%s", entry.id, entry.number)
+            else:
+                failed.append((entry, _failure_text(outcome)))
+        return settle, failed
+
+    def _keeper(self, entry: JournalEntry) -> Callable[[str], Awaitable[None]]:
+        """Keeps the operation's Location on the entry the moment Teams accepts it (a crash after this
+        leaves an entry the reconciler can ask Teams about)."""
+
+        async def keep(location: str) -> None:
+            async with self._storage.write() as uow:
+                await uow.journal.set_operation(entry.id, location)
+
+        return keep
 
     async def reconcile_all(self) -> int:
         """`reconcile` every tenant that has entries old enough to settle."""
