@@ -18,7 +18,7 @@ from bot.flows import bulk_run
 from bot.flows.assign import FLOW as ASSIGN_FLOW
 from bot.flows.assign_views import Step as AssignStep
 from bot.flows.bulk_views import Step as BulkStep
-from bot.flows.run_lease import LEASE_KEY, lease_of, lease_passed, lease_state, runner_of
+from bot.flows.run_lease import LEASE_KEY, keep_lease, lease_of, lease_passed, lease_state, runner_of
 from bot.flows.view_models import number_key
 from bot.operator import Operator
 from bot.turn import Turn
@@ -38,6 +38,8 @@ NOT_ATTEMPTED = (
     "Not attempted: the bot restarted before Teams was asked, and this person's number was no longer held. "
     "Nothing changed in Teams; assign them again."
 )
+IN_FLIGHT_WAIT_SECONDS = 300.0  # as long as a live run waits for one Teams operation
+_IN_FLIGHT_POLL_SECONDS = 2.0
 RESTARTED = "Not attempted: the bot restarted before Teams was asked. Nothing changed in Teams; assign again."
 
 
@@ -75,7 +77,7 @@ class Resumer:
 
     async def _finish_bulk(self, flow: Flow) -> None:
         services = self._services
-        await services.assignments.reconcile_flow(flow.tenant, flow.id)
+        flow = await self._settle_in_flight(flow)
         rows = flow.state["rows"]
         entries = _newest_assign_entries(await services.views.operations_of_flow(flow.id))
         numbers = await services.views.numbers_by_id(flow.tenant, [row["number"]["id"] for row in rows])
@@ -107,6 +109,23 @@ class Resumer:
         )
         if ended.step == BulkStep.RESULTS:
             await self._redraw(ended, await bulk_run.results_card(services, ended))
+
+    async def _settle_in_flight(self, flow: Flow) -> Flow:
+        """Settle what the old runner left in Teams' hands, waiting (with the lease kept) while Teams still
+        runs those operations, so the results count them as what they became. Returns the flow as the
+        lease left it."""
+        services = self._services
+        clock = services.context.clock
+        waited = 0.0
+        async with keep_lease(services, flow) as held:
+            while True:
+                await services.assignments.reconcile_flow(flow.tenant, flow.id)
+                entries = await services.views.operations_of_flow(flow.id)
+                if not any(e.status == PENDING for e in entries) or waited >= IN_FLIGHT_WAIT_SECONDS:
+                    break
+                await clock.sleep(_IN_FLIGHT_POLL_SECONDS)
+                waited += _IN_FLIGHT_POLL_SECONDS
+        return held.flow
 
     async def _finish_assign(self, flow: Flow) -> None:
         services = self._services
