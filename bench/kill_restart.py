@@ -23,7 +23,8 @@ async def main(runs: int, seed: int) -> int:
             run = await kill_and_restart(Path(folder), seed=seed + index)
         final = next((line for line in run.results_card.splitlines() if line.startswith("Done in")), "(no card)")
         print(
-            f"run {index + 1}: killed after {run.killed_after:4.1f} s  mismatches={len(run.mismatches)}  "
+            f"run {index + 1}: killed after {run.killed_after:4.1f} s (done {run.done_at_kill:2d}, "
+            f"in flight {run.in_flight_at_kill})  mismatches={len(run.mismatches)}  "
             f"pending={run.pending}  running={run.running}  card: {final}"
         )
         for line in run.mismatches[:10]:

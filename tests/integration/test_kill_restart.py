@@ -15,6 +15,7 @@ async def test_a_bulk_run_killed_at_a_random_moment_ends_final_with_the_inventor
     seed = random.SystemRandom().randrange(1_000_000)
     run = await kill_and_restart(tmp_path, seed=seed)
     context = f"seed={seed} killed after {run.killed_after:.1f} s\n{run.log[-3000:]}"
+    assert run.done_at_kill < 24, "the bot was killed after the run had ended: nothing was interrupted"
     assert run.mismatches == [], context
     assert (run.pending, run.running) == (0, 0), context
     assert "Done in contoso: 24 assigned, 0 failed" in run.results_card, context

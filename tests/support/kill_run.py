@@ -46,6 +46,8 @@ class KillRun:
     """What one run ended with; `mismatches` lists each number where the inventory and Teams differ."""
 
     killed_after: float
+    done_at_kill: int = 0  # journal entries Teams had finished when the bot died
+    in_flight_at_kill: int = 0  # entries still pending then (the old runner's operations in Teams' hands)
     mismatches: list[str] = field(default_factory=list)
     pending: int = 0
     running: int = 0
@@ -142,6 +144,20 @@ async def _state(folder: Path) -> tuple[int, int]:
         await store.close()
 
 
+async def _journal_counts(folder: Path) -> tuple[int, int]:
+    """(pending, closed) journal entries."""
+    store = Store(create_engine(f"sqlite+aiosqlite:///{folder / 'bot.db'}"))
+    try:
+        async with store.engine.connect() as connection:
+            rows = await connection.execute(
+                select(teams_operations.c.status, func.count()).group_by(teams_operations.c.status)
+            )
+            counts = {status: int(count) for status, count in rows}
+    finally:
+        await store.close()
+    return counts.get("pending", 0), sum(counts.values()) - counts.get("pending", 0)
+
+
 async def _mismatches(folder: Path, teams: SimulatedTenant) -> list[str]:
     """Every number where the inventory's holder differs from Teams' (or is used on one side only)."""
     store = Store(create_engine(f"sqlite+aiosqlite:///{folder / 'bot.db'}"))
@@ -189,6 +205,7 @@ async def kill_and_restart(folder: Path, *, seed: int, people: int = 24, operati
                 await clicking  # the invoke dies with the process (or answered before the kill)
             killed_after = time.monotonic() - started
         run = KillRun(killed_after)
+        run.in_flight_at_kill, run.done_at_kill = await _journal_counts(folder)
         seen = len(connector.sent)
         second = await _serve(config, folder)
         deadline = time.monotonic() + SETTLE_SECONDS
