@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from inventory.services.settlement import refusal_note
 from inventory.store.migrate import head_revision
 
 
@@ -131,3 +132,15 @@ def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.C
     pools = run(capsys, "pools")[1]
     assert "Ops" in pools
     assert "contoso: 1 pool(s)" in pools
+
+
+def test_a_number_teams_refused_shows_teams_reason_in_the_listing_until_it_is_unblocked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230001")
+    # What a bulk run leaves on a number Teams refused (`settlement.refusal_note`).
+    run(capsys, "block", "+15551230001", "--reason", refusal_note("The number is not provisioned."))
+    listed = run(capsys, "numbers", "--status", "blocked")[1]
+    assert "Teams refused it: The number is not provisioned." in listed
+    assert "is now available" in run(capsys, "unblock", "+15551230001")[1]
+    assert "unblock" in run(capsys, "history", "+15551230001")[1]
