@@ -178,7 +178,7 @@ class AssignmentService:
         """Close what Teams has finished: an entry whose operation Teams still runs stays pending (its
         number stays held), one whose operation failed closes with Teams' reason, and the rest (succeeded,
         or no operation to ask) are settled from who holds the number in Teams now."""
-        pending, failed = await self._ask_operations(tenant, pending)
+        pending, failed, done = await self._ask_operations(tenant, pending)
         for entry, reason in failed:
             if entry.kind == journal.Kind.ASSIGN:
                 await fail_assign(self._storage, entry, reason, RECONCILER, self._clock.now())
@@ -192,8 +192,10 @@ class AssignmentService:
         quarantine_days = self._context.tenant(tenant).quarantine_days
         for entry in pending:
             holder = holders.get(number_key(entry.number, entry.extension))
-            if entry.kind == journal.Kind.ASSIGN and holder and holder == entry.account_id:
-                still_held = frozenset(key for key, held_by in holders.items() if held_by == holder)
+            # Teams' own word that the operation succeeded stands even if its listing lags behind.
+            confirmed = entry.id in done
+            if entry.kind == journal.Kind.ASSIGN and ((holder and holder == entry.account_id) or confirmed):
+                still_held = frozenset(key for key, held_by in holders.items() if held_by == entry.account_id)
                 await finish_assign(
                     self._storage,
                     entry,
@@ -208,7 +210,7 @@ class AssignmentService:
                 await fail_assign(
                     self._storage, entry, "Teams never completed the assignment.", RECONCILER, self._clock.now()
                 )
-            elif holder is None:
+            elif holder is None or confirmed:
                 await self._finish_unassign(entry, RECONCILER)
             else:
                 await close_failed(self._storage, entry, "Teams still shows the number assigned.", self._clock.now())
@@ -217,12 +219,14 @@ class AssignmentService:
 
     async def _ask_operations(
         self, tenant: str, entries: list[JournalEntry]
-    ) -> tuple[list[JournalEntry], list[tuple[JournalEntry, str]]]:
-        """Ask Teams about each entry's own operation: (entries to settle from the holders, entries whose
-        operation failed with the reason). Entries whose operation still runs are left out of both."""
+    ) -> tuple[list[JournalEntry], list[tuple[JournalEntry, str]], set[str]]:
+        """Ask Teams about each entry's own operation: (entries to settle, entries whose operation failed
+        with the reason, ids of the entries Teams says succeeded). Entries whose operation still runs are
+        left out."""
         phone = self._context.phones(tenant)
         settle: list[JournalEntry] = []
         failed: list[tuple[JournalEntry, str]] = []
+        done: set[str] = set()
         for entry in entries:
             if entry.operation_location is None:
                 settle.append(entry)  # the crash came before Teams accepted it (or the entry predates this)
@@ -232,8 +236,11 @@ class AssignmentService:
             except TeamsError as error:
                 log.warning("operation unreadable entry=%s error=%s", entry.id, error)
                 continue  # ask again next time rather than guess
-            if outcome is None or outcome.succeeded:
+            if outcome is not None and outcome.succeeded:
+                done.add(entry.id)
                 settle.append(entry)
+            elif outcome is None:
+                settle.append(entry)  # Teams forgot the operation: who holds the number decides
             elif outcome.status is OperationStatus.RUNNING and self._clock.now() - entry.created_at >= STUCK_AFTER:
                 log.warning("operation stuck entry=%s number=%s", entry.id, entry.number)
                 settle.append(entry)
@@ -241,7 +248,7 @@ class AssignmentService:
                 log.info("operation still running entry=%s number=%s", entry.id, entry.number)
             else:
                 failed.append((entry, _failure_text(outcome)))
-        return settle, failed
+        return settle, failed, done
 
     def _keeper(self, entry: JournalEntry) -> Callable[[str], Awaitable[None]]:
         """Keeps the operation's Location on the entry the moment Teams accepts it (a crash after this
