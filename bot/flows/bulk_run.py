@@ -18,13 +18,12 @@ from cards import bulk as bulk_cards
 from cards.elements import Card
 from cards.notify import bulk_note
 from inventory.flows import Flow, FlowMoved
-
-__all__ = ["results_card", "run_rows", "tell_channel"]
 from inventory.services.assignment import AssignRequest
 from inventory.services.bulk import assign_all
 from inventory.services.container import Services
 from inventory.services.holds import flow_hold_owner
 
+__all__ = ["results_card", "run_rows", "tell_channel"]  # results_card: the resumer draws the end with it
 log = logging.getLogger(__name__)
 CardSink = Callable[[Card], Awaitable[None]]
 

@@ -60,10 +60,15 @@ class Resumer:
                     continue
                 taken += 1
                 log.info("resuming interrupted run kind=%s flow=%s", kind, flow.id)
-                if kind == "bulk":
-                    await self._finish_bulk(claimed)
-                else:
-                    await self._finish_assign(claimed)
+                try:
+                    if kind == "bulk":
+                        await self._finish_bulk(claimed)
+                    else:
+                        await self._finish_assign(claimed)
+                except Exception:
+                    # One run that cannot be finished now (Teams away) must not stop the others; its lease
+                    # lapses and the next look tries again.
+                    log.exception("could not finish an interrupted run flow=%s", flow.id)
         return taken
 
     async def _claim(self, flow: Flow) -> Flow | None:
