@@ -58,6 +58,7 @@ bench: venv
 	$(BIN)/python -m bench.bulk
 	$(BIN)/python -m bench.turns
 	$(BIN)/python -m bench.operation_wait
+	$(BIN)/python -m bench.kill_restart
 
 # The Teams app package to sideload: manifest (with MicrosoftAppId filled in) and the two icons.
 # It needs MicrosoftAppId and SWITCHBOARD_DEVELOPER_{NAME,WEBSITE_URL,PRIVACY_URL,TERMS_URL}; LOCAL=1 builds

@@ -54,6 +54,10 @@ class CardUpdater:
         self._adapter = adapter
         self._app_id = app_id
 
+    async def update_from_json(self, reference: dict[str, Any], activity_id: str, card: Card) -> None:
+        """`update` with the reference as stored in a flow (a run resumed by another process)."""
+        await self.update(ConversationReference().deserialize(reference), activity_id, card)
+
     async def update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
         async def replace(context: TurnContext) -> None:
             activity = MessageFactory.attachment(card_attachment(card))

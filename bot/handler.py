@@ -210,6 +210,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             conversation_type=(activity.conversation.conversation_type if activity.conversation else None)
             or "personal",
             conversation=conversation_of(activity),
+            card_id=activity.reply_to_id,
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:

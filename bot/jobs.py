@@ -4,6 +4,8 @@
   reservations that end soon or ended hear it in the tenant's channel (once each);
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
+- at start-up and every half minute: runs a crash left behind (a bulk run, an assignment whose runner's
+  lease passed) are finished and their cards redrawn (`bot/flows/resume.py`);
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to);
 - every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
@@ -24,6 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.flows.reservations import reservation_view
+from bot.flows.resume import CardUpdate, Resumer
 from cards.notify import stuck_note
 from cards.reservations import reservation_note
 from inventory import log_context
@@ -59,8 +62,10 @@ class Jobs:
         *,
         leadership: JobLeadership | None = None,
         on_drift: DriftReport | None = None,
+        update_card: CardUpdate | None = None,
     ) -> None:
         self._services = services
+        self._resumer = Resumer(services, update_card)
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
         self._tasks: list[asyncio.Task[None]] = []
@@ -71,6 +76,7 @@ class Jobs:
         self._every(schedule.expiry_seconds, self.free_expired)
         self._every(schedule.expiry_seconds, self.warn_reservations)
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
+        self._every(schedule.resume_seconds, self.resume_interrupted, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
         self._every(schedule.stuck_watch_seconds, self.watch_stuck)
@@ -146,6 +152,10 @@ class Jobs:
                 log.info("stuck in teams tenant=%s stuck=%d told=%d", tenant.name, report.stuck, len(report.told))
             told += len(report.told)
         return told
+
+    async def resume_interrupted(self) -> int:
+        """Finish the runs whose runner is gone; how many were taken over."""
+        return await self._resumer.resume_all()
 
     async def purge(self) -> None:
         await self._services.flows.purge(older_than=timedelta(days=1))

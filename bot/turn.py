@@ -46,6 +46,7 @@ class Turn:
     correlation_id: str
     conversation_type: str = "personal"
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
+    card_id: str | None = None  # the activity id of the card clicked, so a run resumed later can redraw it
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

@@ -207,18 +207,30 @@ def progress_card(*, done: int, total: int, failed: int) -> Card:
     return card(body)
 
 
-def results_card(*, rows: list[ResultRow], tenant: str) -> Card:
+def results_card(
+    *, rows: list[ResultRow], tenant: str, flow: FlowRef | None = None, refused: int = 0, message: str | None = None
+) -> Card:
     """One line per person, with Teams' reason under each failure. When that would be too big for one Teams
     message (50 people refused for a missing permission), a reason many share is written once, and if need be
     each reason is cut short (the journal keeps it whole)."""
     for repeat, limit in ((True, None), (False, None), (False, 200)):
-        drawn = _results(rows, tenant, repeat_reasons=repeat, reason_limit=limit)
+        drawn = _results(rows, tenant, repeat_reasons=repeat, reason_limit=limit, flow=flow, refused=refused)
+        if message:
+            drawn["body"].insert(1, notice(message))
         if len(json.dumps(drawn, separators=(",", ":")).encode()) <= _RESULTS_BUDGET:
             break
     return drawn
 
 
-def _results(rows: list[ResultRow], tenant: str, *, repeat_reasons: bool, reason_limit: int | None) -> Card:
+def _results(
+    rows: list[ResultRow],
+    tenant: str,
+    *,
+    repeat_reasons: bool,
+    reason_limit: int | None,
+    flow: FlowRef | None,
+    refused: int,
+) -> Card:
     succeeded = sum(1 for row in rows if row.succeeded)
     body = heading(TITLE, f"Done in {tenant}: {succeeded} assigned, {len(rows) - succeeded} failed")
     written: set[str] = set()
@@ -233,6 +245,18 @@ def _results(rows: list[ResultRow], tenant: str, *, repeat_reasons: bool, reason
             detail = row.detail[:reason_limit] + "..." if cut else row.detail
             items.append(text(detail, size="Small", spacing="None", subtle=row.succeeded))
         body.append(container(items))
-    if succeeded < len(rows):
-        body.append(text("Numbers that failed are back in the pool.", subtle=True))
-    return card(body)
+    actions = []
+    if refused:
+        body.append(
+            text(
+                f"Teams refused {refused} {'number' if refused == 1 else 'numbers'}: kept out of the pool with "
+                "Teams' reason (type numbers to see it) until someone returns them.",
+                subtle=True,
+            )
+        )
+    if succeeded < len(rows) and flow is not None:
+        body.append(text("Retry failed plans other numbers for the people who did not get one.", subtle=True))
+        actions.append(execute("Retry failed", "bulk.retry", flow.data(), style="positive"))
+        if refused:
+            actions.append(execute("Return refused numbers to the pool", "bulk.return_refused", flow.data()))
+    return card(body, actions or None)

@@ -8,13 +8,19 @@ _SHOWN_LINES = 15
 
 
 def _note(
-    title: str, color: str, pairs: list[tuple[str, str]], lines: list[str] | None = None, *, closing: str | None = None
+    title: str,
+    color: str,
+    pairs: list[tuple[str, str]],
+    lines: list[str] | None = None,
+    *,
+    closing: str | None = None,
+    shown: int = _SHOWN_LINES,
 ) -> Card:
-    """A note with at most 15 detail lines ("...and N more" after them), then `closing`, always shown."""
+    """A note with at most `shown` detail lines ("...and N more" after them), then `closing`, always shown."""
     body = [text(title, weight="Bolder", color=color), facts(pairs)]
-    body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:_SHOWN_LINES])
-    if lines and len(lines) > _SHOWN_LINES:
-        body.append(text(f"...and {len(lines) - _SHOWN_LINES} more", subtle=True, size="Small"))
+    body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:shown])
+    if lines and len(lines) > shown:
+        body.append(text(f"...and {len(lines) - shown} more", subtle=True, size="Small"))
     if closing:
         body.append(text(closing, size="Small", spacing="None"))
     return card(body, full_width=False)
@@ -45,10 +51,15 @@ def sync_note(*, tenant: str, applied: dict[str, int], skipped: int, operator: s
     return _note("Sync committed", ACCENT, pairs)
 
 
-def bulk_note(*, tenant: str, succeeded: int, failures: list[str], operator: str) -> Card:
+def bulk_note(*, tenant: str, assigned: list[str], failures: list[str], operator: str) -> Card:
+    """Who did not get a number and why (at most 15 lines), then who got which number (a bulk run has at
+    most 50 people: every one of them is listed, so the channel knows whom to tell)."""
     color = GOOD if not failures else WARNING
-    pairs = [("Tenant", tenant), ("Succeeded", str(succeeded)), ("Failed", str(len(failures))), ("By", operator)]
-    return _note("Bulk assignment finished", color, pairs, failures)
+    pairs = [("Tenant", tenant), ("Succeeded", str(len(assigned))), ("Failed", str(len(failures))), ("By", operator)]
+    lines = failures[:_SHOWN_LINES]
+    if len(failures) > _SHOWN_LINES:
+        lines.append(f"...and {len(failures) - _SHOWN_LINES} more failed (the bulk card lists them all)")
+    return _note("Bulk assignment finished", color, pairs, [*lines, *assigned], shown=_SHOWN_LINES + 1 + 50)
 
 
 def drift_note(*, tenant: str, counts: dict[str, int], lines: list[str]) -> Card:

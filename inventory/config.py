@@ -75,6 +75,10 @@ class JobSchedule:
     purge_seconds: int = 3600
     drift_check_seconds: int = 0  # 0: `drift_check_minutes` decides
     stuck_watch_seconds: int = 600
+    # Runs a crash left behind (a bulk run, an assignment) are finished by the job leader: looked for at
+    # start-up and this often; a run counts as left behind once its runner has not renewed its lease.
+    resume_seconds: int = 30
+    run_lease_seconds: int = 60
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,8 @@ def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
             "purge_seconds",
             "drift_check_seconds",
             "stuck_watch_seconds",
+            "resume_seconds",
+            "run_lease_seconds",
         )
     }
     unknown = sorted(set(entry) - set(values))

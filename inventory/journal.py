@@ -43,6 +43,8 @@ class JournalEntry:
     flow_id: str | None = None
     detail: str | None = None
     finished_at: datetime | None = None
+    # The Location Teams answered with (202): the reconciler asks that operation how it went.
+    operation_location: str | None = None
 
 
 def begin(

@@ -18,6 +18,7 @@ from inventory.model import NumberStatus, NumberType, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
 from inventory.services import lifecycle
+from inventory.services.settlement import refused_by_teams
 
 # Each takes (storage, tenant, number, *, actor, clock); block also takes its reason.
 _LIFECYCLE: dict[str, tuple[str, Callable[..., Awaitable[PhoneNumber]]]] = {
@@ -91,6 +92,8 @@ async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
         table.add_column(column, overflow="fold")
     for number in page.items:
         holder = number.assignee.label if number.assignee else (number.hold.owner if number.hold else "")
+        if refused_by_teams(number):
+            holder = number.notes or ""  # Teams' reason: the number stays out of the pool until returned
         row = [number.label, number.status.value, holder, number.location or "", number.pool or ""]
         if arguments.wide:
             row += [

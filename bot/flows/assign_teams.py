@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows.assign_views import TITLE, Step
+from bot.flows.run_lease import keep_lease, run_marks
 from bot.flows.table import FlowTable
 from bot.flows.view_models import account_from_state, assignee_of
 from bot.turn import CardSink, Reply, Turn
@@ -20,7 +21,7 @@ from inventory.services.holds import flow_hold_owner
 async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Reply:
     """Confirm: ask Teams, wait for it (or show a waiting card and replace it), record the outcome, tell the
     channel."""
-    flow = await table.advance(turn, flow, Step.ASSIGNING)
+    flow = await table.advance(turn, flow, Step.ASSIGNING, **run_marks(turn))  # resumable after a crash
     account, number = account_from_state(flow.state["account"]), flow.state["number"]
 
     async def work(_: CardSink) -> Card:
@@ -33,13 +34,15 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
             hold_owner=flow_hold_owner(flow.id),
             flow_id=flow.id,
         )
-        try:
-            result = await turn.services.assignments.assign(request, turn.operator.actor)
-        except (TransitionRefused, ConcurrentChange) as refused:
-            message = f"{refused} Pick another number."
-            return await table.render(turn, await table.advance(turn, flow, Step.PICK, number=None, message=message))
+        async with keep_lease(turn.services, flow) as lease:
+            try:
+                result = await turn.services.assignments.assign(request, turn.operator.actor)
+            except (TransitionRefused, ConcurrentChange) as refused:
+                message = f"{refused} Pick another number."
+                picked = await table.advance(turn, lease.flow, Step.PICK, number=None, message=message)
+                return await table.render(turn, picked)
         step = Step.DONE if result.succeeded else (Step.PENDING if result.pending else Step.FAILED)
-        moved = await table.advance(turn, flow, step, result=_result_state(result))
+        moved = await table.advance(turn, lease.flow, step, result=_result_state(result), lease_until=None)
         if result.succeeded:
             note = assigned_note(
                 tenant=flow.tenant,

@@ -8,35 +8,30 @@ step looks is in `bulk_views`.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from bot.flows import bulk_plan, sync_step
-from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, results_of
+from bot.flows import bulk_plan, bulk_run, sync_step
+from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, refused_numbers, results_of
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
 from bot.flows.picker import picker_actions
+from bot.flows.run_lease import run_marks
 from bot.flows.table import FlowTable, Outcome, on_steps
 from bot.flows.view_models import (
-    account_from_state,
     account_to_state,
     account_view,
-    assignee_of,
     number_key,
     number_state,
 )
 from bot.turn import CardSink, Reply, Turn
 from cards import bulk as bulk_cards
 from cards.elements import Card
-from cards.notify import bulk_note
 from cards.sync import progress_card
 from inventory.config import Role
 from inventory.flows import Flow
 from inventory.model import PhoneNumber
 from inventory.number_query import NumberQuery
-from inventory.services.assignment import AssignRequest
-from inventory.services.bulk import assign_all
+from inventory.services.bulk import return_refused
 from inventory.services.flow_steps import Move
-from inventory.services.holds import flow_hold_owner
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -108,12 +103,16 @@ async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:
     for key, value in filters.items():
         if value and value not in {v for v, _ in offered[key]}:
             raise CardProblem(f"'{value[:40]}' is not one of the {key}s offered; choose from the list.")
-    people = flow.state["selected"]
+    return Reply(await FLOW.render(turn, await _plan_numbers(turn, flow, flow.state["selected"], filters)))
+
+
+async def _plan_numbers(turn: Turn, flow: Flow, people: list[dict[str, Any]], filters: dict[str, str]) -> Flow:
+    """Hold a distinct free number for each of `people` from where `filters` say, and show the plan."""
     query = NumberQuery(
         tenant=flow.tenant,
-        location=filters["location"] or None,
-        pool=filters["pool"] or None,
-        range_label=filters["range"] or None,
+        location=filters.get("location") or None,
+        pool=filters.get("pool") or None,
+        range_label=filters.get("range") or None,
     )
     policy_all = turn.tenant_config(flow.tenant).default_policy
     holding = await turn.services.views.held_numbers(flow.tenant, [person["id"] for person in people])
@@ -131,9 +130,10 @@ async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:
         message = None
         if len(held) < len(people):
             message = f"Only {len(held)} available numbers match; choose numbers for the others with Change."
-        return Move(Step.PLAN, {"rows": rows, "page": 1, "policy_all": policy_all, "message": message})
+        changes = {"rows": rows, "page": 1, "policy_all": policy_all, "message": message, "source": filters}
+        return Move(Step.PLAN, changes)
 
-    moved = await turn.services.holds.hold_free_for_flow(
+    return await turn.services.holds.hold_free_for_flow(
         flow,
         query,
         len(people),
@@ -142,7 +142,30 @@ async def _suggest(turn: Turn, flow: Flow, data: CardData) -> Reply:
         correlation_id=turn.correlation_id,
         then=plan,
     )
-    return Reply(await FLOW.render(turn, moved))
+
+
+async def _retry(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    """Retry failed: a new plan for the people who got no number, with other numbers from the same place
+    (the ones Teams refused are kept out of the pool, so they are not offered again)."""
+    results = await results_of(turn.services, flow)
+    failed = [row["account"] for row, result in zip(flow.state["rows"], results, strict=True) if not result.succeeded]
+    if not failed:
+        return Reply(await FLOW.render(turn, await FLOW.advance(turn, flow, Step.RESULTS, message="Nobody failed.")))
+    tenant = await turn.tenant()
+    retry = await FLOW.start(turn, tenant, Step.SOURCE, {"selected": failed, "choices": [], "query": "", "rows": []})
+    return Reply(await FLOW.render(turn, await _plan_numbers(turn, retry, failed, flow.state.get("source") or {})))
+
+
+async def _return_refused(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    """Numbers Teams refused go back to the pool (an unblock in each one's history) once someone has fixed
+    what Teams refused them for."""
+    turn.operator.require(Role.ADMIN, "returning numbers Teams refused to the pool")
+    refused = [(n.number, n.extension) for n in await refused_numbers(turn.services, flow)]
+    returned = await return_refused(
+        turn.services.context, flow.tenant, refused, turn.operator.actor, correlation_id=turn.correlation_id
+    )
+    message = f"{len(returned)} {'number is' if len(returned) == 1 else 'numbers are'} back in the pool."
+    return Reply(await FLOW.render(turn, await FLOW.advance(turn, flow, Step.RESULTS, message=message)))
 
 
 async def _pick(turn: Turn, flow: Flow, data: CardData) -> Reply:
@@ -177,51 +200,15 @@ async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    flow = await FLOW.advance(turn, flow, Step.RUNNING)
+    # What a resumed run needs if this process dies: who it acts for, the card to redraw, a lease.
+    flow = await FLOW.advance(turn, flow, Step.RUNNING, **run_marks(turn))
     rows = flow.state["rows"]
 
     async def work(sink: CardSink) -> Card:
-        last_drawn = 0.0
-
-        async def progress(done: int, of: int, failed: int) -> None:
-            nonlocal last_drawn
-            if time.monotonic() - last_drawn > 1.0:
-                last_drawn = time.monotonic()
-                await sink(bulk_cards.progress_card(done=done, total=of, failed=failed))
-
-        run = await assign_all(
-            turn.services.assignments,
-            [_request(flow, row) for row in rows],
-            turn.operator.actor,
-            concurrency=turn.services.context.settings.bulk_concurrency,
-            progress=progress,
-        )
-        errors = {str(i): outcome.refusal for i, outcome in enumerate(run.outcomes) if outcome.refusal}
-        moved = await FLOW.advance(turn, flow, Step.RESULTS, errors=errors)
-        failures = [f"{r.name} ({r.number}): {r.detail}" for r in await results_of(turn, moved) if not r.succeeded]
-        note = bulk_note(
-            tenant=flow.tenant,
-            succeeded=len(rows) - len(failures),
-            failures=failures,
-            operator=turn.operator.actor.name,
-        )
-        await turn.services.notifications.enqueue(flow.tenant, "bulk", note)
-        return await FLOW.render(turn, moved)
+        ended = await bulk_run.run_rows(turn.services, flow, range(len(rows)), errors={}, sink=sink)
+        return await FLOW.render(turn, ended)
 
     return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work)
-
-
-def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
-    number = row["number"]
-    return AssignRequest(
-        tenant=flow.tenant,
-        number=number["e164"],
-        extension=number["ext"],
-        account=assignee_of(account_from_state(row["account"])),
-        policy=row.get("policy") or flow.state.get("policy_all"),
-        hold_owner=flow_hold_owner(flow.id),
-        flow_id=flow.id,
-    )
 
 
 # Cancel is taken until Teams is asked; after that each person's outcome stands.
@@ -246,6 +233,8 @@ FLOW: FlowTable[Step] = FlowTable(
         (Step.EDIT, "back"): bulk_plan.to_plan,
         (Step.CONFIRM, "back"): bulk_plan.to_plan,
         (Step.CONFIRM, "bulk.run"): _run,
+        (Step.RESULTS, "bulk.retry"): _retry,
+        (Step.RESULTS, "bulk.return_refused"): _return_refused,
     },
     views=VIEWS,
     lost="This card is in a state I no longer know; start again with bulk assign.",

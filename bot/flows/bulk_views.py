@@ -17,6 +17,9 @@ from cards.picker import picker_card
 from cards.sync import progress_card
 from inventory.flows import Flow
 from inventory.journal import PENDING, SUCCEEDED
+from inventory.model import PhoneNumber
+from inventory.services.container import Services
+from inventory.services.settlement import refused_by_teams
 
 
 class Step(StrEnum):
@@ -42,9 +45,10 @@ def plan_pages(rows: list[dict[str, Any]]) -> int:
     return max(1, -(-len(rows) // PLAN_PAGE))
 
 
-async def results_of(turn: Turn, flow: Flow) -> list[bulk_cards.ResultRow]:
+async def results_of(services: Services, flow: Flow) -> list[bulk_cards.ResultRow]:
     """One row per person: what Teams did (its journal entry), or why the assignment never started."""
-    entries = {e.number: e for e in await turn.services.views.operations_of_flow(flow.id) if e.kind == "assign"}
+    # A retried row has several entries: the newest one (the list is oldest first) is its outcome.
+    entries = {e.number: e for e in await services.views.operations_of_flow(flow.id) if e.kind == "assign"}
     errors = flow.state.get("errors", {})
     results = []
     for index, row in enumerate(flow.state["rows"]):
@@ -146,7 +150,24 @@ async def _running(turn: Turn, flow: Flow) -> Card:
 
 
 async def _results(turn: Turn, flow: Flow) -> Card:
-    return bulk_cards.results_card(rows=await results_of(turn, flow), tenant=flow.tenant)
+    return await results_card(turn.services, flow)
+
+
+async def results_card(services: Services, flow: Flow) -> Card:
+    """The run's outcome per person, with Retry failed and, for numbers Teams refused, the way back."""
+    return bulk_cards.results_card(
+        rows=await results_of(services, flow),
+        tenant=flow.tenant,
+        flow=ref(flow),
+        refused=len(await refused_numbers(services, flow)),
+        message=flow.state.get("message"),
+    )
+
+
+async def refused_numbers(services: Services, flow: Flow) -> list[PhoneNumber]:
+    """The run's numbers Teams refused that are still kept out of the pool."""
+    ids = [row["number"]["id"] for row in flow.state["rows"]]
+    return [n for n in (await services.views.numbers_by_id(flow.tenant, ids)).values() if refused_by_teams(n)]
 
 
 async def _cancelled(turn: Turn, flow: Flow) -> Card:

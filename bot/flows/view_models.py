@@ -8,6 +8,7 @@ from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView
 from inventory.flows import Flow
 from inventory.model import AccountType, Assignee, PhoneNumber, offerable
 from inventory.ports.phone_system import TeamsAccount
+from inventory.services.settlement import refused_by_teams
 from inventory.sync.runs import StoredChange, SyncPreview
 
 RESOURCE_ACCOUNT = "resource account"
@@ -42,9 +43,12 @@ def _status_text(number: PhoneNumber) -> str:
 
 
 def _holder(number: PhoneNumber) -> str | None:
-    """Who has the number: its holder in Teams, whom it is reserved for and by whom, or the hold's note."""
+    """Who has the number: its holder in Teams, whom it is reserved for and by whom, or the hold's note;
+    for a number Teams refused, Teams' reason (it stays out of the pool until someone returns it)."""
     if number.assignee:
         return number.assignee.label
+    if refused_by_teams(number):
+        return number.notes
     hold = number.hold
     if hold is None:
         return None

@@ -93,6 +93,7 @@ class OperationStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     TIMED_OUT = "timedOut"  # ours: the operation did not finish before our deadline
+    RUNNING = "running"  # ours: one look at an operation Teams has not finished (`operation_outcome`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ class FetchProgress:
 
 
 ProgressCallback = Callable[[FetchProgress], Awaitable[None]]
+# Called with the operation's Location as soon as Teams accepted the request (202), before any wait.
+OperationStarted = Callable[[str], Awaitable[None]]
 
 
 class PhoneSystem(Protocol):
@@ -147,12 +150,20 @@ class PhoneSystem(Protocol):
         account_id: str,
         number_type: NumberType,
         location_id: str | None = None,
+        on_started: OperationStarted | None = None,
     ) -> OperationOutcome:
         """Assign and wait for Teams' operation to finish (or our deadline to pass)."""
         ...
 
-    async def unassign_number(self, number: str, number_type: NumberType) -> OperationOutcome:
+    async def unassign_number(
+        self, number: str, number_type: NumberType, on_started: OperationStarted | None = None
+    ) -> OperationOutcome:
         """Unassign and wait for Teams' operation to finish (or our deadline to pass)."""
+        ...
+
+    async def operation_outcome(self, location: str) -> OperationOutcome | None:
+        """One look at an operation by the Location `on_started` was given: RUNNING while Teams works on
+        it, None when Teams no longer knows it."""
         ...
 
     async def resolve_policy_id(self, policy_name: str) -> str:

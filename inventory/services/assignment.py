@@ -11,7 +11,7 @@ held) rather than guessing: the reconciler decides later.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +29,8 @@ from inventory.services.settlement import close_failed, fail_assign, finish_assi
 log = logging.getLogger(__name__)
 RECONCILER = Actor("system:reconcile", "Switchboard (reconcile)")
 SETTLE_AFTER = timedelta(minutes=2)  # younger pending entries may still be finished by the operator's own turn
+# An operation Teams still calls running after this long is stuck: the number's holder in Teams decides.
+STUCK_AFTER = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class AssignRequest:
     hold_owner: str | None = None  # the flow whose hold the number is under, if any
     flow_id: str | None = None
     location_id: str | None = None
+    # A number Teams refuses is blocked with Teams' reason instead of going back to the pool (bulk runs:
+    # the next plan must not offer it again), until someone returns it.
+    keep_refused_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,11 +84,22 @@ class AssignmentService:
         phone = self._context.phones(request.tenant)
         number_type = NumberType(entry.number_type)
         wire = teams_number(request.number, request.extension)
-        outcome = await _call(phone.assign_number(wire, request.account.id, number_type, request.location_id))
+        outcome = await _call(
+            phone.assign_number(
+                wire, request.account.id, number_type, request.location_id, on_started=self._keeper(entry)
+            )
+        )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
         if not outcome.succeeded:
-            await fail_assign(self._storage, entry, _failure_text(outcome), actor, self._clock.now())
+            await fail_assign(
+                self._storage,
+                entry,
+                _failure_text(outcome),
+                actor,
+                self._clock.now(),
+                keep_out=request.keep_refused_out,
+            )
             return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         warning = None
         if request.policy:
@@ -131,7 +147,9 @@ class AssignmentService:
             await uow.journal.write(entry)
         phone = self._context.phones(tenant)
         outcome = await _call(
-            phone.unassign_number(teams_number(current.number, current.extension), current.number_type)
+            phone.unassign_number(
+                teams_number(current.number, current.extension), current.number_type, on_started=self._keeper(entry)
+            )
         )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
@@ -147,16 +165,37 @@ class AssignmentService:
         now = self._clock.now()
         async with self._storage.read() as uow:
             pending = await uow.journal.pending(tenant=tenant, created_before=now - older_than)
+        return await self._settle(tenant, pending)
+
+    async def reconcile_flow(self, tenant: str, flow_id: str) -> int:
+        """Settle the pending entries of one flow whatever their age: its runner is gone (a restart), so
+        nobody else is waiting for Teams' answer to them."""
+        async with self._storage.read() as uow:
+            pending = [e for e in await uow.journal.for_flow(flow_id) if e.status == journal.PENDING]
+        return await self._settle(tenant, pending)
+
+    async def _settle(self, tenant: str, pending: list[JournalEntry]) -> int:
+        """Close what Teams has finished: an entry whose operation Teams still runs stays pending (its
+        number stays held), one whose operation failed closes with Teams' reason, and the rest (succeeded,
+        or no operation to ask) are settled from who holds the number in Teams now."""
+        pending, failed, done = await self._ask_operations(tenant, pending)
+        for entry, reason in failed:
+            if entry.kind == journal.Kind.ASSIGN:
+                await fail_assign(self._storage, entry, reason, RECONCILER, self._clock.now())
+            else:
+                await close_failed(self._storage, entry, reason, self._clock.now())
         if not pending:
-            return 0
+            return len(failed)
         holders = {
             n.key: (n.holder_id if n.is_assigned else None) for n in await self._context.phones(tenant).list_numbers()
         }
         quarantine_days = self._context.tenant(tenant).quarantine_days
         for entry in pending:
             holder = holders.get(number_key(entry.number, entry.extension))
-            if entry.kind == journal.Kind.ASSIGN and holder and holder == entry.account_id:
-                still_held = frozenset(key for key, held_by in holders.items() if held_by == holder)
+            # Teams' own word that the operation succeeded stands even if its listing lags behind.
+            confirmed = entry.id in done
+            if entry.kind == journal.Kind.ASSIGN and ((holder and holder == entry.account_id) or confirmed):
+                still_held = frozenset(key for key, held_by in holders.items() if held_by == entry.account_id)
                 await finish_assign(
                     self._storage,
                     entry,
@@ -171,12 +210,55 @@ class AssignmentService:
                 await fail_assign(
                     self._storage, entry, "Teams never completed the assignment.", RECONCILER, self._clock.now()
                 )
-            elif holder is None:
+            elif holder is None or confirmed:
                 await self._finish_unassign(entry, RECONCILER)
             else:
                 await close_failed(self._storage, entry, "Teams still shows the number assigned.", self._clock.now())
-        log.info("reconciled tenant=%s entries=%d", tenant, len(pending))
-        return len(pending)
+        log.info("reconciled tenant=%s entries=%d", tenant, len(pending) + len(failed))
+        return len(pending) + len(failed)
+
+    async def _ask_operations(
+        self, tenant: str, entries: list[JournalEntry]
+    ) -> tuple[list[JournalEntry], list[tuple[JournalEntry, str]], set[str]]:
+        """Ask Teams about each entry's own operation: (entries to settle, entries whose operation failed
+        with the reason, ids of the entries Teams says succeeded). Entries whose operation still runs are
+        left out."""
+        phone = self._context.phones(tenant)
+        settle: list[JournalEntry] = []
+        failed: list[tuple[JournalEntry, str]] = []
+        done: set[str] = set()
+        for entry in entries:
+            if entry.operation_location is None:
+                settle.append(entry)  # the crash came before Teams accepted it (or the entry predates this)
+                continue
+            try:
+                outcome = await phone.operation_outcome(entry.operation_location)
+            except TeamsError as error:
+                log.warning("operation unreadable entry=%s error=%s", entry.id, error)
+                continue  # ask again next time rather than guess
+            if outcome is not None and outcome.succeeded:
+                done.add(entry.id)
+                settle.append(entry)
+            elif outcome is None:
+                settle.append(entry)  # Teams forgot the operation: who holds the number decides
+            elif outcome.status is OperationStatus.RUNNING and self._clock.now() - entry.created_at >= STUCK_AFTER:
+                log.warning("operation stuck entry=%s number=%s", entry.id, entry.number)
+                settle.append(entry)
+            elif outcome.status is OperationStatus.RUNNING:
+                log.info("operation still running entry=%s number=%s", entry.id, entry.number)
+            else:
+                failed.append((entry, _failure_text(outcome)))
+        return settle, failed, done
+
+    def _keeper(self, entry: JournalEntry) -> Callable[[str], Awaitable[None]]:
+        """Keeps the operation's Location on the entry the moment Teams accepts it (a crash after this
+        leaves an entry the reconciler can ask Teams about)."""
+
+        async def keep(location: str) -> None:
+            async with self._storage.write() as uow:
+                await uow.journal.set_operation(entry.id, location)
+
+        return keep
 
     async def reconcile_all(self) -> int:
         """`reconcile` every tenant that has entries old enough to settle."""

@@ -11,9 +11,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from inventory import transitions
 from inventory.errors import SwitchboardError
-from inventory.model import Actor
+from inventory.model import Actor, PhoneNumber
+from inventory.ports.repositories import NumberKey
 from inventory.services.assignment import AssignmentService, AssignRequest, OperationResult
+from inventory.services.context import ServiceContext
+from inventory.services.settlement import refused_by_teams
 
 BulkProgress = Callable[[int, int, int], Awaitable[None]]  # (done, total, failed)
 
@@ -70,3 +74,26 @@ async def assign_all(
 
     await asyncio.gather(*(one(index, request) for index, request in enumerate(requests)))
     return BulkRun([outcome for outcome in outcomes if outcome is not None], state["peak"])
+
+
+async def return_refused(
+    context: ServiceContext, tenant: str, numbers: Sequence[NumberKey], actor: Actor, *, correlation_id: str
+) -> list[PhoneNumber]:
+    """Put the numbers Teams refused (blocked with Teams' reason) back in the pool, in one transaction;
+    numbers someone changed since (or blocked for another reason) are left as they are. Each return is an
+    `unblock` in the number's history, by `actor`."""
+    now = context.clock.now()
+    async with context.storage.write() as uow:
+        current = await uow.numbers.get_many(tenant, numbers)
+        changes = [
+            (n, transitions.unblock(n, operator=actor.name, now=now).touched(actor.name, now, notes=None))
+            for n in current.values()
+            if refused_by_teams(n)
+        ]
+        return await uow.numbers.save_many(
+            changes,
+            action="unblock",
+            actor=actor,
+            correlation_id=correlation_id,
+            detail="returned to the pool after Teams refused it",
+        )

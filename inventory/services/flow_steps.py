@@ -70,6 +70,11 @@ class FlowService:
         async with self._storage.write() as uow:
             return await advance_in(uow, flow, Move(step, changes), now=self._clock.now())
 
+    async def in_step(self, kind: str, step: str) -> list[Flow]:
+        """Flows of `kind` at `step`, whoever started them (the jobs look for runs a crash left behind)."""
+        async with self._storage.read() as uow:
+            return await uow.flows.in_step(kind, step)
+
     async def purge(self, *, older_than: timedelta) -> int:
         """Forget flows that expired more than `older_than` ago."""
         async with self._storage.write() as uow:

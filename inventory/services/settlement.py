@@ -103,17 +103,24 @@ async def _release_replaced(
     return tuple(replaced)
 
 
-async def fail_assign(storage: Storage, entry: JournalEntry, reason: str, actor: Actor, now: datetime) -> None:
+async def fail_assign(
+    storage: Storage, entry: JournalEntry, reason: str, actor: Actor, now: datetime, *, keep_out: bool = False
+) -> None:
     """Teams did not assign it: close the entry and give a held number back to the pool, so the inventory
-    is as it was before the operator started."""
+    is as it was before the operator started. With `keep_out` (Teams refused it in a bulk run) the number
+    is blocked with Teams' reason instead, so no plan offers it again until someone returns it."""
     async with storage.write() as uow:
         current = await uow.numbers.get(entry.tenant, entry.number, entry.extension)
         if entry.hold_owner and current is not None and _held_by(current, entry.hold_owner):
-            released = transitions.cancel_hold(current, operator=actor.name, now=now)
+            if keep_out:
+                after = transitions.block(current, operator=actor.name, now=now, reason=refusal_note(reason))
+                action = "block"
+            else:
+                after, action = transitions.cancel_hold(current, operator=actor.name, now=now), "release-hold"
             await uow.numbers.save(
                 current,
-                released,
-                action="release-hold",
+                after,
+                action=action,
                 actor=actor,
                 correlation_id=entry.correlation_id,
                 detail=reason,
@@ -126,6 +133,19 @@ async def fail_assign(storage: Storage, entry: JournalEntry, reason: str, actor:
         reason,
         entry.correlation_id,
     )
+
+
+REFUSAL_PREFIX = "Teams refused it: "
+
+
+def refusal_note(reason: str) -> str:
+    """The note a number Teams refused carries while it is kept out of the pool (shown in `numbers`)."""
+    return (REFUSAL_PREFIX + reason)[:500]
+
+
+def refused_by_teams(number: PhoneNumber) -> bool:
+    """Blocked because Teams refused it (not an operator's own block)."""
+    return number.status is NumberStatus.BLOCKED and (number.notes or "").startswith(REFUSAL_PREFIX)
 
 
 async def finish_unassign(

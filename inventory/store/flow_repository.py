@@ -39,3 +39,7 @@ class SqlFlowRepository:
     async def purge_expired(self, before: datetime) -> int:
         result = await self._connection.execute(delete(flows).where(flows.c.expires_at < before))
         return int(result.rowcount)
+
+    async def in_step(self, kind: str, step: str) -> list[Flow]:
+        query = select(flows).where(and_(flows.c.kind == kind, flows.c.step == step)).order_by(flows.c.created_at)
+        return [Flow(**row._mapping) for row in await self._connection.execute(query)]

@@ -28,6 +28,14 @@ class SqlJournalRepository:
         )
         return (await self._connection.execute(statement)).rowcount == 1
 
+    async def set_operation(self, entry_id: str, location: str) -> None:
+        statement = (
+            update(teams_operations)
+            .where(and_(teams_operations.c.id == entry_id, teams_operations.c.status == PENDING))
+            .values(operation_location=location)
+        )
+        await self._connection.execute(statement)
+
     async def close_pending_of_tenant(self, tenant: str, status: str, *, detail: str, at: datetime) -> int:
         """Close every pending entry of `tenant` at once; how many were closed."""
         statement = (

@@ -194,6 +194,7 @@ teams_operations = Table(
     Column("detail", Text),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
+    Column("operation_location", Text),  # Teams' Location of the operation, once Teams accepted it
     Index(None, "status", "created_at"),
     Index(None, "flow_id"),
 )

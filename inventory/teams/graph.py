@@ -15,7 +15,15 @@ from urllib.parse import quote, urljoin
 
 from inventory.errors import TeamsError
 from inventory.model import NumberType
-from inventory.ports.phone_system import OperationOutcome, ProgressCallback, TeamsAccount, TeamsNumber, TeamsSnapshot
+from inventory.ports.phone_system import (
+    OperationOutcome,
+    OperationStarted,
+    OperationStatus,
+    ProgressCallback,
+    TeamsAccount,
+    TeamsNumber,
+    TeamsSnapshot,
+)
 from inventory.teams import permissions, policies
 from inventory.teams.concurrency import all_of, both
 from inventory.teams.graph_errors import TeamsNotFound
@@ -152,7 +160,12 @@ class GraphPhoneSystem:
             return None
 
     async def assign_number(
-        self, number: str, account_id: str, number_type: NumberType, location_id: str | None = None
+        self,
+        number: str,
+        account_id: str,
+        number_type: NumberType,
+        location_id: str | None = None,
+        on_started: OperationStarted | None = None,
     ) -> OperationOutcome:
         """Start the assignment and wait for its operation; a 202 alone is not success."""
         body: dict[str, str] = {
@@ -163,14 +176,28 @@ class GraphPhoneSystem:
         }
         if location_id:
             body["locationId"] = location_id
-        return await self._run_operation("assignNumber", body, f"assign {number} to account {account_id}")
+        return await self._run_operation("assignNumber", body, f"assign {number} to account {account_id}", on_started)
 
-    async def unassign_number(self, number: str, number_type: NumberType) -> OperationOutcome:
+    async def unassign_number(
+        self, number: str, number_type: NumberType, on_started: OperationStarted | None = None
+    ) -> OperationOutcome:
         """Start the removal and wait for its operation."""
         body = {"telephoneNumber": number, "numberType": number_type.value}
-        return await self._run_operation("unassignNumber", body, f"remove {number}")
+        return await self._run_operation("unassignNumber", body, f"remove {number}", on_started)
 
-    async def _run_operation(self, action: str, body: dict[str, str], what: str) -> OperationOutcome:
+    async def operation_outcome(self, location: str) -> OperationOutcome | None:
+        """One GET of the operation (a Location kept in the journal)."""
+        client, what = self._client, "check on an earlier request"
+        try:
+            polled = await client.request("GET", location, what=what, permission=permissions.NUMBERS_READ)
+        except TeamsNotFound:
+            return None
+        reading = operation_from_graph(client.parse_json(polled, what=what))
+        return OperationOutcome(reading.final or OperationStatus.RUNNING, reading.detail, reading.operation_id)
+
+    async def _run_operation(
+        self, action: str, body: dict[str, str], what: str, on_started: OperationStarted | None
+    ) -> OperationOutcome:
         client = self._client
         response = await client.request(
             "POST",
@@ -187,6 +214,8 @@ class GraphPhoneSystem:
             )
         operation_url = urljoin(client.base_url + "/", location)
         logger.info("operation_started tenant=%s action=%s", self.tenant_name, action)
+        if on_started is not None:
+            await on_started(operation_url)
 
         async def read() -> tuple[OperationReading, float | None]:
             polled: GraphResponse = await client.request(

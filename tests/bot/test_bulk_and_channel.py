@@ -5,21 +5,26 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.app import JOBS, SERVICES
+from bot.flows import bulk_run
 from cards.reading import card_text
 from inventory.config import OperatorConfig, Role, Settings, TenantConfig
 from inventory.e164 import parse_range
+from inventory.flows import Flow
 from inventory.model import Actor, NumberStatus
 from inventory.number_query import NumberQuery
 from inventory.ports.clock import SystemClock
+from inventory.services.flow_steps import Move
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
-from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, template
+from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, flow_of, template
 from tests.support.bot_world import BotStarter, RunningBot
 
 ADMIN = Member("29:ada", "aaaaaaaa-0000-4000-8000-0000000000a1", "Ada Admin", "ada@contoso.test")
@@ -126,11 +131,49 @@ async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and
     text = card_text(results)
     assert "17 assigned, 3 failed" in text
     assert text.count("The user is not licensed for Teams Phone.") == 3
-    assert await used_and_available(store) == (17, 23)  # 30 + 10 numbers in all; the 3 failures are free again
+    assert await used_and_available(store) == (17, 20)  # 30 + 10 numbers in all; Teams refused 3 of them
+    async with store.read() as uow:
+        blocked = await uow.numbers.search(NumberQuery("contoso", statuses=(NumberStatus.BLOCKED,)), limit=10)
+    assert [n.notes for n in blocked.items] == ["Teams refused it: The user is not licensed for Teams Phone."] * 3
     operations = len(teams.operations)
     again = await ada.click(confirm, "Assign all")  # the same confirmation card, clicked again
     assert "17 assigned, 3 failed" in card_text(again)
     assert len(teams.operations) == operations
+
+
+async def final_card(ada: TeamsClient, connector: RecordingConnector, confirm: dict[str, Any], says: str) -> Any:
+    """The results of Assign all: the answer itself, or (on a busy machine) the card that replaces the
+    progress card it answered with."""
+    answer = await ada.click(confirm, "Assign all")
+    if says in card_text(answer):
+        return answer
+    return await connector.wait_for_card(lambda card: says in card_text(card))
+
+
+async def test_retry_failed_plans_other_numbers_and_refused_ones_come_back_only_when_returned(
+    ada: TeamsClient, connector: RecordingConnector, store: Store, teams: SimulatedTenant
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    teams.faults.fail_next_operations(count=3, detail="The number is not provisioned for this country.")
+    results = await final_card(ada, connector, confirm, "17 assigned, 3 failed")
+    assert "Teams refused 3 numbers" in card_text(results)
+    await ada.say("numbers")
+    listed = await ada.click(connector.last_card(), "Search", inputs={"status": "blocked"})
+    assert card_text(listed).count("Teams refused it: The number is not provisioned for this country.") == 3
+    retry = await ada.click(results, "Retry failed")
+    text = card_text(retry)
+    assert "the plan for 3 people" in text
+    assert all(f"+1 206 555 10{i:02d}" not in text for i in range(20))  # neither used nor refused ones
+    await final_card(ada, connector, await ada.click(retry, "Review"), "3 assigned, 0 failed")
+    assert await used_and_available(store) == (20, 17)
+    async with store.read() as uow:
+        refused = await uow.numbers.search(NumberQuery("contoso", statuses=(NumberStatus.BLOCKED,)), limit=10)
+    returned = await ada.click(results, "Return refused numbers to the pool")
+    assert "3 numbers are back in the pool." in card_text(returned)
+    assert await used_and_available(store) == (20, 20)
+    await ada.say(f"history {refused.items[0].number}")  # which three Teams refused depends on timing
+    assert " - unblock - " in card_text(connector.last_card())
 
 
 async def test_each_person_gets_a_distinct_number_and_changing_one_never_offers_anothers(
@@ -292,3 +335,69 @@ async def test_numbers_teams_reports_failed_are_posted_to_the_channel_with_the_n
     assert "Teams reports 1 number failed" in note
     assert "assignment failed in Teams" in note
     assert "Teams admin center" in note
+
+
+async def crash_state(bot: RunningBot, confirm: dict[str, Any], connector: RecordingConnector) -> Flow:
+    """The flow as a bulk run leaves it when its process dies with nobody renewing its lease: five people
+    assigned, the last five numbers already freed by the expiry job, and its card in the conversation."""
+    services = bot.app[SERVICES]
+    flow = await services.flows.reload(flow_of(confirm))
+    assert flow is not None
+    assert flow.step == "confirm"
+    rows = flow.state["rows"]
+    runner = Actor(ADMIN.aad_object_id, ADMIN.upn)
+    for row in rows[:5]:
+        result = await services.assignments.assign(bulk_run._request(flow, row), runner)
+        assert result.succeeded
+    expired = [(row["number"]["e164"], "") for row in rows[15:]]
+    flow = await services.holds.give_back_for_flow(
+        flow, expired, actor=runner, correlation_id="expiry", then=Move("confirm")
+    )
+    reference = {"serviceUrl": connector.url, "channelId": "msteams", "conversation": {"id": "a:personal-chat"}}
+    past = (services.context.clock.now() - timedelta(seconds=1)).isoformat()
+    return await services.flows.advance(
+        flow,
+        "running",
+        runner={"id": runner.id, "name": runner.name},
+        card={"reference": reference, "activity_id": "bulk-card-1"},
+        lease_until=past,
+    )
+
+
+async def test_a_bulk_run_left_behind_by_a_restart_finishes_by_itself_and_redraws_its_card(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector, store: Store
+) -> None:
+    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    flow = await crash_state(bot, confirm, connector)
+    seen = len(connector.sent)
+    assert await bot.app[JOBS].resume_interrupted() == 1
+    ended = await bot.app[SERVICES].flows.reload(flow.id)
+    assert ended is not None
+    assert ended.step == "results"
+    redrawn = [s for s in connector.sent[seen:] if s.method == "PUT" and s.activity_id == "bulk-card-1"]
+    final = card_text(redrawn[-1].card or {})
+    assert "15 assigned, 5 failed" in final
+    assert final.count("Not attempted: the bot restarted") == 5
+    assert await used_and_available(store) == (15, 25)  # 30 + 10; the five never attempted are free again
+    async with store.read() as uow:
+        assert await uow.journal.pending(created_before=datetime.now(UTC) + timedelta(days=1)) == []
+    note = await connector.wait_for_card(lambda card: "Bulk assignment finished" in card_text(card))
+    assert "User 01: +1 206 555 1000" in card_text(note)
+    assert await bot.app[JOBS].resume_interrupted() == 0  # final: nothing left to take over
+
+
+async def test_a_run_whose_runner_still_renews_its_lease_is_left_alone(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    flow = await crash_state(bot, confirm, connector)
+    services = bot.app[SERVICES]
+    future = (services.context.clock.now() + timedelta(minutes=1)).isoformat()
+    await services.flows.advance(flow, "running", lease_until=future)
+    assert await bot.app[JOBS].resume_interrupted() == 0

@@ -54,6 +54,7 @@ async def test_confirming_an_assignment_writes_the_intent_then_the_outcome(
     confirm = await megan.click(policy, "Next", inputs={"policy": "US-Local"})
     with counting(inventory) as opened:
         await megan.click(confirm, "Assign")
-    # The flow's move to "assigning", the journal's pending intent, the number and the closed intent
+    # The flow's move to "assigning", the journal's pending intent, the operation's Location on it once
+    # Teams accepted (what a reconcile after a crash asks Teams about), the number and the closed intent
     # together, the flow's move to "done", and the note for the channel.
-    assert opened.writes == 5
+    assert opened.writes == 6

@@ -256,3 +256,34 @@ async def test_a_429_is_waited_out_for_as_long_as_teams_asks(harness: Harness) -
 
     assert len(numbers) == len(harness.tenant.all_numbers())
     assert harness.clock.sleeps == [2.0]
+
+
+async def test_an_operation_can_be_asked_again_by_the_location_given_when_teams_accepted_it(harness: Harness) -> None:
+    number, user = free_direct_routing_number(harness.tenant), user_without_number(harness.tenant)
+    locations: list[str] = []
+    looks = []
+
+    async def started(location: str) -> None:
+        locations.append(location)
+        looks.append(await harness.phone.operation_outcome(location))  # at once: Teams has only just begun
+
+    outcome = await harness.phone.assign_number(number, user.id, NumberType.DIRECT_ROUTING, on_started=started)
+
+    assert outcome.succeeded
+    assert [look.status if look else None for look in looks] == [OperationStatus.RUNNING]
+    later = await harness.phone.operation_outcome(locations[0])
+    assert later is not None
+    assert (later.status, later.operation_id) == (OperationStatus.SUCCEEDED, outcome.operation_id)
+
+
+async def test_asking_about_an_operation_teams_does_not_know_answers_none(harness: Harness) -> None:
+    number, user = free_direct_routing_number(harness.tenant), user_without_number(harness.tenant)
+    locations: list[str] = []
+
+    async def started(location: str) -> None:
+        locations.append(location)
+
+    outcome = await harness.phone.assign_number(number, user.id, NumberType.DIRECT_ROUTING, on_started=started)
+    assert outcome.operation_id
+    unknown = locations[0].replace(outcome.operation_id, "QXNzaWduLTEtOTk5OTk5OTk")
+    assert await harness.phone.operation_outcome(unknown) is None

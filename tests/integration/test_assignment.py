@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from inventory.config import TenantConfig
@@ -166,9 +168,11 @@ async def test_an_operation_teams_never_finishes_stays_pending_then_the_reconcil
     assert result.pending
     assert "keeps checking" in (result.detail or "")
     assert (await number(store)).status is NumberStatus.RESERVED
-    # Teams finished after all (an admin looked, or the operation completed late).
+    # Teams finished after all (an admin looked), though its operation still says running.
     teams.assign_directly(FREE, "obj-adele")
     clock.advance(minutes=3)
+    assert await assignments.reconcile("contoso") == 0  # Teams says its operation runs: not ours to guess
+    clock.advance(minutes=30)  # ... until it has run so long it is stuck: the holder in Teams decides
     assert await assignments.reconcile("contoso") == 1
     settled = await number(store)
     assert settled.status is NumberStatus.USED
@@ -183,6 +187,42 @@ async def test_the_reconciler_releases_a_hold_when_teams_never_assigned(
     await reserve_number(store, "contoso", FREE, owner="flow-1", note="", minutes=10, actor=OLIVIA, clock=clock)
     teams.faults.stall_next_operations()
     await assignments.assign(AssignRequest("contoso", FREE, ADELE, None, hold_owner="flow-1"), OLIVIA)
-    clock.advance(minutes=3)
+    clock.advance(minutes=33)
     assert await assignments.reconcile("contoso") == 1
+    assert (await number(store)).status is NumberStatus.AVAILABLE
+
+
+async def test_the_reconciler_leaves_an_entry_pending_while_its_teams_operation_runs_then_settles_it(
+    assignments: AssignmentService, store: Store, teams: SimulatedTenant, clock: FakeClock
+) -> None:
+    await reserve_number(store, "contoso", FREE, owner="flow-1", note="", minutes=10, actor=OLIVIA, clock=clock)
+    # Longer than our deadline: the operator's turn gives up while Teams works on.
+    teams.knobs = dataclasses.replace(teams.knobs, operation_delay_seconds=600)
+    result = await assignments.assign(AssignRequest("contoso", FREE, ADELE, None, hold_owner="flow-1"), OLIVIA)
+    assert result.pending
+    async with store.read() as uow:
+        entry = await uow.journal.get(result.journal_id)
+    assert entry is not None
+    assert entry.operation_location is not None  # kept when Teams accepted it, before the wait
+    clock.advance(minutes=3)
+    assert await assignments.reconcile("contoso") == 0
+    assert (await number(store)).status is NumberStatus.RESERVED  # not failed, not given back
+    clock.advance(minutes=10)  # Teams finishes
+    assert await assignments.reconcile("contoso") == 1
+    assert (await number(store)).status is NumberStatus.USED
+
+
+async def test_the_reconciler_closes_an_entry_whose_operation_teams_failed_with_teams_reason(
+    assignments: AssignmentService, store: Store, teams: SimulatedTenant, clock: FakeClock
+) -> None:
+    await reserve_number(store, "contoso", FREE, owner="flow-1", note="", minutes=10, actor=OLIVIA, clock=clock)
+    teams.knobs = dataclasses.replace(teams.knobs, operation_delay_seconds=600)
+    teams.faults.fail_next_operations(count=1, detail="The location is not valid for this number.")
+    result = await assignments.assign(AssignRequest("contoso", FREE, ADELE, None, hold_owner="flow-1"), OLIVIA)
+    clock.advance(minutes=11)
+    assert await assignments.reconcile("contoso") == 1
+    async with store.read() as uow:
+        entry = await uow.journal.get(result.journal_id)
+    assert entry is not None
+    assert (entry.status, entry.detail) == ("failed", "The location is not valid for this number.")
     assert (await number(store)).status is NumberStatus.AVAILABLE

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from inventory.services.settlement import refusal_note
 from inventory.store.migrate import head_revision
 
 
@@ -207,3 +208,15 @@ def test_the_tables_fit_80_columns_without_breaking_a_number_or_a_heading(
             assert all(heading in out for heading in ("Number", "Until (UTC)", "Owner", "Purpose", "Pool"))
         else:
             assert all(heading in out for heading in ("When (UTC)", "Action", "Who", "Change"))
+
+
+def test_a_number_teams_refused_shows_teams_reason_in_the_listing_until_it_is_unblocked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230001")
+    # What a bulk run leaves on a number Teams refused (`settlement.refusal_note`).
+    run(capsys, "block", "+15551230001", "--reason", refusal_note("The number is not provisioned."))
+    listed = run(capsys, "numbers", "--status", "blocked")[1]
+    assert "Teams refused it: The number is not provisioned." in listed
+    assert "is now available" in run(capsys, "unblock", "+15551230001")[1]
+    assert "unblock" in run(capsys, "history", "+15551230001")[1]

@@ -17,6 +17,8 @@ from inventory.ports.clock import Clock
 from inventory.ports.phone_system import (
     FetchProgress,
     OperationOutcome,
+    OperationStarted,
+    OperationStatus,
     ProgressCallback,
     TeamsAccount,
     TeamsNumber,
@@ -114,20 +116,40 @@ class SimulatedPhoneSystem:
         return self._account_of(sim) if sim is not None and sim.teams_enabled else None
 
     async def assign_number(
-        self, number: str, account_id: str, number_type: NumberType, location_id: str | None = None
+        self,
+        number: str,
+        account_id: str,
+        number_type: NumberType,
+        location_id: str | None = None,
+        on_started: OperationStarted | None = None,
     ) -> OperationOutcome:
         what = f"assign {number} to account {account_id}"
         await self._graph("POST", f"{NUMBERS_PATH}/assignNumber", what, permissions.NUMBERS_WRITE)
         operation = self.tenant.start_operation(
             "assign", number, number_type.value, target_id=account_id, location_id=location_id
         )
+        if on_started is not None:
+            await on_started(_location(operation.id))
         return await self._wait(operation.id, what)
 
-    async def unassign_number(self, number: str, number_type: NumberType) -> OperationOutcome:
+    async def unassign_number(
+        self, number: str, number_type: NumberType, on_started: OperationStarted | None = None
+    ) -> OperationOutcome:
         what = f"remove {number}"
         await self._graph("POST", f"{NUMBERS_PATH}/unassignNumber", what, permissions.NUMBERS_WRITE)
         operation = self.tenant.start_operation("unassign", number, number_type.value)
+        if on_started is not None:
+            await on_started(_location(operation.id))
         return await self._wait(operation.id, what)
+
+    async def operation_outcome(self, location: str) -> OperationOutcome | None:
+        what = "check on an earlier request"
+        await self._graph("GET", "admin/teams/telephoneNumberManagement/operations", what, permissions.NUMBERS_READ)
+        operation = self.tenant.operation(location.rsplit("/", 1)[-1])
+        if operation is None:
+            return None
+        reading = operation_from_graph(operation_json(operation, NUMBERS_PATH))
+        return OperationOutcome(reading.final or OperationStatus.RUNNING, reading.detail, reading.operation_id)
 
     async def resolve_policy_id(self, policy_name: str) -> str:
         what = f"look up the voice routing policy '{policy_name}'"
@@ -229,3 +251,8 @@ class SimulatedPhoneSystem:
 
 
 _PERMISSIONS = {"accounts": permissions.USER_CONFIG_READ, "names": permissions.USERS_READ}
+
+
+def _location(operation_id: str) -> str:
+    # The shape of Graph's Location header, relative: only the id at its end is read back.
+    return f"admin/teams/telephoneNumberManagement/operations/{operation_id}"

@@ -18,6 +18,7 @@ from cards.bulk import (
 )
 from cards.elements import ATTENTION, GOOD, Card
 from cards.reading import card_text
+from cards.views import FlowRef
 from inventory.teams.graph_errors import error_for_status
 from tests.support.card_parts import (
     MARKUP,
@@ -167,20 +168,22 @@ def test_progress_counts_what_is_done_and_what_failed(failed: int, shown: str) -
     ]
 
 
-def test_the_results_count_and_mark_each_person_and_say_failed_numbers_went_back() -> None:
+def test_the_results_count_and_mark_each_person_and_offer_a_retry_and_the_refused_numbers_back() -> None:
     rows = [
         ResultRow("Adele Vance", "+1 206 555 0100", True, None),
         ResultRow("Megan Bowen", "+1 206 555 0101", False, "Teams rejected the request."),
     ]
-    drawn = valid(results_card(rows=rows, tenant=TENANT))
+    drawn = valid(results_card(rows=rows, tenant=TENANT, flow=FlowRef("f-1", 3), refused=1))
     lines = card_text(drawn).splitlines()
     assert lines[1] == "Done in contoso: 1 assigned, 1 failed"
     assert text_block(drawn, "**Adele Vance** - +1 206 555 0100 - Assigned")["color"] == GOOD
     assert text_block(drawn, "**Megan Bowen** - +1 206 555 0101 - Failed")["color"] == ATTENTION
     assert "Teams rejected the request." in lines
-    assert lines[-1] == "Numbers that failed are back in the pool."
-    all_done = valid(results_card(rows=rows[:1], tenant=TENANT))
-    assert "back in the pool" not in card_text(all_done)
+    assert any(line.startswith("Teams refused 1 number: kept out of the pool with Teams' reason") for line in lines)
+    assert [a["title"] for a in drawn["actions"]] == ["Retry failed", "Return refused numbers to the pool"]
+    all_done = valid(results_card(rows=rows[:1], tenant=TENANT, flow=FlowRef("f-1", 3)))
+    assert "actions" not in all_done
+    assert "refused" not in card_text(all_done)
 
 
 def test_the_largest_steps_for_50_long_names_fit_a_teams_message() -> None:

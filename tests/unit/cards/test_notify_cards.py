@@ -10,6 +10,8 @@ from cards.reading import card_text
 from tests.support.card_parts import MARKUP, assert_shown_as_given, elements, facts_of, text_block, valid
 from tests.support.card_views import TENANT
 
+THREE = ["Adele Vance: +1 206 555 0100", "Alex Wilber: +1 206 555 0101", "Megan Bowen: +1 206 555 0102"]
+
 NOTES: dict[str, Card] = {
     "assigned": assigned_note(
         tenant=TENANT, number="+1 206 555 0100", holder="Adele Vance", policy=None, operator="Olivia"
@@ -18,7 +20,7 @@ NOTES: dict[str, Card] = {
         tenant=TENANT, number="+1 206 555 0100", holder="Adele Vance", now="quarantined", operator="Olivia"
     ),
     "sync": sync_note(tenant=TENANT, applied={"add": 2}, skipped=0, operator="Olivia"),
-    "bulk": bulk_note(tenant=TENANT, succeeded=3, failures=[], operator="Olivia"),
+    "bulk": bulk_note(tenant=TENANT, assigned=THREE, failures=[], operator="Olivia"),
     "drift": drift_note(tenant=TENANT, counts={"drift": 1}, lines=["+1 206 555 0100: override"]),
 }
 
@@ -56,16 +58,22 @@ def test_a_sync_note_mentions_skipped_changes_only_when_there_were_some() -> Non
 @pytest.mark.parametrize(("failures", "color"), [(0, GOOD), (1, WARNING)])
 def test_a_bulk_note_is_green_only_when_nobody_failed(failures: int, color: str) -> None:
     failed = [f"Person {i} (+1 206 555 {i:04d}): Teams rejected the request." for i in range(failures)]
-    note = valid(bulk_note(tenant=TENANT, succeeded=3, failures=failed, operator="Olivia"))
+    note = valid(bulk_note(tenant=TENANT, assigned=THREE, failures=failed, operator="Olivia"))
     assert text_block(note, "Bulk assignment finished")["color"] == color
     assert (facts_of(note)["Succeeded"], facts_of(note)["Failed"]) == ("3", str(failures))
 
 
 def test_a_bulk_note_of_50_failures_lists_15_and_counts_the_rest() -> None:
     failed = [f"Person {i:02d} (+1 206 555 {i:04d}): {'Teams rejected the request. ' * 10}" for i in range(50)]
-    lines = card_text(valid(bulk_note(tenant=TENANT, succeeded=0, failures=failed, operator="Olivia"))).splitlines()
+    lines = card_text(valid(bulk_note(tenant=TENANT, assigned=[], failures=failed, operator="Olivia"))).splitlines()
     assert [line for line in lines if line.startswith("Person ")] == failed[:15]
-    assert lines[-1] == "...and 35 more"
+    assert lines[-1] == "...and 35 more failed (the bulk card lists them all)"
+
+
+def test_a_bulk_note_lists_who_got_which_number_after_the_failures() -> None:
+    failed = ["Person 9 (+1 206 555 0009): The user is not licensed for Teams Phone."]
+    lines = card_text(valid(bulk_note(tenant=TENANT, assigned=THREE, failures=failed, operator="Olivia"))).splitlines()
+    assert lines[-4:] == [*failed, *THREE]
 
 
 def test_a_drift_note_counts_the_drift_and_ends_saying_what_to_do() -> None:
@@ -84,4 +92,4 @@ def test_a_drift_note_of_many_lines_still_ends_saying_what_to_do() -> None:
 def test_names_that_look_like_markup_are_shown_as_given() -> None:
     note = assigned_note(tenant=TENANT, number="+1 206 555 0100", holder=MARKUP, policy=MARKUP, operator=MARKUP)
     assert_shown_as_given(note, MARKUP)
-    assert_shown_as_given(bulk_note(tenant=TENANT, succeeded=0, failures=[MARKUP], operator="Olivia"), MARKUP)
+    assert_shown_as_given(bulk_note(tenant=TENANT, assigned=[], failures=[MARKUP], operator="Olivia"), MARKUP)

@@ -1,7 +1,7 @@
 """The stuck-state watch: what each tenant's channel was told, and an index over numbers Teams has not activated.
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-06
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0010"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

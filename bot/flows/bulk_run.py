@@ -1,0 +1,98 @@
+"""Running a bulk plan in Teams: for the operator's Assign all, or for a run resumed after a restart.
+
+The runner keeps the flow's lease while it works (`run_lease.keep_lease`), so a run whose lease has
+passed has no runner left and the resume job takes it over (`bot/flows/resume.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from bot.flows.bulk_views import Step, results_card, results_of
+from bot.flows.run_lease import LEASE_KEY, keep_lease, runner_of
+from bot.flows.view_models import account_from_state, assignee_of
+from cards import bulk as bulk_cards
+from cards.elements import Card
+from cards.notify import bulk_note
+from inventory.flows import Flow, FlowMoved
+from inventory.services.assignment import AssignRequest
+from inventory.services.bulk import assign_all
+from inventory.services.container import Services
+from inventory.services.holds import flow_hold_owner
+
+__all__ = ["results_card", "run_rows", "tell_channel"]  # results_card: the resumer draws the end with it
+log = logging.getLogger(__name__)
+CardSink = Callable[[Card], Awaitable[None]]
+
+
+async def run_rows(
+    services: Services,
+    flow: Flow,
+    indices: Sequence[int],
+    *,
+    errors: dict[str, str],
+    sink: CardSink | None,
+    already_done: int = 0,
+    already_failed: int = 0,
+) -> Flow:
+    """Assign the plan's rows at `indices` (the rest already have an outcome), then move the flow to its
+    results with `errors` (why a row never reached Teams) and tell the channel. Returns the flow as it ends
+    (as someone else left it, when the run was taken over)."""
+    rows = flow.state["rows"]
+    actor = runner_of(flow)
+    last_drawn = 0.0
+
+    async def progress(done: int, of: int, failed: int) -> None:
+        nonlocal last_drawn
+        if sink is not None and time.monotonic() - last_drawn > 1.0:
+            last_drawn = time.monotonic()
+            card = bulk_cards.progress_card(done=already_done + done, total=len(rows), failed=already_failed + failed)
+            await sink(card)
+
+    async with keep_lease(services, flow) as held:
+        run = await assign_all(
+            services.assignments,
+            [_request(flow, rows[i]) for i in indices],
+            actor,
+            concurrency=services.context.settings.bulk_concurrency,
+            progress=progress,
+        )
+    refused = {str(i): o.refusal for i, o in zip(indices, run.outcomes, strict=True) if o.refusal}
+    if held.lost:
+        current = await services.flows.reload(flow.id)
+        return current or held.flow
+    try:
+        ended = await services.flows.advance(held.flow, Step.RESULTS, errors={**errors, **refused}, **{LEASE_KEY: None})
+    except FlowMoved as moved:
+        return moved.current
+    await tell_channel(services, ended)
+    return ended
+
+
+async def tell_channel(services: Services, flow: Flow) -> None:
+    """The channel's note: who got which number, and who did not and why."""
+    results = await results_of(services, flow)
+    note = bulk_note(
+        tenant=flow.tenant,
+        assigned=[f"{r.name}: {r.number}" for r in results if r.succeeded],
+        failures=[f"{r.name} ({r.number}): {r.detail}" for r in results if not r.succeeded],
+        operator=runner_of(flow).name,
+    )
+    await services.notifications.enqueue(flow.tenant, "bulk", note)
+
+
+def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
+    number = row["number"]
+    return AssignRequest(
+        tenant=flow.tenant,
+        number=number["e164"],
+        extension=number["ext"],
+        account=assignee_of(account_from_state(row["account"])),
+        policy=row.get("policy") or flow.state.get("policy_all"),
+        hold_owner=flow_hold_owner(flow.id),
+        flow_id=flow.id,
+        keep_refused_out=True,
+    )
