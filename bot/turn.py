@@ -26,6 +26,9 @@ FollowUp = Callable[[CardSink], Awaitable[Card]]
 class Reply:
     card: Card
     follow_up: FollowUp | None = None
+    # Show `card` at once rather than waiting a few seconds for the follow-up: a button that asks Teams
+    # to change something should answer the click visibly, and the result replaces the card in place.
+    at_once: bool = False
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
         return await table.render(turn, moved)
 
     waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")
-    return Reply(waiting, follow_up=work)
+    return Reply(waiting, follow_up=work, at_once=True)
 
 
 def _result_state(result: OperationResult) -> dict[str, Any]:

@@ -41,7 +41,10 @@ PICK_STEP = "Step 3 of 5 - pick an available number"
 async def _account(turn: Turn, flow: Flow) -> Card:
     state = flow.state
     choices = [account_from_state(c) for c in state["choices"]]
-    return assign_cards.account_card(ref(flow), choices, query=state.get("query", ""), message=state.get("message"))
+    chosen = account_from_state(state["account"]) if state.get("account") else None
+    return assign_cards.account_card(
+        ref(flow), choices, query=state.get("query", ""), message=state.get("message"), chosen=chosen
+    )
 
 
 async def _syncing(turn: Turn, flow: Flow) -> Card:

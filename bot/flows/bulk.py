@@ -208,7 +208,7 @@ async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
         await turn.services.notifications.enqueue(flow.tenant, "bulk", note)
         return await FLOW.render(turn, moved)
 
-    return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work)
+    return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work, at_once=True)
 
 
 def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:

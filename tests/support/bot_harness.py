@@ -159,6 +159,18 @@ class RecordingConnector:
                 self._changed.clear()
                 await self._changed.wait()
 
+    async def wait_for_update(self, activity_id: str, *, after: int, within_seconds: float = 10.0) -> dict[str, Any]:
+        """The final card put in place of `activity_id` by an update recorded after the first `after` calls
+        (progress redraws that still update themselves are passed over)."""
+        async with asyncio.timeout(within_seconds):
+            while True:
+                for sent in self.sent[after:]:
+                    card = sent.card
+                    if sent.method == "PUT" and sent.activity_id == activity_id and card and not updates_itself(card):
+                        return card
+                self._changed.clear()
+                await self._changed.wait()
+
     def cards(self) -> list[dict[str, Any]]:
         return [s.card for s in self.sent if s.card is not None]
 
@@ -214,15 +226,28 @@ class TeamsClient:
         return await self.post(activity)
 
     async def click(
-        self, card: dict[str, Any], title: str, *, inputs: dict[str, Any] | None = None, reply_to: str = "1"
+        self,
+        card: dict[str, Any],
+        title: str,
+        *,
+        inputs: dict[str, Any] | None = None,
+        reply_to: str = "1",
+        settle: bool = True,
     ) -> dict[str, Any]:
-        """Click the Action.Execute titled `title` on `card`; returns the card that replaces it."""
+        """Click the Action.Execute titled `title` on `card`; returns the card that replaces it.
+
+        When the answer is a self-updating card ("Working in Teams..."), what the operator ends up looking
+        at is the card the bot later puts in its place: with `settle`, that final form, as the connector
+        received it (a PUT of the clicked card's activity after this click); without, the answer itself."""
         action = find_action(card, title)
+        seen = len(self.connector.sent)
         status, body = await self.execute(action["verb"], {**action["data"], **(inputs or {})}, reply_to=reply_to)
         assert status == 200, body
         assert body["type"] == "application/vnd.microsoft.card.adaptive", body
         assert_valid_card(body["value"])
         result: dict[str, Any] = body["value"]
+        if settle and updates_itself(result):
+            return await self.connector.wait_for_update(reply_to, after=seen)
         return result
 
     async def execute(self, verb: Any, data: Any, *, reply_to: str = "1") -> tuple[int, Any]:
@@ -279,6 +304,11 @@ class TeamsClient:
         activity["from"] = {"id": self.member.id, "aadObjectId": self.member.aad_object_id}
         activity["membersAdded"] = [activity["from"], {"id": activity["recipient"]["id"]}]
         return await self.post(activity)
+
+
+def updates_itself(card: dict[str, Any]) -> bool:
+    """A card the bot replaces by itself when its work is done (a waiting or progress card)."""
+    return "This card updates by itself." in card_text(card)
 
 
 def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:

@@ -55,20 +55,24 @@ def test_a_number_says_where_it_is_or_else_its_type() -> None:
 
 
 @pytest.mark.parametrize(
-    ("previous", "more", "back", "offered"),
+    ("previous", "more", "back", "paging", "offered"),
     [
-        (False, False, False, ["Cancel"]),
-        (True, False, False, ["Previous", "Cancel"]),
-        (False, True, False, ["Next", "Cancel"]),
-        (True, True, True, ["Previous", "Next", "Back", "Cancel"]),
-        (False, False, True, ["Back", "Cancel"]),
+        (False, False, False, [], ["Cancel"]),
+        (True, False, False, ["Previous page"], ["Cancel"]),
+        (False, True, False, ["Next page"], ["Cancel"]),
+        (True, True, True, ["Previous page", "Next page"], ["Back", "Cancel"]),
+        (False, False, True, [], ["Back", "Cancel"]),
     ],
 )
-def test_the_picker_offers_previous_next_and_back_only_when_there_is_somewhere_to_go(
-    previous: bool, more: bool, back: bool, offered: list[str]
+def test_paging_sits_with_the_list_apart_from_back_and_cancel_and_only_where_there_is_somewhere_to_go(
+    previous: bool, more: bool, back: bool, paging: list[str], offered: list[str]
 ) -> None:
     drawn = picker(page([number(0)], previous=previous, more=more), allow_back=back)
     assert bottom_buttons(drawn) == offered
+    in_body = [
+        a["title"] for a in actions_with_verb(drawn, "picker.previous") + actions_with_verb(drawn, "picker.next")
+    ]
+    assert in_body == paging
     assert_actions_belong_to(drawn, FLOW)
 
 
