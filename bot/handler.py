@@ -24,6 +24,7 @@ from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
 from cards.common import error_card
 from cards.elements import Card
+from cards.welcome import welcome_card
 from inventory import log_context
 from inventory.audit import new_correlation_id
 from inventory.errors import SwitchboardError
@@ -107,6 +108,22 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         if name == "healthCheck":
             return await super().on_invoke_activity(turn_context)
         return unsupported_invoke(name if isinstance(name, str) else "")
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Installed in a personal chat, a group chat or a team: say once what Switchboard does.
+
+        Teams announces an install twice, with this `installationUpdate` and a `conversationUpdate`
+        whose `membersAdded` holds the bot; answering only this one (and not an upgrade, `add-upgrade`)
+        makes the welcome once per install, never once per member added."""
+        if turn_context.activity.action != "add":
+            return
+        await self._remember(turn_context)
+        try:
+            await turn_context.send_activity(MessageFactory.attachment(card_attachment(welcome_card())))
+        except Exception:
+            log.exception(
+                "could not send the welcome conversation=%s", getattr(turn_context.activity.conversation, "id", "")
+            )
 
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext

@@ -297,6 +297,15 @@ class TeamsClient:
         activity["value"] = {**activity["value"], "queryText": query, "dataset": dataset}
         return await self.post(activity)
 
+    async def installation_update(self, action: str = "add") -> tuple[int, Any]:
+        """What Teams sends when the app is installed (`add`), upgraded (`add-upgrade`) or removed, in this
+        client's conversation (a personal chat, or a team's channel)."""
+        names = {"personal": "personal_installation_update", "channel": "channel_installation_update"}
+        activity = copy.deepcopy(template(names[self.conversation]))
+        activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url, action=action)
+        activity["from"] = {"id": self.member.id, "aadObjectId": self.member.aad_object_id}
+        return await self.post(activity)
+
     async def conversation_update(self) -> tuple[int, Any]:
         """What Teams sends when the app is installed or the chat is opened."""
         activity = copy.deepcopy(template("personal_conversation_update"))
