@@ -7,6 +7,7 @@ trace goes to the log under the same id. Nothing here trusts card data for who t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
@@ -19,6 +20,7 @@ from bot.dispatch import run_action, run_command
 from bot.identity import OperatorDirectory
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
+from bot.proactive import PersonalMessenger
 from bot.turn import Reply, Turn
 from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
@@ -55,8 +57,11 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         background: Background,
         *,
         inline_seconds: float = 5.0,
+        messenger: Callable[[str, str | None], PersonalMessenger] | None = None,
     ) -> None:
+        """`messenger(service_url, teams_tenant_id)` reaches people of the operator's Teams tenant."""
         super().__init__()
+        self._messenger = messenger
         self._services = services
         self._directory = directory
         self._updater = updater
@@ -192,7 +197,12 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _turn(self, turn_context: TurnContext, correlation_id: str) -> Turn:
         operator = await self._directory.resolve(turn_context)
         activity = turn_context.activity
+        tell_person = None
+        if self._messenger is not None and activity.service_url:
+            teams_tenant = mapping(mapping(activity.channel_data).get("tenant")).get("id")
+            tell_person = self._messenger(activity.service_url, str(teams_tenant) if teams_tenant else None).tell
         return Turn(
+            tell_person=tell_person,
             services=self._services,
             operator=operator,
             correlation_id=correlation_id,

@@ -19,6 +19,8 @@ from inventory.notifications import Conversation
 from inventory.services.container import Services
 
 CardSink = Callable[[Card], Awaitable[None]]
+# Sends a card to a person (by Entra object id) in their personal chat with the bot; False if Teams refused.
+TellPerson = Callable[[str, Card], Awaitable[bool]]
 FollowUp = Callable[[CardSink], Awaitable[Card]]
 
 
@@ -38,6 +40,7 @@ class Turn:
     correlation_id: str
     conversation_type: str = "personal"
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
+    tell_person: TellPerson | None = None  # None where the turn has no Bot Connector to reach people through
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

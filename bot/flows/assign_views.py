@@ -117,9 +117,11 @@ def replaces_note(replaces: object) -> str:
 
 def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
     result, number = flow.state.get("result") or {}, flow.state.get("number") or {}
+    # Only a number Teams assigned has a holder; otherwise the person is who it was meant for.
+    person = {Step.DONE: "Holder", Step.PENDING: "For"}.get(Step(flow.step), "Not assigned to")
     facts = [
         ("Number", number.get("label", "")),
-        ("Holder", account.choice_title),
+        (person, account.choice_title),
         ("Voice routing policy", flow.state.get("policy") or "(none)"),
         ("Tenant", flow.tenant),
     ]
@@ -129,6 +131,17 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
             facts.insert(2, ("Replaced", ", ".join(result["replaced"])))
         if result.get("warning"):
             facts[2] = ("Voice routing policy", "not granted - see below")
+        told = result.get("told")
+        if told is True:
+            facts.append((f"Told {account.name}", "yes, in a personal chat with Switchboard"))
+        elif told is False:
+            facts.append(
+                (
+                    f"Told {account.name}",
+                    "no - Teams would not open a chat with them (Switchboard is not installed for them); "
+                    "the assignment stands, tell them yourself",
+                )
+            )
     elif flow.step == Step.PENDING:
         title, steps = "Teams is still working on it", ["Type numbers later to see the outcome."]
     else:

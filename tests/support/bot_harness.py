@@ -59,6 +59,9 @@ class RecordingConnector:
     fail_next_posts: int = 0
     fail_posts_to: dict[str, int] = field(default_factory=dict)  # conversation id -> posts to refuse
     authorizations: list[str] = field(default_factory=list)  # the Authorization header of each post
+    created: list[dict[str, Any]] = field(default_factory=list)  # each `create conversation` request body
+    # People (by Entra object id) for whom the app is not installed: Teams refuses to open a chat with them.
+    not_installed_for: set[str] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -111,6 +114,11 @@ class RecordingConnector:
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
+        self.created.append(body)
+        if any(member.get("id") in self.not_installed_for for member in body.get("members") or []):
+            self.refused += 1
+            forbidden = {"code": "Forbidden", "message": "The bot is not installed for this user."}
+            return web.json_response({"error": forbidden}, status=403)
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id") or "a:proactive"
         activity_id = str(next(self._ids))
         conversation_id = f"{channel};messageid={activity_id}"
