@@ -18,6 +18,7 @@ from msrest.serialization import Model
 from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
 from bot.identity import OperatorDirectory
+from bot.local_time import local_time_of
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
 from bot.proactive import PersonalMessenger
@@ -209,6 +210,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             conversation_type=(activity.conversation.conversation_type if activity.conversation else None)
             or "personal",
             conversation=conversation_of(activity),
+            local_time=local_time_of(activity.local_timezone, activity.local_timestamp),
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:

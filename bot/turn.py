@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.local_time import UTC_TIME, LocalTime
 from bot.operator import Operator
 from cards.elements import Card
 from inventory import log_context
@@ -41,6 +42,7 @@ class Turn:
     conversation_type: str = "personal"
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
     tell_person: TellPerson | None = None  # None where the turn has no Bot Connector to reach people through
+    local_time: LocalTime = UTC_TIME  # the operator's time zone, as Teams said on this activity
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

@@ -11,6 +11,7 @@ from cards.elements import (
     action_set,
     card,
     choice_set,
+    coloured,
     columns,
     container,
     execute,
@@ -154,7 +155,7 @@ def waiting_card(title: str, what: str) -> Card:
 
 def outcome_card(outcome: OutcomeView, *, flow: FlowRef | None = None, retry_verbs: bool = False) -> Card:
     color = GOOD if outcome.succeeded else (WARNING if outcome.pending else ATTENTION)
-    body = [text(outcome.title, size="Large", weight="Bolder", color=color), facts(outcome.facts)]
+    body = [coloured(outcome.title, color, size="Large", weight="Bolder"), facts(outcome.facts)]
     if outcome.detail:
         label = "Teams says:" if not outcome.succeeded and not outcome.pending else ""
         body.append(text(f"{label} {outcome.detail}".strip(), color=None if outcome.pending else ATTENTION))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card, card, facts, text
+from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card, card, coloured, facts, text
 
 _SHOWN_LINES = 15
 
@@ -11,7 +11,7 @@ def _note(
     title: str, color: str, pairs: list[tuple[str, str]], lines: list[str] | None = None, *, closing: str | None = None
 ) -> Card:
     """A note with at most 15 detail lines ("...and N more" after them), then `closing`, always shown."""
-    body = [text(title, weight="Bolder", color=color), facts(pairs)]
+    body = [coloured(title, color, weight="Bolder"), facts(pairs)]
     body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:_SHOWN_LINES])
     if lines and len(lines) > _SHOWN_LINES:
         body.append(text(f"...and {len(lines) - _SHOWN_LINES} more", subtle=True, size="Small"))

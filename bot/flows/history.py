@@ -9,6 +9,7 @@ from bot.flows.card_data import CardData, text_input
 from bot.flows.paging import cursors_of, first_page, next_page, previous_page
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
+from bot.local_time import UTC_TIME, LocalTime
 from bot.turn import Reply, Turn
 from cards.elements import Card
 from cards.history import EventView, choose_subject_card, history_card
@@ -93,7 +94,7 @@ async def _events(turn: Turn, flow: Flow) -> list[AuditEvent]:
     )
 
 
-def event_view(event: AuditEvent) -> EventView:
+def event_view(event: AuditEvent, local: LocalTime = UTC_TIME) -> EventView:
     before, after = event.before or {}, event.after or {}
     changes = [
         f"{label}: {before.get(key) or '-'} -> {after.get(key) or '-'}"
@@ -103,7 +104,7 @@ def event_view(event: AuditEvent) -> EventView:
     if event.detail:
         changes.append(event.detail)
     number = display_number(event.number, event.extension or "") if event.number else ""
-    return EventView(f"{event.at:%Y-%m-%d %H:%M} UTC", event.action, number, event.operator_name, changes)
+    return EventView(local.at(event.at), event.action, number, event.operator_name, changes)
 
 
 async def _choose_view(turn: Turn, flow: Flow) -> Card:
@@ -117,7 +118,7 @@ async def _list_view(turn: Turn, flow: Flow) -> Card:
     return history_card(
         ref(flow),
         subject=flow.state.get("label", ""),
-        events=[event_view(e) for e in events[:PAGE_SIZE]],
+        events=[event_view(e, turn.local_time) for e in events[:PAGE_SIZE]],
         page=len(cursors),
         has_previous=len(cursors) > 1,
         has_next=len(events) > PAGE_SIZE,

@@ -202,6 +202,7 @@ class TeamsClient:
     connector: RecordingConnector
     member: Member
     conversation: str = "personal"
+    local_timezone: str | None = None  # what the operator's Teams client says (IANA name), e.g. Europe/Paris
 
     def _activity(self, kind: str) -> dict[str, Any]:
         names = {"personal": "personal_message", "channel": "channel_message_mention"}
@@ -209,6 +210,8 @@ class TeamsClient:
         activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url, type=kind)
         activity["from"] = {"id": self.member.id, "name": self.member.name, "aadObjectId": self.member.aad_object_id}
         activity.pop("entities", None)
+        if self.local_timezone:
+            activity["localTimezone"] = self.local_timezone
         return activity
 
     async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:

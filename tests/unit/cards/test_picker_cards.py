@@ -11,12 +11,14 @@ from cards.views import PageView
 from tests.support.card_parts import (
     MARKUP,
     actions_with_verb,
+    amber_text,
     assert_actions_belong_to,
     assert_shown_as_given,
     bottom_buttons,
     elements,
     inputs,
     text_block,
+    tone,
     valid,
 )
 from tests.support.card_views import FLOW, PICKER_PAGE, long_number, number, page
@@ -88,9 +90,10 @@ def test_a_problem_is_highlighted_and_good_news_is_not() -> None:
     taken = "+1 206 555 0000 was just taken by someone else; pick another."
     synced = "Teams and the inventory agree."
     drawn = picker(page([number(1)]), message=taken, note=synced)
-    highlighted = [box["items"][0]["text"] for box in elements(drawn, "Container") if box.get("style") == "emphasis"]
+    highlighted = [box["items"][0]["text"] for box in elements(drawn, "Container") if box.get("style") == "warning"]
     assert highlighted == [taken]
-    assert text_block(drawn, taken)["color"] == WARNING
+    assert tone(drawn, taken) == WARNING
+    assert amber_text(drawn) == []
     assert (text_block(drawn, synced)["color"], text_block(drawn, synced)["size"]) == (GOOD, "Small")
 
 
