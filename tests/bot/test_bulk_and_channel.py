@@ -122,7 +122,10 @@ async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and
     confirm = await ada.click(plan, "Review")
     assert "confirm 20 assignments" in card_text(confirm)
     teams.faults.fail_next_operations(count=3, detail="The user is not licensed for Teams Phone.")
-    results = await ada.click(confirm, "Assign all")
+    seen = len(connector.sent)
+    working = await ada.click(confirm, "Assign all", reply_to="bulk-card", settle=False)
+    assert "Working in Teams..." in card_text(working)  # at once, before any person is done
+    results = await connector.wait_for_update("bulk-card", after=seen, within_seconds=30)
     text = card_text(results)
     assert "17 assigned, 3 failed" in text
     assert text.count("The user is not licensed for Teams Phone.") == 3
