@@ -19,6 +19,7 @@ from bot.handler import SwitchboardBot
 from bot.identity import OperatorDirectory
 from bot.jobs import Jobs
 from bot.notify import NotificationPoster, notify_drift
+from bot.proactive import PersonalMessenger
 from bot.probes import add_probe_routes
 from bot.runtime import Runtime
 from inventory.config import Settings
@@ -58,7 +59,16 @@ def create_app(
     adapter = connection.adapter
     background = Background()
     updater = CardUpdater(adapter, settings.app_id)
-    bot = SwitchboardBot(services, OperatorDirectory(settings), updater, background, inline_seconds=inline_seconds)
+    bot = SwitchboardBot(
+        services,
+        OperatorDirectory(settings),
+        updater,
+        background,
+        inline_seconds=inline_seconds,
+        messenger=lambda url, teams_tenant: PersonalMessenger(
+            adapter, settings.app_id, service_url=url, teams_tenant_id=teams_tenant
+        ),
+    )
     poster = NotificationPoster(
         services.notifications, adapter, settings.app_id, retry_base_seconds=notify_interval * 2.5
     )

@@ -1,7 +1,9 @@
 """Getting cards to Teams: answer now, or show a first card and replace it when the follow-up is done.
 
-A follow-up (a sync, a Teams operation) gets a few seconds to finish within the turn; if it does, its
-card is the answer and nothing is updated later, so a late update can never overwrite a newer card.
+A follow-up (a sync, a Teams operation) gets a few seconds to finish within the turn (none when the
+reply says `at_once`: the operator's click on Assign or Remove is answered with "Working in Teams..."
+at once); if it does, its card is the answer and nothing is updated later, so a late update can never
+overwrite a newer card.
 If it does not, the first card is the answer and the follow-up replaces it by `update_activity` when
 it finishes (and may redraw it for progress meanwhile).
 """
@@ -99,7 +101,7 @@ async def deliver(
             await updater.update(reference, target["id"], card)
 
     task = background.spawn(_guarded(reply.follow_up(sink), correlation_id), name=f"follow-up {correlation_id}")
-    done, _ = await asyncio.wait({task}, timeout=inline_seconds)
+    done, _ = await asyncio.wait({task}, timeout=0 if reply.at_once else inline_seconds)
     if task in done:
         return await _answer(task.result(), send_first)
     first = reply.card

@@ -7,6 +7,7 @@ trace goes to the log under the same id. Nothing here trusts card data for who t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
@@ -19,13 +20,16 @@ from bot.dispatch import run_action, run_command
 from bot.files import consent_attachment, file_info_attachment, sent_files, upload_info
 from bot.flows import csv_export, csv_import
 from bot.identity import OperatorDirectory
+from bot.local_time import local_time_of
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
+from bot.proactive import PersonalMessenger
 from bot.turn import Reply, Turn
 from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
 from cards.common import error_card, message_card
 from cards.elements import Card
+from cards.welcome import welcome_card
 from inventory import log_context
 from inventory.audit import new_correlation_id
 from inventory.errors import SwitchboardError
@@ -56,8 +60,11 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         background: Background,
         *,
         inline_seconds: float = 5.0,
+        messenger: Callable[[str, str | None], PersonalMessenger] | None = None,
     ) -> None:
+        """`messenger(service_url, teams_tenant_id)` reaches people of the operator's Teams tenant."""
         super().__init__()
+        self._messenger = messenger
         self._services = services
         self._directory = directory
         self._updater = updater
@@ -115,6 +122,22 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         if name == "healthCheck":
             return await super().on_invoke_activity(turn_context)
         return unsupported_invoke(name if isinstance(name, str) else "")
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Installed in a personal chat, a group chat or a team: say once what Switchboard does.
+
+        Teams announces an install twice, with this `installationUpdate` and a `conversationUpdate`
+        whose `membersAdded` holds the bot; answering only this one (and not an upgrade, `add-upgrade`)
+        makes the welcome once per install, never once per member added."""
+        if turn_context.activity.action != "add":
+            return
+        await self._remember(turn_context)
+        try:
+            await turn_context.send_activity(MessageFactory.attachment(card_attachment(welcome_card())))
+        except Exception:
+            log.exception(
+                "could not send the welcome conversation=%s", getattr(turn_context.activity.conversation, "id", "")
+            )
 
     async def on_teams_members_added(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
@@ -203,7 +226,12 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
     async def _turn(self, turn_context: TurnContext, correlation_id: str) -> Turn:
         operator = await self._directory.resolve(turn_context)
         activity = turn_context.activity
+        tell_person = None
+        if self._messenger is not None and activity.service_url:
+            teams_tenant = mapping(mapping(activity.channel_data).get("tenant")).get("id")
+            tell_person = self._messenger(activity.service_url, str(teams_tenant) if teams_tenant else None).tell
         return Turn(
+            tell_person=tell_person,
             services=self._services,
             operator=operator,
             correlation_id=correlation_id,
@@ -211,6 +239,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             or "personal",
             conversation=conversation_of(activity),
             card_id=activity.reply_to_id,
+            local_time=local_time_of(activity.local_timezone, activity.local_timestamp),
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:

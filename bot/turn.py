@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.local_time import UTC_TIME, LocalTime
 from bot.operator import Operator
 from cards.elements import Card
 from inventory import log_context
@@ -19,6 +20,8 @@ from inventory.notifications import Conversation
 from inventory.services.container import Services
 
 CardSink = Callable[[Card], Awaitable[None]]
+# Sends a card to a person (by Entra object id) in their personal chat with the bot; False if Teams refused.
+TellPerson = Callable[[str, Card], Awaitable[bool]]
 FollowUp = Callable[[CardSink], Awaitable[Card]]
 
 
@@ -37,6 +40,9 @@ class Reply:
     card: Card
     follow_up: FollowUp | None = None
     file_offer: FileOffer | None = None
+    # Show `card` at once rather than waiting a few seconds for the follow-up: a button that asks Teams
+    # to change something should answer the click visibly, and the result replaces the card in place.
+    at_once: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class Turn:
     conversation_type: str = "personal"
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
     card_id: str | None = None  # the activity id of the card clicked, so a run resumed later can redraw it
+    tell_person: TellPerson | None = None  # None where the turn has no Bot Connector to reach people through
+    local_time: LocalTime = UTC_TIME  # the operator's time zone, as Teams said on this activity
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

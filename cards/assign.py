@@ -7,10 +7,13 @@ from cards.elements import (
     GOOD,
     WARNING,
     Card,
+    Element,
     action_set,
     card,
     choice_set,
+    coloured,
     columns,
+    container,
     execute,
     facts,
     heading,
@@ -23,10 +26,24 @@ from cards.views import AccountView, FlowRef, OutcomeView
 TITLE = "Assign a number"
 
 
-def account_card(flow: FlowRef, accounts: list[AccountView], *, query: str = "", message: str | None = None) -> Card:
+FEW = 5  # up to this many matches are a list to click; more are a drop-down (with typeahead in Teams)
+
+
+def account_card(
+    flow: FlowRef,
+    accounts: list[AccountView],
+    *,
+    query: str = "",
+    message: str | None = None,
+    chosen: AccountView | None = None,
+) -> Card:
+    """Whom. `chosen` is the person already chosen (the operator came Back): shown, preselected, and what
+    Next carries on with, so going back never loses them. People are shown by name and UPN, never by id."""
     body = heading(TITLE, "Step 1 of 5 - whom")
     if message:
         body.append(notice(message))
+    if chosen is not None:
+        body.append(facts([("Assign to", chosen.choice_title)]))
     body.append(
         columns(
             (
@@ -43,24 +60,36 @@ def account_card(flow: FlowRef, accounts: list[AccountView], *, query: str = "",
             ([action_set([execute("Find", "assign.search", flow.data())])], "auto"),
         )
     )
-    if accounts:
-        choices = [(account.choice_title, account.id) for account in accounts]
-        body.append(
-            choice_set(
-                "account",
-                label="Assign to",
-                choices=choices,
-                dataset="accounts",
-                value=accounts[0].id if len(accounts) == 1 else None,
-                required=True,
-            )
+    offered = list(accounts)
+    if chosen is not None and all(account.id != chosen.id for account in offered):
+        offered.insert(0, chosen)
+    actions = [execute("Cancel", "cancel", flow.data())]
+    if not offered:
+        body.append(text("Type the start of a name or UPN and press Find.", subtle=True))
+    elif len(offered) <= FEW:
+        body.extend(
+            _person_row(flow, account, chosen=chosen is not None and account.id == chosen.id) for account in offered
         )
     else:
-        body.append(text("Type the start of a name or UPN and press Find.", subtle=True))
-    return card(
-        body,
-        [execute("Next", "assign.account", flow.data(), style="positive"), execute("Cancel", "cancel", flow.data())],
-    )
+        preselected = chosen.id if chosen is not None else None
+        choices = [(account.choice_title, account.id) for account in offered]
+        body.append(
+            choice_set(
+                "account", label="Assign to", choices=choices, dataset="accounts", value=preselected, required=True
+            )
+        )
+    if chosen is not None or len(offered) > FEW:
+        actions.insert(0, execute("Next", "assign.account", flow.data(), style="positive"))
+    return card(body, actions)
+
+
+def _person_row(flow: FlowRef, account: AccountView, *, chosen: bool) -> Element:
+    kind = " - resource account" if account.kind == "resource account" else ""
+    who = [text(f"{account.name}{kind}", weight="Bolder")]
+    if account.upn:
+        who.append(text(account.upn, subtle=True, size="Small", spacing="None"))
+    button = execute("Chosen" if chosen else "Choose", "assign.account", flow.data(account=account.id))
+    return container([columns((who, "stretch"), ([action_set([button])], "auto"))], separator=True)
 
 
 def policy_card(
@@ -130,12 +159,13 @@ def confirm_card(
 
 
 def waiting_card(title: str, what: str) -> Card:
-    return card([*heading(title, "Waiting for Teams"), text(what), text("This card updates by itself.", subtle=True)])
+    """Shown the moment the operator asks Teams for something; the outcome replaces it in place."""
+    return card([*heading(title, "Working in Teams..."), text(what), text("This card updates by itself.", subtle=True)])
 
 
 def outcome_card(outcome: OutcomeView, *, flow: FlowRef | None = None, retry_verbs: bool = False) -> Card:
     color = GOOD if outcome.succeeded else (WARNING if outcome.pending else ATTENTION)
-    body = [text(outcome.title, size="Large", weight="Bolder", color=color), facts(outcome.facts)]
+    body = [coloured(outcome.title, color, size="Large", weight="Bolder"), facts(outcome.facts)]
     if outcome.detail:
         label = "Teams says:" if not outcome.succeeded and not outcome.pending else ""
         body.append(text(f"{label} {outcome.detail}".strip(), color=None if outcome.pending else ATTENTION))

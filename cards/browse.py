@@ -6,7 +6,6 @@ from cards.elements import (
     ACCENT,
     GOOD,
     SUBTLE,
-    WARNING,
     Card,
     card,
     choice_set,
@@ -15,11 +14,13 @@ from cards.elements import (
     execute,
     heading,
     input_text,
+    plural,
     text,
 )
 from cards.views import FlowRef, PageView
 
-STATUS_COLORS = {"available": GOOD, "used": ACCENT, "reserved": WARNING, "quarantined": WARNING, "blocked": SUBTLE}
+# Amber text is hard to read on the light theme: reserved and quarantined say so in the theme's own colour.
+STATUS_COLORS = {"available": GOOD, "used": ACCENT, "blocked": SUBTLE}
 STATUS_FILTERS = [
     ("Any status", "any"),
     ("Available", "available"),
@@ -31,7 +32,7 @@ STATUS_FILTERS = [
 
 
 def numbers_card(flow: FlowRef, page: PageView, *, tenant: str, status: str) -> Card:
-    body = heading("Numbers", f"Tenant {tenant}: {page.total:,} match(es) - page {page.page}")
+    body = heading("Numbers", f"Tenant {tenant}: {plural(page.total, 'match', 'matches')} - page {page.page}")
     body.append(
         columns(
             (

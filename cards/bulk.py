@@ -202,6 +202,7 @@ def confirm_card(flow: FlowRef, *, rows: list[tuple[str, str, str]], tenant: str
 
 def progress_card(*, done: int, total: int, failed: int) -> Card:
     body = heading(TITLE, "Step 5 of 5 - assigning in Teams")
+    body.append(text("Working in Teams..."))
     body.append(text(f"{done} of {total} done" + (f", {failed} failed" if failed else ""), size="Large"))
     body.append(text("This card updates by itself.", subtle=True))
     return card(body)

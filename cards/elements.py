@@ -142,4 +142,22 @@ def choice_set(
 
 
 def notice(message: str, *, color: str = WARNING) -> Element:
-    return container([text(message, color=color, weight="Bolder")], style="emphasis")
+    """Something to look at before going on. The container's style carries the colour (`warning` or
+    `attention`: a tinted background each Teams theme draws with readable text on it); the text keeps the
+    theme's own colour, because yellow text on a light card (or dark red on a dark one) is hard to read."""
+    style = "attention" if color == ATTENTION else "warning"
+    return container([text(message, weight="Bolder")], style=style)
+
+
+def coloured(value: str, color: str | None, *, size: str | None = None, weight: str | None = None) -> Element:
+    """A line in a colour that means something. Amber (`Warning`) text is hard to read on Teams' light
+    theme, so a warning is the theme's own text on a `warning` container instead; the other colours are
+    drawn readable by every theme (light, dark, high contrast)."""
+    if color == WARNING:
+        return container([text(value, size=size, weight=weight)], style="warning")
+    return text(value, size=size, weight=weight, color=color)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 match`, `3 matches`, `1,204 numbers`: the count with the word it needs."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card, card, facts, text
+from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card, card, coloured, facts, text
 
 _SHOWN_LINES = 15
 
@@ -17,7 +17,7 @@ def _note(
     shown: int = _SHOWN_LINES,
 ) -> Card:
     """A note with at most `shown` detail lines ("...and N more" after them), then `closing`, always shown."""
-    body = [text(title, weight="Bolder", color=color), facts(pairs)]
+    body = [coloured(title, color, weight="Bolder"), facts(pairs)]
     body.extend(text(line, size="Small", spacing="None") for line in (lines or [])[:shown])
     if lines and len(lines) > shown:
         body.append(text(f"...and {len(lines) - shown} more", subtle=True, size="Small"))

@@ -57,13 +57,16 @@ def picker_card(
     else:
         body.append(text(f"{page.total:,} available - page {page.page}", subtle=True, size="Small"))
         body.extend(_row(flow, number) for number in page.numbers)
-    actions = []
+    # Paging moves through the list and sits with it; Back (the previous step) and Cancel end the card, so
+    # "next page" and "next step" can never be mistaken for each other.
+    pages = []
     if page.has_previous:
-        actions.append(execute("Previous", "picker.previous", flow.data()))
+        pages.append(execute("Previous page", "picker.previous", flow.data()))
     if page.has_next:
-        actions.append(execute("Next", "picker.next", flow.data()))
-    if allow_back:
-        actions.append(execute("Back", "back", flow.data()))
+        pages.append(execute("Next page", "picker.next", flow.data()))
+    if pages:
+        body.append(action_set(pages))
+    actions = [execute("Back", "back", flow.data())] if allow_back else []
     actions.append(execute("Cancel", "cancel", flow.data()))
     return card(body, actions)
 

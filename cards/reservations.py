@@ -12,6 +12,7 @@ from cards.elements import (
     Card,
     action_set,
     card,
+    coloured,
     columns,
     container,
     execute,
@@ -112,7 +113,7 @@ def reservation_note(view: ReservationView, *, tenant: str, ended: bool) -> Card
         pairs.append(("For", view.for_name))
     if view.ticket:
         pairs.append(("Ticket", view.ticket))
-    body = [text(title, weight="Bolder", color=color), facts(pairs), text(closing, size="Small", spacing="None")]
+    body = [coloured(title, color, weight="Bolder"), facts(pairs), text(closing, size="Small", spacing="None")]
     if view.purpose:
         body.insert(2, text(view.purpose, size="Small", spacing="None"))
     return card(body, full_width=False)

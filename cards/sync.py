@@ -10,11 +10,14 @@ from cards.elements import (
     Card,
     Element,
     card,
+    coloured,
     columns,
     container,
     execute,
     facts,
     heading,
+    notice,
+    plural,
     text,
 )
 from cards.views import ChangeView, DiffView, FlowRef
@@ -28,7 +31,7 @@ _CATEGORY_LOOK = {
 
 def progress_card(title: str, *, step: str, pages: int = 0, items: int = 0, what: str = "numbers") -> Card:
     """Step 1 of the picker: syncing from Teams, with pages and numbers so far."""
-    detail = f"{items:,} {what} read in {pages} page(s) so far" if pages else "Asking Teams for every number..."
+    detail = f"{items:,} {what} read in {plural(pages, 'page')} so far" if pages else "Asking Teams for every number..."
     return card([*heading(title, step), text(detail), text("This card updates by itself.", subtle=True)])
 
 
@@ -60,11 +63,12 @@ def diff_card(flow: FlowRef, diff: DiffView, *, title: str, step: str) -> Card:
 
 
 def _count(label: str, value: int, color: str) -> Element:
-    return container([text(f"{value:,}", size="ExtraLarge", weight="Bolder", color=color), text(label, subtle=True)])
+    number = text(f"{value:,}", size="ExtraLarge", weight="Bolder", color=None if color == WARNING else color)
+    return container([number, text(label, subtle=True)], style="warning" if color == WARNING and value else None)
 
 
 def _category(label: str, color: str, changes: list[ChangeView], total: int) -> Element:
-    items: list[Element] = [text(label, weight="Bolder", color=color)]
+    items: list[Element] = [coloured(label, color, weight="Bolder")]
     for change in changes:
         items.append(text(f"**{change.number}** - " + "; ".join(change.lines), spacing="Small"))
         if change.note:
@@ -89,10 +93,13 @@ def commit_summary_card(
     )
     if flagged:
         body.append(
-            text(f"{flagged} number(s) are on two accounts in Teams; fix them there and sync again.", color=WARNING)
+            notice(
+                f"{plural(flagged, 'number is', 'numbers are')} on two accounts in Teams; "
+                "fix them there and sync again."
+            )
         )
     if skipped:
-        body.append(text(f"Skipped {len(skipped)} change(s) that changed after the review:", color=WARNING))
+        body.append(notice(f"Skipped {plural(len(skipped), 'change')} that changed after the review:"))
         body.extend(text(line, size="Small", spacing="None") for line in skipped[:10])
         if len(skipped) > 10:
             body.append(text(f"...and {len(skipped) - 10} more", subtle=True))

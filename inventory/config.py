@@ -61,6 +61,9 @@ class TenantConfig:
     default_number_type: NumberType = NumberType.DIRECT_ROUTING
     default_region: str | None = None
     quarantine_days: int = 0
+    # After an assignment, the bot tells the person their new number in a personal chat (needs the app
+    # installed for them; otherwise the result card says they could not be told).
+    tell_assignee: bool = False
     graph_base_url: str = DEFAULT_GRAPH_BASE_URL
     authority_host: str = DEFAULT_AUTHORITY_HOST
     max_requests_in_flight: int = 6
@@ -262,6 +265,7 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         default_number_type=number_type,
         default_region=entry.get("default_region"),
         quarantine_days=quarantine_days,
+        tell_assignee=_bool(entry.get("tell_assignee", False), f"tenant '{name}' tell_assignee"),
         graph_base_url=str(entry.get("graph_base_url", env.get("GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL))),
         authority_host=str(entry.get("authority_host", env.get("AUTHORITY_HOST", DEFAULT_AUTHORITY_HOST))),
         max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
@@ -296,6 +300,12 @@ def _flag(text: str, what: str) -> bool:
     if value in {"1", "true", "yes"}:
         return True
     raise ConfigurationError(f"{what} must be 1 or 0, not '{text}'.")
+
+
+def _bool(value: object, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ConfigurationError(f"{what} must be true or false, not '{value}'.")
 
 
 def _int(value: object, what: str) -> int:

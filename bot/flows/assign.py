@@ -74,7 +74,8 @@ async def _search_accounts(turn: Turn, flow: Flow, data: CardData) -> Move:
 
 
 async def _choose_account(turn: Turn, flow: Flow, data: CardData) -> Outcome:
-    account_id = text_input(data, "account", limit=64)
+    # Nothing chosen on the card carries on with the person chosen before (the operator came Back).
+    account_id = text_input(data, "account", limit=64) or str((flow.state.get("account") or {}).get("id") or "")
     if not account_id:
         return Move(Step.ACCOUNT, {"message": "Choose someone first."})
     account = await turn.services.views.account(flow.tenant, account_id)

@@ -12,6 +12,7 @@ from bot.turn import CardSink, Reply, Turn
 from cards import assign as assign_cards
 from cards.elements import Card
 from cards.notify import assigned_note
+from cards.personal import new_number_card
 from inventory.errors import ConcurrentChange, TransitionRefused
 from inventory.flows import Flow
 from inventory.services.assignment import AssignRequest, OperationResult
@@ -42,7 +43,10 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
                 picked = await table.advance(turn, lease.flow, Step.PICK, number=None, message=message)
                 return await table.render(turn, picked)
         step = Step.DONE if result.succeeded else (Step.PENDING if result.pending else Step.FAILED)
-        moved = await table.advance(turn, lease.flow, step, result=_result_state(result), lease_until=None)
+        told = await _tell_the_person(turn, lease.flow, request.policy) if result.succeeded else None
+        moved = await table.advance(
+            turn, lease.flow, step, result={**_result_state(result), "told": told}, lease_until=None
+        )
         if result.succeeded:
             note = assigned_note(
                 tenant=flow.tenant,
@@ -55,7 +59,26 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
         return await table.render(turn, moved)
 
     waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")
-    return Reply(waiting, follow_up=work)
+    return Reply(waiting, follow_up=work, at_once=True)
+
+
+async def _tell_the_person(turn: Turn, flow: Flow, policy: str | None) -> bool | None:
+    """When the tenant turns it on, the person hears of their new number in a personal chat with the bot.
+
+    None: not asked to (the setting is off, a resource account, or no Bot Connector on this turn); False:
+    Teams would not open the chat (the app is not installed for them), and the assignment stands."""
+    account, number = account_from_state(flow.state["account"]), flow.state["number"]
+    config = turn.tenant_config(flow.tenant)
+    if not config.tell_assignee or account.kind != "user" or turn.tell_person is None:
+        return None
+    card = new_number_card(
+        name=account.name,
+        number=number["label"],
+        policy=policy,
+        organisation=config.display_name,
+        operator=turn.operator.actor.name,
+    )
+    return await turn.tell_person(account.id, card)
 
 
 def _result_state(result: OperationResult) -> dict[str, Any]:

@@ -41,7 +41,10 @@ PICK_STEP = "Step 3 of 5 - pick an available number"
 async def _account(turn: Turn, flow: Flow) -> Card:
     state = flow.state
     choices = [account_from_state(c) for c in state["choices"]]
-    return assign_cards.account_card(ref(flow), choices, query=state.get("query", ""), message=state.get("message"))
+    chosen = account_from_state(state["account"]) if state.get("account") else None
+    return assign_cards.account_card(
+        ref(flow), choices, query=state.get("query", ""), message=state.get("message"), chosen=chosen
+    )
 
 
 async def _syncing(turn: Turn, flow: Flow) -> Card:
@@ -116,9 +119,11 @@ def replaces_note(replaces: object) -> str:
 
 def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
     result, number = flow.state.get("result") or {}, flow.state.get("number") or {}
+    # Only a number Teams assigned has a holder; otherwise the person is who it was meant for.
+    person = {Step.DONE: "Holder", Step.PENDING: "For"}.get(Step(flow.step), "Not assigned to")
     facts = [
         ("Number", number.get("label", "")),
-        ("Holder", account.choice_title),
+        (person, account.choice_title),
         ("Voice routing policy", flow.state.get("policy") or "(none)"),
         ("Tenant", flow.tenant),
     ]
@@ -128,6 +133,17 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
             facts.insert(2, ("Replaced", ", ".join(result["replaced"])))
         if result.get("warning"):
             facts[2] = ("Voice routing policy", "not granted - see below")
+        told = result.get("told")
+        if told is True:
+            facts.append((f"Told {account.name}", "yes, in a personal chat with Switchboard"))
+        elif told is False:
+            facts.append(
+                (
+                    f"Told {account.name}",
+                    "no - Teams would not open a chat with them (Switchboard is not installed for them); "
+                    "the assignment stands, tell them yourself",
+                )
+            )
     elif flow.step == Step.PENDING:
         title, steps = "Teams is still working on it", ["Type numbers later to see the outcome."]
     else:

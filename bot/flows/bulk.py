@@ -208,7 +208,7 @@ async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
         ended = await bulk_run.run_rows(turn.services, flow, range(len(rows)), errors={}, sink=sink)
         return await FLOW.render(turn, ended)
 
-    return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work)
+    return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work, at_once=True)
 
 
 # Cancel is taken until Teams is asked; after that each person's outcome stands.

@@ -12,6 +12,7 @@ from bot.flows.paging import cursors_of, first_page, next_page, previous_page
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
 from bot.grammar import WordsRefused, not_a_number, read_subject
+from bot.local_time import UTC_TIME, LocalTime
 from bot.turn import Reply, Turn
 from cards.common import message_card
 from cards.elements import Card
@@ -97,7 +98,7 @@ async def _revert(turn: Turn, flow: Flow, data: CardData) -> Reply:
     event = shown.get(event_id)
     if event is None:
         raise SwitchboardError("That change is not on this page of the history any more; look again.")
-    view = event_view(event)
+    view = event_view(event, turn.local_time)
     change = f"{view.action} on {view.when} by {view.operator}"
     return await revert.begin(turn, flow.tenant, event_id, change)
 
@@ -114,7 +115,7 @@ async def _events(turn: Turn, flow: Flow) -> list[AuditEvent]:
     )
 
 
-def event_view(event: AuditEvent, *, may_revert: bool = False) -> EventView:
+def event_view(event: AuditEvent, local: LocalTime = UTC_TIME, *, may_revert: bool = False) -> EventView:
     before, after = event.before or {}, event.after or {}
     changes = [
         f"{label}: {before.get(key) or '-'} -> {after.get(key) or '-'}"
@@ -125,7 +126,7 @@ def event_view(event: AuditEvent, *, may_revert: bool = False) -> EventView:
         changes.append(event.detail)
     number = display_number(event.number, event.extension or "") if event.number else ""
     revert_id = event.id if may_revert and revert_kind(event) is not None else None
-    return EventView(f"{event.at:%Y-%m-%d %H:%M} UTC", event.action, number, event.operator_name, changes, revert_id)
+    return EventView(local.at(event.at), event.action, number, event.operator_name, changes, revert_id)
 
 
 async def _choose_view(turn: Turn, flow: Flow) -> Card:
@@ -140,7 +141,7 @@ async def _list_view(turn: Turn, flow: Flow) -> Card:
     return history_card(
         ref(flow),
         subject=flow.state.get("label", ""),
-        events=[event_view(e, may_revert=may_revert) for e in events[:PAGE_SIZE]],
+        events=[event_view(e, turn.local_time, may_revert=may_revert) for e in events[:PAGE_SIZE]],
         page=len(cursors),
         has_previous=len(cursors) > 1,
         has_next=len(events) > PAGE_SIZE,

@@ -110,7 +110,9 @@ async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
             await turn.services.notifications.enqueue(flow.tenant, "remove", note)
         return await FLOW.render(turn, moved)
 
-    return Reply(waiting_card(TITLE, f"Removing {number['label']} from {number.get('holder')} in Teams..."), work)
+    return Reply(
+        waiting_card(TITLE, f"Removing {number['label']} from {number.get('holder')} in Teams..."), work, at_once=True
+    )
 
 
 async def _choose_view(turn: Turn, flow: Flow) -> Card:

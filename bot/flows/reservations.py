@@ -14,6 +14,7 @@ from bot.flows.card_data import CardData, id_input
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
 from bot.lifecycle_words import UsageError, parse_reserve
+from bot.local_time import UTC_TIME, LocalTime
 from bot.turn import Reply, Turn
 from cards.elements import Card
 from cards.reservations import ReservationView, reservations_card, reserved_card
@@ -29,11 +30,11 @@ class Step(StrEnum):
     LIST = "list"
 
 
-def reservation_view(number: PhoneNumber) -> ReservationView:
+def reservation_view(number: PhoneNumber, local: LocalTime = UTC_TIME) -> ReservationView:
     hold = number.hold
     assert number.id is not None
     assert hold is not None
-    until = f"{hold.expires_at:%Y-%m-%d %H:%M} UTC" if hold.expires_at else "no end"
+    until = local.at(hold.expires_at) if hold.expires_at else "no end"
     return ReservationView(
         id=number.id,
         label=number.label,
@@ -64,7 +65,7 @@ async def reserve(turn: Turn, args: str) -> Reply:
         ticket=words.ticket,
     )
     taken = await turn.services.reservations.reserve(request, turn.operator.actor, correlation_id=turn.correlation_id)
-    return Reply(reserved_card([reservation_view(n) for n in taken], tenant=tenant))
+    return Reply(reserved_card([reservation_view(n, turn.local_time) for n in taken], tenant=tenant))
 
 
 async def find_person(turn: Turn, tenant: str, who: str) -> tuple[str, str]:
@@ -113,7 +114,8 @@ async def _extend(turn: Turn, flow: Flow, data: CardData) -> Move:
         flow.tenant, id_input(data, "number"), turn.operator.actor, correlation_id=turn.correlation_id
     )
     until = number.hold.expires_at if number.hold else None
-    return Move(Step.LIST, {"message": f"{number.label} is now reserved until {until:%Y-%m-%d %H:%M} UTC."})
+    shown = turn.local_time.at(until) if until else "no end"
+    return Move(Step.LIST, {"message": f"{number.label} is now reserved until {shown}."})
 
 
 async def _list_view(turn: Turn, flow: Flow) -> Card:
@@ -124,7 +126,7 @@ async def _list_view(turn: Turn, flow: Flow) -> Card:
     return reservations_card(
         ref(flow),
         scope=str(state.get("scope", "")),
-        items=[reservation_view(n) for n in found.items],
+        items=[reservation_view(n, turn.local_time) for n in found.items],
         total=found.total,
         message=state.get("message"),
     )

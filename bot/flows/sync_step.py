@@ -78,7 +78,7 @@ async def discard(turn: Turn, flow: Flow) -> None:
 
 async def render_review(turn: Turn, flow: Flow, *, title: str, step: str) -> Card:
     preview = await turn.services.sync.get_preview(str(flow.state["run"]), flow.tenant)
-    return diff_card(ref(flow), diff_view(preview), title=title, step=step)
+    return diff_card(ref(flow), diff_view(preview, turn.local_time), title=title, step=step)
 
 
 def _progress_reporter(sink: CardSink, *, title: str, step: str) -> ProgressCallback:

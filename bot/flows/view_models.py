@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.local_time import UTC_TIME, LocalTime
 from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView
 from inventory.flows import Flow
-from inventory.model import AccountType, Assignee, PhoneNumber, offerable
+from inventory.model import AccountType, Assignee, NumberType, PhoneNumber, activation_state_of, offerable
 from inventory.ports.phone_system import TeamsAccount
 from inventory.services.settlement import refused_by_teams
 from inventory.sync.runs import StoredChange, SyncPreview
@@ -86,6 +87,19 @@ def assignee_of(account: AccountView) -> Assignee:
     return Assignee(account.id, account.upn, account.name, kind)
 
 
+def in_words(field: str, value: str | None) -> str:
+    """A field's value as the operator reads it: Graph's `directRouting` is Direct Routing, `activated`
+    active; anything else as it is, and nothing as a dash."""
+    if not value:
+        return "-"
+    if field == "number type" and value in {t.value for t in NumberType}:
+        return NumberType(value).label
+    if field == "Teams state":
+        state = activation_state_of(value)
+        return state.label if state is not None else value
+    return value
+
+
 def change_view(stored: StoredChange) -> ChangeView:
     change = stored.change
     if change.category == "add":
@@ -99,14 +113,14 @@ def change_view(stored: StoredChange) -> ChangeView:
         policy = f", policy {proposal.voice_routing_policy}" if proposal.voice_routing_policy else ""
         lines = [f"{status}{holder}{policy} ({proposal.number_type.label})"]
     else:
-        lines = [f"{name}: {old or '-'} -> {new or '-'}" for name, old, new in change.fields]
+        lines = [f"{name}: {in_words(name, old)} -> {in_words(name, new)}" for name, old, new in change.fields]
     return ChangeView(change.label, change.kind, lines or ["(no field changes)"], change.note)
 
 
-def diff_view(preview: SyncPreview) -> DiffView:
+def diff_view(preview: SyncPreview, local: LocalTime = UTC_TIME) -> DiffView:
     return DiffView(
         counts=dict(preview.run.counts),
         preview={category: [change_view(c) for c in changes] for category, changes in preview.preview.items()},
         tenant=preview.run.tenant,
-        expires=f"{preview.run.expires_at:%H:%M} UTC",
+        expires=local.at(preview.run.expires_at, date=False),
     )

@@ -196,7 +196,8 @@ async def _write(
 def _rejected(problems: list[str]) -> ImportRejected:
     count = len(problems)
     return ImportRejected(
-        f"{count:,} line(s) are invalid, so nothing was imported. Fix them, or import with --skip-invalid "
+        f"{count:,} {'line is' if count == 1 else 'lines are'} invalid, so nothing was imported. Fix them, or "
+        "import with --skip-invalid "
         "to import the valid lines only.",
         problems,
     )

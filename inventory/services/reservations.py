@@ -86,7 +86,8 @@ class ReservationService:
             if free < count:
                 where = f"pool {request.pool}" if request.pool else request.tenant
                 raise TransitionRefused(
-                    f"Only {free} number(s) are free in {where}, not {count}; nothing was reserved."
+                    f"Only {free} {'number is' if free == 1 else 'numbers are'} free in {where}, not {count}; "
+                    "nothing was reserved."
                 )
             held = await take_free(
                 uow, query, count, hold, action="reserve", actor=actor, correlation_id=correlation_id, now=now

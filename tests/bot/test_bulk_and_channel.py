@@ -127,7 +127,10 @@ async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and
     confirm = await ada.click(plan, "Review")
     assert "confirm 20 assignments" in card_text(confirm)
     teams.faults.fail_next_operations(count=3, detail="The user is not licensed for Teams Phone.")
-    results = await ada.click(confirm, "Assign all")
+    seen = len(connector.sent)
+    working = await ada.click(confirm, "Assign all", reply_to="bulk-card", settle=False)
+    assert "Working in Teams..." in card_text(working)  # at once, before any person is done
+    results = await connector.wait_for_update("bulk-card", after=seen, within_seconds=30)
     text = card_text(results)
     assert "17 assigned, 3 failed" in text
     assert text.count("The user is not licensed for Teams Phone.") == 3
@@ -229,10 +232,12 @@ async def test_notifications_reach_the_channel_chosen_with_notify_here(
     picker = connector.last_card()
     policy = await ada.click(picker, "Pick")
     confirm = await ada.click(policy, "Next", inputs={"policy": "US-Intl"})
+    seen = len(connector.sent)
     done = await ada.click(confirm, "Assign")
     assert "is assigned to User 01" in card_text(done)
-    sent = await connector.wait_for(len(connector.sent) + 1)
-    note = [s for s in sent if s.conversation_id == CHANNEL and s.card and "Assigned" in card_text(s.card)]
+    # The note may reach the channel before or after the result replaces the card: wait for it either way.
+    sent = await connector.wait_for(seen + 2)
+    note = [s for s in sent[seen:] if s.conversation_id == CHANNEL and s.card and "Assigned" in card_text(s.card)]
     assert note, "the assignment was not posted to the channel"
     assert "ada@contoso.test" in card_text(note[-1].card or {})
     assert "US-Intl" in card_text(note[-1].card or {})

@@ -65,7 +65,7 @@ async def test_help_lists_the_commands_and_its_buttons_start_them(
     for command in ("sync", "numbers", "assign", "remove", "tenant"):
         assert any(line.startswith(command) for line in lines), command
     numbers = await megan.click(card, "Browse numbers")
-    assert "Tenant contoso: 100 match(es) - page 1" in card_text(numbers)
+    assert "Tenant contoso: 100 matches - page 1" in card_text(numbers)
 
 
 async def test_a_word_near_no_command_gets_help_with_the_list(

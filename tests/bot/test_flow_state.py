@@ -32,10 +32,14 @@ async def test_teams_retrying_the_same_invoke_does_not_assign_twice(
 ) -> None:
     confirm = await confirm_card_for(megan, connector)
     invoke = megan.action(confirm, "Assign")
+    seen = len(connector.sent)
     first = await megan.answer(invoke)
     retried = await megan.answer(invoke)  # the very same activity, as Teams posts it again after a timeout
-    assert "is assigned to Adele Vance" in card_text(first)
-    assert "is assigned to Adele Vance" in card_text(retried)
+    assert "Working in Teams..." in card_text(first)
+    # The retry is answered with where the flow is: still working, or already done.
+    assert "Working in Teams..." in card_text(retried) or "is assigned to Adele Vance" in card_text(retried)
+    final = await connector.wait_for_update(invoke["replyToId"], after=seen)
+    assert "is assigned to Adele Vance" in card_text(final)
     assert teams_assignments(phone) == 1
     assign_events = [e for e in await db.history(inventory, "+12065550100") if e.action == "assign"]
     assert len(assign_events) == 1
@@ -70,11 +74,14 @@ async def test_two_concurrent_clicks_on_assign_make_exactly_one_teams_operation(
     megan: TeamsClient, connector: RecordingConnector, phone: SimulatedPhoneSystem, inventory: Store
 ) -> None:
     confirm = await confirm_card_for(megan, connector)
+    seen = len(connector.sent)
     answers = await asyncio.gather(
         megan.answer(megan.action(confirm, "Assign")), megan.answer(megan.action(confirm, "Assign"))
     )
+    assert any("Working in Teams..." in card_text(answer) for answer in answers)
+    final = await connector.wait_for_update("1", after=seen)
+    assert "is assigned to Adele Vance" in card_text(final)
     assert teams_assignments(phone) == 1
-    assert any("is assigned to Adele Vance" in card_text(answer) for answer in answers)
     number = await db.number(inventory, "+12065550100")
     assert number.status is NumberStatus.USED
     assert len([e for e in await db.history(inventory, "+12065550100") if e.action == "assign"]) == 1

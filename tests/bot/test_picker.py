@@ -21,8 +21,8 @@ NUMBERS_PATH = "admin/teams/telephoneNumberManagement/numberAssignments"
 async def every_offered(client: TeamsClient, picker: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     """Every number the picker offers, following Next to the last page; and that last page's card."""
     seen = offered(picker)
-    while "Next" in action_titles(picker):
-        picker = await client.click(picker, "Next")
+    while "Next page" in action_titles(picker):
+        picker = await client.click(picker, "Next page")
         seen += offered(picker)
     return seen, picker
 

@@ -71,7 +71,7 @@ async def test_the_list_releases_and_extends_a_reservation_in_place(
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("reserve 4 in sales", "Only 3 number(s) are free in pool Sales, not 4; nothing was reserved."),
+        ("reserve 4 in sales", "Only 3 numbers are free in pool Sales, not 4; nothing was reserved."),
         ("reserve 1 in Marketing", "There is no pool 'Marketing' in contoso. Pools: Sales."),
         ("reserve 1 in sales until 2020-01-01", "2020-01-01 23:59 UTC is in the past; choose a later end."),
         ("reserve 1 until 31/12/2026", "'31/12/2026' is not a date"),

@@ -125,7 +125,7 @@ def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.C
     assert out.splitlines()[0].endswith("(ticket CHG-5).")
     code, _, err = run(capsys, "reserve", "9", "--pool", "Ops")
     assert code == 1
-    assert "Only 3 number(s) are free in pool Ops, not 9; nothing was reserved." in err
+    assert "Only 3 numbers are free in pool Ops, not 9; nothing was reserved." in err
     listed = run(capsys, "reservations", "--mine")[1]
     assert "contoso: 2 reservation(s)" in listed
     assert "CHG-5" in listed

@@ -83,7 +83,7 @@ async def test_the_next_count_free_numbers_of_a_pool_are_reserved_with_owner_per
 @pytest.mark.parametrize(
     ("request_", "refusal"),
     [
-        (ReservationRequest("contoso", count=4, pool="Support"), "Only 3 number(s) are free in pool Support, not 4"),
+        (ReservationRequest("contoso", count=4, pool="Support"), "Only 3 numbers are free in pool Support, not 4"),
         (ReservationRequest("contoso", count=1, pool="Marketing"), "There is no pool 'Marketing' in contoso"),
         (
             ReservationRequest("contoso", count=1, until=datetime(2026, 11, 1, tzinfo=UTC)),

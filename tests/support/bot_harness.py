@@ -59,6 +59,9 @@ class RecordingConnector:
     fail_next_posts: int = 0
     fail_posts_to: dict[str, int] = field(default_factory=dict)  # conversation id -> posts to refuse
     authorizations: list[str] = field(default_factory=list)  # the Authorization header of each post
+    created: list[dict[str, Any]] = field(default_factory=list)  # each `create conversation` request body
+    # People (by Entra object id) for whom the app is not installed: Teams refuses to open a chat with them.
+    not_installed_for: set[str] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -111,6 +114,11 @@ class RecordingConnector:
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         body = await request.json()
+        self.created.append(body)
+        if any(member.get("id") in self.not_installed_for for member in body.get("members") or []):
+            self.refused += 1
+            forbidden = {"code": "Forbidden", "message": "The bot is not installed for this user."}
+            return web.json_response({"error": forbidden}, status=403)
         channel = ((body.get("channelData") or {}).get("channel") or {}).get("id") or "a:proactive"
         activity_id = str(next(self._ids))
         conversation_id = f"{channel};messageid={activity_id}"
@@ -163,6 +171,18 @@ class RecordingConnector:
         """Every attachment of `content_type` the bot sent (file cards, for example), oldest first."""
         return [a for s in self.sent for a in s.body.get("attachments") or [] if a.get("contentType") == content_type]
 
+    async def wait_for_update(self, activity_id: str, *, after: int, within_seconds: float = 10.0) -> dict[str, Any]:
+        """The final card put in place of `activity_id` by an update recorded after the first `after` calls
+        (progress redraws that still update themselves are passed over)."""
+        async with asyncio.timeout(within_seconds):
+            while True:
+                for sent in self.sent[after:]:
+                    card = sent.card
+                    if sent.method == "PUT" and sent.activity_id == activity_id and card and not updates_itself(card):
+                        return card
+                self._changed.clear()
+                await self._changed.wait()
+
     def cards(self) -> list[dict[str, Any]]:
         return [s.card for s in self.sent if s.card is not None]
 
@@ -186,6 +206,7 @@ class TeamsClient:
     connector: RecordingConnector
     member: Member
     conversation: str = "personal"
+    local_timezone: str | None = None  # what the operator's Teams client says (IANA name), e.g. Europe/Paris
 
     def _activity(self, kind: str) -> dict[str, Any]:
         names = {"personal": "personal_message", "channel": "channel_message_mention"}
@@ -193,6 +214,8 @@ class TeamsClient:
         activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url, type=kind)
         activity["from"] = {"id": self.member.id, "name": self.member.name, "aadObjectId": self.member.aad_object_id}
         activity.pop("entities", None)
+        if self.local_timezone:
+            activity["localTimezone"] = self.local_timezone
         return activity
 
     async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
@@ -218,15 +241,28 @@ class TeamsClient:
         return await self.post(activity)
 
     async def click(
-        self, card: dict[str, Any], title: str, *, inputs: dict[str, Any] | None = None, reply_to: str = "1"
+        self,
+        card: dict[str, Any],
+        title: str,
+        *,
+        inputs: dict[str, Any] | None = None,
+        reply_to: str = "1",
+        settle: bool = True,
     ) -> dict[str, Any]:
-        """Click the Action.Execute titled `title` on `card`; returns the card that replaces it."""
+        """Click the Action.Execute titled `title` on `card`; returns the card that replaces it.
+
+        When the answer is a self-updating card ("Working in Teams..."), what the operator ends up looking
+        at is the card the bot later puts in its place: with `settle`, that final form, as the connector
+        received it (a PUT of the clicked card's activity after this click); without, the answer itself."""
         action = find_action(card, title)
+        seen = len(self.connector.sent)
         status, body = await self.execute(action["verb"], {**action["data"], **(inputs or {})}, reply_to=reply_to)
         assert status == 200, body
         assert body["type"] == "application/vnd.microsoft.card.adaptive", body
         assert_valid_card(body["value"])
         result: dict[str, Any] = body["value"]
+        if settle and updates_itself(result):
+            return await self.connector.wait_for_update(reply_to, after=seen)
         return result
 
     async def execute(self, verb: Any, data: Any, *, reply_to: str = "1") -> tuple[int, Any]:
@@ -314,6 +350,15 @@ class TeamsClient:
         )
         return await self.post(activity)
 
+    async def installation_update(self, action: str = "add") -> tuple[int, Any]:
+        """What Teams sends when the app is installed (`add`), upgraded (`add-upgrade`) or removed, in this
+        client's conversation (a personal chat, or a team's channel)."""
+        names = {"personal": "personal_installation_update", "channel": "channel_installation_update"}
+        activity = copy.deepcopy(template(names[self.conversation]))
+        activity.update(id=str(uuid.uuid4()), serviceUrl=self.connector.url, action=action)
+        activity["from"] = {"id": self.member.id, "aadObjectId": self.member.aad_object_id}
+        return await self.post(activity)
+
     async def conversation_update(self) -> tuple[int, Any]:
         """What Teams sends when the app is installed or the chat is opened."""
         activity = copy.deepcopy(template("personal_conversation_update"))
@@ -321,6 +366,11 @@ class TeamsClient:
         activity["from"] = {"id": self.member.id, "aadObjectId": self.member.aad_object_id}
         activity["membersAdded"] = [activity["from"], {"id": activity["recipient"]["id"]}]
         return await self.post(activity)
+
+
+def updates_itself(card: dict[str, Any]) -> bool:
+    """A card the bot replaces by itself when its work is done (a waiting or progress card)."""
+    return "This card updates by itself." in card_text(card)
 
 
 def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:

@@ -102,3 +102,33 @@ def assert_shown_as_given(card: Card, value: str) -> None:
     valid(card)
     assert value in card_text(card), card_text(card)
     assert "entities" not in card.get("msteams", {}), "text on a card must not turn into a mention that pings anyone"
+
+
+def tone(card: Card, value: str) -> str | None:
+    """How the (first, not subtle) TextBlock reading `value` stands out: its own colour, or (uncoloured, on a
+    styled container) the container's style as a colour name (`warning` -> "Warning"): what the operator sees."""
+
+    def walk(node: Any, style: str | None) -> str | None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock" and node.get("text") == value and not node.get("isSubtle"):
+                color = node.get("color")
+                return str(color) if color else (style.capitalize() if style else None)
+            inner = node.get("style") if node.get("type") == "Container" else None
+            for child in node.values():
+                found = walk(child, inner or style)
+                if found is not None:
+                    return found
+        if isinstance(node, list):
+            for child in node:
+                found = walk(child, style)
+                if found is not None:
+                    return found
+        return None
+
+    assert value in card_text(card), f"no '{value}' on the card"
+    return walk(card, None)
+
+
+def amber_text(card: Card) -> list[str]:
+    """Every TextBlock drawn in amber, which Teams' light theme makes hard to read: there should be none."""
+    return [str(block["text"]) for block in elements(card, "TextBlock") if block.get("color") == "Warning"]

@@ -14,6 +14,7 @@ from cards.views import OutcomeView
 from tests.support.card_parts import (
     MARKUP,
     action,
+    amber_text,
     assert_actions_belong_to,
     assert_shown_as_given,
     bottom_buttons,
@@ -22,7 +23,7 @@ from tests.support.card_parts import (
     elements,
     facts_of,
     inputs,
-    text_block,
+    tone,
     valid,
 )
 from tests.support.card_views import FLOW, SEARCH_LIMIT, TENANT, account, long_account
@@ -30,29 +31,60 @@ from tests.support.card_views import FLOW, SEARCH_LIMIT, TENANT, account, long_a
 POLICIES = ["US-Local", "US-LongDistance", "Intl"]
 
 
-def test_step_1_before_any_match_says_how_to_search_and_moves_on_with_next_or_cancel() -> None:
+def test_step_1_before_any_match_says_how_to_search_and_offers_find_or_cancel() -> None:
     drawn = valid(account_card(FLOW, [], query="ade"))
     assert card_text(drawn).splitlines()[:2] == ["Assign a number", "Step 1 of 5 - whom"]
     assert "Type the start of a name or UPN and press Find." in card_text(drawn)
     assert list(inputs(drawn)) == ["account_search"]
     assert inputs(drawn)["account_search"]["value"] == "ade"
-    assert buttons(drawn) == [("Find", "assign.search"), ("Next", "assign.account"), ("Cancel", "cancel")]
+    assert buttons(drawn) == [("Find", "assign.search"), ("Cancel", "cancel")]
     assert_actions_belong_to(drawn, FLOW)
 
 
-@pytest.mark.parametrize(("found", "preselected"), [(1, True), (3, False)])
-def test_step_1_offers_every_match_and_preselects_only_a_lone_one(found: int, preselected: bool) -> None:
-    accounts = [account(i) for i in range(found)]
-    chooser = inputs(valid(account_card(FLOW, accounts, query="a")))["account"]
+def test_a_few_matches_are_a_list_of_names_and_upns_each_with_its_own_choose_button() -> None:
+    accounts = [account(i) for i in range(3)]
+    drawn = valid(account_card(FLOW, accounts, query="a"))
+    assert "account" not in inputs(drawn)  # no drop-down to open
+    text = card_text(drawn)
+    for person in accounts:
+        assert person.name in text
+        assert str(person.upn) in text
+        assert person.id not in text  # an id is never shown
+    chooses = [a for a in elements(drawn, "Action.Execute") if a["verb"] == "assign.account"]
+    assert [a["data"]["account"] for a in chooses] == [a.id for a in accounts]
+    assert [a["title"] for a in chooses] == ["Choose"] * 3
+    assert bottom_buttons(drawn) == ["Cancel"]  # a click on a name moves on
+    assert_actions_belong_to(drawn, FLOW)
+
+
+def test_many_matches_are_a_drop_down_of_names_and_upns_with_next() -> None:
+    accounts = [account(i) for i in range(8)]
+    drawn = valid(account_card(FLOW, accounts, query="a"))
+    chooser = inputs(drawn)["account"]
     assert choices(chooser) == [(a.choice_title, a.id) for a in accounts]
     assert chooser["isRequired"] is True
-    assert chooser.get("value") == (accounts[0].id if preselected else None)
+    assert chooser.get("value") is None
+    assert bottom_buttons(drawn) == ["Next", "Cancel"]
 
 
-def test_a_resource_account_says_so_in_its_choice() -> None:
+def test_coming_back_to_step_1_shows_the_person_chosen_and_next_carries_on_with_them() -> None:
+    adele = account(0)
+    drawn = valid(account_card(FLOW, [], chosen=adele))
+    assert facts_of(drawn)["Assign to"] == adele.choice_title
+    chooses = [a for a in elements(drawn, "Action.Execute") if a["verb"] == "assign.account"]
+    assert [a["title"] for a in chooses] == ["Chosen", "Next"]
+    assert bottom_buttons(drawn) == ["Next", "Cancel"]
+    many = valid(account_card(FLOW, [account(i) for i in range(1, 9)], chosen=adele))
+    chooser = inputs(many)["account"]
+    assert chooser["value"] == adele.id
+    assert choices(chooser)[0] == (adele.choice_title, adele.id)  # never an id over an empty list
+
+
+def test_a_resource_account_says_so() -> None:
     queue = account(1, name="Main line", upn="mainline@contoso.com", kind="resource account")
-    chooser = inputs(valid(account_card(FLOW, [account(0), queue])))["account"]
-    assert choices(chooser)[1][0] == "Main line (mainline@contoso.com) - resource account"
+    assert "Main line - resource account" in card_text(valid(account_card(FLOW, [account(0), queue])))
+    chooser = inputs(valid(account_card(FLOW, [account(i) for i in range(6)] + [queue])))["account"]
+    assert choices(chooser)[-1][0] == "Main line (mainline@contoso.com) - resource account"
     assert choices(chooser)[0][0] == "Adele Vance (adele.vance@contoso.com)"
 
 
@@ -94,7 +126,7 @@ def test_waiting_says_what_teams_is_doing_and_that_the_card_updates_itself() -> 
     drawn = valid(waiting_card("Assign a number", "Assigning +1 206 555 0100 to Adele Vance in Teams..."))
     assert card_text(drawn).splitlines() == [
         "Assign a number",
-        "Waiting for Teams",
+        "Working in Teams...",
         "Assigning +1 206 555 0100 to Adele Vance in Teams...",
         "This card updates by itself.",
     ]
@@ -113,7 +145,8 @@ def outcome(*, succeeded: bool, pending: bool, **changes: Any) -> OutcomeView:
 def test_the_outcome_title_is_coloured_by_how_it_ended(succeeded: bool, pending: bool, color: str) -> None:
     ended = outcome(succeeded=succeeded, pending=pending)
     drawn = valid(outcome_card(ended))
-    assert text_block(drawn, ended.title)["color"] == color
+    assert tone(drawn, ended.title) == color
+    assert amber_text(drawn) == []
     assert facts_of(drawn) == {"Number": "+1 206 555 0100", "Holder": "Adele Vance", "Tenant": "contoso"}
 
 
@@ -148,7 +181,8 @@ def test_a_search_of_25_long_names_fits_a_teams_message() -> None:
 
 def test_a_name_that_looks_like_markup_is_shown_as_given_on_every_step() -> None:
     tricky = account(0, name=MARKUP)
-    assert_shown_as_given(account_card(FLOW, [tricky]), tricky.choice_title)
+    assert_shown_as_given(account_card(FLOW, [tricky]), tricky.name)
+    assert_shown_as_given(account_card(FLOW, [], chosen=tricky), tricky.choice_title)
     assert_shown_as_given(policy_card(FLOW, tricky, "+1 206 555 0100", POLICIES, chosen=None), tricky.choice_title)
     assert_shown_as_given(confirm_card(FLOW, tricky, "+1 206 555 0100", None, TENANT), tricky.choice_title)
 

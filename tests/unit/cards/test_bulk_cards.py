@@ -163,6 +163,7 @@ def test_progress_counts_what_is_done_and_what_failed(failed: int, shown: str) -
     assert card_text(drawn).splitlines() == [
         "Bulk assign",
         "Step 5 of 5 - assigning in Teams",
+        "Working in Teams...",
         shown,
         "This card updates by itself.",
     ]

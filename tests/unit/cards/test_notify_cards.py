@@ -7,7 +7,16 @@ import pytest
 from cards.elements import ACCENT, ATTENTION, GOOD, WARNING, Card
 from cards.notify import assigned_note, bulk_note, drift_note, removed_note, sync_note
 from cards.reading import card_text
-from tests.support.card_parts import MARKUP, assert_shown_as_given, elements, facts_of, text_block, valid
+from tests.support.card_parts import (
+    MARKUP,
+    amber_text,
+    assert_shown_as_given,
+    elements,
+    facts_of,
+    text_block,
+    tone,
+    valid,
+)
 from tests.support.card_views import TENANT
 
 THREE = ["Adele Vance: +1 206 555 0100", "Alex Wilber: +1 206 555 0101", "Megan Bowen: +1 206 555 0102"]
@@ -59,7 +68,8 @@ def test_a_sync_note_mentions_skipped_changes_only_when_there_were_some() -> Non
 def test_a_bulk_note_is_green_only_when_nobody_failed(failures: int, color: str) -> None:
     failed = [f"Person {i} (+1 206 555 {i:04d}): Teams rejected the request." for i in range(failures)]
     note = valid(bulk_note(tenant=TENANT, assigned=THREE, failures=failed, operator="Olivia"))
-    assert text_block(note, "Bulk assignment finished")["color"] == color
+    assert tone(note, "Bulk assignment finished") == color
+    assert amber_text(note) == []
     assert (facts_of(note)["Succeeded"], facts_of(note)["Failed"]) == ("3", str(failures))
 
 

@@ -11,12 +11,14 @@ from cards.views import PageView
 from tests.support.card_parts import (
     MARKUP,
     actions_with_verb,
+    amber_text,
     assert_actions_belong_to,
     assert_shown_as_given,
     bottom_buttons,
     elements,
     inputs,
     text_block,
+    tone,
     valid,
 )
 from tests.support.card_views import FLOW, PICKER_PAGE, long_number, number, page
@@ -55,20 +57,24 @@ def test_a_number_says_where_it_is_or_else_its_type() -> None:
 
 
 @pytest.mark.parametrize(
-    ("previous", "more", "back", "offered"),
+    ("previous", "more", "back", "paging", "offered"),
     [
-        (False, False, False, ["Cancel"]),
-        (True, False, False, ["Previous", "Cancel"]),
-        (False, True, False, ["Next", "Cancel"]),
-        (True, True, True, ["Previous", "Next", "Back", "Cancel"]),
-        (False, False, True, ["Back", "Cancel"]),
+        (False, False, False, [], ["Cancel"]),
+        (True, False, False, ["Previous page"], ["Cancel"]),
+        (False, True, False, ["Next page"], ["Cancel"]),
+        (True, True, True, ["Previous page", "Next page"], ["Back", "Cancel"]),
+        (False, False, True, [], ["Back", "Cancel"]),
     ],
 )
-def test_the_picker_offers_previous_next_and_back_only_when_there_is_somewhere_to_go(
-    previous: bool, more: bool, back: bool, offered: list[str]
+def test_paging_sits_with_the_list_apart_from_back_and_cancel_and_only_where_there_is_somewhere_to_go(
+    previous: bool, more: bool, back: bool, paging: list[str], offered: list[str]
 ) -> None:
     drawn = picker(page([number(0)], previous=previous, more=more), allow_back=back)
     assert bottom_buttons(drawn) == offered
+    in_body = [
+        a["title"] for a in actions_with_verb(drawn, "picker.previous") + actions_with_verb(drawn, "picker.next")
+    ]
+    assert in_body == paging
     assert_actions_belong_to(drawn, FLOW)
 
 
@@ -84,9 +90,10 @@ def test_a_problem_is_highlighted_and_good_news_is_not() -> None:
     taken = "+1 206 555 0000 was just taken by someone else; pick another."
     synced = "Teams and the inventory agree."
     drawn = picker(page([number(1)]), message=taken, note=synced)
-    highlighted = [box["items"][0]["text"] for box in elements(drawn, "Container") if box.get("style") == "emphasis"]
+    highlighted = [box["items"][0]["text"] for box in elements(drawn, "Container") if box.get("style") == "warning"]
     assert highlighted == [taken]
-    assert text_block(drawn, taken)["color"] == WARNING
+    assert tone(drawn, taken) == WARNING
+    assert amber_text(drawn) == []
     assert (text_block(drawn, synced)["color"], text_block(drawn, synced)["size"]) == (GOOD, "Small")
 
 
