@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from bot.flows import admin, assign, browse, bulk, history, pools, remove, reservations, sync_flow
+from bot.flows import admin, assign, browse, bulk, history, pools, quarantine, remove, reservations, sync_flow
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
 from bot.router import Command, parse_command
@@ -37,6 +37,7 @@ _TABLES = (
     history.FLOW,
     admin.FLOW,
     reservations.FLOW,
+    quarantine.FLOW,  # issue 16
 )
 FLOWS: Mapping[str, CardFlow] = {table.kind: table for table in _TABLES}
 STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
@@ -52,6 +53,7 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "reserve": reservations.reserve,
     "reservations": reservations.start_list,
     "pools": pools.start,
+    "end quarantine": quarantine.start,  # issue 16
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})
