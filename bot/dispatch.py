@@ -6,7 +6,19 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from bot.flows import admin, assign, browse, bulk, history, pools, quarantine, remove, reservations, sync_flow
+from bot.flows import (
+    admin,
+    assign,
+    browse,
+    bulk,
+    capacity,
+    history,
+    pools,
+    quarantine,
+    remove,
+    reservations,
+    sync_flow,
+)
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
 from bot.router import Command, parse_command
@@ -54,11 +66,14 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "reservations": reservations.start_list,
     "pools": pools.start,
     "end quarantine": quarantine.start,  # issue 16
+    "capacity": capacity.start,  # issue 16
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})
 # Every verb a card of ours can send: the metrics label a click by these, and anything else as "other".
-KNOWN_VERBS = frozenset({"command", "tenant.choose"} | {verb for table in _TABLES for _, verb in table.actions})
+KNOWN_VERBS = frozenset(
+    {"command", "tenant.choose"} | capacity.BUTTONS | {verb for table in _TABLES for _, verb in table.actions}
+)
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
 _UNKNOWN_ACTION = "That card sent an action I do not know. Start again with a command (type help)."
 
@@ -90,6 +105,8 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         return await _run(turn, Command(str(name), ""))
     if verb == "tenant.choose":
         return await _tenant(turn, text_input(data, "tenant", limit=64))
+    if verb in capacity.BUTTONS:  # issue 16: the channel's capacity notes carry no flow
+        return await capacity.button(turn, verb, data)
     return await answer_click(turn, FLOWS, verb, data)
 
 

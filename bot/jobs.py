@@ -1,7 +1,8 @@
 """Periodic work in the bot process, run by one replica at a time (the job leader).
 
 - every minute: expired holds and finished quarantines go back to the pool, and the owners of
-  reservations that end soon or ended hear it in the tenant's channel (once each);
+  reservations that end soon or ended hear it in the tenant's channel (once each); pools that fell below
+  their capacity threshold, or recovered, are posted to the channel (once each way);
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
 - hourly: expired flows and old sync diffs are forgotten;
@@ -20,6 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.reservations import reservation_view
 from cards.reservations import reservation_note
 from inventory import log_context
@@ -64,6 +66,7 @@ class Jobs:
         schedule = settings.jobs
         self._every(schedule.expiry_seconds, self.free_expired)
         self._every(schedule.expiry_seconds, self.warn_reservations)
+        self._every(schedule.expiry_seconds, self.check_capacity)
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
@@ -126,6 +129,14 @@ class Jobs:
         # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
         note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
+
+    async def check_capacity(self) -> int:
+        """Every tenant's pools against their thresholds: assignments, syncs, imports and expiry all move
+        numbers, and this run notices whichever did it."""
+        changed = 0
+        for tenant in self._services.context.settings.tenants:
+            changed += await check_capacity(self._services, tenant.name)
+        return changed
 
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
+from inventory.ports.lifecycle_repositories import SavedSearchRepository, ThresholdRepository
 from inventory.ports.repositories import AuditRepository, NumberRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
@@ -49,6 +50,12 @@ class UnitOfWork(Protocol):
 
     @property
     def prefs(self) -> PrefsRepository: ...
+
+    @property
+    def thresholds(self) -> ThresholdRepository: ...
+
+    @property
+    def saved_searches(self) -> SavedSearchRepository: ...
 
 
 class Storage(Protocol):

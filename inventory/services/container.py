@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.services.assignment import AssignmentService
+from inventory.services.capacity import CapacityService
 from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
@@ -26,6 +27,7 @@ class Services:
     notifications: NotificationService
     views: Views
     reservations: ReservationService
+    capacity: CapacityService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -39,4 +41,5 @@ class Services:
             notifications=NotificationService(context),
             views=Views(context),
             reservations=ReservationService(context),
+            capacity=CapacityService(context),
         )

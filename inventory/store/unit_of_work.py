@@ -10,7 +10,9 @@ from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
+from inventory.store.threshold_repository import SqlThresholdRepository
 
 
 class SqlUnitOfWork:
@@ -26,3 +28,5 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(connection)
         self.conversations = SqlConversationRepository(connection)
         self.prefs = SqlPrefsRepository(connection)
+        self.thresholds = SqlThresholdRepository(connection, self.audit)
+        self.saved_searches = SqlSavedSearchRepository(connection)

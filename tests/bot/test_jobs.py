@@ -109,3 +109,27 @@ async def test_a_reservations_owner_hears_once_before_it_ends_and_once_when_it_e
     assert "Reservation of +1 206 555 0100 ended" in texts[1]
     assert "CHG-9" in texts[1]
     assert await status_of(store, "+12065550100") is NumberStatus.AVAILABLE
+
+
+async def test_the_capacity_job_alerts_once_for_a_pool_that_fell_below_its_threshold(
+    store: Store, clock: FakeClock
+) -> None:
+    numbers = parse_range("+12065550100-+12065550102")
+    await import_range(store, "contoso", numbers, actor=SETUP, clock=clock, pool="Sales")
+    app = app_for(store, contoso_teams(), clock)
+    services = app[SERVICES]
+    async with store.write() as uow:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
+    await services.capacity.set_threshold("contoso", "Sales", "3", SETUP)
+    jobs = app[JOBS]
+    assert await jobs.check_capacity() == 0  # 3 free is not below 3
+    request = ReservationRequest("contoso", number="+12065550100")
+    await services.reservations.reserve(request, SETUP, correlation_id="c")  # no bot turn: only the job notices
+    assert await jobs.check_capacity() == 1
+    assert await jobs.check_capacity() == 0
+    async with store.read() as uow:
+        queued = (await uow.connection.execute(notifications.select())).all()
+    assert [row.kind for row in queued] == ["capacity"]
+    assert "Pool Sales is running low" in card_text(queued[0].card)
