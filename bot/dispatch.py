@@ -17,6 +17,7 @@ from bot.flows import (
     quarantine,
     remove,
     reservations,
+    saved_searches,
     sync_flow,
 )
 from bot.flows.card_data import CardProblem, text_input
@@ -67,6 +68,9 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "pools": pools.start,
     "end quarantine": quarantine.start,  # issue 16
     "capacity": capacity.start,  # issue 16
+    "save search": saved_searches.save,  # issue 16
+    "searches": saved_searches.listing,  # issue 16
+    "forget search": saved_searches.forget,  # issue 16
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from bot.flows.card_data import CardData, text_input
 from bot.flows.paging import first_page, next_page, page_of, previous_page
+from bot.flows.saved_searches import expand
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
 from bot.turn import Reply, Turn
@@ -30,6 +31,7 @@ _STATUSES = {value for _, value in STATUS_FILTERS}
 
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
+    args = await expand(turn, tenant, args)  # `numbers NAME`: the operator's saved search
     parse_search(args[:100], NumberQuery(tenant=tenant))  # a term that cannot match is refused before a card
     flow = await FLOW.start(turn, tenant, Step.LIST, {"search": args[:100], "status": "any", **first_page()})
     return Reply(await FLOW.render(turn, flow))
@@ -39,7 +41,7 @@ async def _search(turn: Turn, flow: Flow, data: CardData) -> Move:
     status = text_input(data, "status", limit=20) or "any"
     if status not in _STATUSES:
         status = "any"
-    search = text_input(data, "search", limit=100)
+    search = await expand(turn, flow.tenant, text_input(data, "search", limit=100))
     parse_search(search, NumberQuery(tenant=flow.tenant))  # refused here, the card stays as it was
     return Move(Step.LIST, {"search": search, "status": status, **first_page()})
 

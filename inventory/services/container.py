@@ -12,6 +12,7 @@ from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
 from inventory.services.reservations import ReservationService
+from inventory.services.saved_searches import SavedSearchService
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
 
@@ -28,6 +29,7 @@ class Services:
     views: Views
     reservations: ReservationService
     capacity: CapacityService
+    saved_searches: SavedSearchService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -42,4 +44,5 @@ class Services:
             views=Views(context),
             reservations=ReservationService(context),
             capacity=CapacityService(context),
+            saved_searches=SavedSearchService(context),
         )

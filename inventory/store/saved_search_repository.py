@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.store.tables import saved_searches
+from inventory.store.tables import flows, saved_searches
 
 _S = saved_searches.c
 
@@ -42,3 +42,17 @@ class SqlSavedSearchRepository:
     async def delete(self, operator_id: str, tenant: str, name: str) -> bool:
         where = (_S.operator_id == operator_id) & (_S.tenant == tenant) & (_S.name == name.lower())
         return bool((await self._connection.execute(delete(saved_searches).where(where))).rowcount)
+
+    async def last_numbers_search(self, operator_id: str, tenant: str) -> tuple[str, str] | None:
+        # The `numbers` flow keeps its search in its state; its newest one is what the operator last looked
+        # at (flows are kept a day, so "after a numbers search" means within that day).
+        query = (
+            select(flows.c.state)
+            .where((flows.c.operator_id == operator_id) & (flows.c.tenant == tenant) & (flows.c.kind == "numbers"))
+            .order_by(flows.c.updated_at.desc())
+            .limit(1)
+        )
+        state = (await self._connection.execute(query)).scalar_one_or_none()
+        if state is None:
+            return None
+        return str(state.get("search") or ""), str(state.get("status") or "any")
