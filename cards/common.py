@@ -31,6 +31,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ),
     ("reservations [mine|PERSON|POOL]", "list reservations; Release or Extend each", "reservations mine"),
     ("pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
+    ("capacity [POOL 5|10%|off]", "free numbers against each pool's threshold; admins set it", "capacity Sales 10%"),
+    ("save search NAME", "name your last numbers search; numbers NAME runs it again", "save search sales-free"),
+    ("end quarantine NUMBER", "return a quarantined number to the pool early (admins)", "end quarantine +12065550100"),
 ]
 
 

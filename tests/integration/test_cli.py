@@ -131,3 +131,19 @@ def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.C
     pools = run(capsys, "pools")[1]
     assert "Ops" in pools
     assert "contoso: 1 pool(s)" in pools
+
+
+def test_capacity_thresholds_are_set_shown_and_refused_from_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230004", "--pool", "Ops")
+    code, out, _ = run(capsys, "capacity", "ops", "40%")
+    assert code == 0
+    assert "Pool Ops alerts when it has fewer than 40% free." in out
+    assert "ok" in out
+    run(capsys, "reserve", "4", "--pool", "Ops")
+    assert "LOW" in run(capsys, "capacity")[1]
+    code, _, err = run(capsys, "capacity", "Ops", "lots")
+    assert code == 1
+    assert "'lots' is not a threshold" in err
+    code, out, _ = run(capsys, "capacity", "Ops", "off")
+    assert "Pool Ops has no threshold now." in out
+    assert "0 pool(s) with a threshold" in out
