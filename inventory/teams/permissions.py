@@ -20,3 +20,5 @@ USER_CONFIG_READ: Final = "TeamsUserConfiguration.Read.All"
 POLICY_ASSIGN: Final = "TeamsPolicyUserAssign.ReadWrite.All"
 # Display names and user principal names from Entra (/users), which userConfigurations does not carry.
 USERS_READ: Final = "User.Read.All"
+# The groups a user is a member of (transitiveMemberOf), which assignment rules may match on.
+GROUPS_READ: Final = "GroupMember.Read.All"

@@ -14,7 +14,7 @@ from inventory.model import AccountType, NumberType
 from inventory.ports.phone_system import OperationStatus, PhoneSystem, TeamsAssignmentStatus
 from inventory.teams.simulation import SimulatedPhoneSystem
 from inventory.teams.simulation.faults import FaultKnobs
-from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimGroup
 from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
 from tests.support.teams_fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
@@ -256,3 +256,20 @@ async def test_a_429_is_waited_out_for_as_long_as_teams_asks(harness: Harness) -
 
     assert len(numbers) == len(harness.tenant.all_numbers())
     assert harness.clock.sleeps == [2.0]
+
+
+async def test_a_persons_rule_attributes_and_groups_are_read_as_entra_has_them(harness: Harness) -> None:
+    user = user_without_number(harness.tenant)
+    user.department, user.usage_location, user.city = "Sales", "US", "Seattle"
+    user.office_location, user.company_name = "Building 4", "Contoso Ltd"
+    # More groups than one page of transitiveMemberOf holds: every page is read.
+    user.member_of = [SimGroup(f"grp-{i:03d}", f"Team {i:03d}") for i in range(150)]
+
+    person = await harness.phone.person_attributes(user.id)
+
+    assert person is not None
+    assert (person.department, person.usage_location, person.city) == ("Sales", "US", "Seattle")
+    assert (person.office_location, person.company_name) == ("Building 4", "Contoso Ltd")
+    assert len(person.groups) == 150
+    assert person.groups[149] == ("grp-149", "Team 149")
+    assert await harness.phone.person_attributes("00000000-0000-0000-0000-00000000dead") is None
