@@ -7,6 +7,7 @@ from typing import Protocol
 
 from inventory.capacity import Threshold
 from inventory.model import Actor
+from inventory.rules import Rule
 
 
 class ThresholdRepository(Protocol):
@@ -43,3 +44,17 @@ class SavedSearchRepository(Protocol):
     async def last_numbers_search(self, operator_id: str, tenant: str) -> tuple[str, str] | None:
         """The search and status of the operator's most recent `numbers` card in `tenant` (None: none open)."""
         ...
+
+
+class RuleRepository(Protocol):
+    async def all(self, tenant: str, *, lock: bool = False) -> list[Rule]:
+        """The tenant's rules in order, positions counted from 1; `lock` holds them for a reorder."""
+        ...
+
+    async def add(self, tenant: str, rule: Rule, *, actor: Actor, at: datetime, correlation_id: str) -> Rule: ...
+
+    async def reorder(
+        self, tenant: str, ordered: list[Rule], *, actor: Actor, at: datetime, correlation_id: str
+    ) -> None: ...
+
+    async def delete(self, tenant: str, rule: Rule, *, actor: Actor, at: datetime, correlation_id: str) -> bool: ...

@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
-from inventory.ports.lifecycle_repositories import SavedSearchRepository, ThresholdRepository
+from inventory.ports.lifecycle_repositories import RuleRepository, SavedSearchRepository, ThresholdRepository
 from inventory.ports.repositories import AuditRepository, NumberRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
@@ -56,6 +56,9 @@ class UnitOfWork(Protocol):
 
     @property
     def saved_searches(self) -> SavedSearchRepository: ...
+
+    @property
+    def rules(self) -> RuleRepository: ...
 
 
 class Storage(Protocol):

@@ -12,6 +12,7 @@ from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
 from inventory.services.reservations import ReservationService
+from inventory.services.rules import RuleService
 from inventory.services.saved_searches import SavedSearchService
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
@@ -30,6 +31,7 @@ class Services:
     reservations: ReservationService
     capacity: CapacityService
     saved_searches: SavedSearchService
+    rules: RuleService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -45,4 +47,5 @@ class Services:
             reservations=ReservationService(context),
             capacity=CapacityService(context),
             saved_searches=SavedSearchService(context),
+            rules=RuleService(context),
         )

@@ -263,3 +263,18 @@ saved_searches = Table(
     Column("search", String(100), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+# Assignment rules (issue 16): per tenant, tried in `position` order; the first whose conditions all hold
+# for a person gives the pool their next number comes from, and its default voice routing policy.
+assignment_rules = Table(
+    "assignment_rules",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("conditions", JSON, nullable=False),  # [[attribute, value], ...]
+    Column("pool", String(128), nullable=False),
+    Column("policy", String(256)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "tenant", "position"),
+)

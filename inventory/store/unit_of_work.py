@@ -10,6 +10,7 @@ from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.rule_repository import SqlRuleRepository
 from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
 from inventory.store.threshold_repository import SqlThresholdRepository
@@ -30,3 +31,4 @@ class SqlUnitOfWork:
         self.prefs = SqlPrefsRepository(connection)
         self.thresholds = SqlThresholdRepository(connection, self.audit)
         self.saved_searches = SqlSavedSearchRepository(connection)
+        self.rules = SqlRuleRepository(connection, self.audit)

@@ -1,4 +1,4 @@
-"""Capacity thresholds per pool, and operators' saved searches.
+"""Capacity thresholds per pool, operators' saved searches, and assignment rules.
 
 Revision ID: 0011
 Revises: 0010
@@ -33,7 +33,21 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
 
+    op.create_table(
+        "assignment_rules",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("tenant", sa.String(64), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("conditions", sa.JSON(), nullable=False),
+        sa.Column("pool", sa.String(128), nullable=False),
+        sa.Column("policy", sa.String(256)),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_assignment_rules_tenant_position", "assignment_rules", ["tenant", "position"])
+
 
 def downgrade() -> None:
+    op.drop_index("ix_assignment_rules_tenant_position", "assignment_rules")
+    op.drop_table("assignment_rules")
     op.drop_table("saved_searches")
     op.drop_table("pool_thresholds")
