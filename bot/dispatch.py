@@ -17,6 +17,7 @@ from bot.flows import (
     quarantine,
     remove,
     reservations,
+    rules,
     saved_searches,
     sync_flow,
 )
@@ -71,6 +72,11 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "save search": saved_searches.save,  # issue 16
     "searches": saved_searches.listing,  # issue 16
     "forget search": saved_searches.forget,  # issue 16
+    "assign next": rules.assign_next,  # issue 16
+    "rules": rules.start_list,  # issue 16
+    "rule add": rules.add,  # issue 16
+    "rule move": rules.move,  # issue 16
+    "rule delete": rules.delete,  # issue 16
 }
 # Buttons on the help card may start these (with no arguments).
 BUTTON_COMMANDS = frozenset({"assign", "sync", "numbers"})

@@ -25,6 +25,11 @@ LIFECYCLE_COMMANDS = (
     "save search",
     "forget search",
     "searches",
+    "assign next",  # before "assign" (the router tries these first)
+    "rules",
+    "rule add",
+    "rule move",
+    "rule delete",
 )
 RESERVE_USAGE = (
     "Write it as: reserve +12065550100 (or reserve 5 in Sales) [for adele] [until 2026-12-31 | for 2 weeks] "

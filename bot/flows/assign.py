@@ -33,11 +33,17 @@ from inventory.model import AccountType
 from inventory.services.flow_steps import Move
 
 
-async def start(turn: Turn, args: str) -> Reply:
+async def start(
+    turn: Turn, args: str, *, chosen_by: str | None = None, number: str | None = None, policy: str | None = None
+) -> Reply:
+    """`chosen_by`, `number`, `policy`: what `assign next` chose (its rule is shown on the confirm card)."""
     turn.operator.require(Role.OPERATOR, "assigning numbers")
     tenant = await turn.tenant()
-    query, number, policy = assign_arguments(args, turn.tenant_config(tenant).allowed_policies)
+    query, typed_number, typed_policy = assign_arguments(args, turn.tenant_config(tenant).allowed_policies)
+    number, policy = number or typed_number, policy or typed_policy
     state: dict[str, object] = {"query": query, "requested_number": number, "policy": policy, "choices": []}
+    if chosen_by:
+        state["chosen_by"] = chosen_by
     flow = await FLOW.start(turn, tenant, Step.ACCOUNT, state)
     if not query:
         return Reply(await FLOW.render(turn, flow))
