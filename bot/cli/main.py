@@ -25,6 +25,7 @@ from bot.cli import (
     import_commands,
     lifecycle_commands,
     number_commands,
+    rule_commands,
     serve,
     teams_commands,
 )
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     number_commands.add_commands(commands)
     lifecycle_commands.add_commands(commands)
     capacity_commands.add_commands(commands)  # issue 16
+    rule_commands.add_commands(commands)  # issue 16
     teams_commands.add_commands(commands)
     serve.add_commands(commands)
     demo_command.add_commands(commands)

@@ -147,3 +147,18 @@ def test_capacity_thresholds_are_set_shown_and_refused_from_the_shell(capsys: py
     code, out, _ = run(capsys, "capacity", "Ops", "off")
     assert "Pool Ops has no threshold now." in out
     assert "0 pool(s) with a threshold" in out
+
+
+def test_rules_are_added_moved_and_deleted_from_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230004", "--pool", "Ops")
+    code, out, _ = run(capsys, "rule-add", "department=IT", "pool=ops")
+    assert (code, out.splitlines()[0]) == (0, "Added rule 1: department=IT -> pool Ops.")
+    run(capsys, "rule-add", "office=Building 4", "pool=Ops")
+    code, out, _ = run(capsys, "rule-move", "2", "1")
+    assert code == 0
+    assert out.index("office=Building 4") < out.index("department=IT")
+    assert 'Deleted rule 1: office="Building 4" -> pool Ops.' in run(capsys, "rule-delete", "1")[1]
+    code, _, err = run(capsys, "rule-add", "department=IT", "pool=Nowhere")
+    assert code == 1
+    assert "no pool called 'Nowhere'" in err
+    assert "contoso: 1 rule(s)" in run(capsys, "rules")[1]
