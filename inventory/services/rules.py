@@ -8,14 +8,21 @@ the normal journaled path, which holds the number and refuses it if someone took
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from inventory.audit import new_correlation_id
 from inventory.errors import NotFound, SwitchboardError
-from inventory.model import Actor, NumberStatus, PhoneNumber
+from inventory.flows import Flow
+from inventory.model import Actor, Hold, NumberStatus, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.rules import PersonAttributes, Rule, first_match, parse_rule
 from inventory.services.context import ServiceContext
+from inventory.services.flow_steps import Move, advance_in
+from inventory.services.holds import NOTE_LIMIT, flow_hold_owner, take_free
 
 MAX_RULES = 100  # per tenant: an ordered list an admin can still read
 
@@ -34,6 +41,7 @@ class RuleService:
         self._context = context
         self._storage = context.storage
         self._clock = context.clock
+        self._lifetime = timedelta(minutes=context.settings.hold_minutes)
 
     async def listing(self, tenant: str) -> list[Rule]:
         async with self._storage.read() as uow:
@@ -97,6 +105,46 @@ class RuleService:
             query = NumberQuery(tenant=tenant, pool=rule.pool, statuses=(NumberStatus.AVAILABLE,), offerable_only=True)
             page = await uow.numbers.search(query, limit=1)
         return NextNumber(rule, page.items[0] if page.items else None, rule.policy)
+
+    async def people(self, tenant: str, person_ids: list[str]) -> list[PersonAttributes]:
+        """Several people's attributes at once (the Graph client bounds how many requests are in flight);
+        someone Entra does not know matches no rule rather than failing the batch."""
+        phone = self._context.phones(tenant)
+        found = await asyncio.gather(*(phone.person_attributes(person_id) for person_id in person_ids))
+        return [person or PersonAttributes() for person in found]
+
+    async def hold_by_rule_for_flow(
+        self,
+        flow: Flow,
+        people: list[PersonAttributes],
+        query: NumberQuery,
+        *,
+        purpose: str,
+        actor: Actor,
+        correlation_id: str,
+        then: Callable[[list[PhoneNumber | None], list[Rule | None]], Move],
+    ) -> Flow:
+        """Bulk assign's Suggest numbers by rule: for each person the next free number of their rule's pool
+        (people no rule matches get any number `query` matches), distinct, held for `flow`, and the flow moved
+        as `then` says, in one transaction. `then` gets, per person, the number (None: the pool ran dry) and
+        the rule that chose it."""
+        now = self._clock.now()
+        hold = Hold(flow_hold_owner(flow.id), f"{actor.name}, {purpose}"[:NOTE_LIMIT], now + self._lifetime)
+        async with self._storage.write() as uow:
+            matched = [first_match(await uow.rules.all(flow.tenant), person) for person in people]
+            numbers: list[PhoneNumber | None] = [None] * len(people)
+            taken: tuple[int, ...] = ()
+            pools = [rule.pool if rule else None for rule in matched]
+            for pool in dict.fromkeys(pools):  # each pool once, in the order people need it
+                wanted = [i for i, p in enumerate(pools) if p == pool]
+                group = dataclasses.replace(query, pool=pool or query.pool, exclude_ids=taken)
+                held = await take_free(
+                    uow, group, len(wanted), hold, action="hold", actor=actor, correlation_id=correlation_id, now=now
+                )
+                for index, number in zip(wanted, held, strict=False):
+                    numbers[index] = number
+                taken = (*taken, *(n.id for n in held if n.id is not None))
+            return await advance_in(uow, flow, then(numbers, matched), now=now)
 
 
 def _at(rules: list[Rule], position: int, tenant: str) -> Rule:

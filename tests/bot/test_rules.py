@@ -16,7 +16,7 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulation import SimGroup, SimulatedTenant
 from tests.support import db
-from tests.support.bot_harness import RecordingConnector, TeamsClient
+from tests.support.bot_harness import RecordingConnector, TeamsClient, actions_titled
 
 SETUP = Actor("cli:setup", "setup")
 
@@ -114,3 +114,34 @@ async def test_operators_may_not_change_rules_and_bad_rules_are_refused(
     assert "contoso has no pool called 'Nowhere'" in card_text(connector.last_card())
     await olivia.say("rules")
     assert "No rules yet" in card_text(connector.last_card())
+
+
+async def test_bulk_suggest_numbers_takes_each_persons_number_and_policy_from_their_rule(
+    olivia: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    await (await admin(olivia)).say("rule add department=Sales pool=Sales policy=US-Unrestricted")
+    await megan.say("bulk assign")
+    found = await megan.click(connector.last_card(), "Find", inputs={"people_search": "a"})
+    chosen = await megan.click(found, "Add", inputs={"people": "obj-adele,obj-alex"})
+    source = await megan.click(chosen, "Next")
+    if actions_titled(source, "Commit"):
+        source = await megan.click(source, "Commit")
+    plan_card = await megan.click(source, "Suggest numbers")
+    plan = card_text(plan_card)
+    assert "Numbers suggested: 1 by rule, 1 with no rule matching, from any pool." in plan
+    assert (await db.number(sales, "+14255550100")).status is NumberStatus.RESERVED  # Adele's, by her rule
+    assert (await db.number(sales, "+12065550100")).status is NumberStatus.RESERVED  # Alex's: any free number
+    assert (input_value(plan_card, "policy_0"), input_value(plan_card, "policy_1")) == ("US-Unrestricted", None)
+
+
+def input_value(node: Any, input_id: str) -> Any:
+    """The preset value of the card's input `input_id` (None when it has none)."""
+    if isinstance(node, dict):
+        if node.get("id") == input_id:
+            return node.get("value")
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            if (found := input_value(item, input_id)) is not None:
+                return found
+    return None
