@@ -34,6 +34,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("capacity [POOL 5|10%|off]", "free numbers against each pool's threshold; admins set it", "capacity Sales 10%"),
     ("save search NAME", "name your last numbers search; numbers NAME runs it again", "save search sales-free"),
     ("end quarantine NUMBER", "return a quarantined number to the pool early (admins)", "end quarantine +12065550100"),
+    ("assign next PERSON", "the next free number by the tenant's rules, one click to assign", "assign next adele"),
+    ("rules", "assignment rules: rule add department=Sales pool=Sales policy=US-Local (admins)", "rules"),
 ]
 
 
