@@ -53,7 +53,9 @@ def parse_command(text: str) -> Command:
     if alias:
         return Command(alias, rest.strip())
     nearest = difflib.get_close_matches(lowered.split(" ")[0], [c.split(" ")[0] for c in COMMANDS], n=1, cutoff=0.6)
-    suggestion = next((c for c in COMMANDS if nearest and c.startswith(nearest[0])), None)
+    # The command that is the word itself before longer ones starting with it ("assign" before "assign next").
+    starting = sorted((c for c in COMMANDS if nearest and c.startswith(nearest[0])), key=lambda c: c != nearest[0])
+    suggestion = next(iter(starting), None)
     return Command("unknown", rest.strip(), suggestion=suggestion, word=first)
 
 
