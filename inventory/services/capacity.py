@@ -55,6 +55,11 @@ class CapacityService:
 
     async def check(self, tenant: str, note: CapacityNote) -> list[PoolCapacity]:
         """Flip the pools whose state changed and queue one note each; returns those pools."""
+        # A read first: most checks (every minute, after each reservation) find nothing changed, and then
+        # take no writer's lock (SQLite has one writer at a time).
+        async with self._storage.read() as uow:
+            if not any(pool.changed for pool in await _measure(uow, tenant)):
+                return []
         async with self._storage.write() as uow:
             changed = []
             now = self._clock.now()
@@ -69,7 +74,8 @@ async def _measure(uow: UnitOfWork, tenant: str) -> list[PoolCapacity]:
     thresholds = await uow.thresholds.all(tenant)
     if not thresholds:
         return []
-    counts = {p.name: p for p in pool_counts(await uow.numbers.status_counts_by_pool(tenant))}
+    rows = await uow.numbers.status_counts_by_pool(tenant, [threshold.pool for threshold, _ in thresholds])
+    counts = {p.name: p for p in pool_counts(rows)}
     measured = []
     for threshold, was_low in thresholds:
         pool = counts.get(threshold.pool)
