@@ -3,6 +3,7 @@
 - every minute: expired holds and finished quarantines go back to the pool, and the owners of
   reservations that end soon or ended hear it in the tenant's channel (once each); pools that fell below
   their capacity threshold, or recovered, are posted to the channel (once each way);
+- optionally (`capacity_summary_seconds`, e.g. weekly): a capacity summary card to each tenant's channel;
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
 - hourly: expired flows and old sync diffs are forgotten;
@@ -21,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.flows.capacity_notes import check_capacity
+from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from cards.reservations import reservation_note
 from inventory import log_context
@@ -67,6 +68,9 @@ class Jobs:
         self._every(schedule.expiry_seconds, self.free_expired)
         self._every(schedule.expiry_seconds, self.warn_reservations)
         self._every(schedule.expiry_seconds, self.check_capacity)
+        # Looked at hourly and sent when the last one is a period old, so restarts do not reset the week.
+        if schedule.capacity_summary_seconds:
+            self._every(min(3600, schedule.capacity_summary_seconds), self.summarize_capacity)
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
@@ -137,6 +141,14 @@ class Jobs:
         for tenant in self._services.context.settings.tenants:
             changed += await check_capacity(self._services, tenant.name)
         return changed
+
+    async def summarize_capacity(self) -> int:
+        """The optional capacity summary (`jobs.capacity_summary_seconds`) to each tenant with thresholds."""
+        every = timedelta(seconds=self._services.context.settings.jobs.capacity_summary_seconds)
+        sent = 0
+        for tenant in self._services.context.settings.tenants:
+            sent += await self._services.capacity.summarize(tenant.name, every, summary)
+        return sent
 
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()

@@ -74,6 +74,7 @@ class JobSchedule:
     reconcile_seconds: int = 180
     purge_seconds: int = 3600
     drift_check_seconds: int = 0  # 0: `drift_check_minutes` decides
+    capacity_summary_seconds: int = 0  # 0: no capacity summary; 604800: one a week to each tenant's channel
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,13 @@ def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
     defaults = JobSchedule()
     values = {
         name: max(0, _int(entry.get(name, getattr(defaults, name)), f"jobs.{name}"))
-        for name in ("expiry_seconds", "reconcile_seconds", "purge_seconds", "drift_check_seconds")
+        for name in (
+            "expiry_seconds",
+            "reconcile_seconds",
+            "purge_seconds",
+            "drift_check_seconds",
+            "capacity_summary_seconds",
+        )
     }
     unknown = sorted(set(entry) - set(values))
     if unknown:

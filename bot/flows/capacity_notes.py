@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from cards.capacity import CapacityView, capacity_note
+from cards.capacity import CapacityView, capacity_card, capacity_note
 from inventory.capacity import PoolCapacity
 from inventory.services.container import Services
 
@@ -29,6 +29,12 @@ def capacity_view(pool: PoolCapacity) -> CapacityView:
 
 def note(tenant: str, pool: PoolCapacity) -> dict[str, Any]:
     return capacity_note(capacity_view(pool), tenant=tenant, reserve_count=min(pool.free, RESERVE_FROM_ALERT))
+
+
+def summary(tenant: str, pools: list[PoolCapacity]) -> dict[str, Any]:
+    low = sum(1 for pool in pools if pool.low)
+    said = f"This week's capacity: {low} of {len(pools)} pool(s) below their threshold."
+    return capacity_card([capacity_view(p) for p in pools], tenant=tenant, message=said)
 
 
 async def check_capacity(services: Services, tenant: str) -> int:

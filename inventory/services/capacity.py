@@ -9,6 +9,7 @@ checking at once send one alert between them, and a check that fails sends none 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from inventory.audit import new_correlation_id
@@ -20,6 +21,8 @@ from inventory.services.context import ServiceContext
 from inventory.services.pools import pool_counts
 
 CapacityNote = Callable[[str, PoolCapacity], dict[str, Any]]  # (tenant, pool) -> the channel's card
+CapacitySummary = Callable[[str, list[PoolCapacity]], dict[str, Any]]  # (tenant, pools) -> the summary card
+SUMMARY = "capacity-summary"
 
 
 class CapacityService:
@@ -68,6 +71,19 @@ class CapacityService:
                     await uow.outbox.add(tenant, "capacity", note(tenant, pool), at=now)
                     changed.append(pool)
             return changed
+
+    async def summarize(self, tenant: str, every: timedelta, summary: CapacitySummary) -> bool:
+        """Queue the capacity summary when the last one is `every` old (or there was none); tenants without
+        thresholds get none. Kept by the outbox's own record, so a restart neither skips nor repeats one."""
+        async with self._storage.write() as uow:
+            pools = await _measure(uow, tenant)
+            if not pools:
+                return False
+            now = self._clock.now()
+            last = await uow.outbox.last_queued(tenant, SUMMARY)
+            if last is not None and now - last < every:
+                return False
+            return await uow.outbox.add(tenant, SUMMARY, summary(tenant, pools), at=now)
 
 
 async def _measure(uow: UnitOfWork, tenant: str) -> list[PoolCapacity]:

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.app import JOBS, SERVICES, create_app
 from cards.reading import card_text
+from inventory.config import JobSchedule
 from inventory.e164 import parse_range
 from inventory.model import Actor, NumberStatus
 from inventory.notifications import PENDING, Conversation
@@ -133,3 +134,29 @@ async def test_the_capacity_job_alerts_once_for_a_pool_that_fell_below_its_thres
         queued = (await uow.connection.execute(notifications.select())).all()
     assert [row.kind for row in queued] == ["capacity"]
     assert "Pool Sales is running low" in card_text(queued[0].card)
+
+
+async def test_the_capacity_summary_goes_out_once_a_period_and_not_again_after_a_restart(
+    store: Store, clock: FakeClock
+) -> None:
+    numbers = parse_range("+12065550100-+12065550102")
+    await import_range(store, "contoso", numbers, actor=SETUP, clock=clock, pool="Sales")
+    schedule = JobSchedule(capacity_summary_seconds=7 * 86_400)
+    app = app_for(store, contoso_teams(), clock, jobs=schedule)
+    async with store.write() as uow:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
+    assert await app[JOBS].summarize_capacity() == 0  # no thresholds: nothing to summarise
+    await app[SERVICES].capacity.set_threshold("contoso", "Sales", "5", SETUP)
+    assert await app[JOBS].summarize_capacity() == 1
+    clock.advance(hours=24 * 6)
+    restarted = app_for(store, contoso_teams(), clock, jobs=schedule)
+    assert await restarted[JOBS].summarize_capacity() == 0  # six days on, a new process: not yet
+    clock.advance(hours=24)
+    assert await restarted[JOBS].summarize_capacity() == 1
+    async with store.read() as uow:
+        queued = (await uow.connection.execute(notifications.select().order_by(notifications.c.id))).all()
+    assert [row.kind for row in queued] == ["capacity-summary", "capacity-summary"]
+    assert "This week's capacity: 1 of 1 pool(s) below their threshold." in card_text(queued[0].card)
+    assert "**Sales**: 3 free of 3 (threshold 5 free) - LOW" in card_text(queued[0].card)
