@@ -136,7 +136,7 @@ class GraphPhoneSystem:
             return None
         groups_url = self._client.url(f"users/{encoded}/transitiveMemberOf", {"$select": GROUP_FIELDS})
         groups = await fetch_link_paged(
-            self._client, groups_url, what="read a user's groups", permission=permissions.GROUPS_READ, label="groups"
+            self._client, groups_url, what="read a user's groups", permission=permissions.USERS_READ, label="groups"
         )
         return person_attributes_from_graph(user, groups)
 

@@ -121,7 +121,7 @@ class SimulatedPhoneSystem:
         sim = self.tenant.account(account_id)
         if sim is None:
             return None
-        await self._graph("GET", f"users/{encoded}/transitiveMemberOf", "read a user's groups", permissions.GROUPS_READ)
+        await self._graph("GET", f"users/{encoded}/transitiveMemberOf", "read a user's groups", permissions.USERS_READ)
         # Through the same JSON and the same mapping as the Graph adapter, so both read a user alike.
         return person_attributes_from_graph(user_json(sim), [group_json(g) for g in sim.member_of])
 

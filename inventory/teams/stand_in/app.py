@@ -114,8 +114,6 @@ def permission_for(method: str, path: str) -> str:
         return permissions.USER_CONFIG_READ
     if "/policy/" in path:
         return permissions.POLICY_ASSIGN
-    if "/transitiveMemberOf" in path:
-        return permissions.GROUPS_READ
     return permissions.USERS_READ
 
 
