@@ -12,13 +12,17 @@ from bot.flows import (
     assign,
     browse,
     bulk,
+    capacity,
     csv_export,
     csv_import,
     history,
     pools,
+    quarantine,
     remove,
     reservations,
     revert,
+    rules,
+    saved_searches,
     sync_flow,
 )
 from bot.flows.card_data import CardProblem, text_input
@@ -54,6 +58,7 @@ _TABLES = (
     reservations.FLOW,
     revert.FLOW,
     csv_import.FLOW,
+    quarantine.FLOW,  # issue 16
 )
 FLOWS: Mapping[str, CardFlow] = {table.kind: table for table in _TABLES}
 STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
@@ -70,6 +75,16 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "reservations": reservations.start_list,
     "pools": pools.start,
     "export": csv_export.start,
+    "end quarantine": quarantine.start,  # issue 16
+    "capacity": capacity.start,  # issue 16
+    "save search": saved_searches.save,  # issue 16
+    "searches": saved_searches.listing,  # issue 16
+    "forget search": saved_searches.forget,  # issue 16
+    "assign next": rules.assign_next,  # issue 16
+    "rules": rules.start_list,  # issue 16
+    "rule add": rules.add,  # issue 16
+    "rule move": rules.move,  # issue 16
+    "rule delete": rules.delete,  # issue 16
 }
 # Buttons may start these: the help card's (with no words), and "did you mean" (with the words typed). Each
 # only shows a card to go on from, so a click does no more than typing the same words would.
@@ -77,7 +92,9 @@ BUTTON_COMMANDS = frozenset(
     {"help", "assign", "sync", "numbers", "remove", "history", "tenant", "bulk assign", "reservations", "pools"}
 )
 # Every verb a card of ours can send: the metrics label a click by these, and anything else as "other".
-KNOWN_VERBS = frozenset({"command", "tenant.choose"} | {verb for table in _TABLES for _, verb in table.actions})
+KNOWN_VERBS = frozenset(
+    {"command", "tenant.choose"} | capacity.BUTTONS | {verb for table in _TABLES for _, verb in table.actions}
+)
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
 _UNKNOWN_ACTION = "That card sent an action I do not know. Start again with a command (type help)."
 
@@ -115,6 +132,8 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         return await _run(turn, Command(str(name), text_input(data, "args", limit=MAX_TEXT)))
     if verb == "tenant.choose":
         return await _tenant(turn, text_input(data, "tenant", limit=64))
+    if verb in capacity.BUTTONS:  # issue 16: the channel's capacity notes carry no flow
+        return await capacity.button(turn, verb, data)
     return await answer_click(turn, FLOWS, verb, data)
 
 

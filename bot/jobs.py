@@ -1,7 +1,9 @@
 """Periodic work in the bot process, run by one replica at a time (the job leader).
 
 - every minute: expired holds and finished quarantines go back to the pool, and the owners of
-  reservations that end soon or ended hear it in the tenant's channel (once each);
+  reservations that end soon or ended hear it in the tenant's channel (once each); pools that fell below
+  their capacity threshold, or recovered, are posted to the channel (once each way);
+- optionally (`capacity_summary_seconds`, e.g. weekly): a capacity summary card to each tenant's channel;
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
 - at start-up and every half minute: runs a crash left behind (a bulk run, an assignment whose runner's
@@ -25,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from bot.flows.resume import CardUpdate, Resumer
 from cards.notify import stuck_note
@@ -75,6 +78,10 @@ class Jobs:
         schedule = settings.jobs
         self._every(schedule.expiry_seconds, self.free_expired)
         self._every(schedule.expiry_seconds, self.warn_reservations)
+        self._every(schedule.expiry_seconds, self.check_capacity)
+        # Looked at hourly and sent when the last one is a period old, so restarts do not reset the week.
+        if schedule.capacity_summary_seconds:
+            self._every(min(3600, schedule.capacity_summary_seconds), self.summarize_capacity)
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.resume_seconds, self.resume_interrupted, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
@@ -140,6 +147,22 @@ class Jobs:
         # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
         note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
+
+    async def check_capacity(self) -> int:
+        """Every tenant's pools against their thresholds: assignments, syncs, imports and expiry all move
+        numbers, and this run notices whichever did it."""
+        changed = 0
+        for tenant in self._services.context.settings.tenants:
+            changed += await check_capacity(self._services, tenant.name)
+        return changed
+
+    async def summarize_capacity(self) -> int:
+        """The optional capacity summary (`jobs.capacity_summary_seconds`) to each tenant with thresholds."""
+        every = timedelta(seconds=self._services.context.settings.jobs.capacity_summary_seconds)
+        sent = 0
+        for tenant in self._services.context.settings.tenants:
+            sent += await self._services.capacity.summarize(tenant.name, every, summary)
+        return sent
 
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()

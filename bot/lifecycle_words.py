@@ -16,7 +16,21 @@ from datetime import UTC, datetime, time, timedelta
 from inventory.errors import SwitchboardError
 
 # Multi-word ones first: the router tries them in order, and "assign next" must win over "assign".
-LIFECYCLE_COMMANDS = ("reservations", "reserve", "pools")
+LIFECYCLE_COMMANDS = (
+    "reservations",
+    "reserve",
+    "pools",
+    "end quarantine",
+    "capacity",
+    "save search",
+    "forget search",
+    "searches",
+    "assign next",  # before "assign" (the router tries these first)
+    "rules",
+    "rule add",
+    "rule move",
+    "rule delete",
+)
 RESERVE_USAGE = (
     "Write it as: reserve +12065550100 (or reserve 5 in Sales) [for adele] [until 2026-12-31 | for 2 weeks] "
     "[ticket CHG-123] [note why]"

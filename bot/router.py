@@ -39,19 +39,31 @@ def parse_command(text: str) -> Command:
     alias = ALIASES.get(first.lower())
     if alias:
         return Command(alias, rest.strip())
-    suggestion = _nearest(first.lower())
+    suggestion = _nearest(cleaned.split(" "))
     # The words after the command, as the suggestion would read them: `bulk asign` leaves nothing.
     args = " ".join(cleaned.split(" ")[len(suggestion.split(" ")) :]) if suggestion else rest.strip()
     return Command("unknown", args, suggestion=suggestion, word=first)
 
 
-def _nearest(word: str) -> str | None:
-    """The command a typo was meant to be (`asign` -> `assign`), by its first word; None when none is near."""
-    firsts = {name.split(" ")[0]: name for name in reversed(COMMANDS)}  # "bulk" -> "bulk assign"
-    nearest = difflib.get_close_matches(word, list(firsts) + list(ALIASES), n=1, cutoff=0.75)
+def _nearest(words: list[str]) -> str | None:
+    """The command a typo was meant to be (`asign` -> `assign`, `asign next` -> `assign next`), by its first
+    word and then the words typed after it; None when no command is near."""
+    by_first: dict[str, list[str]] = {}
+    for name in COMMANDS:  # longest first
+        by_first.setdefault(name.split(" ")[0], []).append(name)
+    nearest = difflib.get_close_matches(words[0].lower(), list(by_first) + list(ALIASES), n=1, cutoff=0.75)
     if not nearest:
         return None
-    return ALIASES.get(nearest[0]) or firsts[nearest[0]]
+    if nearest[0] in ALIASES:
+        return ALIASES[nearest[0]]
+    candidates = by_first[nearest[0]]
+    typed = [w.lower() for w in words[1:]]
+    for name in candidates:
+        more = name.split(" ")[1:]
+        if more and typed[: len(more)] == more:
+            return name
+    single = [name for name in COMMANDS if " " not in name and name.startswith(nearest[0])]  # "rule" -> "rules"
+    return next((name for name in candidates if " " not in name), single[0] if single else candidates[0])
 
 
 def _strip_markup(text: str) -> str:

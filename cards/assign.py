@@ -129,14 +129,18 @@ def confirm_card(
     *,
     replaces: tuple[str, ...] = (),
     released_to: str = "the pool",
+    chosen_by: str | None = None,
 ) -> Card:
     """`replaces`: the numbers the person holds now, which Teams swaps for the new one; the operator
-    confirms the replacement with the button, which then says so."""
+    confirms the replacement with the button, which then says so. `chosen_by`: the rule (or reservation)
+    that chose the number, for `assign next`."""
     body = heading(TITLE, "Step 5 of 5 - confirm")
     rows = [("Tenant", tenant), ("Assign", number), ("To", account.choice_title)]
     if replaces:
         rows.append(("Replaces", ", ".join(replaces)))
     rows.append(("Voice routing policy", policy or "(none)"))
+    if chosen_by:
+        rows.append(("Chosen by", chosen_by))
     body.append(facts(rows))
     if replaces:
         body.append(

@@ -82,6 +82,7 @@ class JobSchedule:
     # start-up and this often; a run counts as left behind once its runner has not renewed its lease.
     resume_seconds: int = 30
     run_lease_seconds: int = 60
+    capacity_summary_seconds: int = 0  # 0: no capacity summary; 604800: one a week to each tenant's channel
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
             "stuck_watch_seconds",
             "resume_seconds",
             "run_lease_seconds",
+            "capacity_summary_seconds",
         )
     }
     unknown = sorted(set(entry) - set(values))

@@ -19,7 +19,16 @@ from typing import TextIO, cast
 from rich.console import Console
 from rich.text import Text
 
-from bot.cli import demo_command, import_commands, lifecycle_commands, number_commands, serve, teams_commands
+from bot.cli import (
+    capacity_commands,
+    demo_command,
+    import_commands,
+    lifecycle_commands,
+    number_commands,
+    rule_commands,
+    serve,
+    teams_commands,
+)
 from bot.cli.context import UsageError, db_upgrade
 from bot.cli.event_loop import run_server
 from inventory.errors import ImportRejected, SwitchboardError
@@ -52,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     import_commands.add_commands(commands)
     number_commands.add_commands(commands)
     lifecycle_commands.add_commands(commands)
+    capacity_commands.add_commands(commands)  # issue 16
+    rule_commands.add_commands(commands)  # issue 16
     teams_commands.add_commands(commands)
     serve.add_commands(commands)
     demo_command.add_commands(commands)

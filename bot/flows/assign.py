@@ -34,14 +34,18 @@ from inventory.services.flow_steps import Move
 from inventory.services.policy_check import PolicyUnknown
 
 
-async def start(turn: Turn, args: str) -> Reply:
+async def start(
+    turn: Turn, args: str, *, chosen_by: str | None = None, number: str | None = None, policy: str | None = None
+) -> Reply:
     """`assign [PERSON] [NUMBER] [POLICY]`: what was understood starts the flow, and a word that was refused
-    is said on the card that asks for it again (the whom card, the picker or the policy card)."""
+    is said on the card that asks for it again (the whom card, the picker or the policy card).
+    `chosen_by`, `number`, `policy`: what `assign next` chose (its rule is shown on the confirm card)."""
     turn.operator.require(Role.OPERATOR, "assigning numbers")
     tenant = await turn.tenant()
     config = turn.tenant_config(tenant)
     reading = read_assign(args, tenant=tenant, policies=config.allowed_policies, region=config.default_region)
-    query, number, policy = reading.words.person, reading.words.number, reading.words.policy
+    query = reading.words.person
+    number, policy = number or reading.words.number, policy or reading.words.policy
     state: dict[str, object] = {
         "query": query,
         "requested_number": number,
@@ -50,6 +54,8 @@ async def start(turn: Turn, args: str) -> Reply:
         "message": reading.number_problem,
         "policy_message": reading.policy_problem,
     }
+    if chosen_by:
+        state["chosen_by"] = chosen_by
     flow = await FLOW.start(turn, tenant, Step.ACCOUNT, state)
     if not query:
         return Reply(await FLOW.render(turn, flow))

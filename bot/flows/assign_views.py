@@ -93,6 +93,7 @@ async def _confirm(turn: Turn, flow: Flow) -> Card:
         flow.tenant,
         replaces=tuple(flow.state.get("replaces") or ()),
         released_to=release,
+        chosen_by=flow.state.get("chosen_by"),  # `assign next`: the rule that chose the number (issue 16)
     )
 
 

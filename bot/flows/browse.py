@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from bot.flows.card_data import CardData, text_input
 from bot.flows.paging import first_page, next_page, page_of, previous_page
+from bot.flows.saved_searches import expand
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
 from bot.grammar import read_numbers
@@ -32,7 +33,7 @@ _STATUSES = {value for _, value in STATUS_FILTERS}
 async def start(turn: Turn, args: str) -> Reply:
     """`numbers [free|used|reserved|quarantined|blocked] [SEARCH]`: the status word sets the card's filter."""
     tenant = await turn.tenant()
-    words = read_numbers(args)
+    words = read_numbers(await expand(turn, tenant, args))  # `numbers NAME`: the operator's saved search
     search = words.search[:100]
     parse_search(search, NumberQuery(tenant=tenant))  # a term that cannot match is refused before a card
     status = words.status.value if words.status is not None else "any"
@@ -44,7 +45,7 @@ async def _search(turn: Turn, flow: Flow, data: CardData) -> Move:
     status = text_input(data, "status", limit=20) or "any"
     if status not in _STATUSES:
         status = "any"
-    search = text_input(data, "search", limit=100)
+    search = await expand(turn, flow.tenant, text_input(data, "search", limit=100))
     parse_search(search, NumberQuery(tenant=flow.tenant))  # refused here, the card stays as it was
     return Move(Step.LIST, {"search": search, "status": status, **first_page()})
 

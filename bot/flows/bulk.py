@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows import bulk_plan, bulk_run, sync_step
+from bot.flows.bulk_rules import suggest_by_rule
 from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, refused_numbers, results_of
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
 from bot.flows.picker import picker_actions
@@ -117,21 +118,28 @@ async def _plan_numbers(turn: Turn, flow: Flow, people: list[dict[str, Any]], fi
     policy_all = turn.tenant_config(flow.tenant).default_policy
     holding = await turn.services.views.held_numbers(flow.tenant, [person["id"] for person in people])
 
-    def plan(held: list[PhoneNumber]) -> Move:
+    def rows_of(numbers: list[PhoneNumber | None], policies: list[str | None], message: str | None) -> Move:
         rows = [
             {
                 "account": person,
-                "policy": None,
-                "number": number_state(held[i]) if i < len(held) else None,
+                "policy": policies[i],
+                "number": number_state(number) if (number := numbers[i]) else None,
                 "replaces": [number.label for number in holding.get(person["id"], [])],
             }
             for i, person in enumerate(people)
         ]
+        changes = {"rows": rows, "page": 1, "policy_all": policy_all, "message": message, "source": filters}
+        return Move(Step.PLAN, changes)
+
+    if not any(filters.values()) and await turn.services.rules.listing(flow.tenant):  # issue 16: by rule
+        return await suggest_by_rule(turn, flow, people, query, rows_of)
+
+    def plan(held: list[PhoneNumber]) -> Move:
         message = None
         if len(held) < len(people):
             message = f"Only {len(held)} available numbers match; choose numbers for the others with Change."
-        changes = {"rows": rows, "page": 1, "policy_all": policy_all, "message": message, "source": filters}
-        return Move(Step.PLAN, changes)
+        numbers: list[PhoneNumber | None] = [held[i] if i < len(held) else None for i in range(len(people))]
+        return rows_of(numbers, [None] * len(people), message)
 
     return await turn.services.holds.hold_free_for_flow(
         flow,

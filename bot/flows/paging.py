@@ -37,8 +37,9 @@ async def page_of(turn: Turn, query: NumberQuery, state: dict[str, Any], *, size
     cursors = cursors_of(state)
     current = cursors[-1]
     page, total = await turn.services.views.page(query, size=size, after=str(current) if current else None)
+    now = turn.services.context.clock.now()
     view = PageView(
-        [number_view(n) for n in page.items],
+        [number_view(n, now=now) for n in page.items],
         total,
         len(cursors),
         len(cursors) > 1,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from bot.flows.card_data import CardData, text_input
 from bot.flows.paging import first_page, next_page, page_of, previous_page
+from bot.flows.saved_searches import expand
 from bot.flows.table import Handler
 from bot.turn import Turn
 from cards.views import PageView
@@ -38,7 +39,7 @@ def picker_actions(step: S, *, on_pick: Handler, search_resets: dict[str, Any]) 
     """The picker's verbs on `step`: search, next and previous page redraw it; pick is the flow's own."""
 
     async def search(turn: Turn, flow: Flow, data: CardData) -> Move:
-        query = text_input(data, "search", limit=100)
+        query = await expand(turn, flow.tenant, text_input(data, "search", limit=100))  # a saved search's name
         parse_search(query, NumberQuery(tenant=flow.tenant))  # refused here, the picker stays as it was
         return Move(step, {"search": query, **first_page(), **search_resets})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.card_data import CardData, id_input
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
@@ -65,6 +66,7 @@ async def reserve(turn: Turn, args: str) -> Reply:
         ticket=words.ticket,
     )
     taken = await turn.services.reservations.reserve(request, turn.operator.actor, correlation_id=turn.correlation_id)
+    await check_capacity(turn.services, tenant)  # taking numbers may put a pool below its threshold
     return Reply(reserved_card([reservation_view(n, turn.local_time) for n in taken], tenant=tenant))
 
 
@@ -105,6 +107,7 @@ async def _release(turn: Turn, flow: Flow, data: CardData) -> Move:
     number = await turn.services.reservations.release(
         flow.tenant, id_input(data, "number"), turn.operator.actor, correlation_id=turn.correlation_id
     )
+    await check_capacity(turn.services, flow.tenant)  # a released number may lift its pool above its threshold
     return Move(Step.LIST, {"message": f"Released {number.label}: it is available again."})
 
 

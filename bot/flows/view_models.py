@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.local_time import UTC_TIME, LocalTime
 from cards.views import AccountView, ChangeView, DiffView, FlowRef, NumberView
 from inventory.flows import Flow
-from inventory.model import AccountType, Assignee, NumberType, PhoneNumber, activation_state_of, offerable
+from inventory.model import AccountType, Assignee, NumberStatus, NumberType, PhoneNumber, activation_state_of, offerable
 from inventory.ports.phone_system import TeamsAccount
+from inventory.quarantine import countdown
 from inventory.services.settlement import refused_by_teams
 from inventory.sync.runs import StoredChange, SyncPreview
 
@@ -19,14 +21,15 @@ def ref(flow: Flow) -> FlowRef:
     return FlowRef(flow.id, flow.version)
 
 
-def number_view(number: PhoneNumber) -> NumberView:
+def number_view(number: PhoneNumber, *, now: datetime | None = None) -> NumberView:
+    """`now` adds a quarantined number's countdown ("back in the pool in 12 days") where its holder would be."""
     assert number.id is not None
     return NumberView(
         id=number.id,
         label=number.label,
         status=_status_text(number),
         number_type=number.number_type.label,
-        holder=_holder(number),
+        holder=_countdown(number, now) or _holder(number),
         policy=number.voice_routing_policy,
         location=number.location,
         range_label=number.range_label,
@@ -41,6 +44,12 @@ def _status_text(number: PhoneNumber) -> str:
         return number.status.value
     assert state is not None
     return f"{number.status.value}, {state.label}"
+
+
+def _countdown(number: PhoneNumber, now: datetime | None) -> str | None:
+    if now is None or number.status is not NumberStatus.QUARANTINED:
+        return None
+    return countdown(number.quarantined_until, now)
 
 
 def _holder(number: PhoneNumber) -> str | None:

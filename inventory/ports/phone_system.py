@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from inventory.model import AccountType, ActivationState, NumberType
+from inventory.rules import PersonAttributes
 
 
 class TeamsAssignmentStatus(StrEnum):
@@ -138,6 +139,11 @@ class PhoneSystem(Protocol):
 
     async def search_accounts(self, query: str, limit: int = 25) -> list[TeamsAccount]:
         """Accounts whose display name or UPN starts with `query` (case-insensitive), for pickers."""
+        ...
+
+    async def person_attributes(self, account_id: str) -> PersonAttributes | None:
+        """What Entra says about the person that assignment rules read (department, usage location, city,
+        office, company, groups); None when there is no such user."""
         ...
 
     async def get_account(self, account_id: str) -> TeamsAccount | None:

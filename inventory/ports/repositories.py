@@ -149,8 +149,11 @@ class NumberRepository(Protocol):
         """How many available numbers each location, pool or range has, largest first."""
         ...
 
-    async def status_counts_by_pool(self, tenant: str) -> list[tuple[str | None, str, int]]:
-        """(pool, status, count) for each pool of `tenant` and status it has numbers in; None: no pool."""
+    async def status_counts_by_pool(
+        self, tenant: str, pools: Collection[str] | None = None
+    ) -> list[tuple[str | None, str, int]]:
+        """(pool, status, count) for each pool of `tenant` and status it has numbers in; None: no pool.
+        `pools`: only these (the capacity check counts only pools with a threshold)."""
         ...
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
+from inventory.ports.lifecycle_repositories import RuleRepository, SavedSearchRepository, ThresholdRepository
 from inventory.ports.repositories import AuditRepository, NumberRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
@@ -53,6 +54,15 @@ class UnitOfWork(Protocol):
 
     @property
     def stuck(self) -> StuckRepository: ...
+
+    @property
+    def thresholds(self) -> ThresholdRepository: ...
+
+    @property
+    def saved_searches(self) -> SavedSearchRepository: ...
+
+    @property
+    def rules(self) -> RuleRepository: ...
 
 
 class Storage(Protocol):

@@ -110,6 +110,10 @@ class OutboxRepository(Protocol):
         """Queue a note for the tenant's channel; a tenant without one gets nothing queued (False)."""
         ...
 
+    async def last_queued(self, tenant: str, kind: str) -> datetime | None:
+        """When the tenant's last note of `kind` was queued (None: never), e.g. the weekly capacity summary."""
+        ...
+
     async def claim_due(self, *, now: datetime, limit: int = 20) -> list[Notification]:
         """Claim due notes for this replica (pending, or sending with a lapsed lease)."""
         ...

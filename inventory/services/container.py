@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.services.assignment import AssignmentService
+from inventory.services.capacity import CapacityService
 from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
@@ -12,6 +13,8 @@ from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
 from inventory.services.reservations import ReservationService
 from inventory.services.revert import RevertService
+from inventory.services.rules import RuleService
+from inventory.services.saved_searches import SavedSearchService
 from inventory.services.stuck_watch import StuckWatch
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
@@ -30,6 +33,9 @@ class Services:
     reservations: ReservationService
     stuck_watch: StuckWatch
     reverts: RevertService
+    capacity: CapacityService
+    saved_searches: SavedSearchService
+    rules: RuleService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -46,4 +52,7 @@ class Services:
             reservations=ReservationService(context),
             stuck_watch=StuckWatch(context),
             reverts=RevertService(context, assignments),
+            capacity=CapacityService(context),
+            saved_searches=SavedSearchService(context),
+            rules=RuleService(context),
         )

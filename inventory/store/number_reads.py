@@ -183,5 +183,7 @@ class NumberReads:
     async def available_by(self, tenant: str, facet: Facet) -> list[tuple[str, int]]:
         return await number_search.available_by(self._connection, tenant, facet)
 
-    async def status_counts_by_pool(self, tenant: str) -> list[tuple[str | None, str, int]]:
-        return await number_search.status_counts_by_pool(self._connection, tenant)
+    async def status_counts_by_pool(
+        self, tenant: str, pools: Collection[str] | None = None
+    ) -> list[tuple[str | None, str, int]]:
+        return await number_search.status_counts_by_pool(self._connection, tenant, pools)

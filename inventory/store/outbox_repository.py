@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, and_, exists, literal, or_, select, update
+from sqlalchemy import JSON, and_, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.notifications import DROPPED, FAILED, LEASE, PENDING, SENDING, SENT, Conversation, Notification
@@ -75,6 +75,12 @@ class SqlOutboxRepository:
         columns = ["tenant", "kind", "card", "status", "attempts", "next_attempt_at", "created_at"]
         result = await self._connection.execute(notifications.insert().from_select(columns, values))
         return bool(result.rowcount)
+
+    async def last_queued(self, tenant: str, kind: str) -> datetime | None:
+        c = notifications.c
+        query = select(func.max(c.created_at)).where((c.tenant == tenant) & (c.kind == kind))
+        last: datetime | None = (await self._connection.execute(query)).scalar_one_or_none()
+        return last
 
     async def claim_due(self, *, now: datetime, limit: int = 20) -> list[Notification]:
         """Claim up to `limit` due notifications for this replica (pending, or sending with a lapsed lease)."""

@@ -250,3 +250,43 @@ stuck_reports = Table(
     Column("subject", String(160), primary_key=True),  # inventory.stuck.StuckItem.subject
     Column("reported_at", UtcDateTime(), nullable=False),
 )
+
+# Capacity thresholds per pool (issue 16): low when free numbers fall below `min_free`, or below
+# `min_share_pct` percent of the pool. `low` is the state the last check reported, so an alert goes out
+# once when a pool falls below and once when it recovers.
+pool_thresholds = Table(
+    "pool_thresholds",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("pool", String(128), primary_key=True),
+    Column("min_free", Integer),
+    Column("min_share_pct", Integer),
+    Column("low", Integer, nullable=False, server_default="0"),  # 0 or 1: the same on both databases
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# An operator's saved `numbers` searches (issue 16), by name, per tenant.
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("operator_id", String(128), primary_key=True),
+    Column("tenant", String(64), primary_key=True),
+    Column("name", String(64), primary_key=True),  # lower-cased: names are matched without case
+    Column("search", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Assignment rules (issue 16): per tenant, tried in `position` order; the first whose conditions all hold
+# for a person gives the pool their next number comes from, and its default voice routing policy.
+assignment_rules = Table(
+    "assignment_rules",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("conditions", JSON, nullable=False),  # [[attribute, value], ...]
+    Column("pool", String(128), nullable=False),
+    Column("policy", String(256)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index(None, "tenant", "position"),
+)

@@ -10,8 +10,11 @@ from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.rule_repository import SqlRuleRepository
+from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.stuck_repository import SqlStuckRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
+from inventory.store.threshold_repository import SqlThresholdRepository
 
 
 class SqlUnitOfWork:
@@ -28,3 +31,6 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(connection)
         self.prefs = SqlPrefsRepository(connection)
         self.stuck = SqlStuckRepository(connection)
+        self.thresholds = SqlThresholdRepository(connection, self.audit)
+        self.saved_searches = SqlSavedSearchRepository(connection)
+        self.rules = SqlRuleRepository(connection, self.audit)

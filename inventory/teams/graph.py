@@ -24,6 +24,7 @@ from inventory.ports.phone_system import (
     TeamsNumber,
     TeamsSnapshot,
 )
+from inventory.rules import PersonAttributes
 from inventory.teams import permissions, policies
 from inventory.teams.concurrency import all_of, both
 from inventory.teams.graph_errors import TeamsNotFound
@@ -38,16 +39,20 @@ from inventory.teams.listing import (
     read_numbers,
 )
 from inventory.teams.mapping import (
+    GROUP_FIELDS,
+    PERSON_FIELDS,
     DirectoryName,
     OperationReading,
     account_from_parts,
     directory_name_from_graph,
     numbers_from_graph,
     operation_from_graph,
+    person_attributes_from_graph,
     user_configuration_from_graph,
 )
 from inventory.teams.odata import name_search_filter
 from inventory.teams.operations import wait_for_operation
+from inventory.teams.paging import fetch_link_paged
 from inventory.teams.retry import retry_after_seconds
 
 logger = logging.getLogger(__name__)
@@ -129,6 +134,19 @@ class GraphPhoneSystem:
         accounts = await all_of(self._account(name.id, name) for name in names[:limit])
         found = [account for account in accounts if account is not None]
         return sorted(found, key=lambda account: account.label.lower())
+
+    async def person_attributes(self, account_id: str) -> PersonAttributes | None:
+        """The user's rule attributes (`$select`-ed from /users) and groups (transitiveMemberOf, every page)."""
+        encoded = quote(account_id, safe="")
+        url = self._client.url(f"users/{encoded}", {"$select": PERSON_FIELDS})
+        user = await self._optional(url, "read a user's attributes", permissions.USERS_READ)
+        if user is None:
+            return None
+        groups_url = self._client.url(f"users/{encoded}/transitiveMemberOf", {"$select": GROUP_FIELDS})
+        groups = await fetch_link_paged(
+            self._client, groups_url, what="read a user's groups", permission=permissions.USERS_READ, label="groups"
+        )
+        return person_attributes_from_graph(user, groups)
 
     async def get_account(self, account_id: str) -> TeamsAccount | None:
         """One account by Entra object id; None when Teams has no settings for it."""

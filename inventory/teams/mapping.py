@@ -16,6 +16,7 @@ from typing import Any
 from inventory.e164 import number_key, split_teams_number
 from inventory.model import AccountType, NumberType, activation_state_of
 from inventory.ports.phone_system import OperationStatus, TeamsAccount, TeamsAssignmentStatus, TeamsNumber
+from inventory.rules import PersonAttributes
 
 VOICE_ROUTING_POLICY_TYPE = "OnlineVoiceRoutingPolicy"
 _GLOBAL_POLICY_NAMES = frozenset({"global", "tag:global"})
@@ -232,3 +233,28 @@ def operation_from_graph(document: Mapping[str, Any]) -> OperationReading:
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+# The Graph user properties assignment rules read ($select-ed), and the group fields of transitiveMemberOf.
+PERSON_FIELDS = "id,department,usageLocation,city,officeLocation,companyName"
+GROUP_FIELDS = "id,displayName"
+_GROUP_TYPE = "#microsoft.graph.group"
+
+
+def person_attributes_from_graph(user: Mapping[str, Any], member_of: Iterable[object]) -> PersonAttributes:
+    """A /users object and its transitiveMemberOf items as rule attributes. Directory roles and other
+    directory objects in transitiveMemberOf are not groups and are left out; an item without a type
+    (the `/microsoft.graph.group` cast leaves it off) counts as a group."""
+    groups = tuple(
+        (text(item.get("id")) or "", text(item.get("displayName")) or "")
+        for item in member_of
+        if isinstance(item, dict) and item.get("@odata.type", _GROUP_TYPE) == _GROUP_TYPE and text(item.get("id"))
+    )
+    return PersonAttributes(
+        department=text(user.get("department")),
+        usage_location=text(user.get("usageLocation")),
+        city=text(user.get("city")),
+        office_location=text(user.get("officeLocation")),
+        company_name=text(user.get("companyName")),
+        groups=groups,
+    )

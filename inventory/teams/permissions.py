@@ -20,3 +20,7 @@ USER_CONFIG_READ: Final = "TeamsUserConfiguration.Read.All"
 POLICY_ASSIGN: Final = "TeamsPolicyUserAssign.ReadWrite.All"
 # Display names and user principal names from Entra (/users), which userConfigurations does not carry.
 USERS_READ: Final = "User.Read.All"
+# Group names in a user's transitiveMemberOf. Listing another user's memberships needs only User.Read.All,
+# but without a group permission Graph returns each group with its id and type only (displayName null), so
+# rules with `group=` then match by object id. Named here for the setup guide; no request depends on it.
+GROUPS_READ: Final = "GroupMember.Read.All"

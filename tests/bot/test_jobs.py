@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.app import JOBS, SERVICES, create_app
 from cards.reading import card_text
+from inventory.config import JobSchedule
 from inventory.e164 import parse_range
 from inventory.journal import Kind, begin
 from inventory.model import AccountType, Actor, Assignee, NumberStatus
@@ -201,3 +202,53 @@ async def test_a_tenant_without_a_channel_is_told_nothing_and_remembers_nothing(
     assert await queued_texts(store, "stuck") == []
     await notify_channel(store, clock)
     assert await app[JOBS].watch_stuck() == 1  # the channel chosen later hears what is still stuck
+
+
+async def test_the_capacity_job_alerts_once_for_a_pool_that_fell_below_its_threshold(
+    store: Store, clock: FakeClock
+) -> None:
+    numbers = parse_range("+12065550100-+12065550102")
+    await import_range(store, "contoso", numbers, actor=SETUP, clock=clock, pool="Sales")
+    app = app_for(store, contoso_teams(), clock)
+    services = app[SERVICES]
+    async with store.write() as uow:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
+    await services.capacity.set_threshold("contoso", "Sales", "3", SETUP)
+    jobs = app[JOBS]
+    assert await jobs.check_capacity() == 0  # 3 free is not below 3
+    request = ReservationRequest("contoso", number="+12065550100")
+    await services.reservations.reserve(request, SETUP, correlation_id="c")  # no bot turn: only the job notices
+    assert await jobs.check_capacity() == 1
+    assert await jobs.check_capacity() == 0
+    async with store.read() as uow:
+        queued = (await uow.connection.execute(notifications.select())).all()
+    assert [row.kind for row in queued] == ["capacity"]
+    assert "Pool Sales is running low" in card_text(queued[0].card)
+
+
+async def test_the_capacity_summary_goes_out_once_a_period_and_not_again_after_a_restart(
+    store: Store, clock: FakeClock
+) -> None:
+    numbers = parse_range("+12065550100-+12065550102")
+    await import_range(store, "contoso", numbers, actor=SETUP, clock=clock, pool="Sales")
+    schedule = JobSchedule(capacity_summary_seconds=7 * 86_400)
+    app = app_for(store, contoso_teams(), clock, jobs=schedule)
+    async with store.write() as uow:
+        channel = Conversation("19:voice-ops@thread.tacv2", "channel", {"conversation": {"id": "19:voice-ops"}})
+        await uow.conversations.remember(channel, at=clock.now())
+        await uow.conversations.notify_here(channel.id, "contoso")
+    assert await app[JOBS].summarize_capacity() == 0  # no thresholds: nothing to summarise
+    await app[SERVICES].capacity.set_threshold("contoso", "Sales", "5", SETUP)
+    assert await app[JOBS].summarize_capacity() == 1
+    clock.advance(hours=24 * 6)
+    restarted = app_for(store, contoso_teams(), clock, jobs=schedule)
+    assert await restarted[JOBS].summarize_capacity() == 0  # six days on, a new process: not yet
+    clock.advance(hours=24)
+    assert await restarted[JOBS].summarize_capacity() == 1
+    async with store.read() as uow:
+        queued = (await uow.connection.execute(notifications.select().order_by(notifications.c.id))).all()
+    assert [row.kind for row in queued] == ["capacity-summary", "capacity-summary"]
+    assert "This week's capacity: 1 of 1 pool(s) below their threshold." in card_text(queued[0].card)
+    assert "**Sales**: 3 free of 3 (threshold 5 free) - LOW" in card_text(queued[0].card)

@@ -14,7 +14,7 @@ from inventory.model import AccountType, NumberType
 from inventory.ports.phone_system import OperationStatus, PhoneSystem, TeamsAssignmentStatus
 from inventory.teams.simulation import SimulatedPhoneSystem
 from inventory.teams.simulation.faults import FaultKnobs
-from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount
+from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimGroup
 from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
 from tests.support.teams_fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
@@ -287,3 +287,20 @@ async def test_asking_about_an_operation_teams_does_not_know_answers_none(harnes
     assert outcome.operation_id
     unknown = locations[0].replace(outcome.operation_id, "QXNzaWduLTEtOTk5OTk5OTk")
     assert await harness.phone.operation_outcome(unknown) is None
+
+
+async def test_a_persons_rule_attributes_and_groups_are_read_as_entra_has_them(harness: Harness) -> None:
+    user = user_without_number(harness.tenant)
+    user.department, user.usage_location, user.city = "Sales", "US", "Seattle"
+    user.office_location, user.company_name = "Building 4", "Contoso Ltd"
+    # More groups than one page of transitiveMemberOf holds: every page is read.
+    user.member_of = [SimGroup(f"grp-{i:03d}", f"Team {i:03d}") for i in range(150)]
+
+    person = await harness.phone.person_attributes(user.id)
+
+    assert person is not None
+    assert (person.department, person.usage_location, person.city) == ("Sales", "US", "Seattle")
+    assert (person.office_location, person.company_name) == ("Building 4", "Contoso Ltd")
+    assert len(person.groups) == 150
+    assert person.groups[149] == ("grp-149", "Team 149")
+    assert await harness.phone.person_attributes("00000000-0000-0000-0000-00000000dead") is None

@@ -220,3 +220,34 @@ def test_a_number_teams_refused_shows_teams_reason_in_the_listing_until_it_is_un
     assert "Teams refused it: The number is not provisioned." in listed
     assert "is now available" in run(capsys, "unblock", "+15551230001")[1]
     assert "unblock" in run(capsys, "history", "+15551230001")[1]
+
+
+def test_capacity_thresholds_are_set_shown_and_refused_from_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230004", "--pool", "Ops")
+    code, out, _ = run(capsys, "capacity", "ops", "40%")
+    assert code == 0
+    assert "Pool Ops alerts when it has fewer than 40% free." in out
+    assert "ok" in out
+    run(capsys, "reserve", "4", "--pool", "Ops")
+    assert "LOW" in run(capsys, "capacity")[1]
+    code, _, err = run(capsys, "capacity", "Ops", "lots")
+    assert code == 1
+    assert "'lots' is not a threshold" in err
+    code, out, _ = run(capsys, "capacity", "Ops", "off")
+    assert "Pool Ops has no threshold now." in out
+    assert "0 pool(s) with a threshold" in out
+
+
+def test_rules_are_added_moved_and_deleted_from_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230004", "--pool", "Ops")
+    code, out, _ = run(capsys, "rule-add", "department=IT", "pool=ops")
+    assert (code, out.splitlines()[0]) == (0, "Added rule 1: department=IT -> pool Ops.")
+    run(capsys, "rule-add", "office=Building 4", "pool=Ops")
+    code, out, _ = run(capsys, "rule-move", "2", "1")
+    assert code == 0
+    assert out.index("office=Building 4") < out.index("department=IT")
+    assert 'Deleted rule 1: office="Building 4" -> pool Ops.' in run(capsys, "rule-delete", "1")[1]
+    code, _, err = run(capsys, "rule-add", "department=IT", "pool=Nowhere")
+    assert code == 1
+    assert "no pool called 'Nowhere'" in err
+    assert "contoso: 1 rule(s)" in run(capsys, "rules")[1]

@@ -207,6 +207,19 @@ class TeamsClient:
     member: Member
     conversation: str = "personal"
     local_timezone: str | None = None  # what the operator's Teams client says (IANA name), e.g. Europe/Paris
+    # The message each card a click answered with lives in (it replaced the clicked card there), by id().
+    _messages: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+    def message_of(self, card: dict[str, Any]) -> str:
+        """The id of the message `card` is shown in, as Teams sends it in a click's `replyToId`: the
+        activity the connector posted or updated with it, or the message a click's answer replaced."""
+        kept = self._messages.get(id(card))
+        if kept is not None and kept[0] is card:
+            return kept[1]
+        for sent in reversed(self.connector.sent):
+            if sent.card is card and sent.activity_id:
+                return sent.activity_id
+        return "1"
 
     def _activity(self, kind: str) -> dict[str, Any]:
         names = {"personal": "personal_message", "channel": "channel_message_mention"}
@@ -246,7 +259,7 @@ class TeamsClient:
         title: str,
         *,
         inputs: dict[str, Any] | None = None,
-        reply_to: str = "1",
+        reply_to: str | None = None,
         settle: bool = True,
     ) -> dict[str, Any]:
         """Click the Action.Execute titled `title` on `card`; returns the card that replaces it.
@@ -255,14 +268,16 @@ class TeamsClient:
         at is the card the bot later puts in its place: with `settle`, that final form, as the connector
         received it (a PUT of the clicked card's activity after this click); without, the answer itself."""
         action = find_action(card, title)
+        message = reply_to or self.message_of(card)
         seen = len(self.connector.sent)
-        status, body = await self.execute(action["verb"], {**action["data"], **(inputs or {})}, reply_to=reply_to)
+        status, body = await self.execute(action["verb"], {**action["data"], **(inputs or {})}, reply_to=message)
         assert status == 200, body
         assert body["type"] == "application/vnd.microsoft.card.adaptive", body
         assert_valid_card(body["value"])
         result: dict[str, Any] = body["value"]
         if settle and updates_itself(result):
-            return await self.connector.wait_for_update(reply_to, after=seen)
+            result = await self.connector.wait_for_update(message, after=seen)
+        self._messages[id(result)] = (result, message)
         return result
 
     async def execute(self, verb: Any, data: Any, *, reply_to: str = "1") -> tuple[int, Any]:

@@ -224,3 +224,19 @@ async def test_in_process_latency_is_spent_on_the_clock_for_every_simulated_requ
 
     assert clock.sleeps == [0.25] * len(phone.requests)
     assert len(phone.requests) == 2  # one page of settings, one page of names
+
+
+def test_people_carry_what_entra_says_about_them_and_keep_it_through_the_state_file(tmp_path: Path) -> None:
+    state = tmp_path / "tenant.json"
+    tenant = load_or_create(state, TenantSizes(users=12, numbers=20), seed=5)
+    users = [a for a in tenant.accounts() if a.account_type == "user"]
+    assert all(u.city and u.usage_location and u.department and u.company_name for u in users)
+    assert all(len(u.member_of) == 1 and u.member_of[0].display_name == f"{u.department} team" for u in users)
+    save_tenant(tenant, state)
+
+    reloaded = load_or_create(state, TenantSizes(users=999, numbers=999), seed=99)
+
+    assert tenant_to_json(reloaded) == tenant_to_json(tenant)
+    again = reloaded.account(users[0].id)
+    assert again is not None
+    assert again.member_of == users[0].member_of

@@ -76,3 +76,13 @@ def test_the_router_knows_reserve_from_reservations() -> None:
         "reserve",
         "reservations",
     )
+
+
+def test_assign_next_and_rule_commands_are_read_before_assign_and_typos_still_suggest_assign() -> None:
+    command = parse_command("assign next adele")
+    assert (command.name, command.args) == ("assign next", "adele")
+    assert parse_command("assign adele").name == "assign"
+    assert parse_command("rule add department=Sales pool=Sales").name == "rule add"
+    assert parse_command("rules").name == "rules"
+    assert parse_command("save search sales pool:Sales").args == "sales pool:Sales"
+    assert parse_command("asign adele").suggestion == "assign"

@@ -9,13 +9,14 @@ demo's Contoso). The names other layers need are importable from here, so a test
 from inventory.teams.simulation.faults import FaultKnobs, ScriptedFaults
 from inventory.teams.simulation.generate import TenantSizes, generate_tenant
 from inventory.teams.simulation.phone_system import SimulatedPhoneSystem
-from inventory.teams.simulation.records import SimAccount, SimNumber
+from inventory.teams.simulation.records import SimAccount, SimGroup, SimNumber
 from inventory.teams.simulation.tenant import SimulatedTenant
 
 __all__ = [
     "FaultKnobs",
     "ScriptedFaults",
     "SimAccount",
+    "SimGroup",
     "SimNumber",
     "SimulatedPhoneSystem",
     "SimulatedTenant",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from inventory.teams.simulation.records import GUEST, RESOURCE_ACCOUNT, SimAccount, random_id, stable_id
+from inventory.teams.simulation.records import GUEST, RESOURCE_ACCOUNT, USER, SimAccount, SimGroup, random_id, stable_id
 
 DEPARTMENTS: Final = ("Sales", "Support", "Finance", "Engineering", "Operations", "Legal", "Marketing", "HR")
 
@@ -73,6 +73,20 @@ def voice_app_account(app: VoiceApp, domain: str, rng: random.Random | None) -> 
     upn = f"{app.mailbox}@{domain}"
     account_id = random_id(rng) if rng is not None else stable_id("account", upn)
     return SimAccount(account_id, upn, app.display_name, RESOURCE_ACCOUNT)
+
+
+def give_entra_attributes(people: list[SimAccount], places: Sequence[tuple[str, str]], company: str) -> None:
+    """What Entra would say about each user, for assignment rules: a city and usage location from `places`
+    (city, ISO country) in turn, an office there, the company, a department (a drawn one is kept) and the
+    department's group. Set by position, never drawn, so a seed makes the same tenant as before."""
+    for index, account in enumerate(people):
+        if account.account_type != USER:
+            continue
+        city, country = places[index % len(places)]
+        account.city, account.usage_location, account.office_location = city, country, f"{city} office"
+        account.company_name = company
+        account.department = account.department or DEPARTMENTS[index % len(DEPARTMENTS)]
+        account.member_of = [SimGroup(stable_id("group", account.department), f"{account.department} team")]
 
 
 def person_account(person: Person) -> SimAccount:

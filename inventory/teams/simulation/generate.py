@@ -19,6 +19,7 @@ from inventory.teams.simulation.directory import (
     Names,
     Person,
     VoiceApp,
+    give_entra_attributes,
     made_up_people,
     made_up_voice_apps,
     person_account,
@@ -133,7 +134,10 @@ def _directory(
     made_up = made_up_people(
         cast.names, rng, domain, users=sizes.users, guests=sizes.guests, without_teams=sizes.without_teams
     )
-    return voice_apps, homes, [*(person_account(person) for person in cast.people), *made_up]
+    people = [*(person_account(person) for person in cast.people), *made_up]
+    places = [(site.city, site.iso) for site in cast.sites] or [(city.name, city.iso) for city in CITIES]
+    give_entra_attributes(people, places, company=domain.split(".")[0].capitalize())
+    return voice_apps, homes, people
 
 
 def _hand_out(

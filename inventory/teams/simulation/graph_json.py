@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimNumber, SimOperation, number_id
+from inventory.teams.simulation.records import (
+    RESOURCE_ACCOUNT,
+    SimAccount,
+    SimGroup,
+    SimNumber,
+    SimOperation,
+    number_id,
+)
 
 if TYPE_CHECKING:
     from inventory.teams.simulation.tenant import SimulatedTenant
@@ -99,6 +106,10 @@ def user_json(account: SimAccount, select: frozenset[str] | None = None) -> dict
         "userPrincipalName": account.upn,
         "mail": account.upn,
         "department": account.department,
+        "usageLocation": account.usage_location,
+        "city": account.city,
+        "officeLocation": account.office_location,
+        "companyName": account.company_name,
         "accountEnabled": True,
     }
     if select is None:
@@ -125,3 +136,8 @@ def operation_json(operation: SimOperation, numbers_url: str) -> dict[str, Any]:
 def graph_error(code: str, message: str) -> dict[str, Any]:
     """Graph's error envelope."""
     return {"error": {"code": code, "message": message, "innerError": {"date": _CREATED}}}
+
+
+def group_json(group: SimGroup) -> dict[str, Any]:
+    """A group as transitiveMemberOf lists it (a directoryObject of type group)."""
+    return {"@odata.type": "#microsoft.graph.group", "id": group.id, "displayName": group.display_name}

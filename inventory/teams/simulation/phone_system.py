@@ -24,6 +24,7 @@ from inventory.ports.phone_system import (
     TeamsNumber,
     TeamsSnapshot,
 )
+from inventory.rules import PersonAttributes
 from inventory.teams import permissions
 from inventory.teams.graph_errors import error_for_status, unreadable_response
 from inventory.teams.listing import NUMBERS_PATH, USER_CONFIGURATIONS_PATH
@@ -33,12 +34,19 @@ from inventory.teams.mapping import (
     account_from_parts,
     numbers_from_graph,
     operation_from_graph,
+    person_attributes_from_graph,
     user_configuration_from_graph,
 )
 from inventory.teams.operations import wait_for_operation
 from inventory.teams.policies import POLICY_PATH, policy_not_found, with_powershell_fallback
 from inventory.teams.retry import RETRYABLE_READ_STATUSES, RETRYABLE_STATUSES, GraphTuning, backoff_seconds
-from inventory.teams.simulation.graph_json import number_json, operation_json, user_configuration_json
+from inventory.teams.simulation.graph_json import (
+    group_json,
+    number_json,
+    operation_json,
+    user_configuration_json,
+    user_json,
+)
 from inventory.teams.simulation.records import SimAccount
 from inventory.teams.simulation.tenant import SimulatedTenant
 
@@ -108,6 +116,16 @@ class SimulatedPhoneSystem:
             if account is not None:
                 found.append(account)
         return sorted(found, key=lambda account: account.label.lower())
+
+    async def person_attributes(self, account_id: str) -> PersonAttributes | None:
+        encoded = quote(account_id, safe="")
+        await self._graph("GET", f"users/{encoded}", "read a user's attributes", permissions.USERS_READ)
+        sim = self.tenant.account(account_id)
+        if sim is None:
+            return None
+        await self._graph("GET", f"users/{encoded}/transitiveMemberOf", "read a user's groups", permissions.USERS_READ)
+        # Through the same JSON and the same mapping as the Graph adapter, so both read a user alike.
+        return person_attributes_from_graph(user_json(sim), [group_json(g) for g in sim.member_of])
 
     async def get_account(self, account_id: str) -> TeamsAccount | None:
         path = f"{USER_CONFIGURATIONS_PATH}/{quote(account_id, safe='')}"

@@ -32,6 +32,14 @@ FAILED = "failed"
 SKIPPED = "skipped"
 
 
+@dataclass(frozen=True)
+class SimGroup:
+    """An Entra group an account is a member of (transitiveMemberOf lists it)."""
+
+    id: str
+    display_name: str
+
+
 @dataclass
 class SimAccount:
     """A user or resource account: an Entra user (for /users) with Teams settings (for userConfigurations)."""
@@ -44,6 +52,11 @@ class SimAccount:
     voice_routing_policy: str | None = None  # a policy name; None is the tenant's Global policy
     teams_enabled: bool = True  # False: in Entra only, so no userConfiguration exists
     department: str | None = None
+    usage_location: str | None = None  # two letters, as Graph's usageLocation
+    city: str | None = None
+    office_location: str | None = None
+    company_name: str | None = None
+    member_of: list[SimGroup] = field(default_factory=list)  # directly or through other groups
     # Numbers userConfigurations shows for this account although no number record names it as holder:
     # the "number shown on two accounts" drift that real tenants produce.
     extra_numbers: list[str] = field(default_factory=list)

@@ -23,7 +23,7 @@ from inventory.errors import ConfigurationError
 from inventory.ports.clock import Clock
 from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.generate import TenantSizes, generate_tenant
-from inventory.teams.simulation.records import SimAccount, SimNumber, SimOperation
+from inventory.teams.simulation.records import SimAccount, SimGroup, SimNumber, SimOperation
 from inventory.teams.simulation.tenant import SimulatedTenant
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def tenant_to_json(tenant: SimulatedTenant) -> dict[str, Any]:
         "operationCounter": tenant.operation_counter,
         "policies": dict(tenant.policies),
         "accountFields": _ACCOUNT_FIELDS,
-        "accounts": [[getattr(a, name) for name in _ACCOUNT_FIELDS] for a in tenant.accounts()],
+        "accounts": [[_plain_field(getattr(a, name)) for name in _ACCOUNT_FIELDS] for a in tenant.accounts()],
         "numberFields": _NUMBER_FIELDS,
         "numbers": [[getattr(n, name) for name in _NUMBER_FIELDS] for n in tenant.all_numbers()],
         "operationFields": _OPERATION_FIELDS,
@@ -63,6 +63,9 @@ def tenant_from_json(document: Any, *, clock: Clock | None = None, knobs: FaultK
         raise ConfigurationError("The state file is not a Switchboard simulated tenant (version 1).")
     try:
         accounts = _rows(SimAccount, document["accountFields"], _ACCOUNT_FIELDS, document["accounts"])
+        for account in accounts:  # groups are kept as [id, name] pairs
+            stored: list[Any] = list(account.member_of or [])
+            account.member_of = [SimGroup(str(group[0]), str(group[1])) for group in stored]
         numbers = _rows(SimNumber, document["numberFields"], _NUMBER_FIELDS, document["numbers"])
         operations = [
             _operation(dict(zip(document["operationFields"], row, strict=True))) for row in document["operations"]
@@ -176,6 +179,13 @@ def _rows(record: type[R], stored: list[str], current: list[str], rows: list[lis
     if stored == current:
         return [record(*row) for row in rows]  # the common case, and much faster than keywords
     return [record(**dict(zip(stored, row, strict=True))) for row in rows]
+
+
+def _plain_field(value: object) -> object:
+    """An account's field as JSON has it: its groups as [id, name] pairs."""
+    if isinstance(value, list) and value and isinstance(value[0], SimGroup):
+        return [[group.id, group.display_name] for group in value]
+    return value
 
 
 def _plain(value: object) -> object:

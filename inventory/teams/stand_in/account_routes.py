@@ -11,7 +11,12 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from inventory.teams.odata import FilterNotSupported, parse_filter, parse_function_call
-from inventory.teams.simulation.graph_json import VOICE_ROUTING_POLICY_TYPE, user_configuration_json, user_json
+from inventory.teams.simulation.graph_json import (
+    VOICE_ROUTING_POLICY_TYPE,
+    group_json,
+    user_configuration_json,
+    user_json,
+)
 from inventory.teams.simulation.records import SimAccount
 from inventory.teams.stand_in.app import (
     GRAPH_VERSION,
@@ -30,6 +35,8 @@ _USER_FILTER_FIELDS = frozenset({"id", "displayName", "userPrincipalName", "mail
 def add_routes(app: web.Application) -> None:
     app.router.add_get(f"{GRAPH_VERSION}/users", _list_users)
     app.router.add_get(GRAPH_VERSION + "/users/{id}", _get_user)
+    app.router.add_get(GRAPH_VERSION + "/users/{id}/transitiveMemberOf", _member_of)
+    app.router.add_get(GRAPH_VERSION + "/users/{id}/transitiveMemberOf/microsoft.graph.group", _member_of)
     app.router.add_get(f"{GRAPH_VERSION}/admin/teams/userConfigurations", _list_configurations)
     app.router.add_get(GRAPH_VERSION + "/admin/teams/userConfigurations/{id}", _get_configuration)
     app.router.add_post(f"{GRAPH_VERSION}/admin/teams/policy/userAssignments/assign", _assign_policy)
@@ -94,6 +101,25 @@ async def _get_user(request: web.Request) -> web.StreamResponse:
     if account is None:
         return error_response(404, f"Resource '{request.match_info['id']}' does not exist.")
     return graph_json(user_json(account, selected_fields(request)))
+
+
+async def _member_of(request: web.Request) -> web.StreamResponse:
+    """The groups a user is in, directly or not, paged like Graph's directoryObject collections (100 a page)."""
+    account = request.app[STATE].tenant.account(request.match_info["id"])
+    if account is None:
+        return error_response(404, f"Resource '{request.match_info['id']}' does not exist.")
+    paged = _page(request, account.member_of, 100, 999)
+    if isinstance(paged, web.Response):
+        return paged
+    page, next_link = paged
+    select = selected_fields(request)
+    items = [group_json(group) for group in page]
+    if select is not None:  # @odata.type is always sent, as Graph does for a collection of mixed types
+        items = [{k: v for k, v in item.items() if k in select or k in ("id", "@odata.type")} for item in items]
+    body: dict[str, Any] = {"@odata.context": f"{graph_root(request)}/$metadata#directoryObjects", "value": items}
+    if next_link:
+        body["@odata.nextLink"] = next_link
+    return graph_json(body)
 
 
 async def _list_configurations(request: web.Request) -> web.StreamResponse:

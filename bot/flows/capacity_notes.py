@@ -1,0 +1,49 @@
+"""The capacity check as the bot runs it: on the job schedule and right after changes that take numbers
+(a reservation, a threshold set). Each pool that fell below its threshold or recovered gets one note in
+the tenant's channel (`CapacityService.check` decides "once")."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cards.capacity import CapacityView, capacity_card, capacity_note
+from inventory.capacity import PoolCapacity
+from inventory.services.container import Services
+
+log = logging.getLogger(__name__)
+RESERVE_FROM_ALERT = 5  # the alert's "Reserve the next N": a handful for the next starters, never more than is free
+
+
+def capacity_view(pool: PoolCapacity) -> CapacityView:
+    threshold = pool.threshold
+    return CapacityView(
+        pool=threshold.pool,
+        free=pool.free,
+        total=pool.total,
+        threshold=threshold.label,
+        needed=threshold.needed(pool.total),
+        low=pool.low,
+    )
+
+
+def note(tenant: str, pool: PoolCapacity) -> dict[str, Any]:
+    return capacity_note(capacity_view(pool), tenant=tenant, reserve_count=min(pool.free, RESERVE_FROM_ALERT))
+
+
+def summary(tenant: str, pools: list[PoolCapacity]) -> dict[str, Any]:
+    low = sum(1 for pool in pools if pool.low)
+    said = f"This week's capacity: {low} of {len(pools)} pool(s) below their threshold."
+    return capacity_card([capacity_view(p) for p in pools], tenant=tenant, message=said)
+
+
+async def check_capacity(services: Services, tenant: str) -> int:
+    """Check `tenant`'s pools now; a failure is logged, never raised into the action that changed numbers."""
+    try:
+        changed = await services.capacity.check(tenant, note)
+    except Exception:
+        log.exception("capacity check failed tenant=%s", tenant)
+        return 0
+    for pool in changed:
+        log.info("capacity changed tenant=%s pool=%s low=%s free=%d", tenant, pool.threshold.pool, pool.low, pool.free)
+    return len(changed)

@@ -1,0 +1,111 @@
+"""Capacity: thresholds per pool, and the check that tells the tenant's channel once when a pool runs low
+and once when it recovers.
+
+The check reads the counts and flips each pool's stored `low` with a conditional update in the same
+transaction that queues the channel's note, so two replicas (or a job and an operator's reservation)
+checking at once send one alert between them, and a check that fails sends none and flips nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from inventory.audit import new_correlation_id
+from inventory.capacity import PoolCapacity, Threshold, parse_threshold
+from inventory.errors import NotFound
+from inventory.model import Actor, NumberStatus
+from inventory.ports.storage import UnitOfWork
+from inventory.services.context import ServiceContext
+from inventory.services.pools import pool_counts
+
+CapacityNote = Callable[[str, PoolCapacity], dict[str, Any]]  # (tenant, pool) -> the channel's card
+CapacitySummary = Callable[[str, list[PoolCapacity]], dict[str, Any]]  # (tenant, pools) -> the summary card
+SUMMARY = "capacity-summary"
+
+
+class CapacityService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._storage = context.storage
+        self._clock = context.clock
+
+    async def set_threshold(self, tenant: str, pool: str, threshold_text: str, actor: Actor) -> Threshold:
+        """Set a pool's threshold (`5` or `10%`); the pool must exist (by name, without case)."""
+        async with self._storage.write() as uow:
+            name = _pool_named(pool, await uow.numbers.status_counts_by_pool(tenant), tenant)
+            threshold = parse_threshold(name, threshold_text)
+            await uow.thresholds.put(
+                tenant, threshold, actor=actor, at=self._clock.now(), correlation_id=new_correlation_id()
+            )
+        return threshold
+
+    async def remove_threshold(self, tenant: str, pool: str, actor: Actor) -> str:
+        async with self._storage.write() as uow:
+            known = {t.pool.lower(): t.pool for t, _ in await uow.thresholds.all(tenant)}
+            name = known.get(pool.strip().lower())
+            if name is None:
+                raise NotFound(f"Pool '{pool[:40]}' has no threshold in {tenant}.")
+            await uow.thresholds.remove(
+                tenant, name, actor=actor, at=self._clock.now(), correlation_id=new_correlation_id()
+            )
+        return name
+
+    async def overview(self, tenant: str) -> list[PoolCapacity]:
+        """Every pool with a threshold, as it stands now (`changed` says whether the next check alerts)."""
+        async with self._storage.read() as uow:
+            return await _measure(uow, tenant)
+
+    async def check(self, tenant: str, note: CapacityNote) -> list[PoolCapacity]:
+        """Flip the pools whose state changed and queue one note each; returns those pools."""
+        # A read first: most checks (every minute, after each reservation) find nothing changed, and then
+        # take no writer's lock (SQLite has one writer at a time).
+        async with self._storage.read() as uow:
+            if not any(pool.changed for pool in await _measure(uow, tenant)):
+                return []
+        async with self._storage.write() as uow:
+            changed = []
+            now = self._clock.now()
+            for pool in await _measure(uow, tenant):
+                if pool.changed and await uow.thresholds.mark(tenant, pool.threshold.pool, low=pool.low, at=now):
+                    await uow.outbox.add(tenant, "capacity", note(tenant, pool), at=now)
+                    changed.append(pool)
+            return changed
+
+    async def summarize(self, tenant: str, every: timedelta, summary: CapacitySummary) -> bool:
+        """Queue the capacity summary when the last one is `every` old (or there was none); tenants without
+        thresholds get none. Kept by the outbox's own record, so a restart neither skips nor repeats one."""
+        async with self._storage.write() as uow:
+            pools = await _measure(uow, tenant)
+            if not pools:
+                return False
+            now = self._clock.now()
+            last = await uow.outbox.last_queued(tenant, SUMMARY)
+            if last is not None and now - last < every:
+                return False
+            return await uow.outbox.add(tenant, SUMMARY, summary(tenant, pools), at=now)
+
+
+async def _measure(uow: UnitOfWork, tenant: str) -> list[PoolCapacity]:
+    thresholds = await uow.thresholds.all(tenant)
+    if not thresholds:
+        return []
+    rows = await uow.numbers.status_counts_by_pool(tenant, [threshold.pool for threshold, _ in thresholds])
+    counts = {p.name: p for p in pool_counts(rows)}
+    measured = []
+    for threshold, was_low in thresholds:
+        pool = counts.get(threshold.pool)
+        free = pool.of(NumberStatus.AVAILABLE) if pool else 0
+        total = pool.total if pool else 0
+        low = threshold.is_low(free, total)
+        measured.append(PoolCapacity(threshold, free, total, low, low != was_low))
+    return measured
+
+
+def _pool_named(pool: str, rows: list[tuple[str | None, str, int]], tenant: str) -> str:
+    names = {name.lower(): name for name, _, _ in rows if name}
+    found = names.get(pool.strip().lower())
+    if found is None:
+        known = ", ".join(sorted(names.values())[:8]) or "none yet"
+        raise NotFound(f"{tenant} has no pool called '{pool[:40]}' (pools: {known}).")
+    return found

@@ -1,0 +1,105 @@
+"""Capacity over the Bot Framework protocol: an admin sets a pool's threshold, a reservation takes the pool
+below it and the channel hears it once, with buttons that open the pool and reserve the next few; a
+release lifts it and the channel hears that once; operators may look but not set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import pytest
+
+from cards.reading import card_text
+from inventory.e164 import parse_range
+from inventory.model import Actor, NumberStatus
+from inventory.ports.clock import SystemClock
+from inventory.services.imports import import_range
+from inventory.store.engine import Store
+from tests.support import db
+from tests.support.bot_harness import RecordingConnector, TeamsClient, actions_titled
+from tests.support.bot_world import OLIVIA, client_for
+
+
+@pytest.fixture
+async def sales(inventory: Store) -> Store:
+    """A Sales pool of four numbers beside the carrier range."""
+    numbers = parse_range("+14255550100-+14255550103")
+    await import_range(
+        inventory, "contoso", numbers, actor=Actor("cli:setup", "setup"), clock=SystemClock(), pool="Sales"
+    )
+    return inventory
+
+
+@pytest.fixture
+async def channel(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
+    """Olivia (an admin) in the team channel that hears about contoso."""
+    olivia = client_for(OLIVIA, http, bot_url, connector, "channel")
+    await olivia.say("tenant contoso")
+    await olivia.say("notify here")
+    assert "hears about changes in contoso" in card_text(connector.last_card())
+    return olivia
+
+
+def saying(words: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda card: words in card_text(card)
+
+
+async def test_a_pool_that_falls_below_its_threshold_alerts_the_channel_once_and_once_when_it_recovers(
+    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    await channel.say("capacity sales 2")
+    shown = card_text(connector.last_card())
+    assert "Pool Sales alerts when it has fewer than 2 free." in shown
+    assert "**Sales**: 4 free of 4 (threshold 2 free) - ok" in shown
+    await megan.say("reserve 3 in sales")
+    alert = await connector.wait_for_card(saying("Pool Sales is running low"))
+    assert "Free\n1 of 4\nThreshold\n2 free" in card_text(alert)
+    await megan.say("reserve 1 in sales")  # lower still: the channel already knows
+    await megan.say("reservations mine")
+    listed = connector.last_card()
+    released = await megan.click(listed, "Release")
+    await megan.click(released, "Release")  # 2 free again: not below 2
+    await connector.wait_for_card(saying("Pool Sales has recovered"))
+    notes = [c for c in connector.cards() if "Pool Sales is" in card_text(c) or "has recovered" in card_text(c)]
+    assert len(notes) == 2
+
+
+async def test_the_alerts_buttons_open_the_pool_and_reserve_the_next_few(
+    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    await channel.say("capacity Sales 75%")  # 3 of 4 free is not below 75%
+    await megan.say("reserve +14255550100")  # 3 free: still fine
+    await megan.say("reserve +14255550101")  # 2 of 4: below 75%
+    alert = await connector.wait_for_card(saying("Pool Sales is running low"))
+    opened = await megan.click(alert, "Open the pool")
+    assert "2 matches" in card_text(opened)
+    assert actions_titled(alert, "Reserve the next 2"), card_text(alert)
+    reserved = await megan.click(alert, "Reserve the next 2")
+    assert "Reserved 2 numbers" in card_text(reserved)
+    assert (await db.number(sales, "+14255550103")).status is NumberStatus.RESERVED
+
+
+async def test_capacity_shows_the_chart_with_a_text_fallback_and_operators_may_not_set_thresholds(
+    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    await channel.say("capacity Sales 10")
+    await megan.say("capacity")
+    shown = connector.last_card()
+    assert any(element.get("type") == "Chart.HorizontalBar.Stacked" for element in shown["body"])
+    assert "**Sales**: 4 free of 4 (threshold 10 free) - LOW" in card_text(shown)
+    await megan.say("capacity Sales 2")
+    assert "admin" in card_text(connector.last_card()).lower()
+    await megan.say("capacity Sales lots")
+    assert "admin" in card_text(connector.last_card()).lower()  # the role is checked before the words
+
+
+async def test_a_threshold_for_an_unknown_pool_or_of_no_sense_is_refused(
+    channel: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    await channel.say("capacity Marketing 5")
+    assert "contoso has no pool called 'Marketing' (pools: Sales)" in card_text(connector.last_card())
+    await channel.say("capacity Sales 0")
+    assert "'0' is not a threshold" in card_text(connector.last_card())
+    await channel.say("capacity")
+    assert "No pool has a threshold yet" in card_text(connector.last_card())
