@@ -17,10 +17,14 @@ from inventory.services.assignment import AssignRequest, OperationResult
 from inventory.services.holds import flow_hold_owner
 
 
-async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Reply:
-    """Confirm: ask Teams, wait for it (or show a waiting card and replace it), record the outcome, tell the
-    channel."""
-    flow = await table.advance(turn, flow, Step.ASSIGNING)
+async def assign_in_teams(
+    table: FlowTable[Step], turn: Turn, flow: Flow, *, location_id: str | None = None, location: str = ""
+) -> Reply:
+    """Confirm: ask Teams (with the emergency location chosen, if any), wait for it (or show a waiting card
+    and replace it), record the outcome, tell the channel."""
+    flow = await table.advance(
+        turn, flow, Step.ASSIGNING, location_id=location_id, location_label=location if location_id else None
+    )
     account, number = account_from_state(flow.state["account"]), flow.state["number"]
 
     async def work(_: CardSink) -> Card:
@@ -32,6 +36,7 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
             policy=flow.state.get("policy"),
             hold_owner=flow_hold_owner(flow.id),
             flow_id=flow.id,
+            location_id=flow.state.get("location_id"),
         )
         try:
             result = await turn.services.assignments.assign(request, turn.operator.actor)

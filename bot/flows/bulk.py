@@ -29,8 +29,9 @@ from cards import bulk as bulk_cards
 from cards.elements import Card
 from cards.notify import bulk_note
 from cards.sync import progress_card
-from inventory.config import Role
+from inventory.config import Role, TenantConfig
 from inventory.flows import Flow
+from inventory.locations import default_location
 from inventory.model import PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.services.assignment import AssignRequest
@@ -191,7 +192,7 @@ async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
         run = await assign_all(
             turn.services.assignments,
-            [_request(flow, row) for row in rows],
+            [_request(flow, row, turn.tenant_config(flow.tenant)) for row in rows],
             turn.operator.actor,
             concurrency=turn.services.context.settings.bulk_concurrency,
             progress=progress,
@@ -211,7 +212,7 @@ async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
     return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work)
 
 
-def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
+def _request(flow: Flow, row: dict[str, Any], config: TenantConfig) -> AssignRequest:
     number = row["number"]
     return AssignRequest(
         tenant=flow.tenant,
@@ -221,6 +222,8 @@ def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
         policy=row.get("policy") or flow.state.get("policy_all"),
         hold_owner=flow_hold_owner(flow.id),
         flow_id=flow.id,
+        # Each number's own location from Teams, else its pool's site (`inventory/locations.py`).
+        location_id=default_location(number.get("location_id"), number.get("pool"), config),
     )
 
 

@@ -56,8 +56,16 @@ def _holder(number: PhoneNumber) -> str | None:
 
 
 def number_state(number: PhoneNumber) -> dict[str, Any]:
-    """What a flow keeps of a number it works on: its id, its key and how it reads."""
-    return {"id": number.id, "e164": number.number, "ext": number.extension, "label": number.label}
+    """What a flow keeps of a number it works on: its id, its key, how it reads, and what decides the
+    emergency location an assignment carries (Teams' location id for it, its pool)."""
+    return {
+        "id": number.id,
+        "e164": number.number,
+        "ext": number.extension,
+        "label": number.label,
+        "location_id": number.emergency_location_id,
+        "pool": number.pool,
+    }
 
 
 def number_key(state: dict[str, Any]) -> tuple[str, str]:
