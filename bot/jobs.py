@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.flows.reservations import reservation_view
+from cards.notify import policy_note
 from cards.reservations import reservation_note
 from inventory import log_context
 from inventory.audit import new_correlation_id
@@ -128,7 +129,20 @@ class Jobs:
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
 
     async def reconcile(self) -> int:
-        return await self._services.assignments.reconcile_all()
+        reconciled = await self._services.assignments.reconcile_all()
+        # Policy grants that failed after their assignment are retried on the same schedule; the channel
+        # hears when one lands or is given up.
+        for settled in await self._services.assignments.retry_policies():
+            note = policy_note(
+                tenant=settled.tenant,
+                number=settled.number,
+                holder=settled.holder,
+                policy=settled.policy,
+                landed=settled.landed,
+                detail=settled.detail,
+            )
+            await self._services.notifications.enqueue(settled.tenant, "policy", note)
+        return reconciled
 
     async def purge(self) -> None:
         await self._services.flows.purge(older_than=timedelta(days=1))
