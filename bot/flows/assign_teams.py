@@ -50,7 +50,7 @@ async def assign_in_teams(
                 tenant=flow.tenant,
                 number=number["label"],
                 holder=account.choice_title,
-                policy=request.policy if not result.policy_warning else None,
+                policy=_policy_words(request.policy, result),
                 operator=turn.operator.actor.name,
             )
             await turn.services.notifications.enqueue(flow.tenant, "assign", note)
@@ -66,6 +66,14 @@ def _result_state(result: OperationResult) -> dict[str, Any]:
         "pending": result.pending,
         "detail": result.detail,
         "warning": result.policy_warning,
+        "policy_pending": result.policy_pending,
         "correlation_id": result.correlation_id,
         "replaced": [number.label for number in result.replaced],
     }
+
+
+def _policy_words(policy: str | None, result: OperationResult) -> str | None:
+    """The policy as the channel reads it: pending while the journal retries a grant Teams refused."""
+    if result.policy_pending:
+        return f"{policy} (pending: Switchboard retries the grant)"
+    return policy if not result.policy_warning else None

@@ -139,8 +139,13 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
         title, steps = f"{number.get('label')} is assigned to {account.name}", []
         if result.get("replaced"):
             facts.insert(2, ("Replaced", ", ".join(result["replaced"])))
-        if result.get("warning"):
-            facts[2] = ("Voice routing policy", "not granted - see below")
+        if result.get("policy_pending"):
+            title = f"{number.get('label')} is assigned to {account.name}, policy pending"
+            policy = flow.state.get("policy")
+            _set_fact(facts, "Voice routing policy", f"{policy} - pending: Switchboard retries the grant")
+            steps = ["The channel hears when the policy lands (or if Switchboard gives up)."]
+        elif result.get("warning"):
+            _set_fact(facts, "Voice routing policy", "not granted - see below")
     elif flow.step == Step.PENDING:
         title, steps = "Teams is still working on it", ["Type numbers later to see the outcome."]
     else:
@@ -155,6 +160,11 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
         correlation_id=result.get("correlation_id", ""),
         next_steps=steps,
     )
+
+
+def _set_fact(facts: list[tuple[str, str]], name: str, value: str) -> None:
+    # By name: the Replaced and Emergency location rows shift the others.
+    facts[[key for key, _ in facts].index(name)] = (name, value)
 
 
 VIEWS: dict[Step, Renderer] = {

@@ -17,15 +17,17 @@ def ref(flow: Flow) -> FlowRef:
     return FlowRef(flow.id, flow.version)
 
 
-def number_view(number: PhoneNumber) -> NumberView:
+def number_view(number: PhoneNumber, *, policy_pending: str | None = None) -> NumberView:
+    """`policy_pending`: the policy the journal is still granting (the number reads "used, policy pending")."""
     assert number.id is not None
+    status = _status_text(number)
     return NumberView(
         id=number.id,
         label=number.label,
-        status=_status_text(number),
+        status=f"{status}, policy pending" if policy_pending else status,
         number_type=number.number_type.label,
         holder=_holder(number),
-        policy=number.voice_routing_policy,
+        policy=f"{policy_pending} (pending)" if policy_pending else number.voice_routing_policy,
         location=number.location,
         range_label=number.range_label,
         carrier=number.carrier,

@@ -62,6 +62,10 @@ async def finish_assign(
             # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
             detail = f"Assigned in Teams although the inventory said: {refused}"
             after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
+        if policy_failure is not None and entry.policy:
+            # History reads "assigned, policy pending" until the retried grant lands (its own "policy" event).
+            pending = f"Voice routing policy {entry.policy} pending: Teams refused the grant; Switchboard retries it."
+            detail = f"{detail} {pending}" if detail else pending
         saved = await uow.numbers.save(
             current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
         )
