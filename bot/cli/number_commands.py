@@ -74,6 +74,8 @@ async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
         query = query_from(arguments, context.tenant)
         limit = max(1, min(arguments.limit, 1000))
         page, total = await context.services.views.page(query, size=limit, after=arguments.after)
+        used = [n.number for n in page.items if n.status is NumberStatus.USED]
+        pending = await context.services.views.policies_pending(context.tenant, used) if used else {}
     table = Table(title=f"{context.tenant}: {total:,} number(s)", title_justify="left")
     for column in ("Number", "Status"):
         table.add_column(column, no_wrap=True)
@@ -86,7 +88,7 @@ async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
             number.status.value,
             number.number_type.value,
             holder,
-            number.voice_routing_policy or "",
+            f"{pending[number.number]} (pending)" if number.number in pending else number.voice_routing_policy or "",
             number.location or "",
             number.range_label or "",
             number.carrier or "",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
+from inventory import journal, transitions
+from inventory.model import Actor, Assignee
+from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import head_revision
 
 
@@ -131,3 +136,32 @@ def test_reserving_listing_extending_and_pooling_from_the_shell(capsys: pytest.C
     pools = run(capsys, "pools")[1]
     assert "Ops" in pools
     assert "contoso: 1 pool(s)" in pools
+
+
+def test_numbers_shows_a_policy_the_journal_is_still_granting_as_pending(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230001")
+
+    async def assigned_with_policy_pending() -> None:
+        store = Store(create_engine(f"sqlite+aiosqlite:///{database}"))
+        now = datetime.now(UTC)
+        actor, adele = Actor("cli:olivia", "olivia"), Assignee("obj-adele", "adele@contoso.test", "Adele Vance")
+        async with store.write() as uow:
+            number = await uow.numbers.get("contoso", "+15551230000")
+            assert number is not None
+            used = transitions.assign(number, adele, policy=None, operator="olivia", now=now)
+            await uow.numbers.save(number, used, action="assign", actor=actor, correlation_id="c-1")
+            entry = journal.begin(
+                journal.Kind.ASSIGN, number, adele, actor, at=now, correlation_id="c-1", policy="US-Local"
+            )
+            await uow.journal.write(entry)
+            await uow.journal.retry_policy_later(
+                entry.id, from_status=journal.PENDING, attempts=1, detail="refused", retry_at=now
+            )
+        await store.close()
+
+    asyncio.run(assigned_with_policy_pending())
+    out = run(capsys, "numbers")[1]
+
+    assert "US-Local (pending)" in out
