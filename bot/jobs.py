@@ -30,7 +30,7 @@ from typing import Any
 from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from bot.flows.resume import CardUpdate, Resumer
-from cards.notify import stuck_note
+from cards.notify import policy_note, stuck_note
 from cards.reservations import reservation_note
 from inventory import log_context
 from inventory.audit import new_correlation_id
@@ -165,7 +165,20 @@ class Jobs:
         return sent
 
     async def reconcile(self) -> int:
-        return await self._services.assignments.reconcile_all()
+        reconciled = await self._services.assignments.reconcile_all()
+        # Policy grants that failed after their assignment are retried on the same schedule; the channel
+        # hears when one lands or is given up.
+        for settled in await self._services.assignments.retry_policies():
+            note = policy_note(
+                tenant=settled.tenant,
+                number=settled.number,
+                holder=settled.holder,
+                policy=settled.policy,
+                landed=settled.landed,
+                detail=settled.detail,
+            )
+            await self._services.notifications.enqueue(settled.tenant, "policy", note)
+        return reconciled
 
     async def watch_stuck(self) -> int:
         told = 0

@@ -130,10 +130,15 @@ def confirm_card(
     replaces: tuple[str, ...] = (),
     released_to: str = "the pool",
     chosen_by: str | None = None,
+    location: str = "",
+    location_id: str | None = None,
+    sites: tuple[tuple[str, str], ...] = (),
 ) -> Card:
     """`replaces`: the numbers the person holds now, which Teams swaps for the new one; the operator
     confirms the replacement with the button, which then says so. `chosen_by`: the rule (or reservation)
-    that chose the number, for `assign next`."""
+    that chose the number, for `assign next`. `location` is the emergency location the assignment carries
+    as it reads (`location_id` its Teams id), `sites` the (site, location id) choices the operator may
+    change it to."""
     body = heading(TITLE, "Step 5 of 5 - confirm")
     rows = [("Tenant", tenant), ("Assign", number), ("To", account.choice_title)]
     if replaces:
@@ -141,7 +146,11 @@ def confirm_card(
     rows.append(("Voice routing policy", policy or "(none)"))
     if chosen_by:
         rows.append(("Chosen by", chosen_by))
+    if location:
+        rows.append(("Emergency location", location))
     body.append(facts(rows))
+    if sites:
+        body.append(choice_set("location", label="Emergency location", choices=list(sites), value=location_id))
     if replaces:
         body.append(
             notice(

@@ -34,6 +34,19 @@ def assigned_note(*, tenant: str, number: str, holder: str, policy: str | None, 
     )
 
 
+def policy_note(*, tenant: str, number: str, holder: str, policy: str, landed: bool, detail: str | None) -> Card:
+    """A policy grant retried after its assignment: it landed, or Switchboard gave up (with Teams' words)."""
+    if landed:
+        return _note(f"Policy granted for {number}", GOOD, [("Tenant", tenant), ("To", holder), ("Policy", policy)])
+    return _note(
+        f"Policy not granted for {number}",
+        ATTENTION,
+        [("Tenant", tenant), ("To", holder), ("Policy", policy)],
+        [detail] if detail else None,
+        closing="The number stays assigned; grant the policy by hand.",
+    )
+
+
 def removed_note(*, tenant: str, number: str, holder: str, now: str, operator: str) -> Card:
     return _note(f"Removed {number}", ACCENT, [("Tenant", tenant), ("From", holder), ("Now", now), ("By", operator)])
 

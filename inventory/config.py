@@ -67,6 +67,23 @@ class TenantConfig:
     graph_base_url: str = DEFAULT_GRAPH_BASE_URL
     authority_host: str = DEFAULT_AUTHORITY_HOST
     max_requests_in_flight: int = 6
+    # Emergency locations: a site name operators read -> the Teams location id (LIS) assignNumber takes,
+    # and the site each pool's numbers get when Teams reports none for a number.
+    sites: tuple[tuple[str, str], ...] = ()
+    pool_sites: tuple[tuple[str, str], ...] = ()
+
+    def site_location(self, site: str) -> str | None:
+        """The location id of a configured site (case-insensitive), or None."""
+        return next((location for name, location in self.sites if name.lower() == site.lower()), None)
+
+    def site_name(self, location_id: str | None) -> str | None:
+        """The configured site whose location id this is, or None."""
+        return next((name for name, location in self.sites if location == location_id), None)
+
+    def pool_location(self, pool: str | None) -> str | None:
+        """The location id of the site configured for `pool`, or None."""
+        site = next((s for p, s in self.pool_sites if pool and p.lower() == pool.lower()), None)
+        return self.site_location(site) if site else None
 
 
 @dataclass(frozen=True)
@@ -253,6 +270,7 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
     quarantine_days = _int(entry.get("quarantine_days", 0), f"tenant '{name}' quarantine_days")
     if not 0 <= quarantine_days <= 365:
         raise ConfigurationError(f"Tenant '{name}': quarantine_days must be between 0 and 365.")
+    sites, pool_sites = _sites(entry, name)
     return TenantConfig(
         name=name,
         display_name=str(entry.get("display_name", name)),
@@ -271,7 +289,29 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         graph_base_url=str(entry.get("graph_base_url", env.get("GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL))),
         authority_host=str(entry.get("authority_host", env.get("AUTHORITY_HOST", DEFAULT_AUTHORITY_HOST))),
         max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
+        sites=sites,
+        pool_sites=pool_sites,
     )
+
+
+def _sites(entry: Mapping[str, Any], tenant: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """`[tenants.sites]` (site name = Teams location id) and `[tenants.pool_sites]` (pool = site name)."""
+    raw_sites, raw_pools = entry.get("sites", {}), entry.get("pool_sites", {})
+    if not isinstance(raw_sites, Mapping) or not isinstance(raw_pools, Mapping):
+        raise ConfigurationError(
+            f"Tenant '{tenant}': sites and pool_sites are tables, e.g. sites = {{ Seattle = \"<location id>\" }}."
+        )
+    sites = tuple((str(name), str(location).strip()) for name, location in raw_sites.items())
+    if any(not location for _, location in sites):
+        raise ConfigurationError(f"Tenant '{tenant}': every site needs its Teams location id.")
+    names = {name.lower() for name, _ in sites}
+    pool_sites = tuple((str(pool), str(site)) for pool, site in raw_pools.items())
+    unknown = sorted(site for _, site in pool_sites if site.lower() not in names)
+    if unknown:
+        raise ConfigurationError(
+            f"Tenant '{tenant}': pool_sites names sites that are not in sites: {', '.join(unknown)}."
+        )
+    return sites, pool_sites
 
 
 def _managed_identity(entry: Mapping[str, Any], tenant: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from inventory.model import Actor, Assignee, PhoneNumber
@@ -18,6 +18,15 @@ class Kind(StrEnum):
 
 PENDING, SUCCEEDED, FAILED = "pending", "succeeded", "failed"
 DELETED = "deleted"  # closed by `delete inventory`: the number it was about no longer exists here
+# Teams assigned the number but the voice routing policy grant failed: the entry stays open and the
+# grant is retried with backoff (`AssignmentService.retry_policies`) until it lands or is given up.
+POLICY_PENDING = "policy_pending"
+POLICY_ATTEMPTS = 8  # then the grant is given up and the channel gets the PowerShell command to run
+
+
+def policy_retry_delay(attempts: int) -> timedelta:
+    """How long after its `attempts`-th failure a policy grant is tried again: 1 minute doubling to 30."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 30))
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class JournalEntry:
     finished_at: datetime | None = None
     # The Location Teams answered with (202): the reconciler asks that operation how it went.
     operation_location: str | None = None
+    attempts: int = 0  # policy grants tried (status policy_pending)
+    retry_at: datetime | None = None  # when the next policy grant is due
 
 
 def begin(

@@ -80,6 +80,8 @@ async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
         query = query_from(arguments, context.tenant)
         limit = max(1, min(arguments.limit, 1000))
         page, total = await context.services.views.page(query, size=limit, after=arguments.after)
+        used = [n.number for n in page.items if n.status is NumberStatus.USED]
+        pending = await context.services.views.policies_pending(context.tenant, used) if used else {}
     if arguments.json:
         numbers = [number_json(n) for n in page.items]
         emit(console, {"tenant": context.tenant, "total": total, "numbers": numbers, "next_cursor": page.next_cursor})
@@ -98,7 +100,9 @@ async def run_numbers(arguments: argparse.Namespace, console: Console) -> int:
         if arguments.wide:
             row += [
                 number.number_type.value,
-                number.voice_routing_policy or "",
+                f"{pending[number.number]} (pending)"
+                if number.number in pending
+                else number.voice_routing_policy or "",
                 number.range_label or "",
                 number.carrier or "",
             ]

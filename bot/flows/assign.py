@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.flows import sync_step
 from bot.flows.assign_teams import assign_in_teams
-from bot.flows.assign_views import SYNC_STEP, TITLE, VIEWS, Step
+from bot.flows.assign_views import SYNC_STEP, TITLE, VIEWS, Step, confirm_location
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
 from bot.flows.picker import picker_actions
 from bot.flows.table import FlowTable, Outcome, on_steps
@@ -29,6 +29,7 @@ from cards.elements import Card
 from cards.sync import progress_card
 from inventory.config import Role
 from inventory.flows import Flow
+from inventory.locations import chosen_location, location_label
 from inventory.model import AccountType
 from inventory.services.flow_steps import Move
 from inventory.services.policy_check import PolicyUnknown
@@ -220,7 +221,14 @@ async def _back_to_pick(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
-    return await assign_in_teams(FLOW, turn, flow)
+    # The location choice is checked against what the card offered: a forged id never reaches Teams.
+    config = turn.tenant_config(flow.tenant)
+    proposed = confirm_location(turn, flow)
+    if "location" in data:
+        location = chosen_location(text_input(data, "location", limit=200), proposed, config)
+    else:
+        location = proposed  # a client that sends no inputs (or a card without sites) keeps the proposal
+    return await assign_in_teams(FLOW, turn, flow, location_id=location, location=location_label(location, config))
 
 
 async def _to_account(turn: Turn, flow: Flow, data: CardData) -> Move:

@@ -19,10 +19,19 @@ from inventory.services.assignment import AssignRequest, OperationResult
 from inventory.services.holds import flow_hold_owner
 
 
-async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Reply:
-    """Confirm: ask Teams, wait for it (or show a waiting card and replace it), record the outcome, tell the
-    channel."""
-    flow = await table.advance(turn, flow, Step.ASSIGNING, **run_marks(turn))  # resumable after a crash
+async def assign_in_teams(
+    table: FlowTable[Step], turn: Turn, flow: Flow, *, location_id: str | None = None, location: str = ""
+) -> Reply:
+    """Confirm: ask Teams (with the emergency location chosen, if any), wait for it (or show a waiting card
+    and replace it), record the outcome, tell the channel."""
+    flow = await table.advance(  # resumable after a crash
+        turn,
+        flow,
+        Step.ASSIGNING,
+        location_id=location_id,
+        location_label=location if location_id else None,
+        **run_marks(turn),
+    )
     account, number = account_from_state(flow.state["account"]), flow.state["number"]
 
     async def work(_: CardSink) -> Card:
@@ -34,6 +43,7 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
             policy=flow.state.get("policy"),
             hold_owner=flow_hold_owner(flow.id),
             flow_id=flow.id,
+            location_id=flow.state.get("location_id"),
         )
         async with keep_lease(turn.services, flow) as lease:
             try:
@@ -52,7 +62,7 @@ async def assign_in_teams(table: FlowTable[Step], turn: Turn, flow: Flow) -> Rep
                 tenant=flow.tenant,
                 number=number["label"],
                 holder=account.choice_title,
-                policy=request.policy if not result.policy_warning else None,
+                policy=_policy_words(request.policy, result),
                 operator=turn.operator.actor.name,
             )
             await turn.services.notifications.enqueue(flow.tenant, "assign", note)
@@ -87,6 +97,14 @@ def _result_state(result: OperationResult) -> dict[str, Any]:
         "pending": result.pending,
         "detail": result.detail,
         "warning": result.policy_warning,
+        "policy_pending": result.policy_pending,
         "correlation_id": result.correlation_id,
         "replaced": [number.label for number in result.replaced],
     }
+
+
+def _policy_words(policy: str | None, result: OperationResult) -> str | None:
+    """The policy as the channel reads it: pending while the journal retries a grant Teams refused."""
+    if result.policy_pending:
+        return f"{policy} (pending: Switchboard retries the grant)"
+    return policy if not result.policy_warning else None

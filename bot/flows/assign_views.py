@@ -16,6 +16,7 @@ from cards.picker import picker_card
 from cards.sync import progress_card
 from cards.views import AccountView, OutcomeView
 from inventory.flows import Flow
+from inventory.locations import default_location, location_choices, location_label
 
 
 class Step(StrEnum):
@@ -84,7 +85,9 @@ async def _policy(turn: Turn, flow: Flow) -> Card:
 async def _confirm(turn: Turn, flow: Flow) -> Card:
     account = account_from_state(flow.state["account"])
     label = (flow.state.get("number") or {}).get("label", "")
-    release = "quarantine" if turn.tenant_config(flow.tenant).quarantine_days > 0 else "the pool"
+    config = turn.tenant_config(flow.tenant)
+    release = "quarantine" if config.quarantine_days > 0 else "the pool"
+    location_id = confirm_location(turn, flow)
     return assign_cards.confirm_card(
         ref(flow),
         account,
@@ -94,7 +97,17 @@ async def _confirm(turn: Turn, flow: Flow) -> Card:
         replaces=tuple(flow.state.get("replaces") or ()),
         released_to=release,
         chosen_by=flow.state.get("chosen_by"),  # `assign next`: the rule that chose the number (issue 16)
+        location=location_label(location_id, config),
+        location_id=location_id,
+        sites=tuple(location_choices(location_id, config)),
     )
+
+
+def confirm_location(turn: Turn, flow: Flow) -> str | None:
+    """The emergency location the confirm card proposes: the number's own (as Teams reported it), else
+    its pool's configured site."""
+    number = flow.state.get("number") or {}
+    return default_location(number.get("location_id"), number.get("pool"), turn.tenant_config(flow.tenant))
 
 
 async def _assigning(turn: Turn, flow: Flow) -> Card:
@@ -128,12 +141,19 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
         ("Voice routing policy", flow.state.get("policy") or "(none)"),
         ("Tenant", flow.tenant),
     ]
+    if flow.state.get("location_label"):
+        facts.insert(3, ("Emergency location", str(flow.state["location_label"])))
     if flow.step == Step.DONE:
         title, steps = f"{number.get('label')} is assigned to {account.name}", []
         if result.get("replaced"):
             facts.insert(2, ("Replaced", ", ".join(result["replaced"])))
-        if result.get("warning"):
-            facts[2] = ("Voice routing policy", "not granted - see below")
+        if result.get("policy_pending"):
+            title = f"{number.get('label')} is assigned to {account.name}, policy pending"
+            policy = flow.state.get("policy")
+            _set_fact(facts, "Voice routing policy", f"{policy} - pending: Switchboard retries the grant")
+            steps = ["The channel hears when the policy lands (or if Switchboard gives up)."]
+        elif result.get("warning"):
+            _set_fact(facts, "Voice routing policy", "not granted - see below")
         told = result.get("told")
         if told is True:
             facts.append((f"Told {account.name}", "yes, in a personal chat with Switchboard"))
@@ -159,6 +179,11 @@ def outcome_of(flow: Flow, account: AccountView) -> OutcomeView:
         correlation_id=result.get("correlation_id", ""),
         next_steps=steps,
     )
+
+
+def _set_fact(facts: list[tuple[str, str]], name: str, value: str) -> None:
+    # By name: the Replaced and Emergency location rows shift the others.
+    facts[[key for key, _ in facts].index(name)] = (name, value)
 
 
 VIEWS: dict[Step, Renderer] = {

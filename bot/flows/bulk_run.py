@@ -17,7 +17,9 @@ from bot.flows.view_models import account_from_state, assignee_of
 from cards import bulk as bulk_cards
 from cards.elements import Card
 from cards.notify import bulk_note
+from inventory.config import TenantConfig
 from inventory.flows import Flow, FlowMoved
+from inventory.locations import default_location
 from inventory.services.assignment import AssignRequest
 from inventory.services.bulk import assign_all
 from inventory.services.container import Services
@@ -55,7 +57,7 @@ async def run_rows(
     async with keep_lease(services, flow) as held:
         run = await assign_all(
             services.assignments,
-            [_request(flow, rows[i]) for i in indices],
+            [_request(flow, rows[i], services.context.tenant(flow.tenant)) for i in indices],
             actor,
             concurrency=services.context.settings.bulk_concurrency,
             progress=progress,
@@ -84,7 +86,7 @@ async def tell_channel(services: Services, flow: Flow) -> None:
     await services.notifications.enqueue(flow.tenant, "bulk", note)
 
 
-def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
+def _request(flow: Flow, row: dict[str, Any], config: TenantConfig) -> AssignRequest:
     number = row["number"]
     return AssignRequest(
         tenant=flow.tenant,
@@ -95,4 +97,6 @@ def _request(flow: Flow, row: dict[str, Any]) -> AssignRequest:
         hold_owner=flow_hold_owner(flow.id),
         flow_id=flow.id,
         keep_refused_out=True,
+        # Each number's own location from Teams, else its pool's site (`inventory/locations.py`).
+        location_id=default_location(number.get("location_id"), number.get("pool"), config),
     )

@@ -10,6 +10,7 @@ from typing import Any
 from bot.flows.view_models import number_view
 from bot.turn import Turn
 from cards.views import PageView
+from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery
 
 Cursor = str | int | None
@@ -38,8 +39,11 @@ async def page_of(turn: Turn, query: NumberQuery, state: dict[str, Any], *, size
     current = cursors[-1]
     page, total = await turn.services.views.page(query, size=size, after=str(current) if current else None)
     now = turn.services.context.clock.now()
+    # Only used numbers can wait for a policy grant: a picker's page (available numbers) reads nothing more.
+    used = [n.number for n in page.items if n.status is NumberStatus.USED]
+    pending = await turn.services.views.policies_pending(query.tenant, used) if used else {}
     view = PageView(
-        [number_view(n, now=now) for n in page.items],
+        [number_view(n, now=now, policy_pending=pending.get(n.number)) for n in page.items],
         total,
         len(cursors),
         len(cursors) > 1,

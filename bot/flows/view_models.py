@@ -21,16 +21,18 @@ def ref(flow: Flow) -> FlowRef:
     return FlowRef(flow.id, flow.version)
 
 
-def number_view(number: PhoneNumber, *, now: datetime | None = None) -> NumberView:
-    """`now` adds a quarantined number's countdown ("back in the pool in 12 days") where its holder would be."""
+def number_view(number: PhoneNumber, *, now: datetime | None = None, policy_pending: str | None = None) -> NumberView:
+    """`now` adds a quarantined number's countdown ("back in the pool in 12 days") where its holder would be;
+    `policy_pending`: the policy the journal is still granting (the number reads "used, policy pending")."""
     assert number.id is not None
+    status = _status_text(number)
     return NumberView(
         id=number.id,
         label=number.label,
-        status=_status_text(number),
+        status=f"{status}, policy pending" if policy_pending else status,
         number_type=number.number_type.label,
         holder=_countdown(number, now) or _holder(number),
-        policy=number.voice_routing_policy,
+        policy=f"{policy_pending} (pending)" if policy_pending else number.voice_routing_policy,
         location=number.location,
         range_label=number.range_label,
         carrier=number.carrier,
@@ -70,8 +72,16 @@ def _holder(number: PhoneNumber) -> str | None:
 
 
 def number_state(number: PhoneNumber) -> dict[str, Any]:
-    """What a flow keeps of a number it works on: its id, its key and how it reads."""
-    return {"id": number.id, "e164": number.number, "ext": number.extension, "label": number.label}
+    """What a flow keeps of a number it works on: its id, its key, how it reads, and what decides the
+    emergency location an assignment carries (Teams' location id for it, its pool)."""
+    return {
+        "id": number.id,
+        "e164": number.number,
+        "ext": number.extension,
+        "label": number.label,
+        "location_id": number.emergency_location_id,
+        "pool": number.pool,
+    }
 
 
 def number_key(state: dict[str, Any]) -> tuple[str, str]:

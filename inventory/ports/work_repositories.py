@@ -23,8 +23,24 @@ from inventory.sync.runs import StoredChange, SyncRun
 class JournalRepository(Protocol):
     async def write(self, entry: JournalEntry) -> None: ...
 
-    async def close(self, entry_id: str, status: str, *, detail: str | None, at: datetime) -> bool:
-        """Close a pending entry; False when it was already closed (by the reconciler, say)."""
+    async def close(
+        self, entry_id: str, status: str, *, detail: str | None, at: datetime, from_status: str = "pending"
+    ) -> bool:
+        """Close an entry still in `from_status`; False when it was already closed (by the reconciler, say)."""
+        ...
+
+    async def retry_policy_later(
+        self, entry_id: str, *, from_status: str, attempts: int, detail: str, retry_at: datetime
+    ) -> bool:
+        """Keep the entry open as policy_pending, its grant due again at `retry_at`."""
+        ...
+
+    async def policy_due(self, *, due_at: datetime) -> list[JournalEntry]:
+        """Entries whose policy grant is due again, oldest first."""
+        ...
+
+    async def policy_pending_for(self, tenant: str, numbers: Sequence[str]) -> dict[str, str]:
+        """Number (E.164) -> the policy still being granted, for those of `numbers` that have one."""
         ...
 
     async def close_pending_of_tenant(self, tenant: str, status: str, *, detail: str, at: datetime) -> int:

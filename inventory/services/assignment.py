@@ -24,10 +24,12 @@ from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberTy
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
 from inventory.services.context import ServiceContext
 from inventory.services.policy_check import PolicyCheck
+from inventory.services.policy_retry import PolicySettled, retry_due_policies
 from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
 
 log = logging.getLogger(__name__)
 RECONCILER = Actor("system:reconcile", "Switchboard (reconcile)")
+_NOT_GRANTED = "Teams finished the assignment after Switchboard stopped waiting; the policy is granted next."
 SETTLE_AFTER = timedelta(minutes=2)  # younger pending entries may still be finished by the operator's own turn
 # An operation Teams still calls running after this long is stuck: the number's holder in Teams decides.
 STUCK_AFTER = timedelta(minutes=30)
@@ -59,6 +61,7 @@ class OperationResult:
     journal_id: str
     pending: bool = False
     policy_warning: str | None = None
+    policy_pending: bool = False  # the grant failed after the assignment: the journal retries it
     replaced: tuple[PhoneNumber, ...] = ()  # the holder's numbers Teams replaced with this one (now released)
 
     @property
@@ -118,9 +121,17 @@ class AssignmentService:
             self._clock.now(),
             still_held=still_held,
             quarantine_days=self._context.tenant(request.tenant).quarantine_days,
+            policy_failure=warning,
         )
         return OperationResult(
-            True, done.number, None, entry.correlation_id, entry.id, policy_warning=warning, replaced=done.replaced
+            True,
+            done.number,
+            None,
+            entry.correlation_id,
+            entry.id,
+            policy_warning=warning,
+            policy_pending=warning is not None,
+            replaced=done.replaced,
         )
 
     async def unassign(
@@ -205,6 +216,8 @@ class AssignmentService:
                     self._clock.now(),
                     still_held=still_held,
                     quarantine_days=quarantine_days,
+                    # Nobody granted the entry's policy while Teams was slow: the retries do it now.
+                    policy_failure=_NOT_GRANTED if entry.policy else None,
                 )
             elif entry.kind == journal.Kind.ASSIGN:
                 await fail_assign(
@@ -259,6 +272,10 @@ class AssignmentService:
                 await uow.journal.set_operation(entry.id, location)
 
         return keep
+
+    async def retry_policies(self) -> list[PolicySettled]:
+        """Grant the voice routing policies that failed after their assignment, where due (see policy_retry)."""
+        return await retry_due_policies(self._context)
 
     async def reconcile_all(self) -> int:
         """`reconcile` every tenant that has entries old enough to settle."""

@@ -14,7 +14,7 @@ from datetime import datetime
 from inventory import transitions
 from inventory.e164 import display_number, number_key
 from inventory.errors import NotFound, TransitionRefused
-from inventory.journal import FAILED, SUCCEEDED, JournalEntry
+from inventory.journal import FAILED, PENDING, SUCCEEDED, JournalEntry, policy_retry_delay
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
 from inventory.ports.repositories import NumberRepository
 from inventory.ports.storage import Storage
@@ -40,13 +40,17 @@ async def finish_assign(
     *,
     still_held: frozenset[str] | None = None,
     quarantine_days: int = 0,
+    policy_failure: str | None = None,
 ) -> Assigned:
     """Teams assigned it: the number is used by `account`, whatever the inventory thought meanwhile, and in
     the same transaction the numbers Teams took from `account` for it are released by the tenant's rule.
 
     `still_held` is what Teams lists on the account now (number keys); None when Teams was not asked, and
     then the holder's other numbers of the same type are taken as replaced (a new primary number replaces
-    the old one in Teams; see docs/teams-behaviour.md)."""
+    the old one in Teams; see docs/teams-behaviour.md).
+
+    `policy_failure`: Teams assigned the number but refused the entry's policy grant; the entry stays open
+    as policy_pending, due for its first retry (`policy_retry`), instead of closing."""
     async with storage.write() as uow:
         current = await _get(uow.numbers, entry)
         detail = None
@@ -58,11 +62,21 @@ async def finish_assign(
             # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
             detail = f"Assigned in Teams although the inventory said: {refused}"
             after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
+        if policy_failure is not None and entry.policy:
+            # History reads "assigned, policy pending" until the retried grant lands (its own "policy" event).
+            pending = f"Voice routing policy {entry.policy} pending: Teams refused the grant; Switchboard retries it."
+            detail = f"{detail} {pending}" if detail else pending
         saved = await uow.numbers.save(
             current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
         )
         replaced = await _release_replaced(uow.numbers, saved, still_held, actor, now, entry, quarantine_days)
-        await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
+        if policy_failure is not None and entry.policy:
+            retry_at = now + policy_retry_delay(1)
+            await uow.journal.retry_policy_later(
+                entry.id, from_status=PENDING, attempts=1, detail=policy_failure, retry_at=retry_at
+            )
+        else:
+            await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
     log.info(
         "assigned tenant=%s number=%s replaced=%d correlation=%s",
         entry.tenant,

@@ -31,6 +31,11 @@ class Views:
         async with self._storage.read() as uow:
             return await uow.numbers.search(query, limit=size, after=after), await uow.numbers.count(query)
 
+    async def policies_pending(self, tenant: str, numbers: Collection[str]) -> dict[str, str]:
+        """Number (E.164) -> the voice routing policy the journal is still granting, for those that have one."""
+        async with self._storage.read() as uow:
+            return await uow.journal.policy_pending_for(tenant, list(numbers))
+
     async def count(self, query: NumberQuery) -> int:
         async with self._storage.read() as uow:
             return await uow.numbers.count(query)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from inventory.journal import PENDING, JournalEntry
+from inventory.journal import PENDING, POLICY_PENDING, JournalEntry
 from inventory.store.tables import teams_operations
 
 
@@ -19,12 +20,14 @@ class SqlJournalRepository:
     async def write(self, entry: JournalEntry) -> None:
         await self._connection.execute(teams_operations.insert().values(**dataclasses.asdict(entry)))
 
-    async def close(self, entry_id: str, status: str, *, detail: str | None, at: datetime) -> bool:
-        """Close a pending entry; False when it was already closed (by the reconciler, say)."""
+    async def close(
+        self, entry_id: str, status: str, *, detail: str | None, at: datetime, from_status: str = PENDING
+    ) -> bool:
+        """Close an entry still in `from_status`; False when it was already closed (by the reconciler, say)."""
         statement = (
             update(teams_operations)
-            .where(and_(teams_operations.c.id == entry_id, teams_operations.c.status == PENDING))
-            .values(status=status, detail=detail, finished_at=at)
+            .where(and_(teams_operations.c.id == entry_id, teams_operations.c.status == from_status))
+            .values(status=status, detail=detail, finished_at=at, retry_at=None)
         )
         return (await self._connection.execute(statement)).rowcount == 1
 
@@ -35,6 +38,37 @@ class SqlJournalRepository:
             .values(operation_location=location)
         )
         await self._connection.execute(statement)
+
+    async def retry_policy_later(
+        self, entry_id: str, *, from_status: str, attempts: int, detail: str, retry_at: datetime
+    ) -> bool:
+        """Keep the entry open as policy_pending with the grant due again at `retry_at`; False when another
+        replica moved it first."""
+        statement = (
+            update(teams_operations)
+            .where(and_(teams_operations.c.id == entry_id, teams_operations.c.status == from_status))
+            .values(status=POLICY_PENDING, detail=detail, attempts=attempts, retry_at=retry_at)
+        )
+        return (await self._connection.execute(statement)).rowcount == 1
+
+    async def policy_due(self, *, due_at: datetime) -> list[JournalEntry]:
+        """Entries whose policy grant is due again, oldest first."""
+        query = select(teams_operations).where(
+            teams_operations.c.status == POLICY_PENDING, teams_operations.c.retry_at <= due_at
+        )
+        rows = await self._connection.execute(query.order_by(teams_operations.c.retry_at))
+        return [JournalEntry(**row._mapping) for row in rows]
+
+    async def policy_pending_for(self, tenant: str, numbers: Sequence[str]) -> dict[str, str]:
+        """Number (E.164) -> the policy still being granted, for the numbers given that have one."""
+        if not numbers:
+            return {}
+        query = select(teams_operations.c.number, teams_operations.c.policy).where(
+            teams_operations.c.tenant == tenant,
+            teams_operations.c.status == POLICY_PENDING,
+            teams_operations.c.number.in_(list(numbers)),
+        )
+        return {row.number: row.policy for row in await self._connection.execute(query) if row.policy}
 
     async def close_pending_of_tenant(self, tenant: str, status: str, *, detail: str, at: datetime) -> int:
         """Close every pending entry of `tenant` at once; how many were closed."""

@@ -190,11 +190,14 @@ teams_operations = Table(
     Column("operator_id", String(128), nullable=False),
     Column("operator_name", String(320), nullable=False),
     Column("correlation_id", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # pending, succeeded, failed
+    Column("status", String(16), nullable=False),  # pending, policy_pending, succeeded, failed, deleted
     Column("detail", Text),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
     Column("operation_location", Text),  # Teams' Location of the operation, once Teams accepted it
+    # A policy grant to retry (status policy_pending): how often it was tried, when it is next due.
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("retry_at", UtcDateTime()),
     Index(None, "status", "created_at"),
     Index(None, "flow_id"),
 )

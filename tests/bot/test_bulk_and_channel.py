@@ -352,7 +352,8 @@ async def crash_state(bot: RunningBot, confirm: dict[str, Any], connector: Recor
     rows = flow.state["rows"]
     runner = Actor(ADMIN.aad_object_id, ADMIN.upn)
     for row in rows[:5]:
-        result = await services.assignments.assign(bulk_run._request(flow, row), runner)
+        request = bulk_run._request(flow, row, services.context.tenant(flow.tenant))
+        result = await services.assignments.assign(request, runner)
         assert result.succeeded
     expired = [(row["number"]["e164"], "") for row in rows[15:]]
     flow = await services.holds.give_back_for_flow(

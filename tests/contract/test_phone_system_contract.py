@@ -142,6 +142,29 @@ async def test_assign_waits_for_the_operation_and_teams_then_shows_the_holder(ha
     assert account.enterprise_voice
 
 
+async def test_an_assignment_carries_its_emergency_location_and_teams_then_reports_it(harness: Harness) -> None:
+    number, user = free_direct_routing_number(harness.tenant), user_without_number(harness.tenant)
+    harness.tenant.add_location("loc-redmond-b40")
+
+    outcome = await harness.phone.assign_number(number, user.id, NumberType.DIRECT_ROUTING, "loc-redmond-b40")
+
+    assert outcome.succeeded
+    listed = {n.number: n for n in await harness.phone.list_numbers()}
+    assert listed[number].location_id == "loc-redmond-b40"
+
+
+async def test_an_emergency_location_the_tenant_lacks_is_refused_and_nothing_moves(harness: Harness) -> None:
+    number, user = free_direct_routing_number(harness.tenant), user_without_number(harness.tenant)
+
+    with pytest.raises(TeamsError, match="The emergency location 'loc-nowhere' was not found in this tenant"):
+        await harness.phone.assign_number(number, user.id, NumberType.DIRECT_ROUTING, "loc-nowhere")
+
+    record = harness.tenant.number(number)
+    assert record is not None
+    assert record.assignment_target_id is None
+    assert not harness.tenant.operations
+
+
 async def test_unassign_waits_for_the_operation_and_frees_the_number(harness: Harness) -> None:
     held = next(n for n in harness.tenant.all_numbers() if n.assignment_target_id and n.number_type == "callingPlan")
 

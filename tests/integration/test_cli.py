@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
+from inventory import journal, transitions
+from inventory.model import Actor, Assignee
 from inventory.services.settlement import refusal_note
+from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import head_revision
 
 
@@ -251,3 +256,32 @@ def test_rules_are_added_moved_and_deleted_from_the_shell(capsys: pytest.Capture
     assert code == 1
     assert "no pool called 'Nowhere'" in err
     assert "contoso: 1 rule(s)" in run(capsys, "rules")[1]
+
+
+def test_numbers_shows_a_policy_the_journal_is_still_granting_as_pending(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "import-range", "+15551230000-+15551230001")
+
+    async def assigned_with_policy_pending() -> None:
+        store = Store(create_engine(f"sqlite+aiosqlite:///{database}"))
+        now = datetime.now(UTC)
+        actor, adele = Actor("cli:olivia", "olivia"), Assignee("obj-adele", "adele@contoso.test", "Adele Vance")
+        async with store.write() as uow:
+            number = await uow.numbers.get("contoso", "+15551230000")
+            assert number is not None
+            used = transitions.assign(number, adele, policy=None, operator="olivia", now=now)
+            await uow.numbers.save(number, used, action="assign", actor=actor, correlation_id="c-1")
+            entry = journal.begin(
+                journal.Kind.ASSIGN, number, adele, actor, at=now, correlation_id="c-1", policy="US-Local"
+            )
+            await uow.journal.write(entry)
+            await uow.journal.retry_policy_later(
+                entry.id, from_status=journal.PENDING, attempts=1, detail="refused", retry_at=now
+            )
+        await store.close()
+
+    asyncio.run(assigned_with_policy_pending())
+    out = run(capsys, "numbers", "--wide")[1]
+
+    assert "US-Local (pending)" in out

@@ -78,6 +78,7 @@ async def test_a_failed_operation_returns_the_status_detail_verbatim_and_no_succ
 async def test_assign_sends_graphs_documented_body_with_the_location() -> None:
     clock = FakeClock()
     tenant, number, user = free_number_and_user(clock)
+    tenant.add_location("loc-42")  # an emergency location the tenant has (the stand-in refuses others)
     async with graph_over_http(tenant, clock) as (phone, _):
         outcome = await phone.assign_number(number, user, NumberType.DIRECT_ROUTING, location_id="loc-42")
 

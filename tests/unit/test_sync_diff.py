@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from inventory.model import AccountType, NumberStatus, NumberType
 from inventory.ports.phone_system import TeamsAccount, TeamsAssignmentStatus, TeamsNumber, TeamsSnapshot
 from inventory.sync.changes import LocalNumber
@@ -59,3 +61,16 @@ def test_a_number_reported_on_two_holders_is_flagged_and_changes_nothing() -> No
     assert (change.category, change.kind, change.proposal.status) == ("drift", "double", None)
     assert "Adele Vance" in (change.note or "")
     assert "Bob Kelly" in (change.note or "")
+
+
+def test_an_emergency_location_teams_moved_is_an_update_of_that_field() -> None:
+    moved = dataclasses.replace(teams_number("+12065550104", "obj-adele"), location_id="loc-redmond")
+    row = dataclasses.replace(
+        local("+12065550104", NumberStatus.USED, holder="obj-adele"), emergency_location_id="loc-sea"
+    )
+
+    [change] = compute_diff([row], TeamsSnapshot([moved], {ADELE.id: ADELE})).changes
+
+    assert (change.category, change.kind) == ("update", "fields")
+    assert ("emergency location", "loc-sea", "loc-redmond") in change.fields
+    assert change.proposal.emergency_location_id == "loc-redmond"

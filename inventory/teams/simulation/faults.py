@@ -43,6 +43,9 @@ class HttpFault:
     truncate: bool = False
 
 
+_FOREVER = 2**62  # a scripted fault that is never used up
+
+
 @dataclass
 class _Scripted:
     remaining: int
@@ -86,6 +89,13 @@ class ScriptedFaults:
     ) -> None:
         """The next `count` Graph requests whose path contains `path_contains` get `status`."""
         self._http.append(_Scripted(count, HttpFault(status, retry_after, message), path_contains, method))
+
+    def fail_policy_grants(self, *, count: int | None = 1, status: int = 403, message: str | None = None) -> None:
+        """The next `count` voice routing policy grants (POST .../policy/userAssignments/assign) get `status`;
+        `count=None`: every one from now on (a grant that never lands)."""
+        remaining = _FOREVER if count is None else count
+        fault = HttpFault(status, message=message or "The policy assignment could not be processed.")
+        self._http.append(_Scripted(remaining, fault, "policy/userAssignments/assign", "POST"))
 
     def truncate_next(self, *, count: int = 1, path_contains: str = "", method: str | None = "GET") -> None:
         """The next `count` matching responses are cut in half: malformed JSON with a 200."""

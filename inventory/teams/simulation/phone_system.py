@@ -143,6 +143,13 @@ class SimulatedPhoneSystem:
     ) -> OperationOutcome:
         what = f"assign {number} to account {account_id}"
         await self._graph("POST", f"{NUMBERS_PATH}/assignNumber", what, permissions.NUMBERS_WRITE)
+        refusal = self.tenant.location_refusal(location_id)
+        if refusal:  # as the Graph adapter reads the stand-in's 400
+            raise TeamsError(
+                f"Teams rejected the request to {what} in tenant '{self.tenant.name}' (400 Bad Request). "
+                f"Teams says: {refusal}",
+                status=400,
+            )
         operation = self.tenant.start_operation(
             "assign", number, number_type.value, target_id=account_id, location_id=location_id
         )

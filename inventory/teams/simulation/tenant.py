@@ -59,6 +59,8 @@ class SimulatedTenant:
         self._accounts: dict[str, SimAccount] = {account.id: account for account in accounts}
         self._numbers: dict[str, SimNumber] = {number.telephone_number: number for number in numbers}
         self._by_holder: dict[str, list[str]] = {}
+        # Emergency locations (LIS) the tenant has: those its numbers carry, and any added with add_location.
+        self.locations: set[str] = {n.location_id for n in self._numbers.values() if n.location_id}
         for number in self._numbers.values():
             if number.assignment_target_id:
                 self._by_holder.setdefault(number.assignment_target_id, []).append(number.telephone_number)
@@ -175,7 +177,23 @@ class SimulatedTenant:
         self._account_view = self._teams_view = None
         self.revision += 1
 
+    def add_location(self, location_id: str) -> None:
+        """An emergency location created in Teams (New-CsOnlineLisLocation) that no number carries yet."""
+        self.locations.add(location_id)
+
+    def location_refusal(self, location_id: object) -> str | None:
+        """Why assignNumber refuses this `locationId` (Graph answers 400), or None when it may be used."""
+        if location_id is None:
+            return None
+        if not isinstance(location_id, str) or not location_id.strip():
+            return "locationId must be the id of an emergency location (a non-empty string)."
+        if location_id not in self.locations:
+            return f"The emergency location '{location_id}' was not found in this tenant."
+        return None
+
     def add_number(self, number: SimNumber) -> None:
+        if number.location_id:
+            self.locations.add(number.location_id)
         if number.telephone_number in self._numbers:
             self.remove_number(number.telephone_number)
         self._numbers[number.telephone_number] = number
@@ -214,6 +232,7 @@ class SimulatedTenant:
         number.assignment_category = "primary"
         if location_id:
             number.location_id = location_id
+            self.locations.add(location_id)
         self._by_holder.setdefault(account_id, []).append(telephone_number)
         self.revision += 1
         return number

@@ -133,6 +133,9 @@ async def _start(request: web.Request, action: str) -> web.StreamResponse:
         return error_response(400, f"numberType must be one of {', '.join(NUMBER_TYPES)}.")
     if action == "assign" and (not isinstance(target, str) or not target):
         return error_response(400, "assignmentTargetId is required.")
+    refusal = state.tenant.location_refusal(body.get("locationId")) if action == "assign" else None
+    if refusal:
+        return error_response(400, refusal)
     location = body.get("locationId") if isinstance(body.get("locationId"), str) else None
     operation = state.tenant.start_operation(
         action, number, str(number_type), target_id=target if action == "assign" else None, location_id=location
