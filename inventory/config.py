@@ -29,8 +29,10 @@ SYSTEM_ASSIGNED_IDENTITY = "system"
 
 
 class Role(IntEnum):
-    """Ordered so that `role >= Role.OPERATOR` reads as "may change things"."""
+    """Ordered so that `role >= Role.OPERATOR` reads as "may change things". A requester is not on the list
+    of operators: someone of a tenant that lets anyone ask for a number, who may only do that."""
 
+    REQUESTER = 0
     VIEWER = 1
     OPERATOR = 2
     ADMIN = 3
@@ -38,9 +40,17 @@ class Role(IntEnum):
     @classmethod
     def parse(cls, text: str) -> Role:
         try:
-            return cls[text.strip().upper()]
+            role = cls[text.strip().upper()]
+            if role is cls.REQUESTER:  # nobody is configured as one: it is what unlisted people of a tenant get
+                raise KeyError(text)
+            return role
         except KeyError:
             raise ConfigurationError(f"Unknown role '{text}'; use viewer, operator or admin.") from None
+
+
+# Who may write `request number` in a tenant: its operators (any role), anyone of its Entra tenant, or nobody.
+REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF = "operators", "anyone", "off"
+_REQUESTS = (REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class TenantConfig:
     graph_base_url: str = DEFAULT_GRAPH_BASE_URL
     authority_host: str = DEFAULT_AUTHORITY_HOST
     max_requests_in_flight: int = 6
+    requests: str = REQUESTS_OPERATORS  # who may request a number (approvers: its operators and admins)
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,7 @@ class Settings:
     reservation_days: int = 30  # a reservation without `until` lasts this long; Extend adds as much again
     reservation_warn_hours: int = 24  # the owner hears this long before a reservation ends
     stuck_after_minutes: int = 60  # a Teams operation or number not activated this long is told to the channel
+    request_hours: int = 24  # a number request not decided this long expires, and its held number goes back
     config_path: str | None = None
 
     def secrets(self) -> tuple[str, ...]:
@@ -143,6 +155,15 @@ class Settings:
         if self.default_role is not None:
             return OperatorConfig(aad_object_id, self.default_role, ("*",))
         return None
+
+    def approvers(self, tenant: str) -> tuple[OperatorConfig, ...]:
+        """The configured operators who may decide `tenant`'s number requests (operator role or higher)."""
+        return tuple(o for o in self.operators if o.role >= Role.OPERATOR and o.may_touch(tenant))
+
+    def tenant_of_entra(self, entra_tenant_id: str) -> TenantConfig | None:
+        """The configured tenant whose Entra tenant id this is (the one a Teams activity comes from)."""
+        wanted = entra_tenant_id.strip().lower()
+        return next((t for t in self.tenants if wanted and t.entra_tenant_id.lower() == wanted), None)
 
 
 def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Settings:
@@ -189,6 +210,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         reservation_days=max(1, _int(document.get("reservation_days", 30), "reservation_days")),
         reservation_warn_hours=max(0, _int(document.get("reservation_warn_hours", 24), "reservation_warn_hours")),
         stuck_after_minutes=max(1, _int(document.get("stuck_after_minutes", 60), "stuck_after_minutes")),
+        request_hours=max(1, _int(document.get("request_hours", 24), "request_hours")),
         config_path=path,
     )
     REDACTOR.learn(settings.secrets())  # from now on, none of them can leave in a log, card or CLI line
@@ -242,6 +264,9 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
     quarantine_days = _int(entry.get("quarantine_days", 0), f"tenant '{name}' quarantine_days")
     if not 0 <= quarantine_days <= 365:
         raise ConfigurationError(f"Tenant '{name}': quarantine_days must be between 0 and 365.")
+    requests = str(entry.get("requests", REQUESTS_OPERATORS)).strip().lower()
+    if requests not in _REQUESTS:
+        raise ConfigurationError(f"Tenant '{name}': requests must be operators, anyone or off, not '{requests}'.")
     return TenantConfig(
         name=name,
         display_name=str(entry.get("display_name", name)),
@@ -259,6 +284,7 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         graph_base_url=str(entry.get("graph_base_url", env.get("GRAPH_BASE_URL", DEFAULT_GRAPH_BASE_URL))),
         authority_host=str(entry.get("authority_host", env.get("AUTHORITY_HOST", DEFAULT_AUTHORITY_HOST))),
         max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
+        requests=requests,
     )
 
 

@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from inventory.ports.repositories import AuditRepository, NumberRepository
+from inventory.ports.request_repository import RequestRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
     FlowRepository,
@@ -53,6 +54,9 @@ class UnitOfWork(Protocol):
 
     @property
     def stuck(self) -> StuckRepository: ...
+
+    @property
+    def requests(self) -> RequestRepository: ...
 
 
 class Storage(Protocol):

@@ -10,6 +10,7 @@ from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
+from inventory.services.requests import RequestService
 from inventory.services.reservations import ReservationService
 from inventory.services.revert import RevertService
 from inventory.services.stuck_watch import StuckWatch
@@ -30,6 +31,7 @@ class Services:
     reservations: ReservationService
     stuck_watch: StuckWatch
     reverts: RevertService
+    requests: RequestService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -46,4 +48,5 @@ class Services:
             reservations=ReservationService(context),
             stuck_watch=StuckWatch(context),
             reverts=RevertService(context, assignments),
+            requests=RequestService(context, assignments),
         )

@@ -10,6 +10,7 @@ from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.request_repository import SqlRequestRepository
 from inventory.store.stuck_repository import SqlStuckRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
 
@@ -28,3 +29,4 @@ class SqlUnitOfWork:
         self.conversations = SqlConversationRepository(connection)
         self.prefs = SqlPrefsRepository(connection)
         self.stuck = SqlStuckRepository(connection)
+        self.requests = SqlRequestRepository(connection)
