@@ -55,6 +55,13 @@ class CardUpdater:
         self._app_id = app_id
 
     async def update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
+        await self._update(reference, activity_id, card)
+
+    async def update_posted(self, reference: dict[str, Any], activity_id: str, card: Card) -> None:
+        """`update` for a reference stored as JSON (a card posted in an earlier turn)."""
+        await self._update(ConversationReference().deserialize(reference), activity_id, card)
+
+    async def _update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
         async def replace(context: TurnContext) -> None:
             activity = MessageFactory.attachment(card_attachment(card))
             activity.id = activity_id

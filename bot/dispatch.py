@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from bot import requests
 from bot.flows import (
     admin,
     assign,
@@ -22,13 +23,14 @@ from bot.flows import (
 )
 from bot.flows.card_data import CardProblem, text_input
 from bot.flows.stale import answer_click
-from bot.grammar import help_rows
+from bot.grammar import help_rows, requester_help_rows
 from bot.router import MAX_TEXT, Command, parse_command
 from bot.turn import Reply, Turn
 from cards.common import help_card, message_card, tenant_card
 from cards.elements import Card
 from cards.words import greeting_card, suggestion_card
-from inventory.errors import SwitchboardError
+from inventory.config import Role
+from inventory.errors import AccessDenied, SwitchboardError
 from inventory.flows import Flow
 
 
@@ -70,6 +72,7 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "reservations": reservations.start_list,
     "pools": pools.start,
     "export": csv_export.start,
+    "request": requests.start,
 }
 # Buttons may start these: the help card's (with no words), and "did you mean" (with the words typed). Each
 # only shows a card to go on from, so a click does no more than typing the same words would.
@@ -77,7 +80,15 @@ BUTTON_COMMANDS = frozenset(
     {"help", "assign", "sync", "numbers", "remove", "history", "tenant", "bulk assign", "reservations", "pools"}
 )
 # Every verb a card of ours can send: the metrics label a click by these, and anything else as "other".
-KNOWN_VERBS = frozenset({"command", "tenant.choose"} | {verb for table in _TABLES for _, verb in table.actions})
+KNOWN_VERBS = frozenset(
+    {"command", "tenant.choose", *requests.VERBS} | {verb for table in _TABLES for _, verb in table.actions}
+)
+# What someone not on the list of operators may do where the tenant lets anyone request a number.
+REQUESTER_COMMANDS = frozenset({"help", "request", "greeting", "unknown"})
+_REQUESTER_ONLY = (
+    "Sorry, you are not on Switchboard's list of operators, so here you may only ask for a number: "
+    "request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
+)
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
 _UNKNOWN_ACTION = "That card sent an action I do not know. Start again with a command (type help)."
 
@@ -87,6 +98,8 @@ async def run_command(turn: Turn, text: str) -> Reply:
 
 
 async def _run(turn: Turn, command: Command) -> Reply:
+    if turn.operator.role is Role.REQUESTER and command.name not in REQUESTER_COMMANDS:
+        raise AccessDenied(_REQUESTER_ONLY)
     if command.name in STARTERS:
         return await STARTERS[command.name](turn, command.args)
     if command.name == "tenant":
@@ -98,7 +111,7 @@ async def _run(turn: Turn, command: Command) -> Reply:
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None
-        rows = help_rows()
+        rows = requester_help_rows() if turn.operator.role is Role.REQUESTER else help_rows()
         return Reply(help_card(tenant=current, commands=rows, suggestion=command.suggestion, unknown=unknown))
     raise CardProblem(f"'{command.name}' is not something I can do.")
 
@@ -112,6 +125,10 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         if name not in BUTTON_COMMANDS:
             raise CardProblem(_UNKNOWN_ACTION)
         return await _run(turn, Command(str(name), text_input(data, "args", limit=MAX_TEXT)))
+    if verb in requests.VERBS:  # not a per-operator flow: the request's own handlers check who may decide
+        return await requests.act(turn, verb, data)
+    if turn.operator.role is Role.REQUESTER:
+        raise AccessDenied(_REQUESTER_ONLY)
     if verb == "tenant.choose":
         return await _tenant(turn, text_input(data, "tenant", limit=64))
     return await answer_click(turn, FLOWS, verb, data)

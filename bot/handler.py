@@ -11,17 +11,17 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount, Mention
 from msrest.serialization import Model
 
 from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
 from bot.files import consent_attachment, file_info_attachment, sent_files, upload_info
 from bot.flows import csv_export, csv_import
-from bot.identity import OperatorDirectory
+from bot.identity import OperatorDirectory, TeamsTeammates
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
-from bot.turn import Reply, Turn
+from bot.turn import Reply, ThreadNote, Turn
 from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
 from cards.common import error_card, message_card
@@ -142,6 +142,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         try:
             turn = await self._turn(turn_context, correlation_id)
             reply = await run_action(turn, action.get("verb"), data)
+            await self._tell_thread(turn_context, reply)
             card = await deliver(
                 reply,
                 background=self._background,
@@ -159,6 +160,20 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         assert card is not None
         body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
         return InvokeResponse(status=200, body=body)
+
+    async def _tell_thread(self, turn_context: TurnContext, reply: Reply) -> None:
+        """A decision everyone should see: the clicked message replaced for all, and a note in the thread.
+        Neither may fail the click (the invoke answer still shows the clicker the outcome)."""
+        card_id = turn_context.activity.reply_to_id
+        try:
+            if reply.for_everyone is not None and card_id:
+                message = MessageFactory.attachment(card_attachment(reply.for_everyone))
+                message.id = card_id
+                await turn_context.update_activity(message)
+            if reply.thread_note is not None:
+                await turn_context.send_activity(_mentioning(reply.thread_note))
+        except Exception as error:
+            log.warning("thread update failed activity=%s error=%s", card_id, error.__class__.__name__)
 
     async def _file_consent(self, turn_context: TurnContext, correlation_id: str) -> InvokeResponse:
         """The answer to an export's consent card: Allow uploads the file, Decline says so."""
@@ -210,6 +225,8 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             conversation_type=(activity.conversation.conversation_type if activity.conversation else None)
             or "personal",
             conversation=conversation_of(activity),
+            sender_id=(activity.from_property.id if activity.from_property else None) or "",
+            teammates=TeamsTeammates(turn_context),
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:
@@ -220,7 +237,10 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 await turn_context.update_activity(message)
                 return replace
             response = await turn_context.send_activity(message)
-            return response.id if response else None
+            sent_id = response.id if response else None
+            if sent_id and reply.on_sent is not None:
+                await reply.on_sent(sent_id)
+            return sent_id
 
         try:
             await deliver(
@@ -241,6 +261,15 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 offer.name, description=offer.description, size=offer.size, context=offer.context
             )
             await turn_context.send_activity(MessageFactory.attachment(consent))
+
+
+def _mentioning(note: ThreadNote) -> Any:
+    """A text message that @mentions one person (Teams renders `<at>name</at>` with the mention entity)."""
+    tag = f"<at>{note.mention_name}</at>"
+    message = MessageFactory.text(f"{tag} {note.text}")
+    mentioned = ChannelAccount(id=note.mention_id, name=note.mention_name)
+    message.entities = [Mention(mentioned=mentioned, text=tag, type="mention")]
+    return message
 
 
 def _start_turn_log(activity: Any) -> str:

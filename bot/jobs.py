@@ -6,6 +6,8 @@
   from Teams (at start-up first: a restart is exactly when entries are left behind);
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to);
+- every minute: number requests nobody decided in time expire, their held numbers go back, and the
+  request's card in its thread says so (`update_card`);
 - every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
   has not confirmed, a number not activated) is told to the tenant's channel, once each.
 
@@ -24,6 +26,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.flows.reservations import reservation_view
+from bot.requests import shared_card
+from cards.elements import Card
 from cards.notify import stuck_note
 from cards.reservations import reservation_note
 from inventory import log_context
@@ -39,6 +43,8 @@ from inventory.sync.runs import SyncPreview
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
+# Replace a posted card: the conversation reference (as JSON), the message id, the new card.
+CardUpdate = Callable[[dict[str, Any], str, Card], Awaitable[None]]
 
 
 class AlwaysLead:
@@ -58,8 +64,10 @@ class Jobs:
         *,
         leadership: JobLeadership | None = None,
         on_drift: DriftReport | None = None,
+        update_card: CardUpdate | None = None,
     ) -> None:
         self._services = services
+        self._update_card = update_card
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
         self._tasks: list[asyncio.Task[None]] = []
@@ -69,6 +77,7 @@ class Jobs:
         schedule = settings.jobs
         self._every(schedule.expiry_seconds, self.free_expired)
         self._every(schedule.expiry_seconds, self.warn_reservations)
+        self._every(schedule.expiry_seconds, self.expire_requests)
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
@@ -132,6 +141,18 @@ class Jobs:
         # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
         note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
+
+    async def expire_requests(self) -> int:
+        expired = await self._services.requests.expire_due()
+        for request in expired:
+            if self._update_card is not None and request.conversation and request.activity_id:
+                try:
+                    await self._update_card(request.conversation, request.activity_id, shared_card(request))
+                except Exception as error:  # the request has expired either way; the card is only its picture
+                    log.warning("request card not updated request=%s error=%s", request.id, error)
+        if expired:
+            log.info("number requests expired count=%d", len(expired))
+        return len(expired)
 
     async def reconcile(self) -> int:
         return await self._services.assignments.reconcile_all()

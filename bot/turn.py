@@ -8,8 +8,9 @@ Framework: flows speak only in cards, services and the operator.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.operator import Operator
 from cards.elements import Card
@@ -32,11 +33,30 @@ class FileOffer:
     context: dict[str, str]  # comes back with the user's answer (and may be tampered with)
 
 
+class Teammates(Protocol):
+    """Teams' own user ids (29:...) of people in this turn's conversation, by Entra object id; those Teams
+    does not find there are left out. (botbuilder's member lookup, behind `bot/identity.py`.)"""
+
+    async def teams_ids(self, aad_object_ids: Sequence[str]) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class ThreadNote:
+    """A message in the thread after the card, @mentioning one person (their Teams id and name)."""
+
+    text: str
+    mention_id: str
+    mention_name: str
+
+
 @dataclass(frozen=True)
 class Reply:
     card: Card
     follow_up: FollowUp | None = None
     file_offer: FileOffer | None = None
+    on_sent: Callable[[str], Awaitable[None]] | None = None  # told the sent card's message id (message turns)
+    for_everyone: Card | None = None  # replaces the clicked message for everyone, not only the clicker
+    thread_note: ThreadNote | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,8 @@ class Turn:
     correlation_id: str
     conversation_type: str = "personal"
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
+    sender_id: str = ""  # the sender's Teams user id (29:...), for a card's refresh list and @mentions
+    teammates: Teammates | None = None
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

@@ -39,6 +39,7 @@ class NewRequest:
     pool: str | None = None
     location: str | None = None
     note: str = ""
+    place: str | None = None  # `in X` as typed: a pool when one is called so, else a location
     conversation: dict[str, Any] | None = None
     approver_mris: tuple[str, ...] = ()
 
@@ -68,7 +69,11 @@ class RequestService:
         request_id = uuid.uuid4().hex
         async with self._storage.write() as uow:
             pool = await require_pool(uow, new.tenant, new.pool) if new.pool else None
-            query = NumberQuery(tenant=new.tenant, pool=pool, location=new.location)
+            location = new.location
+            if new.place:
+                pool = await _pool_called(uow, new.tenant, new.place)
+                location = None if pool else new.place
+            query = NumberQuery(tenant=new.tenant, pool=pool, location=location)
             hold = Hold(
                 request_hold_owner(request_id),
                 f"request by {new.requester.name}: {new.note}"[:NOTE_LIMIT],
@@ -81,7 +86,7 @@ class RequestService:
                 uow, query, 1, hold, action="hold", actor=new.requester, correlation_id=correlation_id, now=now
             )
             if not held:
-                where = f"pool {pool}" if pool else f"location {new.location}" if new.location else new.tenant
+                where = f"pool {pool}" if pool else f"location {location}" if location else new.tenant
                 raise TransitionRefused(f"No number is free in {where} right now; nothing was requested.")
             request = NumberRequest(
                 id=request_id,
@@ -91,7 +96,7 @@ class RequestService:
                 requester_mri=new.requester_mri,
                 person=new.person,
                 pool=pool,
-                location=new.location,
+                location=location,
                 note=new.note[:NOTE_LIMIT],
                 number=held[0].number,
                 extension=held[0].extension,
@@ -226,6 +231,12 @@ async def _current(uow: UnitOfWork, request_id: str) -> NumberRequest:
     if found is None:
         raise NotFound("That number request does not exist (any more).")
     return found
+
+
+async def _pool_called(uow: UnitOfWork, tenant: str, name: str) -> str | None:
+    """The pool's name as the inventory spells it, or None when no pool is called `name`."""
+    known = {pool for pool, _, _ in await uow.numbers.status_counts_by_pool(tenant) if pool}
+    return next((pool for pool in sorted(known) if pool.lower() == name.lower()), None)
 
 
 def _next(request: NumberRequest, **changes: Any) -> NumberRequest:
