@@ -172,6 +172,9 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 await turn_context.update_activity(message)
             if reply.thread_note is not None:
                 await turn_context.send_activity(_mentioning(reply.thread_note))
+            other = reply.also_update
+            if other is not None and other.activity_id != card_id:
+                await self._updater.update_posted(other.reference, other.activity_id, other.card)
         except Exception as error:
             log.warning("thread update failed activity=%s error=%s", card_id, error.__class__.__name__)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.flows.card_data import CardProblem, id_input, text_input
 from bot.lifecycle_words import UsageError
-from bot.turn import Reply, ThreadNote, Turn
+from bot.turn import PostedCard, Reply, ThreadNote, Turn
 from cards.elements import Card
 from cards.requests import MAX_REFRESH_USERS, RequestView, Viewer, request_card
 from inventory.config import REQUESTS_OFF, Role
@@ -52,6 +52,14 @@ def shared_card(request: NumberRequest) -> Card:
     return request_card(request_view(request), viewer=Viewer.OTHER, refresh_for=refresh_for)
 
 
+def channel_card(request: NumberRequest) -> Card:
+    """The card the tenant's channel gets for a request made in a personal chat. The bot cannot know who of
+    the channel may decide before anyone clicks, so everyone sees the buttons; a click by someone who is not
+    an approver is refused on the card and changes nothing."""
+    said = f"Asked in a personal chat by {request.requester_name}."
+    return request_card(request_view(request), viewer=Viewer.APPROVER, message=said)
+
+
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
     config = turn.tenant_config(tenant)
@@ -66,7 +74,12 @@ async def start(turn: Turn, args: str) -> Reply:
     approvers = [
         o.aad_object_id for o in turn.services.context.settings.approvers(tenant) if o.aad_object_id != actor.id
     ]
-    found = await turn.teammates.teams_ids(approvers[: MAX_REFRESH_USERS - 1]) if turn.teammates else []
+    in_chat_with_others = turn.teammates is not None and turn.conversation_type != "personal"
+    found = (
+        await turn.teammates.teams_ids(approvers[: MAX_REFRESH_USERS - 1])
+        if turn.teammates and in_chat_with_others
+        else []
+    )
     new = NewRequest(
         tenant=tenant,
         requester=actor,
@@ -79,6 +92,9 @@ async def start(turn: Turn, args: str) -> Reply:
     )
     request = await turn.services.requests.create(new, correlation_id=turn.correlation_id)
     services = turn.services
+    if turn.conversation_type == "personal":
+        # The approvers are not in this chat: the tenant's channel gets a card they can decide on.
+        await services.notifications.enqueue(tenant, "request", channel_card(request))
 
     async def remember_card(activity_id: str) -> None:
         await services.requests.attach_card(request.id, activity_id)
@@ -122,7 +138,10 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
         now = decision.request
         if now.version == version + 1 and now.status is RequestStatus.PENDING:
             said = f"The request now holds {request_view(now).number}."
-            return Reply(_view(now, viewer, said), for_everyone=shared_card(now))
+            personal = _asked_in_personal_chat(now)
+            posted = _posted(now, shared_card(now)) if personal else None
+            here = channel_card(now) if personal else shared_card(now)
+            return Reply(_view(now, viewer, said), for_everyone=here, also_update=posted)
         return _decided(turn, decision, "changed")
     raise CardProblem("That card sent an action I do not know. Start again with a command (type help).")
 
@@ -142,8 +161,28 @@ def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
         said = f"your number request was approved by {request.decided_by}; Teams is still assigning {view.number}."
     else:
         said = f"your number request was {what} by {request.decided_by}, but Teams said: {request.reason}"
-    note = ThreadNote(said, request.requester_mri, request.requester_name) if request.requester_mri else None
-    return Reply(card, for_everyone=outcome, thread_note=note)
+    personal = _asked_in_personal_chat(request)
+    note = ThreadNote(said, request.requester_mri, request.requester_name)
+    posted = _posted(request, outcome)
+    return Reply(
+        card,
+        for_everyone=outcome,
+        thread_note=note if request.requester_mri and not personal else None,
+        also_update=posted,
+    )
+
+
+def _posted(request: NumberRequest, card: Card) -> PostedCard | None:
+    """The request's own card (where it was asked), to show `card` there too."""
+    if request.conversation and request.activity_id:
+        return PostedCard(request.conversation, request.activity_id, card)
+    return None
+
+
+def _asked_in_personal_chat(request: NumberRequest) -> bool:
+    """The requester's own card is in their personal chat: it is updated there instead of a note here."""
+    conversation = (request.conversation or {}).get("conversation") or {}
+    return isinstance(conversation, dict) and conversation.get("conversationType") == "personal"
 
 
 def _already(request: NumberRequest) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.operator import Operator
 from cards.elements import Card
@@ -50,6 +50,15 @@ class ThreadNote:
 
 
 @dataclass(frozen=True)
+class PostedCard:
+    """A card the bot posted in an earlier turn, to replace: where (a ConversationReference as JSON) and its id."""
+
+    reference: dict[str, Any]
+    activity_id: str
+    card: Card
+
+
+@dataclass(frozen=True)
 class Reply:
     card: Card
     follow_up: FollowUp | None = None
@@ -57,6 +66,7 @@ class Reply:
     on_sent: Callable[[str], Awaitable[None]] | None = None  # told the sent card's message id (message turns)
     for_everyone: Card | None = None  # replaces the clicked message for everyone, not only the clicker
     thread_note: ThreadNote | None = None
+    also_update: PostedCard | None = None  # another message showing the same thing (skipped when it is the clicked one)
 
 
 @dataclass(frozen=True)

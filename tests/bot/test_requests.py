@@ -229,3 +229,33 @@ async def test_someone_of_a_tenant_that_does_not_let_anyone_request_is_still_ref
     sam = client_for(STRANGER, http, bot.url, connector, "channel")
     await sam.say("request number")
     assert "not on Switchboard's list of operators" in card_text(connector.last_card())
+
+
+async def test_a_request_from_a_personal_chat_is_decided_in_the_tenants_channel_and_its_card_follows(
+    in_channel: dict[str, TeamsClient],
+    http: aiohttp.ClientSession,
+    requests_bot: RunningBot,
+    connector: RecordingConnector,
+    inventory: Store,
+) -> None:
+    await in_channel["olivia"].say("tenant contoso")
+    await in_channel["olivia"].say("notify here")
+    assert "hears about changes in contoso" in card_text(connector.last_card())
+    sam = client_for(STRANGER, http, requests_bot.url, connector, "personal")
+    await sam.say("request number for adele note laptop user")
+    mine = posted_card(connector)
+    assert mine.card is not None
+    assert refresh_of(mine.card)["userIds"] == [STRANGER.id]  # the approvers are not in this chat
+    in_thread = await connector.wait_for_card(lambda card: "Asked in a personal chat" in card_text(card))
+    posted_there = next(s for s in connector.sent if s.card is in_thread)
+    viewer_click = await click(in_channel["victor"], in_thread, "Approve", posted_there)
+    assert "Only an approver of Contoso may decide this" in card_text(viewer_click)
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.RESERVED
+
+    seen = len(connector.sent)
+    outcome = await click(in_channel["megan"], in_thread, "Approve", posted_there)
+    assert "Assigned: +1 206 555 0100" in card_text(outcome)
+    await connector.wait_for(seen + 2)
+    updates = {s.activity_id: s for s in connector.sent[seen:] if s.method == "PUT"}
+    assert set(updates) == {posted_there.activity_id, mine.activity_id}
+    assert all("Assigned" in card_text(s.card or {}) for s in updates.values())
