@@ -16,7 +16,7 @@ from bot.lifecycle_words import UsageError
 from bot.turn import PostedCard, Reply, ThreadNote, Turn
 from cards.elements import Card
 from cards.requests import MAX_REFRESH_USERS, RequestView, Viewer, request_card
-from inventory.config import REQUESTS_OFF, Role
+from inventory.config import REQUESTS_OFF
 from inventory.e164 import display_number
 from inventory.errors import AccessDenied, NotFound, SwitchboardError
 from inventory.requests import NumberRequest, Person, RequestStatus
@@ -198,7 +198,8 @@ def _view(request: NumberRequest, viewer: Viewer, message: str | None = None) ->
 
 def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
     operator = turn.operator
-    if operator.role >= Role.OPERATOR and request.tenant in operator.tenants:
+    settings = turn.services.context.settings
+    if request.tenant in operator.tenants and settings.may_approve(request.tenant, operator.actor.id, operator.role):
         return Viewer.APPROVER
     if operator.actor.id == request.requester_id:
         return Viewer.REQUESTER

@@ -75,6 +75,7 @@ class TenantConfig:
     authority_host: str = DEFAULT_AUTHORITY_HOST
     max_requests_in_flight: int = 6
     requests: str = REQUESTS_OPERATORS  # who may request a number (approvers: its operators and admins)
+    approvers: tuple[str, ...] = ()  # Entra object ids of the only operators who decide requests; () = all of them
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,17 @@ class Settings:
         return None
 
     def approvers(self, tenant: str) -> tuple[OperatorConfig, ...]:
-        """The configured operators who may decide `tenant`'s number requests (operator role or higher)."""
-        return tuple(o for o in self.operators if o.role >= Role.OPERATOR and o.may_touch(tenant))
+        """The configured operators who may decide `tenant`'s number requests: operator role or higher, and
+        on the tenant's own `approvers` list when it has one."""
+        return tuple(o for o in self.operators if self.may_approve(tenant, o.aad_object_id, o.role))
+
+    def may_approve(self, tenant: str, aad_object_id: str, role: Role) -> bool:
+        listed = self.tenant(tenant).approvers
+        if listed and aad_object_id.lower() not in listed:
+            return False
+        configured = next((o for o in self.operators if o.aad_object_id.lower() == aad_object_id.lower()), None)
+        may_touch = configured.may_touch(tenant) if configured is not None else self.default_role is not None
+        return role >= Role.OPERATOR and may_touch
 
     def tenant_of_entra(self, entra_tenant_id: str) -> TenantConfig | None:
         """The configured tenant whose Entra tenant id this is (the one a Teams activity comes from)."""
@@ -180,6 +190,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
     tenants = tuple(_tenant(entry, env) for entry in document.get("tenants", []))
     _check_unique([t.name for t in tenants], "tenant")
     operators = tuple(_operator(entry) for entry in document.get("operators", []))
+    _check_approvers(tenants, operators)
     default_role_text = env.get("SWITCHBOARD_DEFAULT_ROLE", document.get("default_role", ""))
     settings = Settings(
         database_url=env.get("DATABASE_URL", document.get("database_url", DEFAULT_DATABASE_URL)),
@@ -285,7 +296,20 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         authority_host=str(entry.get("authority_host", env.get("AUTHORITY_HOST", DEFAULT_AUTHORITY_HOST))),
         max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
         requests=requests,
+        approvers=tuple(str(a).strip().lower() for a in entry.get("approvers", [])),
     )
+
+
+def _check_approvers(tenants: tuple[TenantConfig, ...], operators: tuple[OperatorConfig, ...]) -> None:
+    """Every listed approver must be an operator (or admin) of that tenant: a typo would leave nobody deciding."""
+    for tenant in tenants:
+        for object_id in tenant.approvers:
+            found = next((o for o in operators if o.aad_object_id.lower() == object_id), None)
+            if found is None or found.role < Role.OPERATOR or not found.may_touch(tenant.name):
+                raise ConfigurationError(
+                    f"Tenant '{tenant.name}': approver {object_id} is not an operator or admin of that tenant "
+                    "in [[operators]]."
+                )
 
 
 def _managed_identity(entry: Mapping[str, Any], tenant: str) -> str:

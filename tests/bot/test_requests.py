@@ -259,3 +259,21 @@ async def test_a_request_from_a_personal_chat_is_decided_in_the_tenants_channel_
     updates = {s.activity_id: s for s in connector.sent[seen:] if s.method == "PUT"}
     assert set(updates) == {posted_there.activity_id, mine.activity_id}
     assert all("Assigned" in card_text(s.card or {}) for s in updates.values())
+
+
+async def test_a_tenant_that_names_its_approvers_lets_only_them_decide(
+    start_bot: BotStarter, http: aiohttp.ClientSession, connector: RecordingConnector, inventory: Store
+) -> None:
+    bot = await start_bot(settings=anyone_may_request(approvers=(OLIVIA.aad_object_id,)))
+    sam, megan, olivia = (client_for(m, http, bot.url, connector, "channel") for m in (STRANGER, MEGAN, OLIVIA))
+    await sam.say("request number")
+    posted = posted_card(connector)
+    assert posted.card is not None
+    assert set(refresh_of(posted.card)["userIds"]) == {STRANGER.id, OLIVIA.id}
+    assert buttons(await view_of(megan, posted)) == []  # an operator, but not one of the approvers
+    approver_view = await view_of(olivia, posted)
+    approve = next(a for a in execute_actions(approver_view) if a["title"] == "Approve")
+    status, body = await megan.execute(approve["verb"], approve["data"], reply_to=posted.activity_id or "1")
+    assert status == 200
+    assert "Only an approver of Contoso may decide this" in card_text(body["value"])
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.RESERVED
