@@ -6,6 +6,7 @@ trace goes to the log under the same id. Nothing here trusts card data for who t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -95,6 +96,10 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             log.exception("message turn failed correlation=%s", correlation_id)
             reply = Reply(_unexpected(correlation_id))
         replaced = activity.reply_to_id if is_submit else None
+        if is_submit and reply.for_everyone is not None:
+            # A message-based click replaces the message for everyone anyway: show what everyone should see.
+            reply = Reply(reply.for_everyone, thread_note=reply.thread_note, also_update=reply.also_update)
+            await self._tell_thread(turn_context, dataclasses.replace(reply, for_everyone=None))
         await self._send(turn_context, reply, correlation_id, replace=replaced)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

@@ -277,3 +277,22 @@ async def test_a_tenant_that_names_its_approvers_lets_only_them_decide(
     assert status == 200
     assert "Only an approver of Contoso may decide this" in card_text(body["value"])
     assert (await db.number(inventory, "+12065550100")).status is NumberStatus.RESERVED
+
+
+async def test_a_message_based_approve_replaces_the_card_with_the_outcome_everyone_sees(
+    in_channel: dict[str, TeamsClient], connector: RecordingConnector, inventory: Store
+) -> None:
+    sam, megan = in_channel["sam"], in_channel["megan"]
+    await sam.say("request number for adele")
+    posted = posted_card(connector)
+    approver_view = await view_of(megan, posted)
+    seen = len(connector.sent)
+    status, _ = await megan.submit(approver_view, "Approve", reply_to=posted.activity_id or "1")
+    assert status in (200, 201)
+    new = connector.sent[seen:]
+    update = next(s for s in new if s.method == "PUT" and s.activity_id == posted.activity_id)
+    assert update.card is not None
+    assert "Assigned: +1 206 555 0100" in card_text(update.card)
+    assert "Approve" not in [a.get("title") for a in update.card.get("actions", [])]
+    assert any(s.body.get("text", "").startswith(f"<at>{STRANGER.upn}</at>") for s in new)
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED
