@@ -99,7 +99,9 @@ async def start(turn: Turn, args: str) -> Reply:
     async def remember_card(activity_id: str) -> None:
         await services.requests.attach_card(request.id, activity_id)
 
-    return Reply(shared_card(request), on_sent=remember_card)
+    # In a personal chat only the requester sees the message: it can be their own view straight away.
+    first = _view(request, _viewer(turn, request)) if turn.conversation_type == "personal" else shared_card(request)
+    return Reply(first, on_sent=remember_card)
 
 
 async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
