@@ -70,7 +70,14 @@ async def start(turn: Turn, args: str) -> Reply:
     if words.get("for"):
         person = await _find_person(turn, tenant, words["for"])
     else:
-        person = Person(actor.id, actor.name, actor.name if "@" in actor.name else "")
+        # Asked before any number is held, so a request Teams could never assign is not made at all.
+        account = await turn.services.views.account(tenant, actor.id)
+        if account is None or account.account_type is None:
+            raise NotFound(
+                f"Teams does not know you as a user in {config.display_name}, so no number can be assigned to you. "
+                "Ask for someone else with: request number for PERSON."
+            )
+        person = Person(actor.id, account.label, account.upn or "")
     approvers = [
         o.aad_object_id for o in turn.services.context.settings.approvers(tenant) if o.aad_object_id != actor.id
     ]

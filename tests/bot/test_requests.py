@@ -17,7 +17,7 @@ from cards.reading import card_text, execute_actions
 from inventory.config import REQUESTS_ANYONE, Settings
 from inventory.model import NumberStatus
 from inventory.store.engine import Store
-from inventory.teams.simulation import SimulatedTenant
+from inventory.teams.simulation import SimAccount, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import TENANT_ID, RecordingConnector, Sent, TeamsClient
 from tests.support.bot_world import MEGAN, OLIVIA, STRANGER, VICTOR, BotStarter, RunningBot, bot_settings, client_for
@@ -52,8 +52,10 @@ async def requests_bot(start_bot: BotStarter, clock: FakeClock) -> RunningBot:
 
 @pytest.fixture
 def in_channel(
-    http: aiohttp.ClientSession, requests_bot: RunningBot, connector: RecordingConnector
+    http: aiohttp.ClientSession, requests_bot: RunningBot, connector: RecordingConnector, teams: SimulatedTenant
 ) -> dict[str, TeamsClient]:
+    # Sam is not on the list of operators, but is a Teams user of Contoso: a number can be assigned to him.
+    teams.add_account(SimAccount(STRANGER.aad_object_id, STRANGER.upn, STRANGER.name, enterprise_voice=True))
     return {
         m.name.split()[0].lower(): client_for(m, http, requests_bot.url, connector, "channel")
         for m in (STRANGER, MEGAN, OLIVIA, VICTOR)
@@ -262,8 +264,13 @@ async def test_a_request_from_a_personal_chat_is_decided_in_the_tenants_channel_
 
 
 async def test_a_tenant_that_names_its_approvers_lets_only_them_decide(
-    start_bot: BotStarter, http: aiohttp.ClientSession, connector: RecordingConnector, inventory: Store
+    start_bot: BotStarter,
+    http: aiohttp.ClientSession,
+    connector: RecordingConnector,
+    inventory: Store,
+    teams: SimulatedTenant,
 ) -> None:
+    teams.add_account(SimAccount(STRANGER.aad_object_id, STRANGER.upn, STRANGER.name, enterprise_voice=True))
     bot = await start_bot(settings=anyone_may_request(approvers=(OLIVIA.aad_object_id,)))
     sam, megan, olivia = (client_for(m, http, bot.url, connector, "channel") for m in (STRANGER, MEGAN, OLIVIA))
     await sam.say("request number")
@@ -296,3 +303,14 @@ async def test_a_message_based_approve_replaces_the_card_with_the_outcome_everyo
     assert "Approve" not in [a.get("title") for a in update.card.get("actions", [])]
     assert any(s.body.get("text", "").startswith(f"<at>{STRANGER.upn}</at>") for s in new)
     assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED
+
+
+async def test_someone_teams_does_not_know_cannot_request_a_number_for_themselves(
+    start_bot: BotStarter, http: aiohttp.ClientSession, connector: RecordingConnector, inventory: Store
+) -> None:
+    bot = await start_bot(settings=anyone_may_request())
+    sam = client_for(STRANGER, http, bot.url, connector, "channel")
+    before = await db.snapshot(inventory)
+    await sam.say("request number")
+    assert "Teams does not know you as a user in Contoso" in card_text(connector.last_card())
+    assert await db.snapshot(inventory) == before
