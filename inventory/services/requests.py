@@ -10,6 +10,7 @@ wins, and the other is answered with the outcome.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from typing import Any
 
 from inventory import transitions
 from inventory.e164 import parse_number
-from inventory.errors import ConcurrentChange, NotFound, TransitionRefused
+from inventory.errors import ConcurrentChange, NotFound, SwitchboardError, TransitionRefused
 from inventory.model import AccountType, Actor, Assignee, Hold, NumberStatus, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.storage import UnitOfWork
@@ -27,6 +28,7 @@ from inventory.services.context import ServiceContext
 from inventory.services.holds import NOTE_LIMIT, take_free
 from inventory.services.reservations import require_pool
 
+log = logging.getLogger(__name__)
 EXPIRER = Actor("system:request-expiry", "Switchboard (request expiry)")
 
 
@@ -137,25 +139,43 @@ class RequestService:
         assert claimed.number is not None
         tenant = self._context.tenant(claimed.tenant)
         person = Assignee(claimed.person.id, claimed.person.upn, claimed.person.name, AccountType.USER)
-        result = await self._assignments.assign(
-            AssignRequest(
-                tenant=claimed.tenant,
-                number=claimed.number,
-                account=person,
-                policy=tenant.default_policy,
-                extension=claimed.extension,
-                hold_owner=request_hold_owner(claimed.id),
-            ),
-            approver,
-        )
+        try:
+            result = await self._assignments.assign(
+                AssignRequest(
+                    tenant=claimed.tenant,
+                    number=claimed.number,
+                    account=person,
+                    policy=tenant.default_policy,
+                    extension=claimed.extension,
+                    hold_owner=request_hold_owner(claimed.id),
+                ),
+                approver,
+            )
+        except Exception as error:
+            # Refused before Teams was asked (a policy Teams does not know, a number that moved): the request
+            # must not stay "approving" with its number held by nobody who can give it back.
+            if not isinstance(error, SwitchboardError):
+                log.exception("request approval failed request=%s", claimed.id)
+            said = str(error) if isinstance(error, SwitchboardError) else "Something went wrong on our side."
+            return Decision(await self._finish(claimed, RequestStatus.FAILED, said, approver), True, said)
         if result.pending:
             return Decision(claimed, decided=True, detail=result.detail)
         status = RequestStatus.ASSIGNED if result.succeeded else RequestStatus.FAILED
         reason = result.policy_warning if result.succeeded else result.detail
+        return Decision(await self._finish(claimed, status, reason, approver), decided=True, detail=reason)
+
+    async def _finish(
+        self, claimed: NumberRequest, status: RequestStatus, reason: str | None, actor: Actor
+    ) -> NumberRequest:
+        """Record what the approval came to; a failed one gives the number back if the request still holds it."""
+        now = self._clock.now()
         async with self._storage.write() as uow:
-            after = _next(claimed, status=status, reason=reason, decided_at=self._clock.now())
+            after = _next(claimed, status=status, reason=reason, decided_at=now)
             await uow.requests.replace(claimed, after)
-        return Decision(after, decided=True, detail=reason)
+            if status is RequestStatus.FAILED:
+                number = await uow.numbers.get(claimed.tenant, claimed.number or "", claimed.extension)
+                await _give_back(uow, number, request_hold_owner(claimed.id), actor, f"request-{claimed.id}", now)
+        return after
 
     async def reject(self, request_id: str, version: int, approver: Actor, reason: str) -> Decision:
         """Refuse the request with a reason; the held number goes back to the pool in the same transaction."""

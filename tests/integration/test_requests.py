@@ -172,3 +172,19 @@ async def test_a_request_that_cannot_be_held_is_refused_and_changes_nothing(
 async def test_an_unknown_request_id_is_refused(service: RequestService) -> None:
     with pytest.raises(NotFound, match="does not exist"):
         await service.approve("tampered", 1, MEGAN)
+
+
+async def test_an_approval_teams_refuses_before_assigning_fails_the_request_and_gives_the_number_back(
+    pools: Store, clock: FakeClock, teams: SimulatedTenant
+) -> None:
+    phone = SimulatedPhoneSystem(teams, clock=clock, tuning=FAST)
+    config = TenantConfig(name="contoso", display_name="Contoso", allowed_policies=("Gone",), default_policy="Gone")
+    context = one_tenant(pools, phone, config, clock)
+    service = RequestService(context, AssignmentService(context))
+    request = await service.create(asked(), correlation_id="c-1")
+    decision = await service.approve(request.id, request.version, MEGAN)
+    assert decision.decided
+    assert decision.request.status is RequestStatus.FAILED
+    assert "Gone" in (decision.request.reason or "")
+    assert (await db.number(pools, "+12065550100")).status is NumberStatus.AVAILABLE
+    assert teams.numbers_of(ADELE.id) == []
