@@ -12,7 +12,7 @@ from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount, Mention
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 from msrest.serialization import Model
 
 from bot.delivery import Background, CardUpdater, deliver, refusal_card
@@ -22,7 +22,7 @@ from bot.flows import csv_export, csv_import
 from bot.identity import OperatorDirectory, TeamsTeammates
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
-from bot.turn import Reply, ThreadNote, Turn
+from bot.turn import Reply, Turn
 from bot.turn_metrics import action_name, command_name, timed
 from bot.untrusted import mapping
 from cards.common import error_card, message_card
@@ -98,7 +98,12 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         replaced = activity.reply_to_id if is_submit else None
         if is_submit and reply.for_everyone is not None:
             # A message-based click replaces the message for everyone anyway: show what everyone should see.
-            reply = Reply(reply.for_everyone, thread_note=reply.thread_note, also_update=reply.also_update)
+            reply = Reply(
+                reply.for_everyone,
+                follow_up=reply.follow_up,
+                thread_note=reply.thread_note,
+                also_update=reply.also_update,
+            )
             await self._tell_thread(turn_context, dataclasses.replace(reply, for_everyone=None))
         await self._send(turn_context, reply, correlation_id, replace=replaced)
 
@@ -167,21 +172,11 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         return InvokeResponse(status=200, body=body)
 
     async def _tell_thread(self, turn_context: TurnContext, reply: Reply) -> None:
-        """A decision everyone should see: the clicked message replaced for all, and a note in the thread.
-        Neither may fail the click (the invoke answer still shows the clicker the outcome)."""
-        card_id = turn_context.activity.reply_to_id
-        try:
-            if reply.for_everyone is not None and card_id:
-                message = MessageFactory.attachment(card_attachment(reply.for_everyone))
-                message.id = card_id
-                await turn_context.update_activity(message)
-            if reply.thread_note is not None:
-                await turn_context.send_activity(_mentioning(reply.thread_note))
-            other = reply.also_update
-            if other is not None and other.activity_id != card_id:
-                await self._updater.update_posted(other.reference, other.activity_id, other.card)
-        except Exception as error:
-            log.warning("thread update failed activity=%s error=%s", card_id, error.__class__.__name__)
+        """A decision everyone should see: the clicked message replaced for all, a note in the thread, the
+        request's own card elsewhere. None of it may fail the click."""
+        activity = turn_context.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        await self._updater.thread(reference, activity.reply_to_id or "").tell(reply)
 
     async def _file_consent(self, turn_context: TurnContext, correlation_id: str) -> InvokeResponse:
         """The answer to an export's consent card: Allow uploads the file, Decline says so."""
@@ -235,6 +230,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             conversation=conversation_of(activity),
             sender_id=(activity.from_property.id if activity.from_property else None) or "",
             teammates=TeamsTeammates(turn_context),
+            thread=self._updater.thread(TurnContext.get_conversation_reference(activity), activity.reply_to_id or ""),
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:
@@ -269,15 +265,6 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 offer.name, description=offer.description, size=offer.size, context=offer.context
             )
             await turn_context.send_activity(MessageFactory.attachment(consent))
-
-
-def _mentioning(note: ThreadNote) -> Any:
-    """A text message that @mentions one person (Teams renders `<at>name</at>` with the mention entity)."""
-    tag = f"<at>{note.mention_name}</at>"
-    message = MessageFactory.text(f"{tag} {note.text}")
-    mentioned = ChannelAccount(id=note.mention_id, name=note.mention_name)
-    message.entities = [Mention(mentioned=mentioned, text=tag, type="mention")]
-    return message
 
 
 def _start_turn_log(activity: Any) -> str:

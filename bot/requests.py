@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.flows.card_data import CardProblem, id_input, text_input
 from bot.lifecycle_words import UsageError
-from bot.turn import PostedCard, Reply, ThreadNote, Turn
+from bot.turn import CardSink, PostedCard, Reply, ThreadNote, Turn
 from cards.elements import Card
 from cards.requests import MAX_REFRESH_USERS, RequestView, Viewer, request_card
 from inventory.config import REQUESTS_OFF
@@ -128,7 +128,7 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
     approver = turn.operator.actor
     requests = turn.services.requests
     if verb == "request.approve":
-        return _decided(turn, await requests.approve(request.id, version, approver), "approved")
+        return await _approve(turn, request, version, viewer)
     if verb == "request.reject":
         reason = text_input(data, "reason", limit=300)
         if not reason:
@@ -153,6 +153,23 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
             return Reply(_view(now, viewer, said), for_everyone=here, also_update=posted)
         return _decided(turn, decision, "changed")
     raise CardProblem("That card sent an action I do not know. Start again with a command (type help).")
+
+
+async def _approve(turn: Turn, request: NumberRequest, version: int, viewer: Viewer) -> Reply:
+    """Claim the request at once (everyone sees "approved, Teams is assigning"), then ask Teams in a follow-up:
+    Teams may take longer than a click may wait, and the follow-up tells the thread when it is done."""
+    requests, approver, thread = turn.services.requests, turn.operator.actor, turn.thread
+    claim = await requests.claim_approval(request.id, version, approver)
+    if not claim.decided:
+        return _decided(turn, claim, "approved")
+
+    async def settle(_: CardSink) -> Card:
+        told = _decided(turn, await requests.settle_approval(claim.request, approver), "approved")
+        if thread is not None:
+            await thread.tell(told)
+        return told.card
+
+    return Reply(_view(claim.request, viewer), follow_up=settle, for_everyone=shared_card(claim.request))
 
 
 def _decided(turn: Turn, decision: Decision, what: str) -> Reply:

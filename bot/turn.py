@@ -69,6 +69,13 @@ class Reply:
     also_update: PostedCard | None = None  # another message showing the same thing (skipped when it is the clicked one)
 
 
+class Thread(Protocol):
+    """Tells the rest of the conversation what a click decided, also after the turn (a follow-up): does what
+    `Reply.for_everyone`, `thread_note` and `also_update` of `reply` say (its card and follow-up are ignored)."""
+
+    async def tell(self, reply: Reply) -> None: ...
+
+
 @dataclass(frozen=True)
 class Turn:
     services: Services
@@ -78,6 +85,7 @@ class Turn:
     conversation: Conversation | None = None  # where this turn happens, as a reference to post to later
     sender_id: str = ""  # the sender's Teams user id (29:...), for a card's refresh list and @mentions
     teammates: Teammates | None = None
+    thread: Thread | None = None
 
     async def tenant(self) -> str:
         """The operator's current tenant: the one they chose, else the only one they may use."""

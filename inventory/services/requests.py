@@ -126,8 +126,13 @@ class RequestService:
                 await uow.requests.replace(current, replace(current, activity_id=activity_id))
 
     async def approve(self, request_id: str, version: int, approver: Actor) -> Decision:
-        """Assign the held number to the person. One approver wins the pending -> approving step; Teams is
-        called once, then the request records what Teams said."""
+        """Assign the held number to the person: `claim_approval`, then (for the winner) `settle_approval`."""
+        claim = await self.claim_approval(request_id, version, approver)
+        return await self.settle_approval(claim.request, approver) if claim.decided else claim
+
+    async def claim_approval(self, request_id: str, version: int, approver: Actor) -> Decision:
+        """pending -> approving, conditional: of two approvers at once one wins (decided), the other is told how
+        the request stands. Quick: Teams is not asked yet."""
         now = self._clock.now()
         async with self._storage.write() as uow:
             current = await _current(uow, request_id)
@@ -136,6 +141,11 @@ class RequestService:
             claimed = _next(current, status=RequestStatus.APPROVING, decided_by=approver.name, decided_at=now)
             if not await uow.requests.replace(current, claimed):
                 return Decision(await _current(uow, request_id), decided=False)
+        return Decision(claimed, decided=True)
+
+    async def settle_approval(self, claimed: NumberRequest, approver: Actor) -> Decision:
+        """Ask Teams (through the journal) and record what it said. Teams is called once per request: only the
+        winner of `claim_approval` gets here."""
         assert claimed.number is not None
         tenant = self._context.tenant(claimed.tenant)
         person = Assignee(claimed.person.id, claimed.person.upn, claimed.person.name, AccountType.USER)

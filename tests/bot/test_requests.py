@@ -121,10 +121,12 @@ async def test_a_request_in_a_channel_is_approved_assigned_and_shown_to_everyone
 
     new = connector.sent[seen:]
     updates = [s for s in new if s.method == "PUT" and s.activity_id == posted.activity_id]
-    assert len(updates) == 1
-    assert updates[0].card is not None
-    assert "Assigned" in card_text(updates[0].card)
-    assert "refresh" not in updates[0].card  # decided: one card for everyone
+    # Everyone sees the approval at once, and the assignment when Teams has finished it.
+    assert len(updates) == 2
+    assert "Teams is assigning +1 206 555 0100" in card_text(updates[0].card or {})
+    assert updates[-1].card is not None
+    assert "Assigned" in card_text(updates[-1].card)
+    assert "refresh" not in updates[-1].card  # decided: one card for everyone
     notes = [s for s in new if s.method == "POST" and s.body.get("type") == "message" and s.card is None]
     assert len(notes) == 1
     assert notes[0].body["text"].startswith(f"<at>{STRANGER.upn}</at>")
@@ -314,3 +316,32 @@ async def test_someone_teams_does_not_know_cannot_request_a_number_for_themselve
     await sam.say("request number")
     assert "Teams does not know you as a user in Contoso" in card_text(connector.last_card())
     assert await db.snapshot(inventory) == before
+
+
+async def test_when_teams_is_slower_than_a_click_may_wait_the_thread_hears_the_outcome_later(
+    start_bot: BotStarter,
+    http: aiohttp.ClientSession,
+    connector: RecordingConnector,
+    inventory: Store,
+    teams: SimulatedTenant,
+) -> None:
+    bot = await start_bot(settings=anyone_may_request(), inline_seconds=0.0)
+    sam, megan = (client_for(m, http, bot.url, connector, "channel") for m in (STRANGER, MEGAN))
+    await sam.say("request number for adele")
+    posted = posted_card(connector)
+    answer = await click(megan, await view_of(megan, posted), "Approve", posted)
+    assert "Approved by megan@contoso.test: Teams is assigning +1 206 555 0100" in card_text(answer)
+    final = await connector.wait_for_card(lambda card: "Assigned: +1 206 555 0100" in card_text(card))
+    assert "refresh" not in final
+
+    def notes() -> list[str]:
+        return [s.body["text"] for s in connector.sent if str(s.body.get("text", "")).startswith("<at>")]
+
+    while not notes():
+        await connector.wait_for(len(connector.sent) + 1)
+    assert notes() == [
+        f"<at>{STRANGER.upn}</at> your number request was approved by {MEGAN.upn}: "
+        "+1 206 555 0100 is now Adele Vance's."
+    ]
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED
+    assert teams.numbers_of("obj-adele") == ["+12065550100"]
