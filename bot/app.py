@@ -76,7 +76,7 @@ def create_app(
         services,
         leadership=DatabaseJobLeadership(storage.engine),
         on_drift=lambda tenant, preview: notify_drift(services.notifications, tenant, preview),
-        update_card=updater.update_from_json,
+        update_card=updater.update_posted,
     )
     runtime = Runtime(
         settings, storage, store is None, phones, jobs, poster, background, run_jobs, notify_interval, connection.keys

@@ -122,6 +122,12 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
     ),
     CommandWord("pools", "pools", "each pool's free, reserved, used and quarantined numbers", "pools"),
     CommandWord(
+        "request",
+        "request number [for PERSON] [in POOL|LOCATION] [note TEXT]",
+        "ask for a number; an approver of the tenant approves it in the thread (anyone the tenant allows)",
+        "request number for adele in Sales note new starter",
+    ),  # no manifest hint: Teams shows at most 10 a scope, and those are taken
+    CommandWord(
         "capacity",
         "capacity [POOL 5|10%|off]",
         "free numbers against each pool's threshold; admins set it",
@@ -179,6 +185,11 @@ GREETINGS = frozenset({"hi", "hello", "hey", "hallo", "morning", "thanks", "than
 def help_rows() -> list[tuple[str, str, str]]:
     """(usage, what it does, an example) for the help card, from the same table."""
     return [(c.usage, c.what, c.help_example) for c in COMMAND_WORDS]
+
+
+def requester_help_rows() -> list[tuple[str, str, str]]:
+    """What someone who may only request numbers can do: help, and request."""
+    return [row for row, c in zip(help_rows(), COMMAND_WORDS, strict=True) if c.name in ("help", "request")]
 
 
 def command_lists() -> list[dict[str, object]]:

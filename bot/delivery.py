@@ -17,10 +17,10 @@ from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ConversationReference
+from botbuilder.schema import ChannelAccount, ConversationReference, Mention
 
 from bot.outgoing import card_attachment
-from bot.turn import Reply
+from bot.turn import Reply, ThreadNote
 from cards.common import error_card
 from cards.elements import Card
 from inventory.errors import SwitchboardError, TeamsError
@@ -56,11 +56,18 @@ class CardUpdater:
         self._adapter = adapter
         self._app_id = app_id
 
-    async def update_from_json(self, reference: dict[str, Any], activity_id: str, card: Card) -> None:
-        """`update` with the reference as stored in a flow (a run resumed by another process)."""
-        await self.update(ConversationReference().deserialize(reference), activity_id, card)
+    def thread(self, reference: ConversationReference, card_id: str) -> ThreadTeller:
+        """What a click on the card `card_id` in `reference`'s conversation tells the rest of it."""
+        return ThreadTeller(self._adapter, self._app_id, self, reference, card_id)
 
     async def update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
+        await self._update(reference, activity_id, card)
+
+    async def update_posted(self, reference: dict[str, Any], activity_id: str, card: Card) -> None:
+        """`update` for a reference stored as JSON (a card posted in an earlier turn)."""
+        await self._update(ConversationReference().deserialize(reference), activity_id, card)
+
+    async def _update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
         async def replace(context: TurnContext) -> None:
             activity = MessageFactory.attachment(card_attachment(card))
             activity.id = activity_id
@@ -73,6 +80,44 @@ class CardUpdater:
             except Exception as error:
                 log.warning("card update failed attempt=%d activity=%s error=%s", attempt, activity_id, error)
                 await asyncio.sleep(1.0)
+
+
+class ThreadTeller:
+    """`bot.turn.Thread` for one clicked card: its conversation (the thread, in a channel) and its message id.
+    Works through the adapter, so a follow-up that ends after the turn can still tell everyone."""
+
+    def __init__(
+        self, adapter: CloudAdapter, app_id: str, updater: CardUpdater, reference: ConversationReference, card_id: str
+    ) -> None:
+        self._adapter, self._app_id, self._updater = adapter, app_id, updater
+        self._reference, self._card_id = reference, card_id
+
+    async def tell(self, reply: Reply) -> None:
+        """Never raises: the click's own answer stands whatever happens to these posts."""
+        try:
+            if reply.for_everyone is not None and self._card_id:
+                await self._updater.update(self._reference, self._card_id, reply.for_everyone)
+            if reply.thread_note is not None:
+                note = reply.thread_note
+
+                async def send(context: TurnContext) -> None:
+                    await context.send_activity(mentioning(note))
+
+                await self._adapter.continue_conversation(self._reference, send, self._app_id)
+            other = reply.also_update
+            if other is not None and other.activity_id != self._card_id:
+                await self._updater.update_posted(other.reference, other.activity_id, other.card)
+        except Exception as error:
+            log.warning("thread update failed activity=%s error=%s", self._card_id, error.__class__.__name__)
+
+
+def mentioning(note: ThreadNote) -> Any:
+    """A text message that @mentions one person (Teams renders `<at>name</at>` with the mention entity)."""
+    tag = f"<at>{note.mention_name}</at>"
+    message = MessageFactory.text(f"{tag} {note.text}")
+    mentioned = ChannelAccount(id=note.mention_id, name=note.mention_name)
+    message.entities = [Mention(mentioned=mentioned, text=tag, type="mention")]
+    return message
 
 
 async def deliver(

@@ -6,7 +6,8 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from bot.command_table import help_rows
+from bot import requests
+from bot.command_table import help_rows, requester_help_rows
 from bot.flows import (
     admin,
     assign,
@@ -32,7 +33,8 @@ from bot.turn import Reply, Turn
 from cards.common import help_card, message_card, tenant_card
 from cards.elements import Card
 from cards.words import greeting_card, suggestion_card
-from inventory.errors import SwitchboardError
+from inventory.config import Role
+from inventory.errors import AccessDenied, SwitchboardError
 from inventory.flows import Flow
 
 
@@ -85,6 +87,7 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "rule add": rules.add,  # issue 16
     "rule move": rules.move,  # issue 16
     "rule delete": rules.delete,  # issue 16
+    "request": requests.start,
 }
 # Buttons may start these: the help card's (with no words), and "did you mean" (with the words typed). Each
 # only shows a card to go on from, so a click does no more than typing the same words would.
@@ -93,7 +96,15 @@ BUTTON_COMMANDS = frozenset(
 )
 # Every verb a card of ours can send: the metrics label a click by these, and anything else as "other".
 KNOWN_VERBS = frozenset(
-    {"command", "tenant.choose"} | capacity.BUTTONS | {verb for table in _TABLES for _, verb in table.actions}
+    {"command", "tenant.choose", *requests.VERBS}
+    | capacity.BUTTONS
+    | {verb for table in _TABLES for _, verb in table.actions}
+)
+# What someone not on the list of operators may do where the tenant lets anyone request a number.
+REQUESTER_COMMANDS = frozenset({"help", "request", "greeting", "unknown"})
+_REQUESTER_ONLY = (
+    "Sorry, you are not on Switchboard's list of operators, so here you may only ask for a number: "
+    "request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
 )
 _VERB = re.compile(r"^[a-z][a-z_.]{0,39}$")
 _UNKNOWN_ACTION = "That card sent an action I do not know. Start again with a command (type help)."
@@ -104,6 +115,8 @@ async def run_command(turn: Turn, text: str) -> Reply:
 
 
 async def _run(turn: Turn, command: Command) -> Reply:
+    if turn.operator.role is Role.REQUESTER and command.name not in REQUESTER_COMMANDS:
+        raise AccessDenied(_REQUESTER_ONLY)
     if command.name in STARTERS:
         return await STARTERS[command.name](turn, command.args)
     if command.name == "tenant":
@@ -116,7 +129,7 @@ async def _run(turn: Turn, command: Command) -> Reply:
     if command.name in ("help", "unknown"):
         current = await _current_tenant_or_none(turn)
         unknown = command.word if command.name == "unknown" else None
-        rows = help_rows()
+        rows = requester_help_rows() if turn.operator.role is Role.REQUESTER else help_rows()
         return Reply(help_card(tenant=current, commands=rows, suggestion=command.suggestion, unknown=unknown))
     raise CardProblem(f"'{command.name}' is not something I can do.")
 
@@ -130,6 +143,10 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         if name not in BUTTON_COMMANDS:
             raise CardProblem(_UNKNOWN_ACTION)
         return await _run(turn, Command(str(name), text_input(data, "args", limit=MAX_TEXT)))
+    if verb in requests.VERBS:  # not a per-operator flow: the request's own handlers check who may decide
+        return await requests.act(turn, verb, data)
+    if turn.operator.role is Role.REQUESTER:
+        raise AccessDenied(_REQUESTER_ONLY)
     if verb == "tenant.choose":
         return await _tenant(turn, text_input(data, "tenant", limit=64))
     if verb in capacity.BUTTONS:  # issue 16: the channel's capacity notes carry no flow

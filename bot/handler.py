@@ -6,6 +6,7 @@ trace goes to the log under the same id. Nothing here trusts card data for who t
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +20,7 @@ from bot.delivery import Background, CardUpdater, deliver, refusal_card
 from bot.dispatch import run_action, run_command
 from bot.files import consent_attachment, file_info_attachment, sent_files, upload_info
 from bot.flows import csv_export, csv_import
-from bot.identity import OperatorDirectory
+from bot.identity import OperatorDirectory, TeamsTeammates
 from bot.local_time import local_time_of
 from bot.notify import conversation_of
 from bot.outgoing import card_attachment
@@ -102,6 +103,15 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             log.exception("message turn failed correlation=%s", correlation_id)
             reply = Reply(_unexpected(correlation_id))
         replaced = activity.reply_to_id if is_submit else None
+        if is_submit and reply.for_everyone is not None:
+            # A message-based click replaces the message for everyone anyway: show what everyone should see.
+            reply = Reply(
+                reply.for_everyone,
+                follow_up=reply.follow_up,
+                thread_note=reply.thread_note,
+                also_update=reply.also_update,
+            )
+            await self._tell_thread(turn_context, dataclasses.replace(reply, for_everyone=None))
         await self._send(turn_context, reply, correlation_id, replace=replaced)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -165,6 +175,7 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         try:
             turn = await self._turn(turn_context, correlation_id)
             reply = await run_action(turn, action.get("verb"), data)
+            await self._tell_thread(turn_context, reply)
             card = await deliver(
                 reply,
                 background=self._background,
@@ -182,6 +193,13 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
         assert card is not None
         body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
         return InvokeResponse(status=200, body=body)
+
+    async def _tell_thread(self, turn_context: TurnContext, reply: Reply) -> None:
+        """A decision everyone should see: the clicked message replaced for all, a note in the thread, the
+        request's own card elsewhere. None of it may fail the click."""
+        activity = turn_context.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        await self._updater.thread(reference, activity.reply_to_id or "").tell(reply)
 
     async def _file_consent(self, turn_context: TurnContext, correlation_id: str) -> InvokeResponse:
         """The answer to an export's consent card: Allow uploads the file, Decline says so."""
@@ -240,6 +258,9 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
             conversation=conversation_of(activity),
             card_id=activity.reply_to_id,
             local_time=local_time_of(activity.local_timezone, activity.local_timestamp),
+            sender_id=(activity.from_property.id if activity.from_property else None) or "",
+            teammates=TeamsTeammates(turn_context),
+            thread=self._updater.thread(TurnContext.get_conversation_reference(activity), activity.reply_to_id or ""),
         )
 
     async def _send(self, turn_context: TurnContext, reply: Reply, correlation_id: str, *, replace: str | None) -> None:
@@ -250,7 +271,10 @@ class SwitchboardBot(TeamsActivityHandler):  # type: ignore[misc]
                 await turn_context.update_activity(message)
                 return replace
             response = await turn_context.send_activity(message)
-            return response.id if response else None
+            sent_id = response.id if response else None
+            if sent_id and reply.on_sent is not None:
+                await reply.on_sent(sent_id)
+            return sent_id
 
         try:
             await deliver(

@@ -10,6 +10,8 @@
   lease passed) are finished and their cards redrawn (`bot/flows/resume.py`);
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to);
+- every minute: number requests nobody decided in time expire, their held numbers go back, and the
+  request's card in its thread says so (`update_card`);
 - every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
   has not confirmed, a number not activated) is told to the tenant's channel, once each.
 
@@ -30,6 +32,7 @@ from typing import Any
 from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from bot.flows.resume import CardUpdate, Resumer
+from bot.requests import shared_card
 from cards.notify import policy_note, stuck_note
 from cards.reservations import reservation_note
 from inventory import log_context
@@ -69,6 +72,7 @@ class Jobs:
     ) -> None:
         self._services = services
         self._resumer = Resumer(services, update_card)
+        self._update_card = update_card
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
         self._tasks: list[asyncio.Task[None]] = []
@@ -82,6 +86,7 @@ class Jobs:
         # Looked at hourly and sent when the last one is a period old, so restarts do not reset the week.
         if schedule.capacity_summary_seconds:
             self._every(min(3600, schedule.capacity_summary_seconds), self.summarize_capacity)
+        self._every(schedule.expiry_seconds, self.expire_requests)
         self._every(schedule.reconcile_seconds, self.reconcile, first_after=0)
         self._every(schedule.resume_seconds, self.resume_interrupted, first_after=0)
         self._every(schedule.purge_seconds, self.purge)
@@ -163,6 +168,18 @@ class Jobs:
         for tenant in self._services.context.settings.tenants:
             sent += await self._services.capacity.summarize(tenant.name, every, summary)
         return sent
+
+    async def expire_requests(self) -> int:
+        expired = await self._services.requests.expire_due()
+        for request in expired:
+            if self._update_card is not None and request.conversation and request.activity_id:
+                try:
+                    await self._update_card(request.conversation, request.activity_id, shared_card(request))
+                except Exception as error:  # the request has expired either way; the card is only its picture
+                    log.warning("request card not updated request=%s error=%s", request.id, error)
+        if expired:
+            log.info("number requests expired count=%d", len(expired))
+        return len(expired)
 
     async def reconcile(self) -> int:
         reconciled = await self._services.assignments.reconcile_all()

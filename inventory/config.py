@@ -29,8 +29,10 @@ SYSTEM_ASSIGNED_IDENTITY = "system"
 
 
 class Role(IntEnum):
-    """Ordered so that `role >= Role.OPERATOR` reads as "may change things"."""
+    """Ordered so that `role >= Role.OPERATOR` reads as "may change things". A requester is not on the list
+    of operators: someone of a tenant that lets anyone ask for a number, who may only do that."""
 
+    REQUESTER = 0
     VIEWER = 1
     OPERATOR = 2
     ADMIN = 3
@@ -38,9 +40,17 @@ class Role(IntEnum):
     @classmethod
     def parse(cls, text: str) -> Role:
         try:
-            return cls[text.strip().upper()]
+            role = cls[text.strip().upper()]
+            if role is cls.REQUESTER:  # nobody is configured as one: it is what unlisted people of a tenant get
+                raise KeyError(text)
+            return role
         except KeyError:
             raise ConfigurationError(f"Unknown role '{text}'; use viewer, operator or admin.") from None
+
+
+# Who may write `request number` in a tenant: its operators (any role), anyone of its Entra tenant, or nobody.
+REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF = "operators", "anyone", "off"
+_REQUESTS = (REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF)
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,9 @@ class TenantConfig:
         """The location id of the site configured for `pool`, or None."""
         site = next((s for p, s in self.pool_sites if pool and p.lower() == pool.lower()), None)
         return self.site_location(site) if site else None
+
+    requests: str = REQUESTS_OPERATORS  # who may request a number (approvers: its operators and admins)
+    approvers: tuple[str, ...] = ()  # Entra object ids of the only operators who decide requests; () = all of them
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,7 @@ class Settings:
     reservation_days: int = 30  # a reservation without `until` lasts this long; Extend adds as much again
     reservation_warn_hours: int = 24  # the owner hears this long before a reservation ends
     stuck_after_minutes: int = 60  # a Teams operation or number not activated this long is told to the channel
+    request_hours: int = 24  # a number request not decided this long expires, and its held number goes back
     config_path: str | None = None
 
     def secrets(self) -> tuple[str, ...]:
@@ -169,6 +183,24 @@ class Settings:
             return OperatorConfig(aad_object_id, self.default_role, ("*",))
         return None
 
+    def approvers(self, tenant: str) -> tuple[OperatorConfig, ...]:
+        """The configured operators who may decide `tenant`'s number requests: operator role or higher, and
+        on the tenant's own `approvers` list when it has one."""
+        return tuple(o for o in self.operators if self.may_approve(tenant, o.aad_object_id, o.role))
+
+    def may_approve(self, tenant: str, aad_object_id: str, role: Role) -> bool:
+        listed = self.tenant(tenant).approvers
+        if listed and aad_object_id.lower() not in listed:
+            return False
+        configured = next((o for o in self.operators if o.aad_object_id.lower() == aad_object_id.lower()), None)
+        may_touch = configured.may_touch(tenant) if configured is not None else self.default_role is not None
+        return role >= Role.OPERATOR and may_touch
+
+    def tenant_of_entra(self, entra_tenant_id: str) -> TenantConfig | None:
+        """The configured tenant whose Entra tenant id this is (the one a Teams activity comes from)."""
+        wanted = entra_tenant_id.strip().lower()
+        return next((t for t in self.tenants if wanted and t.entra_tenant_id.lower() == wanted), None)
+
 
 def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Settings:
     """Build settings from the TOML file (`SWITCHBOARD_CONFIG` or `config_path`) and the environment."""
@@ -184,6 +216,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
     tenants = tuple(_tenant(entry, env) for entry in document.get("tenants", []))
     _check_unique([t.name for t in tenants], "tenant")
     operators = tuple(_operator(entry) for entry in document.get("operators", []))
+    _check_approvers(tenants, operators)
     default_role_text = env.get("SWITCHBOARD_DEFAULT_ROLE", document.get("default_role", ""))
     settings = Settings(
         database_url=env.get("DATABASE_URL", document.get("database_url", DEFAULT_DATABASE_URL)),
@@ -214,6 +247,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         reservation_days=max(1, _int(document.get("reservation_days", 30), "reservation_days")),
         reservation_warn_hours=max(0, _int(document.get("reservation_warn_hours", 24), "reservation_warn_hours")),
         stuck_after_minutes=max(1, _int(document.get("stuck_after_minutes", 60), "stuck_after_minutes")),
+        request_hours=max(1, _int(document.get("request_hours", 24), "request_hours")),
         config_path=path,
     )
     REDACTOR.learn(settings.secrets())  # from now on, none of them can leave in a log, card or CLI line
@@ -271,6 +305,9 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
     if not 0 <= quarantine_days <= 365:
         raise ConfigurationError(f"Tenant '{name}': quarantine_days must be between 0 and 365.")
     sites, pool_sites = _sites(entry, name)
+    requests = str(entry.get("requests", REQUESTS_OPERATORS)).strip().lower()
+    if requests not in _REQUESTS:
+        raise ConfigurationError(f"Tenant '{name}': requests must be operators, anyone or off, not '{requests}'.")
     return TenantConfig(
         name=name,
         display_name=str(entry.get("display_name", name)),
@@ -291,7 +328,21 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         max_requests_in_flight=_int(entry.get("max_requests_in_flight", 6), f"tenant '{name}' max_requests_in_flight"),
         sites=sites,
         pool_sites=pool_sites,
+        requests=requests,
+        approvers=tuple(str(a).strip().lower() for a in entry.get("approvers", [])),
     )
+
+
+def _check_approvers(tenants: tuple[TenantConfig, ...], operators: tuple[OperatorConfig, ...]) -> None:
+    """Every listed approver must be an operator (or admin) of that tenant: a typo would leave nobody deciding."""
+    for tenant in tenants:
+        for object_id in tenant.approvers:
+            found = next((o for o in operators if o.aad_object_id.lower() == object_id), None)
+            if found is None or found.role < Role.OPERATOR or not found.may_touch(tenant.name):
+                raise ConfigurationError(
+                    f"Tenant '{tenant.name}': approver {object_id} is not an operator or admin of that tenant "
+                    "in [[operators]]."
+                )
 
 
 def _sites(entry: Mapping[str, Any], tenant: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:

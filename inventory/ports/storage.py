@@ -14,6 +14,7 @@ from typing import Protocol
 
 from inventory.ports.lifecycle_repositories import RuleRepository, SavedSearchRepository, ThresholdRepository
 from inventory.ports.repositories import AuditRepository, NumberRepository
+from inventory.ports.request_repository import RequestRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
     FlowRepository,
@@ -63,6 +64,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rules(self) -> RuleRepository: ...
+
+    @property
+    def requests(self) -> RequestRepository: ...
 
 
 class Storage(Protocol):

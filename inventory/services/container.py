@@ -11,6 +11,7 @@ from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
 from inventory.services.operators import OperatorService
+from inventory.services.requests import RequestService
 from inventory.services.reservations import ReservationService
 from inventory.services.revert import RevertService
 from inventory.services.rules import RuleService
@@ -36,6 +37,7 @@ class Services:
     capacity: CapacityService
     saved_searches: SavedSearchService
     rules: RuleService
+    requests: RequestService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -55,4 +57,5 @@ class Services:
             capacity=CapacityService(context),
             saved_searches=SavedSearchService(context),
             rules=RuleService(context),
+            requests=RequestService(context, assignments),
         )

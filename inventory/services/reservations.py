@@ -75,7 +75,7 @@ class ReservationService:
         )
         async with self._storage.write() as uow:
             if request.pool:
-                request = dataclasses.replace(request, pool=await _require_pool(uow, request.tenant, request.pool))
+                request = dataclasses.replace(request, pool=await require_pool(uow, request.tenant, request.pool))
             if request.number:
                 return [await self._reserve_one(uow, request, hold, actor, correlation_id, now)]
             count = request.count or 0
@@ -189,7 +189,7 @@ class ReservationService:
         query = NumberQuery(tenant=tenant, reservations_only=True, hold_owner=owner, reserved_for=for_id, pool=pool)
         async with self._storage.read() as uow:
             if pool:
-                await _require_pool(uow, tenant, pool)
+                await require_pool(uow, tenant, pool)
             page = await uow.numbers.search(query, limit=limit)
             return Reservations(page.items, await uow.numbers.count(query))
 
@@ -212,7 +212,7 @@ class ReservationService:
             )
 
 
-async def _require_pool(uow: UnitOfWork, tenant: str, pool: str) -> str:
+async def require_pool(uow: UnitOfWork, tenant: str, pool: str) -> str:
     """The pool's name as the inventory spells it; raises NotFound naming the pools there are."""
     known = sorted({name for name, _, _ in await uow.numbers.status_counts_by_pool(tenant) if name})
     for name in known:

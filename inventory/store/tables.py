@@ -293,3 +293,33 @@ assignment_rules = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Index(None, "tenant", "position"),
 )
+
+# Number requests made in chat and what approvers decided (inventory.requests.NumberRequest).
+number_requests = Table(
+    "number_requests",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("requester_id", String(128), nullable=False),
+    Column("requester_name", String(320), nullable=False),
+    Column("requester_mri", String(256), nullable=False),
+    Column("person_id", String(128), nullable=False),
+    Column("person_name", String(320), nullable=False),
+    Column("person_upn", String(320), nullable=False),
+    Column("pool", String(128)),
+    Column("location", String(128)),
+    Column("note", String(512), nullable=False),
+    Column("number", String(32)),
+    Column("extension", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(320)),
+    Column("decided_at", UtcDateTime()),
+    Column("reason", String(1024)),
+    Column("conversation", JSON),
+    Column("activity_id", String(256)),
+    Column("approver_mris", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index(None, "status", "expires_at"),
+)

@@ -10,6 +10,7 @@ from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
+from inventory.store.request_repository import SqlRequestRepository
 from inventory.store.rule_repository import SqlRuleRepository
 from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.stuck_repository import SqlStuckRepository
@@ -34,3 +35,4 @@ class SqlUnitOfWork:
         self.thresholds = SqlThresholdRepository(connection, self.audit)
         self.saved_searches = SqlSavedSearchRepository(connection)
         self.rules = SqlRuleRepository(connection, self.audit)
+        self.requests = SqlRequestRepository(connection)

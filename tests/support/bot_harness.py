@@ -127,7 +127,9 @@ class RecordingConnector:
         return web.json_response({"id": conversation_id, "activityId": activity_id}, status=201)
 
     async def _member(self, request: web.Request) -> web.Response:
-        member = self.members.get(request.match_info["member"])
+        wanted = request.match_info["member"]
+        # Teams finds a member by their Teams id or by their Entra object id.
+        member = self.members.get(wanted) or next((m for m in self.members.values() if m.aad_object_id == wanted), None)
         if member is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
         return web.json_response(

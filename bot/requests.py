@@ -1,0 +1,271 @@
+"""`request number [for PERSON] [in POOL|LOCATION] [note TEXT]` and the request card's buttons.
+
+Not a per-operator flow: the request lives in `number_requests`, and one card in the thread serves the
+requester and every approver. Each click names the request and its version; who the viewer is comes from
+the activity, what the request is from the database. Only approvers (operators and admins) of the request's
+tenant approve, reject or change its number; anyone else's click changes nothing and says why on the card.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.flows.card_data import CardProblem, id_input, text_input
+from bot.lifecycle_words import UsageError
+from bot.turn import CardSink, PostedCard, Reply, ThreadNote, Turn
+from cards.elements import Card
+from cards.requests import MAX_REFRESH_USERS, RequestView, Viewer, request_card
+from inventory.config import REQUESTS_OFF
+from inventory.e164 import display_number
+from inventory.errors import AccessDenied, NotFound, SwitchboardError
+from inventory.requests import NumberRequest, Person, RequestStatus
+from inventory.services.requests import Decision, NewRequest
+
+VERBS = ("request.refresh", "request.approve", "request.change", "request.reject")
+USAGE = "Write it as: request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
+_KEYWORDS = ("for", "in", "note")
+_REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def request_view(request: NumberRequest) -> RequestView:
+    asked = f"pool {request.pool}" if request.pool else f"location {request.location}" if request.location else ""
+    return RequestView(
+        id=request.id,
+        version=request.version,
+        status=request.status.value,
+        requester=request.requester_name,
+        for_name=request.person.name,
+        for_upn=request.person.upn,
+        number=display_number(request.number, request.extension) if request.number else "",
+        asked=asked,
+        note=request.note,
+        expires=f"{request.expires_at:%Y-%m-%d %H:%M} UTC",
+        decided_by=request.decided_by,
+        reason=request.reason,
+    )
+
+
+def shared_card(request: NumberRequest) -> Card:
+    """The card everyone sees in the thread; while pending, each listed viewer's client fetches their own."""
+    refresh_for = (*request.approver_mris, request.requester_mri) if request.requester_mri else request.approver_mris
+    return request_card(request_view(request), viewer=Viewer.OTHER, refresh_for=refresh_for)
+
+
+def channel_card(request: NumberRequest) -> Card:
+    """The card the tenant's channel gets for a request made in a personal chat. The bot cannot know who of
+    the channel may decide before anyone clicks, so everyone sees the buttons; a click by someone who is not
+    an approver is refused on the card and changes nothing."""
+    said = f"Asked in a personal chat by {request.requester_name}."
+    return request_card(request_view(request), viewer=Viewer.APPROVER, message=said)
+
+
+async def start(turn: Turn, args: str) -> Reply:
+    tenant = await turn.tenant()
+    config = turn.tenant_config(tenant)
+    if config.requests == REQUESTS_OFF:
+        raise AccessDenied(f"Number requests are switched off for {config.display_name}; ask its voice team.")
+    words = _split(args)
+    actor = turn.operator.actor
+    if words.get("for"):
+        person = await _find_person(turn, tenant, words["for"])
+    else:
+        # Asked before any number is held, so a request Teams could never assign is not made at all.
+        account = await turn.services.views.account(tenant, actor.id)
+        if account is None or account.account_type is None:
+            raise NotFound(
+                f"Teams does not know you as a user in {config.display_name}, so no number can be assigned to you. "
+                "Ask for someone else with: request number for PERSON."
+            )
+        person = Person(actor.id, account.label, account.upn or "")
+    approvers = [
+        o.aad_object_id for o in turn.services.context.settings.approvers(tenant) if o.aad_object_id != actor.id
+    ]
+    in_chat_with_others = turn.teammates is not None and turn.conversation_type != "personal"
+    found = (
+        await turn.teammates.teams_ids(approvers[: MAX_REFRESH_USERS - 1])
+        if turn.teammates and in_chat_with_others
+        else []
+    )
+    new = NewRequest(
+        tenant=tenant,
+        requester=actor,
+        requester_mri=turn.sender_id,
+        person=person,
+        place=words.get("in") or None,
+        note=words.get("note", ""),
+        conversation=turn.conversation.reference if turn.conversation else None,
+        approver_mris=tuple(found),
+    )
+    request = await turn.services.requests.create(new, correlation_id=turn.correlation_id)
+    services = turn.services
+    if turn.conversation_type == "personal":
+        # The approvers are not in this chat: the tenant's channel gets a card they can decide on.
+        await services.notifications.enqueue(tenant, "request", channel_card(request))
+
+    async def remember_card(activity_id: str) -> None:
+        await services.requests.attach_card(request.id, activity_id)
+
+    # In a personal chat only the requester sees the message: it can be their own view straight away.
+    first = _view(request, _viewer(turn, request)) if turn.conversation_type == "personal" else shared_card(request)
+    return Reply(first, on_sent=remember_card)
+
+
+async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
+    """A click on (or a refresh of) a request card."""
+    request_id = text_input(data, "request", limit=40)
+    if not _REQUEST_ID.match(request_id):
+        raise CardProblem("That request card is not one of ours. Start again with: request number.")
+    request = await turn.services.requests.get(request_id)
+    if request.tenant not in turn.operator.tenants:
+        raise AccessDenied("Sorry, that request belongs to a tenant you may not work on.")
+    viewer = _viewer(turn, request)
+    if verb == "request.refresh":
+        return Reply(_view(request, viewer))
+    if viewer is not Viewer.APPROVER:
+        return Reply(_view(request, viewer, f"Only an approver of {_tenant_name(turn, request)} may decide this."))
+    version = id_input(data, "v")
+    approver = turn.operator.actor
+    requests = turn.services.requests
+    if verb == "request.approve":
+        return await _approve(turn, request, version, viewer)
+    if verb == "request.reject":
+        reason = text_input(data, "reason", limit=300)
+        if not reason:
+            return Reply(_view(request, viewer, "Write why in Reason, then click Reject."))
+        return _decided(turn, await requests.reject(request.id, version, approver, reason), "rejected")
+    if verb == "request.change":
+        number = text_input(data, "number", limit=40)
+        if not number:
+            return Reply(_view(request, viewer, "Write the number to hold instead, then click Change number."))
+        try:
+            decision = await requests.change_number(
+                request.id, version, approver, number, correlation_id=turn.correlation_id
+            )
+        except SwitchboardError as refusal:
+            return Reply(_view(await requests.get(request.id), viewer, str(refusal)))
+        now = decision.request
+        if now.version == version + 1 and now.status is RequestStatus.PENDING:
+            said = f"The request now holds {request_view(now).number}."
+            personal = _asked_in_personal_chat(now)
+            posted = _posted(now, shared_card(now)) if personal else None
+            here = channel_card(now) if personal else shared_card(now)
+            return Reply(_view(now, viewer, said), for_everyone=here, also_update=posted)
+        return _decided(turn, decision, "changed")
+    raise CardProblem("That card sent an action I do not know. Start again with a command (type help).")
+
+
+async def _approve(turn: Turn, request: NumberRequest, version: int, viewer: Viewer) -> Reply:
+    """Claim the request at once (everyone sees "approved, Teams is assigning"), then ask Teams in a follow-up:
+    Teams may take longer than a click may wait, and the follow-up tells the thread when it is done."""
+    requests, approver, thread = turn.services.requests, turn.operator.actor, turn.thread
+    claim = await requests.claim_approval(request.id, version, approver)
+    if not claim.decided:
+        return _decided(turn, claim, "approved")
+
+    async def settle(_: CardSink) -> Card:
+        told = _decided(turn, await requests.settle_approval(claim.request, approver), "approved")
+        if thread is not None:
+            await thread.tell(told)
+        return told.card
+
+    return Reply(_view(claim.request, viewer), follow_up=settle, for_everyone=shared_card(claim.request))
+
+
+def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
+    request = decision.request
+    card = _view(request, _viewer(turn, request), None if decision.decided else _already(request))
+    if not decision.decided:
+        return Reply(card)
+    outcome = shared_card(request)
+    view = request_view(request)
+    if request.status is RequestStatus.ASSIGNED:
+        said = f"your number request was approved by {request.decided_by}: {view.number} is now {view.for_name}'s."
+    elif request.status is RequestStatus.REJECTED:
+        said = f"your number request was rejected by {request.decided_by}: {request.reason}"
+    elif request.status is RequestStatus.APPROVING:
+        said = f"your number request was approved by {request.decided_by}; Teams is still assigning {view.number}."
+    else:
+        said = f"your number request was {what} by {request.decided_by}, but Teams said: {request.reason}"
+    personal = _asked_in_personal_chat(request)
+    note = ThreadNote(said, request.requester_mri, request.requester_name)
+    posted = _posted(request, outcome)
+    return Reply(
+        card,
+        for_everyone=outcome,
+        thread_note=note if request.requester_mri and not personal else None,
+        also_update=posted,
+    )
+
+
+def _posted(request: NumberRequest, card: Card) -> PostedCard | None:
+    """The request's own card (where it was asked), to show `card` there too."""
+    if request.conversation and request.activity_id:
+        return PostedCard(request.conversation, request.activity_id, card)
+    return None
+
+
+def _asked_in_personal_chat(request: NumberRequest) -> bool:
+    """The requester's own card is in their personal chat: it is updated there instead of a note here."""
+    conversation = (request.conversation or {}).get("conversation") or {}
+    return isinstance(conversation, dict) and conversation.get("conversationType") == "personal"
+
+
+def _already(request: NumberRequest) -> str | None:
+    if request.status is RequestStatus.PENDING:
+        return "The request changed meanwhile; this is how it is now."
+    return f"Already decided by {request.decided_by or 'Switchboard'}; nothing more was changed."
+
+
+def _view(request: NumberRequest, viewer: Viewer, message: str | None = None) -> Card:
+    refresh_for = (*request.approver_mris, request.requester_mri)
+    return request_card(request_view(request), viewer=viewer, refresh_for=refresh_for, message=message)
+
+
+def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
+    operator = turn.operator
+    settings = turn.services.context.settings
+    if request.tenant in operator.tenants and settings.may_approve(request.tenant, operator.actor.id, operator.role):
+        return Viewer.APPROVER
+    if operator.actor.id == request.requester_id:
+        return Viewer.REQUESTER
+    return Viewer.OTHER
+
+
+def _tenant_name(turn: Turn, request: NumberRequest) -> str:
+    return turn.tenant_config(request.tenant).display_name
+
+
+def _split(args: str) -> dict[str, str]:
+    """`number for adele in Sales note new starter` -> {"for": "adele", "in": "Sales", "note": "new starter"}."""
+    words = args.split()
+    if words and words[0].lower() in ("number", "a"):
+        words = words[1:] if words[0].lower() == "number" else words[2:] if words[1:2] == ["number"] else words
+    parts: dict[str, list[str]] = {"": []}
+    current = ""
+    for word in words:
+        key = word.lower()
+        if key in _KEYWORDS and current != "note" and key not in parts:
+            current = key
+            parts[key] = []
+        else:
+            parts[current].append(word)
+    if parts[""]:
+        raise UsageError(f"I did not understand '{' '.join(parts[''])[:40]}'. {USAGE}")
+    for key in _KEYWORDS:
+        if key in parts and not parts[key] and key != "note":
+            raise UsageError(f"Say what comes after '{key}'. {USAGE}")
+    return {key: " ".join(value) for key, value in parts.items() if key}
+
+
+async def _find_person(turn: Turn, tenant: str, who: str) -> Person:
+    accounts = await turn.services.views.find_accounts(tenant, who[:100], limit=6)
+    users = [a for a in accounts if a.account_type is not None]
+    exact = [a for a in users if who.lower() in (a.label.lower(), (a.upn or "").lower())]
+    chosen = exact if len(exact) == 1 else users
+    if len(chosen) == 1:
+        return Person(chosen[0].id, chosen[0].label, chosen[0].upn or "")
+    if not users:
+        raise NotFound(f"Nobody in {tenant} starts with '{who[:40]}'. Try another name or their UPN.")
+    names = ", ".join(a.label for a in users[:5])
+    raise NotFound(f"Several people match '{who[:40]}': {names}. Say more of the name, or their UPN.")

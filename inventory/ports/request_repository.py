@@ -1,0 +1,23 @@
+"""What the number requests need from the database (implemented by `inventory.store.request_repository`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from inventory.requests import NumberRequest
+
+
+class RequestRepository(Protocol):
+    async def add(self, request: NumberRequest) -> None: ...
+
+    async def get(self, request_id: str) -> NumberRequest | None: ...
+
+    async def replace(self, current: NumberRequest, after: NumberRequest) -> bool:
+        """Write `after` over `current` only while the row is still at `current`'s version and status (the
+        row count decides who won a race); `after` carries the next version. False: it changed meanwhile."""
+        ...
+
+    async def lock_due(self, now: datetime, *, limit: int) -> list[NumberRequest]:
+        """Pending requests whose time ran out, locked (and skipped when another replica holds them)."""
+        ...

@@ -1,0 +1,289 @@
+"""Number requests: made in a chat by anyone the tenant allows, decided by one of the tenant's approvers.
+
+`create` holds a suggested number (the next free one of the pool or location asked) and records the request
+in one transaction; `approve` assigns it through the normal journaled path (`AssignmentService.assign`,
+with the request's hold owner and the tenant's default policy); `change_number` swaps the held number;
+`reject` and `expire_due` give it back. Every transition is a conditional update of the request (version
+and status), inside the same transaction as the number it touches: of two approvers clicking at once one
+wins, and the other is answered with the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from inventory import transitions
+from inventory.e164 import parse_number
+from inventory.errors import ConcurrentChange, NotFound, SwitchboardError, TransitionRefused
+from inventory.model import AccountType, Actor, Assignee, Hold, NumberStatus, PhoneNumber
+from inventory.number_query import NumberQuery
+from inventory.ports.storage import UnitOfWork
+from inventory.requests import NumberRequest, Person, RequestStatus, request_hold_owner
+from inventory.services.assignment import AssignmentService, AssignRequest
+from inventory.services.context import ServiceContext
+from inventory.services.holds import NOTE_LIMIT, take_free
+from inventory.services.reservations import require_pool
+
+log = logging.getLogger(__name__)
+EXPIRER = Actor("system:request-expiry", "Switchboard (request expiry)")
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    tenant: str
+    requester: Actor
+    requester_mri: str
+    person: Person
+    pool: str | None = None
+    location: str | None = None
+    note: str = ""
+    place: str | None = None  # `in X` as typed: a pool when one is called so, else a location
+    conversation: dict[str, Any] | None = None
+    approver_mris: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a click did: the request as it is now, and whether this click decided it (False: it was decided,
+    or changed, by someone else first; the request says how)."""
+
+    request: NumberRequest
+    decided: bool
+    detail: str | None = None
+
+
+class RequestService:
+    def __init__(self, context: ServiceContext, assignments: AssignmentService) -> None:
+        self._context = context
+        self._storage = context.storage
+        self._clock = context.clock
+        self._assignments = assignments
+        self._lifetime = timedelta(hours=context.settings.request_hours)
+
+    async def create(self, new: NewRequest, *, correlation_id: str) -> NumberRequest:
+        """Hold the next free number of the pool or location asked and record the request, in one
+        transaction. Refuses, changing nothing, when the pool is unknown or nothing there is free."""
+        now = self._clock.now()
+        request_id = uuid.uuid4().hex
+        async with self._storage.write() as uow:
+            pool = await require_pool(uow, new.tenant, new.pool) if new.pool else None
+            location = new.location
+            if new.place:
+                pool = await _pool_called(uow, new.tenant, new.place)
+                location = None if pool else new.place
+            query = NumberQuery(tenant=new.tenant, pool=pool, location=location)
+            hold = Hold(
+                request_hold_owner(request_id),
+                f"request by {new.requester.name}: {new.note}"[:NOTE_LIMIT],
+                None,  # the request's own expiry ends the hold (expire_due), so the two cannot part
+                f"request by {new.requester.name}",
+                new.person.id,
+                new.person.name,
+            )
+            held = await take_free(
+                uow, query, 1, hold, action="hold", actor=new.requester, correlation_id=correlation_id, now=now
+            )
+            if not held:
+                where = f"pool {pool}" if pool else f"location {location}" if location else new.tenant
+                raise TransitionRefused(f"No number is free in {where} right now; nothing was requested.")
+            request = NumberRequest(
+                id=request_id,
+                tenant=new.tenant,
+                requester_id=new.requester.id,
+                requester_name=new.requester.name,
+                requester_mri=new.requester_mri,
+                person=new.person,
+                pool=pool,
+                location=location,
+                note=new.note[:NOTE_LIMIT],
+                number=held[0].number,
+                extension=held[0].extension,
+                status=RequestStatus.PENDING,
+                created_at=now,
+                expires_at=now + self._lifetime,
+                conversation=new.conversation,
+                approver_mris=new.approver_mris,
+            )
+            await uow.requests.add(request)
+        return request
+
+    async def get(self, request_id: str) -> NumberRequest:
+        async with self._storage.read() as uow:
+            found = await uow.requests.get(request_id)
+        if found is None:
+            raise NotFound("That number request does not exist (any more).")
+        return found
+
+    async def attach_card(self, request_id: str, activity_id: str) -> None:
+        """Remember the posted card's message id, so a decision or expiry can update it for everyone."""
+        async with self._storage.write() as uow:
+            current = await uow.requests.get(request_id)
+            if current is not None and current.activity_id != activity_id:
+                await uow.requests.replace(current, replace(current, activity_id=activity_id))
+
+    async def approve(self, request_id: str, version: int, approver: Actor) -> Decision:
+        """Assign the held number to the person: `claim_approval`, then (for the winner) `settle_approval`."""
+        claim = await self.claim_approval(request_id, version, approver)
+        return await self.settle_approval(claim.request, approver) if claim.decided else claim
+
+    async def claim_approval(self, request_id: str, version: int, approver: Actor) -> Decision:
+        """pending -> approving, conditional: of two approvers at once one wins (decided), the other is told how
+        the request stands. Quick: Teams is not asked yet."""
+        now = self._clock.now()
+        async with self._storage.write() as uow:
+            current = await _current(uow, request_id)
+            if current.status is not RequestStatus.PENDING or current.version != version:
+                return Decision(current, decided=False)
+            claimed = _next(current, status=RequestStatus.APPROVING, decided_by=approver.name, decided_at=now)
+            if not await uow.requests.replace(current, claimed):
+                return Decision(await _current(uow, request_id), decided=False)
+        return Decision(claimed, decided=True)
+
+    async def settle_approval(self, claimed: NumberRequest, approver: Actor) -> Decision:
+        """Ask Teams (through the journal) and record what it said. Teams is called once per request: only the
+        winner of `claim_approval` gets here."""
+        assert claimed.number is not None
+        tenant = self._context.tenant(claimed.tenant)
+        person = Assignee(claimed.person.id, claimed.person.upn, claimed.person.name, AccountType.USER)
+        try:
+            result = await self._assignments.assign(
+                AssignRequest(
+                    tenant=claimed.tenant,
+                    number=claimed.number,
+                    account=person,
+                    policy=tenant.default_policy,
+                    extension=claimed.extension,
+                    hold_owner=request_hold_owner(claimed.id),
+                ),
+                approver,
+            )
+        except Exception as error:
+            # Refused before Teams was asked (a policy Teams does not know, a number that moved): the request
+            # must not stay "approving" with its number held by nobody who can give it back.
+            if not isinstance(error, SwitchboardError):
+                log.exception("request approval failed request=%s", claimed.id)
+            said = str(error) if isinstance(error, SwitchboardError) else "Something went wrong on our side."
+            return Decision(await self._finish(claimed, RequestStatus.FAILED, said, approver), True, said)
+        if result.pending:
+            return Decision(claimed, decided=True, detail=result.detail)
+        status = RequestStatus.ASSIGNED if result.succeeded else RequestStatus.FAILED
+        reason = result.policy_warning if result.succeeded else result.detail
+        return Decision(await self._finish(claimed, status, reason, approver), decided=True, detail=reason)
+
+    async def _finish(
+        self, claimed: NumberRequest, status: RequestStatus, reason: str | None, actor: Actor
+    ) -> NumberRequest:
+        """Record what the approval came to; a failed one gives the number back if the request still holds it."""
+        now = self._clock.now()
+        async with self._storage.write() as uow:
+            after = _next(claimed, status=status, reason=reason, decided_at=now)
+            await uow.requests.replace(claimed, after)
+            if status is RequestStatus.FAILED:
+                number = await uow.numbers.get(claimed.tenant, claimed.number or "", claimed.extension)
+                await _give_back(uow, number, request_hold_owner(claimed.id), actor, f"request-{claimed.id}", now)
+        return after
+
+    async def reject(self, request_id: str, version: int, approver: Actor, reason: str) -> Decision:
+        """Refuse the request with a reason; the held number goes back to the pool in the same transaction."""
+        return await self._close(request_id, version, approver, RequestStatus.REJECTED, reason.strip()[:1024] or None)
+
+    async def change_number(
+        self, request_id: str, version: int, approver: Actor, number_text: str, *, correlation_id: str
+    ) -> Decision:
+        """Hold `number_text` for the request instead and give the old number back, in one transaction."""
+        tenant = self._context.tenant((await self.get(request_id)).tenant)
+        wanted = parse_number(number_text, default_region=tenant.default_region)
+        now = self._clock.now()
+        async with self._storage.write() as uow:
+            current = await _current(uow, request_id)
+            if current.status is not RequestStatus.PENDING or current.version != version:
+                return Decision(current, decided=False)
+            number = await uow.numbers.get(current.tenant, wanted.number, wanted.extension)
+            if number is None:
+                raise NotFound(f"{wanted.label} is not in the {current.tenant} inventory; the request keeps its own.")
+            if number.number == current.number and number.extension == current.extension:
+                return Decision(current, decided=False)
+            owner = request_hold_owner(current.id)
+            old = await uow.numbers.get(current.tenant, current.number or "", current.extension)
+            hold = old.hold if old is not None and old.hold is not None else None
+            try:
+                taken = transitions.hold(
+                    number,
+                    hold or Hold(owner, f"request by {current.requester_name}", None),
+                    operator=approver.name,
+                    now=now,
+                )
+                await uow.numbers.save(number, taken, action="hold", actor=approver, correlation_id=correlation_id)
+            except (TransitionRefused, ConcurrentChange) as refusal:
+                raise TransitionRefused(f"{refusal} The request keeps {_label(old)}.") from None
+            await _give_back(uow, old, owner, approver, correlation_id, now)
+            after = _next(current, number=number.number, extension=number.extension)
+            if not await uow.requests.replace(current, after):
+                raise ConcurrentChange("Someone else changed the request at the same moment; nothing was changed.")
+        return Decision(after, decided=False)
+
+    async def expire_due(self, *, limit: int = 100) -> list[NumberRequest]:
+        """Requests nobody decided in time: each expires and its number goes back, one transaction each
+        batch; a replica that holds a row locked is skipped."""
+        now = self._clock.now()
+        expired: list[NumberRequest] = []
+        async with self._storage.write() as uow:
+            for current in await uow.requests.lock_due(now, limit=limit):
+                after = _next(current, status=RequestStatus.EXPIRED, decided_at=now, reason="Nobody decided in time.")
+                if await uow.requests.replace(current, after):
+                    number = await uow.numbers.get(current.tenant, current.number or "", current.extension)
+                    await _give_back(uow, number, request_hold_owner(current.id), EXPIRER, f"expiry-{current.id}", now)
+                    expired.append(after)
+        return expired
+
+    async def _close(
+        self, request_id: str, version: int, approver: Actor, status: RequestStatus, reason: str | None
+    ) -> Decision:
+        now = self._clock.now()
+        async with self._storage.write() as uow:
+            current = await _current(uow, request_id)
+            if current.status is not RequestStatus.PENDING or current.version != version:
+                return Decision(current, decided=False)
+            after = _next(current, status=status, decided_by=approver.name, decided_at=now, reason=reason)
+            if not await uow.requests.replace(current, after):
+                return Decision(await _current(uow, request_id), decided=False)
+            number = await uow.numbers.get(current.tenant, current.number or "", current.extension)
+            await _give_back(uow, number, request_hold_owner(current.id), approver, f"request-{current.id}", now)
+        return Decision(after, decided=True)
+
+
+async def _current(uow: UnitOfWork, request_id: str) -> NumberRequest:
+    found = await uow.requests.get(request_id)
+    if found is None:
+        raise NotFound("That number request does not exist (any more).")
+    return found
+
+
+async def _pool_called(uow: UnitOfWork, tenant: str, name: str) -> str | None:
+    """The pool's name as the inventory spells it, or None when no pool is called `name`."""
+    known = {pool for pool, _, _ in await uow.numbers.status_counts_by_pool(tenant) if pool}
+    return next((pool for pool in sorted(known) if pool.lower() == name.lower()), None)
+
+
+def _next(request: NumberRequest, **changes: Any) -> NumberRequest:
+    return replace(request, version=request.version + 1, **changes)
+
+
+def _label(number: PhoneNumber | None) -> str:
+    return number.label if number is not None else "its number"
+
+
+async def _give_back(
+    uow: UnitOfWork, number: PhoneNumber | None, owner: str, actor: Actor, correlation_id: str, now: datetime
+) -> None:
+    """Free the number when the request still holds it (an operator may have released it meanwhile)."""
+    if number is None or number.status is not NumberStatus.RESERVED or number.hold is None:
+        return
+    if number.hold.owner != owner:
+        return
+    freed = transitions.cancel_hold(number, operator=actor.name, now=now)
+    await uow.numbers.save(number, freed, action="release-hold", actor=actor, correlation_id=correlation_id)
