@@ -16,7 +16,7 @@ from cards.elements import Card
 from cards.picker import picker_card
 from cards.sync import progress_card
 from inventory.flows import Flow
-from inventory.journal import PENDING, SUCCEEDED
+from inventory.journal import PENDING, POLICY_PENDING, SUCCEEDED
 from inventory.model import PhoneNumber
 from inventory.services.container import Services
 from inventory.services.settlement import refused_by_teams
@@ -59,6 +59,9 @@ async def results_of(services: Services, flow: Flow) -> list[bulk_cards.ResultRo
         elif entry is None or entry.status == PENDING:
             detail = "Teams is still working on it; Switchboard records the outcome when it finishes."
             results.append(bulk_cards.ResultRow(name, number["label"], False, detail))
+        elif entry.status == POLICY_PENDING:  # assigned; the grant is retried through the journal
+            detail = f"Assigned, policy {entry.policy} pending: Switchboard retries the grant; the channel hears."
+            results.append(bulk_cards.ResultRow(name, number["label"], True, detail))
         else:
             results.append(bulk_cards.ResultRow(name, number["label"], entry.status == SUCCEEDED, entry.detail))
     return results

@@ -144,6 +144,18 @@ async def test_a_bulk_run_with_three_teams_failures_ends_with_seventeen_used_and
     assert len(teams.operations) == operations
 
 
+async def test_a_bulk_row_whose_policy_grant_failed_reads_assigned_with_the_policy_pending(
+    ada: TeamsClient, connector: RecordingConnector, store: Store, teams: SimulatedTenant
+) -> None:
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    teams.faults.fail_policy_grants(count=None)  # every grant fails: all 20 numbers move, no policy lands
+    results = card_text(await ada.click(confirm, "Assign all"))
+    assert "20 assigned, 0 failed" in results
+    assert "policy US-Local pending: Switchboard retries the grant" in results
+    assert await used_and_available(store) == (20, 20)
+
+
 async def final_card(ada: TeamsClient, connector: RecordingConnector, confirm: dict[str, Any], says: str) -> Any:
     """The results of Assign all: the answer itself, or (on a busy machine) the card that replaces the
     progress card it answered with."""
