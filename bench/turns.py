@@ -215,6 +215,16 @@ class Operator:
             "locale": "en-US",
         }
 
+    async def settle(self, *, until: float) -> None:
+        """Wait (until `until` at most) for a "Working in Teams..." card to be replaced by its result, as the
+        operator does: the click answered at once and the bot puts the outcome in its place."""
+        while self.card is not None and WORKING in card_text(self.card) and time.perf_counter() < until:
+            latest = self.connector.cards.get(self.conversation)
+            if latest is not None and WORKING not in card_text(latest):
+                self.card = latest
+                return
+            await asyncio.sleep(0.02)
+
     def next_turn(self) -> tuple[str, dict[str, Any]]:
         """What this operator does next, given the card on the screen: (kind of turn, activity)."""
         card, text = self.card, card_text(self.card) if self.card else ""
@@ -234,7 +244,8 @@ class Operator:
         if "Step 4 of 5" in text:
             return "click: policy", self.click(titled(card, "Next")[0], policy=POLICY)
         if "Step 5 of 5" in text:
-            return "click: assign in Teams", self.click(titled(card, "Assign")[0])
+            assign = titled(card, "Assign") or titled(card, "Replace and assign")
+            return "click: assign in Teams", self.click(assign[0])
         assigned = re.search(r"(\+[\d ]+) is assigned to", text)
         if assigned:
             self.cycles += 1
@@ -273,6 +284,7 @@ class Operator:
 
 
 JSON = {"Content-Type": "application/json"}
+WORKING = "This card updates by itself."  # a waiting card, replaced by the bot when Teams has answered
 
 
 async def run_operator(
@@ -283,6 +295,7 @@ async def run_operator(
         scheduled = start + step * period
         if scheduled >= until:
             return
+        await operator.settle(until=scheduled)
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -360,6 +373,7 @@ async def one_at_a_time(operator: Operator, http: aiohttp.ClientSession, *, seco
     turns: list[Turn] = []
     until = time.perf_counter() + seconds
     while time.perf_counter() < until:
+        await operator.settle(until=time.perf_counter() + 10.0)  # not counted: the operator looks at the card
         kind, activity = operator.next_turn()
         started = time.perf_counter()
         ok = await operator.send(http, kind, activity)
