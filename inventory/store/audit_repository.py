@@ -94,6 +94,32 @@ class SqlAuditRepository:
         """Append rows shaped by `audit_row`, in one batch."""
         await insert_many(self._connection, audit_events, rows)
 
+    async def write_setting(
+        self,
+        tenant: str,
+        action: str,
+        actor: Actor,
+        *,
+        at: datetime,
+        correlation_id: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """A change of a tenant's setting (a rule, a pool's threshold): no number's change, so the row names
+        none; what changed is in before/after."""
+        row = audit_row(
+            tenant,
+            action,
+            actor,
+            at=at,
+            correlation_id=correlation_id,
+            number=None,
+            extension=None,
+            before=before,
+            after=after,
+        )
+        await self.write([row])
+
     async def history(
         self,
         tenant: str,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import Actor
 from inventory.rules import Rule
-from inventory.store.audit_repository import SqlAuditRepository, audit_row
+from inventory.store.audit_repository import SqlAuditRepository
 from inventory.store.tables import assignment_rules
 
 _R = assignment_rules.c
@@ -53,7 +53,9 @@ class SqlRuleRepository:
         }
         result = await self._connection.execute(assignment_rules.insert().values(**values).returning(_R.id))
         added = Rule(position, rule.conditions, rule.pool, rule.policy, id=int(result.scalar_one()))
-        await self._write_audit(tenant, "add-rule", actor, at, correlation_id, None, _snapshot(added))
+        await self._audit.write_setting(
+            tenant, "add-rule", actor, at=at, correlation_id=correlation_id, before=None, after=_snapshot(added)
+        )
         return added
 
     async def reorder(
@@ -64,38 +66,18 @@ class SqlRuleRepository:
             statement = update(assignment_rules).where(_R.id == rule.id).values(position=position)
             await self._connection.execute(statement)
         after = {"order": [_snapshot(r)["rule"] for r in ordered]}
-        await self._write_audit(tenant, "move-rule", actor, at, correlation_id, None, after)
+        await self._audit.write_setting(
+            tenant, "move-rule", actor, at=at, correlation_id=correlation_id, before=None, after=after
+        )
 
     async def delete(self, tenant: str, rule: Rule, *, actor: Actor, at: datetime, correlation_id: str) -> bool:
         statement = delete(assignment_rules).where((_R.tenant == tenant) & (_R.id == rule.id))
         if not (await self._connection.execute(statement)).rowcount:
             return False
-        await self._write_audit(tenant, "delete-rule", actor, at, correlation_id, _snapshot(rule), None)
-        return True
-
-    async def _write_audit(
-        self,
-        tenant: str,
-        action: str,
-        actor: Actor,
-        at: datetime,
-        correlation_id: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-    ) -> None:
-        # A rule is no number's change: the audit row names no number; the rule is in before/after.
-        row = audit_row(
-            tenant,
-            action,
-            actor,
-            at=at,
-            correlation_id=correlation_id,
-            number=None,
-            extension=None,
-            before=before,
-            after=after,
+        await self._audit.write_setting(
+            tenant, "delete-rule", actor, at=at, correlation_id=correlation_id, before=_snapshot(rule), after=None
         )
-        await self._audit.write([row])
+        return True
 
 
 def _snapshot(rule: Rule) -> dict[str, Any]:

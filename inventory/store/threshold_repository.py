@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.capacity import Threshold
 from inventory.model import Actor
-from inventory.store.audit_repository import SqlAuditRepository, audit_row
+from inventory.store.audit_repository import SqlAuditRepository
 from inventory.store.tables import pool_thresholds
 
 _T = pool_thresholds.c
@@ -39,14 +39,18 @@ class SqlThresholdRepository:
             except IntegrityError:
                 await self._connection.execute(update(pool_thresholds).where(where).values(**values))
         after = {"pool": threshold.pool, "threshold": threshold.label}
-        await self._write_audit(tenant, "set-threshold", actor, at, correlation_id, before, after)
+        await self._audit.write_setting(
+            tenant, "set-threshold", actor, at=at, correlation_id=correlation_id, before=before, after=after
+        )
 
     async def remove(self, tenant: str, pool: str, *, actor: Actor, at: datetime, correlation_id: str) -> bool:
         before = await self._one(tenant, pool)
         statement = delete(pool_thresholds).where((_T.tenant == tenant) & (_T.pool == pool))
         if not (await self._connection.execute(statement)).rowcount:
             return False
-        await self._write_audit(tenant, "remove-threshold", actor, at, correlation_id, before, None)
+        await self._audit.write_setting(
+            tenant, "remove-threshold", actor, at=at, correlation_id=correlation_id, before=before, after=None
+        )
         return True
 
     async def mark(self, tenant: str, pool: str, *, low: bool, at: datetime) -> bool:
@@ -63,27 +67,3 @@ class SqlThresholdRepository:
         if row is None:
             return None
         return {"pool": pool, "threshold": Threshold(pool, row.min_free, row.min_share_pct).label}
-
-    async def _write_audit(
-        self,
-        tenant: str,
-        action: str,
-        actor: Actor,
-        at: datetime,
-        correlation_id: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-    ) -> None:
-        # A pool's threshold is no number's change: the audit row names no number, the pool is in before/after.
-        row = audit_row(
-            tenant,
-            action,
-            actor,
-            at=at,
-            correlation_id=correlation_id,
-            number=None,
-            extension=None,
-            before=before,
-            after=after,
-        )
-        await self._audit.write([row])
