@@ -19,6 +19,7 @@ from aiohttp import web
 
 from cards.reading import card_text, execute_actions
 from tests.support.cards import assert_valid_card
+from tests.support.local_site import serve_locally
 
 ACTIVITIES = Path(__file__).resolve().parent.parent / "data" / "activities"
 TENANT_ID = "11111111-1111-4111-8111-111111111111"
@@ -73,11 +74,7 @@ class RecordingConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._post)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._put)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -18,6 +18,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from tests.support.local_site import serve_locally
+
 CHANNEL_ISSUER = "https://api.botframework.com"
 
 
@@ -45,10 +47,7 @@ class TokenIssuer:
         app = web.Application()
         app.router.add_get("/v1/.well-known/openidconfiguration", self._metadata)
         app.router.add_get("/v1/keys", self._keys)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, self.url = await serve_locally(app, shutdown_timeout=0.5)
 
     async def stop(self) -> None:
         self._released.set()
