@@ -42,6 +42,15 @@ async def begin(turn: Turn, tenant: str, event_id: int, change: str) -> Reply:
     return Reply(await FLOW.render(turn, flow))
 
 
+def _afterwards(turn: Turn, flow: Flow, plan: RevertPlan) -> str:
+    """What the number will be: a removal follows the tenant's rule (the change's before-state may have been
+    a picker's hold, which no revert brings back); a number given back is as it was."""
+    if plan.kind is RevertKind.ASSIGN:
+        return plan.before
+    days = turn.tenant_config(flow.tenant).quarantine_days
+    return f"quarantined for {days} days, then available" if days else "available"
+
+
 def _in_teams(plan: RevertPlan) -> str:
     if plan.kind is RevertKind.UNASSIGN:
         return f"Teams will be asked to remove {plan.label} from {plan.holder.label}."
@@ -51,7 +60,7 @@ def _in_teams(plan: RevertPlan) -> str:
 
 async def _confirm_view(turn: Turn, flow: Flow) -> Card:
     plan = await turn.services.reverts.plan(flow.tenant, int(flow.state["event"]))
-    view = RevertView(plan.label, str(flow.state["change"]), plan.after, plan.before, _in_teams(plan))
+    view = RevertView(plan.label, str(flow.state["change"]), plan.after, _afterwards(turn, flow, plan), _in_teams(plan))
     return revert_confirm_card(ref(flow), view, tenant=flow.tenant)
 
 

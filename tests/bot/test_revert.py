@@ -43,6 +43,7 @@ async def test_reverting_an_assignment_removes_the_number_in_teams_and_returns_i
     text = card_text(confirm)
     assert "Revert a change" in text
     assert "used by Adele Vance with US-Local" in text  # now
+    assert "After the revert\navailable" in text  # the picker's hold it was taken from does not come back
     assert "Teams will be asked to remove +1 206 555 0100 from Adele Vance." in text
 
     reverted = await megan.click(confirm, "Revert")
