@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import ActivationState, NumberStatus
 from inventory.number_query import NumberQuery, Page, decode_cursor, encode_cursor
+from inventory.store import search_index
 from inventory.store.number_rows import from_row
 from inventory.store.tables import phone_numbers
 
@@ -25,6 +26,18 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _digit_like(pattern: str) -> str | None:
+    """The LIKE pattern of a digit search, or None for a `+` prefix (a range on the number index)."""
+    cleaned = re.sub(r"[\s().\-]", "", pattern)
+    if "*" in cleaned or "?" in cleaned:
+        like = re.sub(r"\*{2,}", lambda run: "?" * len(run.group()), _like_escape(cleaned))
+        like = like.replace("*", "%").replace("?", "_")
+        return like if like.startswith("+") else "%" + like
+    if cleaned.startswith("+"):
+        return None
+    return "%" + _like_escape(cleaned) + "%"
+
+
 def digit_condition(pattern: str) -> ColumnElement[bool]:
     """`+1555` -> starts with; `555` -> contains; with `*`/`?` a glob over the whole E.164 number.
 
@@ -32,24 +45,45 @@ def digit_condition(pattern: str) -> ColumnElement[bool]:
     without a `+` it may begin anywhere, since nobody types the country code of their own area. A lone
     `*` is any digits; two or more in a row are one digit each (`+1425555****`: that block of 10,000).
     """
-    cleaned = re.sub(r"[\s().\-]", "", pattern)
-    if "*" in cleaned or "?" in cleaned:
-        like = re.sub(r"\*{2,}", lambda run: "?" * len(run.group()), _like_escape(cleaned))
-        like = like.replace("*", "%").replace("?", "_")
-        if not like.startswith("+"):
-            like = "%" + like
-        return phone_numbers.c.number.like(like, escape="\\")
-    if cleaned.startswith("+"):
+    like = _digit_like(pattern)
+    if like is None:
         # A range scan on the unique index: much faster than LIKE 'x%', which SQLite won't index.
+        cleaned = re.sub(r"[\s().\-]", "", pattern)
         upper = cleaned[:-1] + chr(ord(cleaned[-1]) + 1) if len(cleaned) > 1 else "+~"
         return and_(phone_numbers.c.number >= cleaned, phone_numbers.c.number < upper)
-    return phone_numbers.c.number.like("%" + _like_escape(cleaned) + "%", escape="\\")
+    return phone_numbers.c.number.like(like, escape="\\")
+
+
+def _is_digits(text: str) -> bool:
+    return bool(_DIGIT_PATTERN.match(text)) and any(ch.isdigit() for ch in text)
+
+
+def _text_like(text: str) -> str:
+    return "%" + _like_escape(text.lower()) + "%"
 
 
 def _text_condition(text: str) -> ColumnElement[bool]:
-    if _DIGIT_PATTERN.match(text) and any(ch.isdigit() for ch in text):
+    if _is_digits(text):
         return digit_condition(text)
-    return phone_numbers.c.search_text.like("%" + _like_escape(text.lower()) + "%", escape="\\")
+    return phone_numbers.c.search_text.like(_text_like(text), escape="\\")
+
+
+def substring_patterns(query: NumberQuery) -> list[str]:
+    """The LIKE patterns of `query` that the trigram index can narrow: number, free text, holder, tag.
+
+    Each is matched by the number or by `search_text` (which holds the holder text and the tags), so a
+    row matching them all holds all their trigrams. Patterns with an escaped `%`, `_` or `\\` are left out.
+    """
+    found: list[str | None] = []
+    text = query.text.strip() if query.text else ""
+    if text:
+        found.append(_digit_like(text) if _is_digits(text) else _text_like(text))
+    if query.digits:
+        found.append(_digit_like(query.digits))
+    for part in (query.assignee, query.tag):
+        if part:
+            found.append(_text_like(part))
+    return [pattern for pattern in found if pattern is not None and "\\" not in pattern]
 
 
 def _ci_equals(column: ColumnElement[str | None], value: str) -> ColumnElement[bool]:
@@ -75,8 +109,7 @@ def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
     if query.carrier:
         conditions.append(_ci_equals(phone_numbers.c.carrier, query.carrier))
     if query.assignee:
-        needle = "%" + _like_escape(query.assignee.lower()) + "%"
-        conditions.append(phone_numbers.c.holder_text.like(needle, escape="\\"))
+        conditions.append(phone_numbers.c.holder_text.like(_text_like(query.assignee), escape="\\"))
     if query.tag:
         conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
     if query.reservations_only:
@@ -104,7 +137,7 @@ async def search_numbers(
 ) -> Page:
     """One page of matches ordered by number; pass `next_cursor` back as `after` for the next page."""
     limit = max(1, min(limit, MAX_PAGE))
-    statement = build_query(query)
+    statement = await _narrowed(connection, query)
     if after:
         last_number, last_extension = decode_cursor(after)
         statement = statement.where(
@@ -117,9 +150,23 @@ async def search_numbers(
     return Page(items, encode_cursor(items[-1]) if more and items else None)
 
 
-async def count_numbers(connection: AsyncConnection, query: NumberQuery) -> int:
-    statement = select(func.count()).select_from(build_query(query).subquery())
+async def count_numbers(connection: AsyncConnection, query: NumberQuery, *, at_most: int | None = None) -> int:
+    """How many numbers match; with `at_most`, counting stops at `at_most + 1` (a card says "more than").
+
+    A search box counts on every keystroke: at 1,000,000 numbers an uncapped count of `555` reads them all.
+    """
+    matches = await _narrowed(connection, query)
+    if at_most is not None:
+        matches = matches.limit(at_most + 1)
+    statement = select(func.count()).select_from(matches.subquery())
     return int((await connection.execute(statement)).scalar_one())
+
+
+async def _narrowed(connection: AsyncConnection, query: NumberQuery) -> Select[tuple[object, ...]]:
+    """`build_query`, with the trigram index's candidates when it says they are few (SQLite)."""
+    statement = build_query(query)
+    candidates = await search_index.narrowing(connection, substring_patterns(query))
+    return statement if candidates is None else statement.where(candidates)
 
 
 FACETS = {"location": phone_numbers.c.location, "pool": phone_numbers.c.pool, "range": phone_numbers.c.range_label}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,22 @@ from sqlalchemy.engine import Connection
 
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import head_revision, upgrade
+from inventory.store.search_index import AUXILIARY_PREFIXES
 from inventory.store.tables import metadata
 
 
+def _described_by_the_tables(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (name or "").startswith(AUXILIARY_PREFIXES)
+
+
 def _differences(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, metadata))
+    opts = {"compare_type": True, "include_name": _described_by_the_tables}
+    context = MigrationContext.configure(connection, opts=opts)
+    with warnings.catch_warnings():
+        # SQLAlchemy cannot reflect the case-blind expression indexes of migration 0021 and says so; they
+        # are left out of the comparison by name, like the trigram index, and tested by the search tests.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        return list(compare_metadata(context, metadata))
 
 
 async def test_migrated_schema_matches_the_table_definitions(store: Store) -> None:
