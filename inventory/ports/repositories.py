@@ -143,7 +143,9 @@ class NumberRepository(Protocol):
         """One page of matches ordered by number; pass `next_cursor` back as `after` for the next page."""
         ...
 
-    async def count(self, query: NumberQuery) -> int: ...
+    async def count(self, query: NumberQuery, *, at_most: int | None = None) -> int:
+        """How many numbers match; with `at_most`, counting stops at `at_most + 1` ("more than at_most")."""
+        ...
 
     async def available_by(self, tenant: str, facet: Facet) -> list[tuple[str, int]]:
         """How many available numbers each location, pool or range has, largest first."""

@@ -177,8 +177,8 @@ class NumberReads:
     async def search(self, query: NumberQuery, *, limit: int = 25, after: str | None = None) -> Page:
         return await number_search.search_numbers(self._connection, query, limit=limit, after=after)
 
-    async def count(self, query: NumberQuery) -> int:
-        return await number_search.count_numbers(self._connection, query)
+    async def count(self, query: NumberQuery, *, at_most: int | None = None) -> int:
+        return await number_search.count_numbers(self._connection, query, at_most=at_most)
 
     async def available_by(self, tenant: str, facet: Facet) -> list[tuple[str, int]]:
         return await number_search.available_by(self._connection, tenant, facet)

@@ -47,11 +47,17 @@ def digit_condition(pattern: str) -> ColumnElement[bool]:
     """
     like = _digit_like(pattern)
     if like is None:
-        # A range scan on the unique index: much faster than LIKE 'x%', which SQLite won't index.
-        cleaned = re.sub(r"[\s().\-]", "", pattern)
-        upper = cleaned[:-1] + chr(ord(cleaned[-1]) + 1) if len(cleaned) > 1 else "+~"
-        return and_(phone_numbers.c.number >= cleaned, phone_numbers.c.number < upper)
-    return phone_numbers.c.number.like(like, escape="\\")
+        return _starts_with(re.sub(r"[\s().\-]", "", pattern))
+    condition = phone_numbers.c.number.like(like, escape="\\")
+    head = re.split(r"[%_\\]", like, maxsplit=1)[0]
+    # `+1425555****` is also a range of the number index: without it the walk starts at the first number.
+    return and_(_starts_with(head), condition) if len(head) > 1 else condition
+
+
+def _starts_with(prefix: str) -> ColumnElement[bool]:
+    # A range scan on the unique index: much faster than LIKE 'x%', which SQLite won't index.
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if len(prefix) > 1 else "+~"
+    return and_(phone_numbers.c.number >= prefix, phone_numbers.c.number < upper)
 
 
 def _is_digits(text: str) -> bool:
@@ -68,22 +74,23 @@ def _text_condition(text: str) -> ColumnElement[bool]:
     return phone_numbers.c.search_text.like(_text_like(text), escape="\\")
 
 
-def substring_patterns(query: NumberQuery) -> list[str]:
-    """The LIKE patterns of `query` that the trigram index can narrow: number, free text, holder, tag.
+def substring_terms(query: NumberQuery) -> list[str]:
+    """What the trigram index can narrow `query` by (FTS5 terms): number, free text, holder, tag, repeats.
 
-    Each is matched by the number or by `search_text` (which holds the holder text and the tags), so a
-    row matching them all holds all their trigrams. Patterns with an escaped `%`, `_` or `\\` are left out.
+    Free text, holder and tag all match `search_text` (which holds the holder text and the tags), so a row
+    matching `query` holds every term. Patterns with an escaped `%`, `_` or `\\` are left to the LIKEs.
     """
-    found: list[str | None] = []
+    likes: list[tuple[str, str | None]] = []
     text = query.text.strip() if query.text else ""
     if text:
-        found.append(_digit_like(text) if _is_digits(text) else _text_like(text))
+        likes.append(("number", _digit_like(text)) if _is_digits(text) else ("search_text", _text_like(text)))
     if query.digits:
-        found.append(_digit_like(query.digits))
-    for part in (query.assignee, query.tag):
-        if part:
-            found.append(_text_like(part))
-    return [pattern for pattern in found if pattern is not None and "\\" not in pattern]
+        likes.append(("number", _digit_like(query.digits)))
+    likes.extend(("search_text", _text_like(part)) for part in (query.assignee, query.tag) if part)
+    terms = [search_index.like_term(column, like) for column, like in likes if like and "\\" not in like]
+    if query.repeated_digits and query.repeated_digits >= 3:
+        terms.append(search_index.any_term("number", (digit * query.repeated_digits for digit in "0123456789")))
+    return [term for term in terms if term]
 
 
 def _ci_equals(column: ColumnElement[str | None], value: str) -> ColumnElement[bool]:
@@ -165,7 +172,7 @@ async def count_numbers(connection: AsyncConnection, query: NumberQuery, *, at_m
 async def _narrowed(connection: AsyncConnection, query: NumberQuery) -> Select[tuple[object, ...]]:
     """`build_query`, with the trigram index's candidates when it says they are few (SQLite)."""
     statement = build_query(query)
-    candidates = await search_index.narrowing(connection, substring_patterns(query))
+    candidates = await search_index.narrowing(connection, substring_terms(query))
     return statement if candidates is None else statement.where(candidates)
 
 

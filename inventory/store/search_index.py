@@ -3,18 +3,20 @@
 Results are ordered by number and paged (`ORDER BY number LIMIT 26`). For a common substring (`555`,
 `seattle`) walking the number index and testing each row finds a page within a few hundred rows; for a
 rare one (`98765` among 1,000,000 numbers) the same walk reads every row. The trigram index finds rare
-matches at once but must fetch and sort every match, which is slow for common ones. So we first count, in
-the index alone, up to `SPARSE` rows holding every trigram of the search: fewer, and the search runs among
-them; more, and matches are dense enough that the ordered walk reaches a page soon.
+matches at once but must fetch and sort every match, which is slow for common ones. So we first ask the
+index alone for up to `SPARSE` + 1 rows that hold every literal run of the search: fewer, and the search
+runs among those ids; more, and matches are dense enough that the ordered walk reaches a page soon.
 
-The index (`phone_numbers_text`, FTS5 with the trigram tokenizer, migration 0021) covers the number and
-`search_text`, which holds the holder's name and UPN, location, range, carrier, pool and tags; triggers keep
-it in step with every write. It is a candidate filter only: the LIKE conditions still decide each row.
+The index (`phone_numbers_text`, contentless FTS5 with the trigram tokenizer, migration 0021) covers the
+number (as `^number$`, so that a suffix is a phrase too) and `search_text`, which holds the holder's name
+and UPN, location, range, carrier, pool and tags; triggers keep it in step with every write. It is a
+candidate filter only: the LIKE conditions still decide each row.
 PostgreSQL needs none of this: its pg_trgm GIN indexes and statistics let the planner make the same choice.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -23,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.store.tables import phone_numbers
 
-# At 1,000,000 numbers, 2,000 candidates fetch and sort in about a millisecond, and a denser substring
-# (one row in 500 or more) gives a page of 25 within about 13,000 index entries of the ordered walk.
-SPARSE = 2_000
+# 1,000 candidate ids come back from the index and their rows are fetched and sorted in well under a
+# millisecond; a substring with more matches than that is dense enough for the ordered walk (at 1,000,000
+# numbers one in 1,000 or more matches: a page within about 25,000 index entries if spread evenly).
+SPARSE = 1_000
 
 # Not in `tables.metadata`: an FTS5 virtual table is SQLite-only and Alembic cannot compare it.
 phone_numbers_text = Table(
@@ -38,34 +41,46 @@ phone_numbers_text = Table(
 # What migration 0021 builds outside `tables.metadata`, by name prefix (schema comparisons leave them out).
 AUXILIARY_PREFIXES = ("phone_numbers_text", "ix_phone_numbers_search_")
 _WILDCARDS = re.compile(r"[%_]+")
+Indexed = str  # "number" or "search_text": the columns of `phone_numbers_text`
 
 
-def trigrams(like_patterns: Iterable[str]) -> list[str]:
-    """Every trigram a row must hold to match all of `like_patterns` (unescaped LIKE patterns)."""
-    found: dict[str, None] = {}
-    for pattern in like_patterns:
-        for literal in _WILDCARDS.split(pattern.lower()):
-            for start in range(len(literal) - 2):
-                found[literal[start : start + 3]] = None
-    return list(found)
+def _phrase(literal: str) -> str:
+    # A quoted string: no FTS5 operator can hide in what an operator typed.
+    return '"' + literal.replace('"', '""') + '"'
 
 
-def match_expression(grams: list[str]) -> str:
-    """An FTS5 query: each trigram a quoted string (no operator can hide in one), all of them required."""
-    return " ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+def like_term(column: Indexed, pattern: str) -> str | None:
+    """What a row matching `column LIKE pattern` (unescaped) must hold, as an FTS5 query: each literal run
+    of three or more characters as a phrase of that column. None if there is no such run (`%0`).
+
+    The index holds the number as `^number$`, so a number pattern's ends anchor: `%0000` is "0000$"."""
+    runs = _WILDCARDS.split(pattern)
+    if column == "number":
+        runs[0], runs[-1] = "^" + runs[0] if runs[0] else "", runs[-1] + "$" if runs[-1] else ""
+        if len(runs) == 1:
+            runs = ["^" + pattern + "$"]
+    return " AND ".join(f"{column} : {_phrase(run)}" for run in runs if len(run) >= 3) or None
 
 
-async def narrowing(connection: AsyncConnection, like_patterns: list[str]) -> ColumnElement[bool] | None:
-    """`id IN (candidates)` when the trigram index says the matches are few; None to walk in number order."""
-    if connection.dialect.name != "sqlite" or not like_patterns:
+def any_term(column: Indexed, literals: Iterable[str]) -> str:
+    """An FTS5 query for a row whose `column` holds any of `literals` (each three characters or more)."""
+    return f"{column} : (" + " OR ".join(_phrase(literal) for literal in literals) + ")"
+
+
+async def narrowing(connection: AsyncConnection, terms: list[str]) -> ColumnElement[bool] | None:
+    """`id IN (candidates)` when the trigram index says the rows holding all `terms` are few; None to walk
+    in number order (PostgreSQL, no terms, or many candidates)."""
+    if connection.dialect.name != "sqlite" or not terms:
         return None
-    grams = trigrams(like_patterns)
-    if not grams:
-        return None  # no run of three characters (`*00`): nothing to look up, and such searches match many
-    candidates = select(phone_numbers_text.c.rowid).where(
-        text("phone_numbers_text MATCH :trigrams").bindparams(trigrams=match_expression(grams))
+    probe = (
+        select(phone_numbers_text.c.rowid)
+        .where(text("phone_numbers_text MATCH :terms").bindparams(terms=" AND ".join(terms)))
+        .limit(SPARSE + 1)
     )
-    counted = select(func.count()).select_from(candidates.limit(SPARSE + 1).subquery())
-    if (await connection.execute(counted)).scalar_one() > SPARSE:
+    candidates = list((await connection.execute(probe)).scalars())
+    if len(candidates) > SPARSE:
         return None
-    return phone_numbers.c.id.in_(candidates)
+    # The ids found, handed back as one JSON array: asking the index again inside the search made SQLite
+    # take ten times as long (it re-reads the index per sorted row), and 2,000 bound parameters cost more.
+    found = func.json_each(json.dumps(candidates)).table_valued("value")
+    return phone_numbers.c.id.in_(select(found.c.value))

@@ -1,8 +1,8 @@
 """Search at 1,000,000 numbers: a trigram index over the number and the free text, and case-blind filter indexes.
 
-SQLite: an FTS5 table with the trigram tokenizer (SQLite 3.34+) over `phone_numbers(number, search_text)`,
-external content (it stores only its index, the text stays in `phone_numbers`), kept in step by triggers so
-that every writer (imports, sync commits, assignments) updates it in its own transaction without knowing.
+SQLite: a contentless FTS5 table with the trigram tokenizer (SQLite 3.34+) over `phone_numbers(number,
+search_text)`, kept in step by triggers so that every writer (imports, sync commits, assignments, deletes)
+updates it in its own transaction without knowing.
 PostgreSQL: pg_trgm GIN indexes, which the planner weighs against the ordered scan itself.
 Both: indexes on `lower(pool)`, `lower(location)` and `lower(carrier)`, the case-blind equality the filters use.
 None of these is in `tables.metadata` (Core cannot describe them); `inventory/store/search_index.py` names them.
@@ -29,20 +29,22 @@ _TRIGRAM_PG = {
     "ix_phone_numbers_search_text_trgm": "search_text",
     "ix_phone_numbers_search_holder_trgm": "holder_text",
 }
-# Only a change to the indexed text touches the trigram index: a hold or a status change does not.
+# Contentless (it keeps only its index; the text stays in phone_numbers), so it may index the number between
+# ^ and $: `*0000` is then the phrase "0000$", an exact suffix. Only a change to the indexed text touches it.
+_INDEXED = "'^' || {row}.number || '$', {row}.search_text"
 _SQLITE_TRIGGERS = [
-    """CREATE TRIGGER phone_numbers_text_insert AFTER INSERT ON phone_numbers BEGIN
-        INSERT INTO phone_numbers_text (rowid, number, search_text) VALUES (new.id, new.number, new.search_text);
+    f"""CREATE TRIGGER phone_numbers_text_insert AFTER INSERT ON phone_numbers BEGIN
+        INSERT INTO phone_numbers_text (rowid, number, search_text) VALUES (new.id, {_INDEXED.format(row="new")});
     END""",
-    """CREATE TRIGGER phone_numbers_text_delete AFTER DELETE ON phone_numbers BEGIN
+    f"""CREATE TRIGGER phone_numbers_text_delete AFTER DELETE ON phone_numbers BEGIN
         INSERT INTO phone_numbers_text (phone_numbers_text, rowid, number, search_text)
-        VALUES ('delete', old.id, old.number, old.search_text);
+        VALUES ('delete', old.id, {_INDEXED.format(row="old")});
     END""",
-    """CREATE TRIGGER phone_numbers_text_update AFTER UPDATE OF number, search_text ON phone_numbers
+    f"""CREATE TRIGGER phone_numbers_text_update AFTER UPDATE OF number, search_text ON phone_numbers
     WHEN old.number IS NOT new.number OR old.search_text IS NOT new.search_text BEGIN
         INSERT INTO phone_numbers_text (phone_numbers_text, rowid, number, search_text)
-        VALUES ('delete', old.id, old.number, old.search_text);
-        INSERT INTO phone_numbers_text (rowid, number, search_text) VALUES (new.id, new.number, new.search_text);
+        VALUES ('delete', old.id, {_INDEXED.format(row="old")});
+        INSERT INTO phone_numbers_text (rowid, number, search_text) VALUES (new.id, {_INDEXED.format(row="new")});
     END""",
 ]
 
@@ -55,12 +57,16 @@ def upgrade() -> None:
         for name, column in _TRIGRAM_PG.items():
             op.execute(f"CREATE INDEX {name} ON phone_numbers USING gin ({column} gin_trgm_ops)")
         return
-    # detail=none: substring matching needs only which rows hold a trigram, not where; a third of the size.
+    # detail=full (positions): a quoted phrase is then an exact substring of one column, so the index alone
+    # counts the matches of `*0000` without reading rows; without positions it could only say "holds 000".
     op.execute(
-        "CREATE VIRTUAL TABLE phone_numbers_text USING fts5(number, search_text, content='phone_numbers', "
-        "content_rowid='id', tokenize='trigram', detail=none, columnsize=0)"
+        "CREATE VIRTUAL TABLE phone_numbers_text USING fts5(number, search_text, content='', "
+        "tokenize='trigram', columnsize=0)"
     )
-    op.execute("INSERT INTO phone_numbers_text (phone_numbers_text) VALUES ('rebuild')")  # the numbers already there
+    op.execute(  # the numbers already there
+        "INSERT INTO phone_numbers_text (rowid, number, search_text) "
+        f"SELECT id, {_INDEXED.format(row='phone_numbers')} FROM phone_numbers"
+    )
     for trigger in _SQLITE_TRIGGERS:
         op.execute(trigger)
 
