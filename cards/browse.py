@@ -11,6 +11,7 @@ from cards.elements import (
     choice_set,
     columns,
     container,
+    counted,
     execute,
     heading,
     input_text,
@@ -31,8 +32,14 @@ STATUS_FILTERS = [
 ]
 
 
+def _matches(page: PageView) -> str:
+    if page.total_capped:
+        return f"{counted(page.total, capped=True)} matches"
+    return plural(page.total, "match", "matches")
+
+
 def numbers_card(flow: FlowRef, page: PageView, *, tenant: str, status: str) -> Card:
-    body = heading("Numbers", f"Tenant {tenant}: {plural(page.total, 'match', 'matches')} - page {page.page}")
+    body = heading("Numbers", f"Tenant {tenant}: {_matches(page)} - page {page.page}")
     body.append(
         columns(
             (

@@ -158,6 +158,11 @@ def coloured(value: str, color: str | None, *, size: str | None = None, weight: 
     return text(value, size=size, weight=weight, color=color)
 
 
+def counted(count: int, *, capped: bool) -> str:
+    """`1,234`, or `more than 10,000` when counting stopped there."""
+    return f"more than {count:,}" if capped else f"{count:,}"
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """`1 match`, `3 matches`, `1,204 numbers`: the count with the word it needs."""
     return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -11,6 +11,7 @@ from cards.elements import (
     card,
     columns,
     container,
+    counted,
     execute,
     heading,
     input_text,
@@ -55,7 +56,8 @@ def picker_card(
     if not page.numbers:
         body.append(text("No available numbers match. Try other digits, or import a range.", weight="Bolder"))
     else:
-        body.append(text(f"{page.total:,} available - page {page.page}", subtle=True, size="Small"))
+        how_many = counted(page.total, capped=page.total_capped)
+        body.append(text(f"{how_many} available - page {page.page}", subtle=True, size="Small"))
         body.extend(_row(flow, number) for number in page.numbers)
     # Paging moves through the list and sits with it; Back (the previous step) and Cancel end the card, so
     # "next page" and "next step" can never be mistaken for each other.

@@ -68,6 +68,7 @@ class PageView:
     has_previous: bool
     has_next: bool
     search: str = ""
+    total_capped: bool = False  # counting stopped at `total`: more than that match
 
 
 @dataclass(frozen=True)

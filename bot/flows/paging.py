@@ -14,6 +14,7 @@ from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery
 
 Cursor = str | int | None
+COUNT_CAP = 10_000  # a list card counts this far, then says "more than 10,000"
 
 
 def cursors_of(state: dict[str, Any]) -> list[Cursor]:
@@ -37,17 +38,20 @@ async def page_of(turn: Turn, query: NumberQuery, state: dict[str, Any], *, size
     """The page of `query` the flow is on, with the total count, and the next page's cursor."""
     cursors = cursors_of(state)
     current = cursors[-1]
-    page, total = await turn.services.views.page(query, size=size, after=str(current) if current else None)
+    after = str(current) if current else None
+    # A card is redrawn on every search and page: counting all of 1,000,000 matches each time is too slow.
+    page, total = await turn.services.views.page(query, size=size, after=after, count_at_most=COUNT_CAP)
     now = turn.services.context.clock.now()
     # Only used numbers can wait for a policy grant: a picker's page (available numbers) reads nothing more.
     used = [n.number for n in page.items if n.status is NumberStatus.USED]
     pending = await turn.services.views.policies_pending(query.tenant, used) if used else {}
     view = PageView(
         [number_view(n, now=now, policy_pending=pending.get(n.number)) for n in page.items],
-        total,
+        min(total, COUNT_CAP),
         len(cursors),
         len(cursors) > 1,
         page.next_cursor is not None,
         str(state.get("search") or ""),
+        total_capped=total > COUNT_CAP,
     )
     return view, page.next_cursor

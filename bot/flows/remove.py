@@ -37,6 +37,7 @@ class Step(StrEnum):
 
 TITLE = remove_cards.TITLE
 _MAX_CHOICES = 20
+_COUNTED = 1_000  # past this the exact count does not help the operator narrow down
 
 
 async def start(turn: Turn, args: str) -> Reply:
@@ -49,9 +50,10 @@ async def start(turn: Turn, args: str) -> Reply:
     subject = read_subject(args)
     if subject.digits is not None:
         query = NumberQuery(tenant=tenant, digits=subject.digits, statuses=(NumberStatus.USED,))
-        page, total = await turn.services.views.page(query, size=_MAX_CHOICES, after=None)
+        page, total = await turn.services.views.page(query, size=_MAX_CHOICES, after=None, count_at_most=_COUNTED)
         if total > _MAX_CHOICES:  # too many to choose from on one card: narrowing is quicker than paging
-            more = f"{total:,} held numbers contain {subject.digits}: type more of the number, or the person's name."
+            many = f"More than {_COUNTED:,}" if total > _COUNTED else f"{total:,}"
+            more = f"{many} held numbers contain {subject.digits}: type more of the number, or the person's name."
             return Reply(message_card(TITLE, more))
         held = page.items
         nobody = f"No number held by anyone in the {tenant} inventory contains {subject.digits}."

@@ -26,10 +26,14 @@ class Views:
         self._storage = context.storage
         self._phones = context.phones
 
-    async def page(self, query: NumberQuery, *, size: int, after: str | None) -> tuple[Page, int]:
-        """One page of `query` after the cursor `after`, and how many numbers match in all."""
+    async def page(
+        self, query: NumberQuery, *, size: int, after: str | None, count_at_most: int | None = None
+    ) -> tuple[Page, int]:
+        """One page of `query` after the cursor `after`, and how many numbers match in all; with
+        `count_at_most`, counting stops at `count_at_most + 1` (a card then says "more than")."""
         async with self._storage.read() as uow:
-            return await uow.numbers.search(query, limit=size, after=after), await uow.numbers.count(query)
+            page = await uow.numbers.search(query, limit=size, after=after)
+            return page, await uow.numbers.count(query, at_most=count_at_most)
 
     async def policies_pending(self, tenant: str, numbers: Collection[str]) -> dict[str, str]:
         """Number (E.164) -> the voice routing policy the journal is still granting, for those that have one."""

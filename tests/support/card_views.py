@@ -54,9 +54,11 @@ def page(
     previous: bool = False,
     more: bool = False,
     search: str = "",
+    capped: bool = False,
 ) -> PageView:
-    """A page as `page_of` draws it: `at` is 1-based, `more` says there is a next page."""
-    return PageView(numbers, len(numbers) if total is None else total, at, previous, more, search)
+    """A page as `page_of` draws it: `at` is 1-based, `more` says there is a next page, `capped` that
+    counting stopped at `total`."""
+    return PageView(numbers, len(numbers) if total is None else total, at, previous, more, search, capped)
 
 
 def long_text(start: str, length: int) -> str:

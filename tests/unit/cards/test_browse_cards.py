@@ -25,6 +25,11 @@ def test_the_list_says_the_tenant_how_many_match_and_which_page() -> None:
     assert card_text(drawn).splitlines()[:2] == ["Numbers", "Tenant contoso: 1,234 matches - page 2"]
 
 
+def test_the_list_says_more_than_when_counting_stopped_at_the_cap() -> None:
+    drawn = valid(numbers_card(FLOW, page([number(0)], total=10_000, capped=True), tenant=TENANT, status="any"))
+    assert card_text(drawn).splitlines()[1] == "Tenant contoso: more than 10,000 matches - page 1"
+
+
 def test_each_row_shows_the_number_its_status_its_holder_and_where_it_is() -> None:
     used = number(7, status="used", holder="Adele Vance")
     lines = card_text(valid(numbers_card(FLOW, page([used]), tenant=TENANT, status="any"))).splitlines()

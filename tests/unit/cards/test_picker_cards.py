@@ -39,6 +39,11 @@ def test_the_picker_shows_its_step_and_how_many_numbers_are_available() -> None:
     assert "1,234 available - page 2" in lines
 
 
+def test_the_picker_says_more_than_when_counting_stopped_at_the_cap() -> None:
+    lines = card_text(picker(page([number(0)], total=10_000, capped=True))).splitlines()
+    assert "more than 10,000 available - page 1" in lines
+
+
 def test_each_number_has_its_own_pick_button_carrying_its_id() -> None:
     numbers = [number(i) for i in range(3)]
     drawn = picker(page(numbers))
