@@ -49,9 +49,22 @@ def digit_condition(pattern: str) -> ColumnElement[bool]:
     if like is None:
         return _starts_with(re.sub(r"[\s().\-]", "", pattern))
     condition = phone_numbers.c.number.like(like, escape="\\")
-    head = re.split(r"[%_\\]", like, maxsplit=1)[0]
+    head = _head(like)
     # `+1425555****` is also a range of the number index: without it the walk starts at the first number.
     return and_(_starts_with(head), condition) if len(head) > 1 else condition
+
+
+def _head(like: str) -> str:
+    """The literal start of a LIKE pattern (before its first wildcard or escape)."""
+    return re.split(r"[%_\\]", like, maxsplit=1)[0]
+
+
+def _after_head(like: str | None) -> str | None:
+    """A number pattern without the head its range already covers: `+1425%0000` -> `%0000`. Asking the
+    trigram index for `^+1425` as well only reads a long list: every number starts with `+1`."""
+    if like is None or len(_head(like)) <= 1:
+        return like
+    return "%" + like[len(_head(like)) :]
 
 
 def _starts_with(prefix: str) -> ColumnElement[bool]:
@@ -83,9 +96,12 @@ def substring_terms(query: NumberQuery) -> list[str]:
     likes: list[tuple[str, str | None]] = []
     text = query.text.strip() if query.text else ""
     if text:
-        likes.append(("number", _digit_like(text)) if _is_digits(text) else ("search_text", _text_like(text)))
+        if _is_digits(text):
+            likes.append(("number", _after_head(_digit_like(text))))
+        else:
+            likes.append(("search_text", _text_like(text)))
     if query.digits:
-        likes.append(("number", _digit_like(query.digits)))
+        likes.append(("number", _after_head(_digit_like(query.digits))))
     likes.extend(("search_text", _text_like(part)) for part in (query.assignee, query.tag) if part)
     terms = [search_index.like_term(column, like) for column, like in likes if like and "\\" not in like]
     if query.repeated_digits and query.repeated_digits >= 3:
