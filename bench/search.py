@@ -40,7 +40,7 @@ from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
 
 TARGET_MS = {"sqlite": 2.0, "postgresql": 5.0}
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000  # as bot.flows.paging counts for a list card
 POSTGRES_ADMIN_URL = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 SIZES = {"quick": [100_000], "full": [100_000, 1_000_000]}
 AVAILABLE = (NumberStatus.AVAILABLE,)

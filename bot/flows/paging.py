@@ -14,7 +14,7 @@ from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery
 
 Cursor = str | int | None
-COUNT_CAP = 10_000  # a list card counts this far, then says "more than 10,000"
+COUNT_CAP = 1_000  # a list card counts this far, then says "more than 1,000"
 
 
 def cursors_of(state: dict[str, Any]) -> list[Cursor]:
