@@ -88,10 +88,10 @@ def _text_condition(text: str) -> ColumnElement[bool]:
 
 
 def substring_terms(query: NumberQuery) -> list[str]:
-    """What the trigram index can narrow `query` by (FTS5 terms): number, free text, holder, tag, repeats.
+    """What the trigram index can narrow `query` by (FTS5 terms): number, free text, holder, repeats.
 
-    Free text, holder and tag all match `search_text` (which holds the holder text and the tags), so a row
-    matching `query` holds every term. Patterns with an escaped `%`, `_` or `\\` are left to the LIKEs.
+    Free text and holder both match `search_text` (which starts with the holder text), so a row matching
+    `query` holds every term. Patterns with an escaped `%`, `_` or `\\` are left to the LIKEs.
     """
     likes: list[tuple[str, str | None]] = []
     text = query.text.strip() if query.text else ""
@@ -102,7 +102,8 @@ def substring_terms(query: NumberQuery) -> list[str]:
             likes.append(("search_text", _text_like(text)))
     if query.digits:
         likes.append(("number", _after_head(_digit_like(query.digits))))
-    likes.extend(("search_text", _text_like(part)) for part in (query.assignee, query.tag) if part)
+    if query.assignee:  # not the tag: `search_text` is cut at 1,200 characters, and tags come last in it
+        likes.append(("search_text", _text_like(query.assignee)))
     terms = [search_index.like_term(column, like) for column, like in likes if like and "\\" not in like]
     if query.repeated_digits and query.repeated_digits >= 3:
         terms.append(search_index.any_term("number", (digit * query.repeated_digits for digit in "0123456789")))
