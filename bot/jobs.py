@@ -32,7 +32,8 @@ from typing import Any
 from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from bot.flows.resume import CardUpdate, Resumer
-from bot.requests import shared_card
+from bot.requests import shared_card, told_everyone
+from bot.turn import Thread
 from cards.notify import policy_note, stuck_note
 from cards.reservations import reservation_note
 from inventory import log_context
@@ -49,6 +50,7 @@ from inventory.tracing import span
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
+ThreadOf = Callable[[dict[str, Any], str], Thread]  # a posted card's conversation and id -> its thread
 
 
 class AlwaysLead:
@@ -69,10 +71,12 @@ class Jobs:
         leadership: JobLeadership | None = None,
         on_drift: DriftReport | None = None,
         update_card: CardUpdate | None = None,
+        thread_of: ThreadOf | None = None,
     ) -> None:
         self._services = services
         self._resumer = Resumer(services, update_card)
         self._update_card = update_card
+        self._thread_of = thread_of
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
         self._tasks: list[asyncio.Task[None]] = []
@@ -183,6 +187,12 @@ class Jobs:
 
     async def reconcile(self) -> int:
         reconciled = await self._services.assignments.reconcile_all()
+        # Requests approved while Teams was slower than the click's wait follow their settled entries, and
+        # their thread hears it as it would have from the click.
+        for request in await self._services.requests.follow_settled():
+            log.info("request settled by reconcile request=%s status=%s", request.id, request.status.value)
+            if self._thread_of is not None and request.conversation and request.activity_id:
+                await self._thread_of(request.conversation, request.activity_id).tell(told_everyone(request))
         # Policy grants that failed after their assignment are retried on the same schedule; the channel
         # hears when one lands or is given up.
         for settled in await self._services.assignments.retry_policies():

@@ -8,6 +8,7 @@ tenant approve, reject or change its number; anyone else's click changes nothing
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -177,6 +178,13 @@ def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
     card = _view(request, _viewer(turn, request), None if decision.decided else _already(request))
     if not decision.decided:
         return Reply(card)
+    return dataclasses.replace(told_everyone(request, what), card=card)
+
+
+def told_everyone(request: NumberRequest, what: str = "approved") -> Reply:
+    """What the thread hears of a decision: the posted card replaced with the outcome for everyone, and the
+    requester @mentioned (in a personal chat their own card, which follows the decision, tells them).
+    For a click and for the reconciler, which records what Teams finished after the click stopped waiting."""
     outcome = shared_card(request)
     view = request_view(request)
     if request.status is RequestStatus.ASSIGNED:
@@ -191,7 +199,7 @@ def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
     note = ThreadNote(said, request.requester_mri, request.requester_name)
     posted = _posted(request, outcome)
     return Reply(
-        card,
+        outcome,
         for_everyone=outcome,
         thread_note=note if request.requester_mri and not personal else None,
         also_update=posted,

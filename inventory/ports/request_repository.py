@@ -21,3 +21,7 @@ class RequestRepository(Protocol):
     async def lock_due(self, now: datetime, *, limit: int) -> list[NumberRequest]:
         """Pending requests whose time ran out, locked (and skipped when another replica holds them)."""
         ...
+
+    async def approving(self, *, decided_before: datetime, limit: int) -> list[NumberRequest]:
+        """Requests approved before `decided_before` whose outcome is not recorded yet (Teams was slow)."""
+        ...

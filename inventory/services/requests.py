@@ -16,14 +16,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from inventory import transitions
+from inventory import journal, transitions
 from inventory.e164 import parse_number
 from inventory.errors import ConcurrentChange, NotFound, SwitchboardError, TransitionRefused
+from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, Hold, NumberStatus, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.storage import UnitOfWork
 from inventory.requests import NumberRequest, Person, RequestStatus, request_hold_owner
-from inventory.services.assignment import AssignmentService, AssignRequest
+from inventory.services.assignment import RECONCILER, SETTLE_AFTER, AssignmentService, AssignRequest
 from inventory.services.context import ServiceContext
 from inventory.services.holds import NOTE_LIMIT, take_free
 from inventory.services.reservations import require_pool
@@ -181,7 +182,8 @@ class RequestService:
         now = self._clock.now()
         async with self._storage.write() as uow:
             after = _next(claimed, status=status, reason=reason, decided_at=now)
-            await uow.requests.replace(claimed, after)
+            if not await uow.requests.replace(claimed, after):
+                return await _current(uow, claimed.id)  # the reconciler recorded the outcome first
             if status is RequestStatus.FAILED:
                 number = await uow.numbers.get(claimed.tenant, claimed.number or "", claimed.extension)
                 await _give_back(uow, number, request_hold_owner(claimed.id), actor, f"request-{claimed.id}", now)
@@ -226,6 +228,33 @@ class RequestService:
                 raise ConcurrentChange("Someone else changed the request at the same moment; nothing was changed.")
         return Decision(after, decided=False)
 
+    async def follow_settled(self, *, limit: int = 50) -> list[NumberRequest]:
+        """Approvals Teams finished after the click stopped waiting: the reconciler closed their journal entry,
+        and here the request follows it (assigned, or failed with Teams' reason). Returns the requests moved,
+        whose cards and requesters are to be told. Idempotent: a request moves once (conditional on its
+        version), and one whose entry is still pending stays "Teams is assigning"."""
+        now = self._clock.now()
+        async with self._storage.read() as uow:
+            approving = await uow.requests.approving(decided_before=now - SETTLE_AFTER, limit=limit)
+        moved: list[NumberRequest] = []
+        for current in approving:
+            async with self._storage.write() as uow:
+                entries = await uow.journal.for_hold_owner(request_hold_owner(current.id))
+                outcome = _outcome_of(entries[-1] if entries else None)
+                if outcome is None:
+                    continue
+                status, reason = outcome
+                after = _next(current, status=status, reason=reason, decided_at=now)
+                if not await uow.requests.replace(current, after):
+                    continue
+                if status is RequestStatus.FAILED:
+                    number = await uow.numbers.get(current.tenant, current.number or "", current.extension)
+                    await _give_back(
+                        uow, number, request_hold_owner(current.id), RECONCILER, f"request-{current.id}", now
+                    )
+            moved.append(after)
+        return moved
+
     async def expire_due(self, *, limit: int = 100) -> list[NumberRequest]:
         """Requests nobody decided in time: each expires and its number goes back, one transaction each
         batch; a replica that holds a row locked is skipped."""
@@ -267,6 +296,21 @@ async def _pool_called(uow: UnitOfWork, tenant: str, name: str) -> str | None:
     """The pool's name as the inventory spells it, or None when no pool is called `name`."""
     known = {pool for pool, _, _ in await uow.numbers.status_counts_by_pool(tenant) if pool}
     return next((pool for pool in sorted(known) if pool.lower() == name.lower()), None)
+
+
+def _outcome_of(entry: JournalEntry | None) -> tuple[RequestStatus, str | None] | None:
+    """What an approval's journal entry says the request came to; None while Teams is still at it."""
+    if entry is None:
+        # Claimed, and the approver's turn ended before Teams was asked (a restart): nothing will ask now.
+        return RequestStatus.FAILED, "Switchboard stopped before asking Teams; nothing was assigned."
+    if entry.status == journal.PENDING:
+        return None
+    if entry.status in (journal.SUCCEEDED, journal.POLICY_PENDING):
+        pending = (
+            f"Voice routing policy {entry.policy} pending; Switchboard retries the grant." if entry.policy else None
+        )
+        return RequestStatus.ASSIGNED, pending if entry.status == journal.POLICY_PENDING else None
+    return RequestStatus.FAILED, entry.detail or "Teams did not complete the assignment."
 
 
 def _next(request: NumberRequest, **changes: Any) -> NumberRequest:

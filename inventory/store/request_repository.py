@@ -95,3 +95,13 @@ class SqlRequestRepository:
             .with_for_update(skip_locked=True)
         )
         return [_request(row._mapping) for row in await self._connection.execute(query)]
+
+    async def approving(self, *, decided_before: datetime, limit: int) -> list[NumberRequest]:
+        c = number_requests.c
+        query = (
+            select(number_requests)
+            .where(c.status == RequestStatus.APPROVING.value, c.decided_at < decided_before)
+            .order_by(c.decided_at)
+            .limit(limit)
+        )
+        return [_request(row._mapping) for row in await self._connection.execute(query)]

@@ -200,6 +200,7 @@ teams_operations = Table(
     Column("retry_at", UtcDateTime()),
     Index(None, "status", "created_at"),
     Index(None, "flow_id"),
+    Index(None, "hold_owner"),  # a number request's approvals (`request:<id>`), for the reconciler
 )
 
 operator_prefs = Table(

@@ -345,3 +345,73 @@ async def test_when_teams_is_slower_than_a_click_may_wait_the_thread_hears_the_o
     ]
     assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED
     assert teams.numbers_of("obj-adele") == ["+12065550100"]
+
+
+async def test_an_approval_teams_finishes_after_the_click_stopped_waiting_is_settled_and_told_once(
+    in_channel: dict[str, TeamsClient],
+    connector: RecordingConnector,
+    inventory: Store,
+    teams: SimulatedTenant,
+    requests_bot: RunningBot,
+    clock: FakeClock,
+) -> None:
+    sam, megan = in_channel["sam"], in_channel["megan"]
+    teams.clock = clock  # Teams' operations take their time on the test's clock too
+    teams.knobs = dataclasses.replace(teams.knobs, operation_delay_seconds=600)  # longer than a click waits
+    await sam.say("request number for adele")
+    posted = posted_card(connector)
+    answer = await click(megan, await view_of(megan, posted), "Approve", posted)
+    assert "Teams is assigning +1 206 555 0100" in card_text(answer)
+    jobs = requests_bot.app[JOBS]
+
+    clock.advance(minutes=3)
+    seen = len(connector.sent)
+    await jobs.reconcile()  # Teams still runs it: the request stays as it is, nobody is told anything
+    assert connector.sent[seen:] == []
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.RESERVED
+
+    clock.advance(minutes=10)  # Teams has finished
+    await jobs.reconcile()
+    told = connector.sent[seen:]
+    updates = [s for s in told if s.method == "PUT" and s.activity_id == posted.activity_id]
+    assert len(updates) == 1
+    assert updates[0].card is not None
+    assert "Assigned: +1 206 555 0100 now rings Adele Vance. Approved by megan@contoso.test" in card_text(
+        updates[0].card
+    )
+    notes = [s.body["text"] for s in told if str(s.body.get("text", "")).startswith("<at>")]
+    assert notes == [
+        f"<at>{STRANGER.upn}</at> your number request was approved by {MEGAN.upn}: "
+        "+1 206 555 0100 is now Adele Vance's."
+    ]
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED
+
+    seen = len(connector.sent)
+    clock.advance(minutes=5)
+    await jobs.reconcile()  # settled once: a second run tells nobody again
+    assert connector.sent[seen:] == []
+    assert "Assigned: +1 206 555 0100" in card_text(await view_of(megan, posted))
+
+
+async def test_an_approval_teams_never_completes_fails_the_request_and_gives_its_number_back(
+    in_channel: dict[str, TeamsClient],
+    connector: RecordingConnector,
+    inventory: Store,
+    teams: SimulatedTenant,
+    requests_bot: RunningBot,
+    clock: FakeClock,
+) -> None:
+    sam, megan = in_channel["sam"], in_channel["megan"]
+    teams.faults.stall_next_operations()
+    await sam.say("request number for adele")
+    posted = posted_card(connector)
+    await click(megan, await view_of(megan, posted), "Approve", posted)
+    clock.advance(minutes=33)  # running so long it is stuck: Teams' holder of the number decides
+    seen = len(connector.sent)
+    await requests_bot.app[JOBS].reconcile()
+    updates = [s for s in connector.sent[seen:] if s.method == "PUT" and s.activity_id == posted.activity_id]
+    assert len(updates) == 1
+    shown = card_text(updates[0].card or {})
+    assert "Approved by megan@contoso.test, but Teams did not assign +1 206 555 0100" in shown
+    assert "Teams never completed the assignment." in shown
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.AVAILABLE
