@@ -23,7 +23,7 @@ from inventory.errors import AccessDenied, NotFound, SwitchboardError
 from inventory.requests import NumberRequest, Person, RequestStatus
 from inventory.services.requests import Decision, NewRequest
 
-VERBS = ("request.refresh", "request.approve", "request.change", "request.reject")
+VERBS = ("request.refresh", "request.approve", "request.change", "request.reject", "request.retry")
 USAGE = "Write it as: request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
 _KEYWORDS = ("for", "in", "note")
 _REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -130,6 +130,8 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
     requests = turn.services.requests
     if verb == "request.approve":
         return await _approve(turn, request, version, viewer)
+    if verb == "request.retry":
+        return await _retry(turn, request, version, viewer)
     if verb == "request.reject":
         reason = text_input(data, "reason", limit=300)
         if not reason:
@@ -159,8 +161,22 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
 async def _approve(turn: Turn, request: NumberRequest, version: int, viewer: Viewer) -> Reply:
     """Claim the request at once (everyone sees "approved, Teams is assigning"), then ask Teams in a follow-up:
     Teams may take longer than a click may wait, and the follow-up tells the thread when it is done."""
+    claim = await turn.services.requests.claim_approval(request.id, version, turn.operator.actor)
+    return _assign_claimed(turn, claim, viewer)
+
+
+async def _retry(turn: Turn, request: NumberRequest, version: int, viewer: Viewer) -> Reply:
+    """A failed request asked of Teams again, with its number held afresh (or the next free one)."""
+    requests = turn.services.requests
+    try:
+        claim = await requests.claim_retry(request.id, version, turn.operator.actor, correlation_id=turn.correlation_id)
+    except SwitchboardError as refusal:
+        return Reply(_view(await requests.get(request.id), viewer, str(refusal)))
+    return _assign_claimed(turn, claim, viewer)
+
+
+def _assign_claimed(turn: Turn, claim: Decision, viewer: Viewer) -> Reply:
     requests, approver, thread = turn.services.requests, turn.operator.actor, turn.thread
-    claim = await requests.claim_approval(request.id, version, approver)
     if not claim.decided:
         return _decided(turn, claim, "approved")
 

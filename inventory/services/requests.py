@@ -77,14 +77,7 @@ class RequestService:
                 pool = await _pool_called(uow, new.tenant, new.place)
                 location = None if pool else new.place
             query = NumberQuery(tenant=new.tenant, pool=pool, location=location)
-            hold = Hold(
-                request_hold_owner(request_id),
-                f"request by {new.requester.name}: {new.note}"[:NOTE_LIMIT],
-                None,  # the request's own expiry ends the hold (expire_due), so the two cannot part
-                f"request by {new.requester.name}",
-                new.person.id,
-                new.person.name,
-            )
+            hold = _new_hold(request_id, new.requester.name, new.note, new.person)
             held = await take_free(
                 uow, query, 1, hold, action="hold", actor=new.requester, correlation_id=correlation_id, now=now
             )
@@ -142,6 +135,38 @@ class RequestService:
             claimed = _next(current, status=RequestStatus.APPROVING, decided_by=approver.name, decided_at=now)
             if not await uow.requests.replace(current, claimed):
                 return Decision(await _current(uow, request_id), decided=False)
+        return Decision(claimed, decided=True)
+
+    async def claim_retry(self, request_id: str, version: int, approver: Actor, *, correlation_id: str) -> Decision:
+        """failed -> approving again, with a fresh hold: the same number when it is still free, else the next
+        free one of what was asked. Conditional like `claim_approval` (a stale or repeated Retry is told how
+        the request stands); refused, changing nothing, when nothing is free. `settle_approval` follows."""
+        now = self._clock.now()
+        async with self._storage.write() as uow:
+            current = await _current(uow, request_id)
+            if current.status is not RequestStatus.FAILED or current.version != version:
+                return Decision(current, decided=False)
+            hold = _request_hold(current)
+            held = await _hold_again(uow, current, hold, approver, correlation_id, now)
+            if held is None:
+                query = NumberQuery(tenant=current.tenant, pool=current.pool, location=current.location)
+                taken = await take_free(
+                    uow, query, 1, hold, action="hold", actor=approver, correlation_id=correlation_id, now=now
+                )
+                if not taken:
+                    raise TransitionRefused("No number is free for this request right now; it stays failed.")
+                held = taken[0]
+            claimed = _next(
+                current,
+                status=RequestStatus.APPROVING,
+                number=held.number,
+                extension=held.extension,
+                decided_by=approver.name,
+                decided_at=now,
+                reason=None,
+            )
+            if not await uow.requests.replace(current, claimed):  # rolls the hold back with it
+                raise ConcurrentChange("Someone else retried the request at the same moment; nothing more was done.")
         return Decision(claimed, decided=True)
 
     async def settle_approval(self, claimed: NumberRequest, approver: Actor) -> Decision:
@@ -296,6 +321,39 @@ async def _pool_called(uow: UnitOfWork, tenant: str, name: str) -> str | None:
     """The pool's name as the inventory spells it, or None when no pool is called `name`."""
     known = {pool for pool, _, _ in await uow.numbers.status_counts_by_pool(tenant) if pool}
     return next((pool for pool in sorted(known) if pool.lower() == name.lower()), None)
+
+
+def _new_hold(request_id: str, requester_name: str, note: str, person: Person) -> Hold:
+    return Hold(
+        request_hold_owner(request_id),
+        f"request by {requester_name}: {note}"[:NOTE_LIMIT],
+        None,  # the request's own expiry ends the hold (expire_due), so the two cannot part
+        f"request by {requester_name}",
+        person.id,
+        person.name,
+    )
+
+
+def _request_hold(request: NumberRequest) -> Hold:
+    return _new_hold(request.id, request.requester_name, request.note, request.person)
+
+
+async def _hold_again(
+    uow: UnitOfWork, request: NumberRequest, hold: Hold, actor: Actor, correlation_id: str, now: datetime
+) -> PhoneNumber | None:
+    """The request's own number held for it again, when it is still free (or still held for it); else None."""
+    number = await uow.numbers.get(request.tenant, request.number or "", request.extension)
+    if number is None:
+        return None
+    if number.status is NumberStatus.RESERVED and number.hold is not None and number.hold.owner == hold.owner:
+        return number
+    if number.status is not NumberStatus.AVAILABLE:
+        return None
+    try:
+        taken = transitions.hold(number, hold, operator=actor.name, now=now)
+    except TransitionRefused:
+        return None  # free, but not one to offer (Teams is busy with it): the next free one instead
+    return await uow.numbers.save(number, taken, action="hold", actor=actor, correlation_id=correlation_id)
 
 
 def _outcome_of(entry: JournalEntry | None) -> tuple[RequestStatus, str | None] | None:

@@ -233,3 +233,23 @@ async def test_an_approval_interrupted_before_teams_was_asked_fails_and_gives_it
     assert moved.status is RequestStatus.FAILED
     assert "before asking Teams" in (moved.reason or "")
     assert (await db.number(pools, "+12065550100")).status is NumberStatus.AVAILABLE
+
+
+async def test_a_retry_of_a_failed_request_holds_afresh_and_refuses_when_nothing_is_free(
+    service: RequestService, pools: Store, teams: SimulatedTenant
+) -> None:
+    teams.faults.fail_next_operations()
+    request = await service.create(asked(pool="Support"), correlation_id="c-1")
+    failed = (await service.approve(request.id, request.version, MEGAN)).request
+    assert failed.status is RequestStatus.FAILED
+    for other in ("first", "second"):  # both Support numbers are taken by other requests meanwhile
+        await service.create(asked(pool="Support", note=other), correlation_id="c-2")
+    before = await db.snapshot(pools)
+    with pytest.raises(TransitionRefused, match="No number is free for this request"):
+        await service.claim_retry(failed.id, failed.version, MEGAN, correlation_id="c-3")
+    assert await db.snapshot(pools) == before
+    assert (await service.get(failed.id)).status is RequestStatus.FAILED
+
+    stale = await service.claim_retry(failed.id, failed.version - 1, MEGAN, correlation_id="c-4")
+    assert not stale.decided
+    assert await db.snapshot(pools) == before
