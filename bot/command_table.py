@@ -107,6 +107,12 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
         "delete inventory",
     ),
     CommandWord(
+        "four eyes",
+        "four eyes [on|off]",
+        "whether operators' own assignments need a second operator's approval (setting it: admins)",
+        "four eyes on",
+    ),
+    CommandWord(
         "reserve",
         "reserve NUMBER|COUNT",
         "hold numbers back: [in POOL] [for PERSON] [until DATE | for 2 weeks] [ticket REF] [note TEXT]",

@@ -73,6 +73,7 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "notify here": admin.notify_here,
     "import range": admin.import_range_command,
     "delete inventory": admin.start_delete,
+    "four eyes": admin.four_eyes_command,
     "reserve": reservations.reserve,
     "reservations": reservations.start_list,
     "pools": pools.start,

@@ -246,13 +246,18 @@ def _view(request: NumberRequest, viewer: Viewer, message: str | None = None) ->
     return request_card(request_view(request), viewer=viewer, refresh_for=refresh_for, message=message)
 
 
+def requester_view(request: NumberRequest) -> Card:
+    """The request as the one who asked sees it (they never approve their own)."""
+    return _view(request, Viewer.REQUESTER)
+
+
 def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
     operator = turn.operator
     settings = turn.services.context.settings
+    if operator.actor.id == request.requester_id:
+        return Viewer.REQUESTER  # four eyes: whoever asked, also an operator, needs a second person
     if request.tenant in operator.tenants and settings.may_approve(request.tenant, operator.actor.id, operator.role):
         return Viewer.APPROVER
-    if operator.actor.id == request.requester_id:
-        return Viewer.REQUESTER
     return Viewer.OTHER
 
 

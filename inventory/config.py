@@ -97,6 +97,8 @@ class TenantConfig:
 
     requests: str = REQUESTS_OPERATORS  # who may request a number (approvers: its operators and admins)
     approvers: tuple[str, ...] = ()  # Entra object ids of the only operators who decide requests; () = all of them
+    # Operators' own assignments wait for a second operator's approval (an admin's `four eyes on|off` overrides).
+    four_eyes: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,7 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         pool_sites=pool_sites,
         requests=requests,
         approvers=tuple(str(a).strip().lower() for a in entry.get("approvers", [])),
+        four_eyes=_bool(entry.get("four_eyes", False), f"tenant '{name}' four_eyes"),
     )
 
 

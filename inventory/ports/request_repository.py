@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from inventory.model import Actor
 from inventory.requests import NumberRequest
 
 
@@ -24,4 +25,14 @@ class RequestRepository(Protocol):
 
     async def approving(self, *, decided_before: datetime, limit: int) -> list[NumberRequest]:
         """Requests approved before `decided_before` whose outcome is not recorded yet (Teams was slow)."""
+        ...
+
+
+class SwitchRepository(Protocol):
+    """A tenant's switches set in chat; None where no admin set one (the configuration decides)."""
+
+    async def four_eyes(self, tenant: str) -> bool | None: ...
+
+    async def set_four_eyes(self, tenant: str, on: bool, *, actor: Actor, at: datetime, correlation_id: str) -> None:
+        """Set it, with the audit row of the change in the same transaction."""
         ...

@@ -17,6 +17,7 @@ from inventory.services.revert import RevertService
 from inventory.services.rules import RuleService
 from inventory.services.saved_searches import SavedSearchService
 from inventory.services.stuck_watch import StuckWatch
+from inventory.services.switches import SwitchService
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
 
@@ -38,6 +39,7 @@ class Services:
     saved_searches: SavedSearchService
     rules: RuleService
     requests: RequestService
+    switches: SwitchService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -58,4 +60,5 @@ class Services:
             saved_searches=SavedSearchService(context),
             rules=RuleService(context),
             requests=RequestService(context, assignments),
+            switches=SwitchService(context),
         )

@@ -19,6 +19,7 @@ from typing import Any
 from inventory import journal, transitions
 from inventory.e164 import parse_number
 from inventory.errors import ConcurrentChange, NotFound, SwitchboardError, TransitionRefused
+from inventory.flows import Flow
 from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, Hold, NumberStatus, PhoneNumber
 from inventory.number_query import NumberQuery
@@ -26,7 +27,8 @@ from inventory.ports.storage import UnitOfWork
 from inventory.requests import NumberRequest, Person, RequestStatus, request_hold_owner
 from inventory.services.assignment import RECONCILER, SETTLE_AFTER, AssignmentService, AssignRequest
 from inventory.services.context import ServiceContext
-from inventory.services.holds import NOTE_LIMIT, take_free
+from inventory.services.flow_steps import Move, advance_in
+from inventory.services.holds import NOTE_LIMIT, flow_hold_owner, take_free
 from inventory.services.reservations import require_pool
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,17 @@ class NewRequest:
     place: str | None = None  # `in X` as typed: a pool when one is called so, else a location
     conversation: dict[str, Any] | None = None
     approver_mris: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NumberKey:
+    """The number an operator's card holds, and what their confirm card chose for it (four eyes)."""
+
+    number: str
+    extension: str = ""
+    policy: str | None = None
+    location_id: str | None = None
+    person_type: str = "user"
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,56 @@ class RequestService:
                 approver_mris=new.approver_mris,
             )
             await uow.requests.add(request)
+        return request
+
+    async def from_assignment(
+        self, new: NewRequest, flow: Flow, number: NumberKey, then: Move, *, correlation_id: str
+    ) -> NumberRequest:
+        """Four eyes: an operator's confirmed assignment becomes a request for the number their card holds.
+        The hold passes from the flow to the request (both audited), the request is recorded with the policy
+        and emergency location chosen, and the flow moves on, in one transaction. Refused, changing nothing,
+        when the card no longer holds the number."""
+        now = self._clock.now()
+        request_id = uuid.uuid4().hex
+        async with self._storage.write() as uow:
+            current = await uow.numbers.get(new.tenant, number.number, number.extension)
+            owner = flow_hold_owner(flow.id)
+            if current is None or current.hold is None or current.hold.owner != owner:
+                raise TransitionRefused("This card no longer holds the number; pick it again.")
+            freed = await uow.numbers.save(
+                current,
+                transitions.cancel_hold(current, operator=new.requester.name, now=now),
+                action="release-hold",
+                actor=new.requester,
+                correlation_id=correlation_id,
+                detail="Four eyes: held for the approval request instead.",
+            )
+            hold = _new_hold(request_id, new.requester.name, new.note, new.person)
+            taken = transitions.hold(freed, hold, operator=new.requester.name, now=now)
+            await uow.numbers.save(freed, taken, action="hold", actor=new.requester, correlation_id=correlation_id)
+            request = NumberRequest(
+                id=request_id,
+                tenant=new.tenant,
+                requester_id=new.requester.id,
+                requester_name=new.requester.name,
+                requester_mri=new.requester_mri,
+                person=new.person,
+                pool=current.pool,
+                location=None,
+                note=new.note[:NOTE_LIMIT],
+                number=current.number,
+                extension=current.extension,
+                status=RequestStatus.PENDING,
+                created_at=now,
+                expires_at=now + self._lifetime,
+                conversation=new.conversation,
+                approver_mris=new.approver_mris,
+                policy=number.policy,
+                location_id=number.location_id,
+                person_type=number.person_type,
+            )
+            await uow.requests.add(request)
+            await advance_in(uow, flow, then, now=now)
         return request
 
     async def get(self, request_id: str) -> NumberRequest:
@@ -174,16 +237,18 @@ class RequestService:
         winner of `claim_approval` gets here."""
         assert claimed.number is not None
         tenant = self._context.tenant(claimed.tenant)
-        person = Assignee(claimed.person.id, claimed.person.upn, claimed.person.name, AccountType.USER)
+        person = Assignee(claimed.person.id, claimed.person.upn, claimed.person.name, AccountType(claimed.person_type))
         try:
             result = await self._assignments.assign(
                 AssignRequest(
                     tenant=claimed.tenant,
                     number=claimed.number,
                     account=person,
-                    policy=tenant.default_policy,
+                    # An operator's own assignment (four eyes) keeps what they chose; a request the default.
+                    policy=claimed.policy if claimed.policy is not None else tenant.default_policy,
                     extension=claimed.extension,
                     hold_owner=request_hold_owner(claimed.id),
+                    location_id=claimed.location_id,
                 ),
                 approver,
             )

@@ -37,6 +37,9 @@ def _row(request: NumberRequest) -> dict[str, Any]:
         "created_at": request.created_at,
         "expires_at": request.expires_at,
         "version": request.version,
+        "policy": request.policy,
+        "location_id": request.location_id,
+        "person_type": request.person_type,
     }
 
 
@@ -63,6 +66,9 @@ def _request(row: RowMapping) -> NumberRequest:
         conversation=row["conversation"],
         activity_id=row["activity_id"],
         approver_mris=tuple(row["approver_mris"] or ()),
+        policy=row["policy"],
+        location_id=row["location_id"],
+        person_type=row["person_type"] or "user",
     )
 
 

@@ -322,5 +322,18 @@ number_requests = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
+    # An operator's own assignment sent for approval (four eyes): the policy and emergency location it asked.
+    Column("policy", String(128)),
+    Column("location_id", String(64)),
+    Column("person_type", String(20)),  # a resource account's number may wait for approval too; NULL: a user
     Index(None, "status", "expires_at"),
+)
+
+# A tenant's switches set in chat by its admins (`four eyes on`); no row: the configuration file's value.
+tenant_switches = Table(
+    "tenant_switches",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("four_eyes", Integer, nullable=False),  # 1: operators' own assignments need a second person
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

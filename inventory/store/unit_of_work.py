@@ -14,6 +14,7 @@ from inventory.store.request_repository import SqlRequestRepository
 from inventory.store.rule_repository import SqlRuleRepository
 from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.stuck_repository import SqlStuckRepository
+from inventory.store.switch_repository import SqlSwitchRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
 from inventory.store.threshold_repository import SqlThresholdRepository
 
@@ -36,3 +37,4 @@ class SqlUnitOfWork:
         self.saved_searches = SqlSavedSearchRepository(connection)
         self.rules = SqlRuleRepository(connection, self.audit)
         self.requests = SqlRequestRepository(connection)
+        self.switches = SqlSwitchRepository(connection, self.audit)

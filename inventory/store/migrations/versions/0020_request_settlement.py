@@ -1,11 +1,13 @@
-"""The journal's entries of one hold owner are found by index: the reconciler looks up a request's
-approval (`request:<id>`) to move the request on once Teams has finished.
+"""Four eyes and slow approvals: a tenant's switches set in chat (`four eyes on`), the policy and emergency
+location an operator's assignment sent for approval carries, and the journal's entries of one hold owner
+found by index (the reconciler looks up a request's approval, `request:<id>`, to move the request on).
 
 Revision ID: 0020
 Revises: 0018
 Create Date: 2026-12-06
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
@@ -16,7 +18,23 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_teams_operations_hold_owner", "teams_operations", ["hold_owner"])
+    op.create_table(
+        "tenant_switches",
+        sa.Column("tenant", sa.String(64), nullable=False),
+        sa.Column("four_eyes", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("tenant", name="pk_tenant_switches"),
+    )
+    with op.batch_alter_table("number_requests") as table:
+        table.add_column(sa.Column("policy", sa.String(128)))
+        table.add_column(sa.Column("location_id", sa.String(64)))
+        table.add_column(sa.Column("person_type", sa.String(20)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("number_requests") as table:
+        table.drop_column("person_type")
+        table.drop_column("location_id")
+        table.drop_column("policy")
+    op.drop_table("tenant_switches")
     op.drop_index("ix_teams_operations_hold_owner", table_name="teams_operations")
