@@ -12,6 +12,8 @@
 - optionally: a drift check per tenant that reports (and commits only when configured to);
 - every minute: number requests nobody decided in time expire, their held numbers go back, and the
   request's card in its thread says so (`update_card`);
+- hourly (`onboarding_seconds`), for tenants with `onboarding` on: who is enabled for Teams Phone without a
+  number, with the rules' suggestions, posted to the channel when that set changed (`cards/onboarding.py`);
 - every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
   has not confirmed, a number not activated) is told to the tenant's channel, once each.
 
@@ -35,6 +37,7 @@ from bot.flows.resume import CardUpdate, Resumer
 from bot.requests import shared_card, told_everyone
 from bot.turn import Thread
 from cards.notify import policy_note, stuck_note
+from cards.onboarding import OnboardingLine, onboarding_card
 from cards.reservations import reservation_note
 from inventory import log_context
 from inventory.audit import new_correlation_id
@@ -96,6 +99,7 @@ class Jobs:
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
         self._every(schedule.stuck_watch_seconds, self.watch_stuck)
+        self._every(schedule.onboarding_seconds, self.suggest_onboarding)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -215,6 +219,24 @@ class Jobs:
                 log.info("stuck in teams tenant=%s stuck=%d told=%d", tenant.name, report.stuck, len(report.told))
             told += len(report.told)
         return told
+
+    async def suggest_onboarding(self) -> int:
+        """Tenants with `onboarding` on and a channel hear who is enabled for Teams Phone without a number, with
+        the rules' suggestions, when that set of people changed since the last card; how many cards went."""
+        posted = 0
+        for tenant in self._services.context.settings.tenants:
+            if not tenant.onboarding or await self._services.notifications.channel_for(tenant.name) is None:
+                continue  # without a channel nothing is remembered, so the first channel hears the whole set
+            changed = await self._services.onboarding.changed(tenant.name)
+            if changed is None:
+                continue
+            post, suggestions = changed
+            lines = [OnboardingLine(s.name, s.upn, s.number, s.pool) for s in suggestions]
+            card = onboarding_card(post_id=post.id, tenant=tenant.display_name, lines=lines)
+            await self._services.notifications.enqueue(tenant.name, "onboarding", card)
+            log.info("onboarding suggestions tenant=%s people=%d", tenant.name, len(lines))
+            posted += 1
+        return posted
 
     async def resume_interrupted(self) -> int:
         """Finish the runs whose runner is gone; how many were taken over."""

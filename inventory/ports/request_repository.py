@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from inventory.model import Actor
+from inventory.onboarding import OnboardingPost
 from inventory.requests import NumberRequest
 
 
@@ -36,3 +37,13 @@ class SwitchRepository(Protocol):
     async def set_four_eyes(self, tenant: str, on: bool, *, actor: Actor, at: datetime, correlation_id: str) -> None:
         """Set it, with the audit row of the change in the same transaction."""
         ...
+
+
+class OnboardingRepository(Protocol):
+    """What each tenant's channel was last told of people who need numbers (one post a tenant)."""
+
+    async def last(self, tenant: str) -> OnboardingPost | None: ...
+
+    async def get(self, post_id: str) -> OnboardingPost | None: ...
+
+    async def replace(self, post: OnboardingPost) -> None: ...

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from inventory.ports.lifecycle_repositories import RuleRepository, SavedSearchRepository, ThresholdRepository
 from inventory.ports.repositories import AuditRepository, NumberRepository
-from inventory.ports.request_repository import RequestRepository, SwitchRepository
+from inventory.ports.request_repository import OnboardingRepository, RequestRepository, SwitchRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
     FlowRepository,
@@ -70,6 +70,9 @@ class UnitOfWork(Protocol):
 
     @property
     def switches(self) -> SwitchRepository: ...
+
+    @property
+    def onboarding(self) -> OnboardingRepository: ...
 
 
 class Storage(Protocol):

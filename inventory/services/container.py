@@ -10,6 +10,7 @@ from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
+from inventory.services.onboarding import OnboardingService
 from inventory.services.operators import OperatorService
 from inventory.services.requests import RequestService
 from inventory.services.reservations import ReservationService
@@ -40,10 +41,12 @@ class Services:
     rules: RuleService
     requests: RequestService
     switches: SwitchService
+    onboarding: OnboardingService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
         assignments = AssignmentService(context)
+        rules = RuleService(context)
         return cls(
             context=context,
             sync=SyncService(context),
@@ -58,7 +61,8 @@ class Services:
             reverts=RevertService(context, assignments),
             capacity=CapacityService(context),
             saved_searches=SavedSearchService(context),
-            rules=RuleService(context),
+            rules=rules,
             requests=RequestService(context, assignments),
             switches=SwitchService(context),
+            onboarding=OnboardingService(context, rules),
         )

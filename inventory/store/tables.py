@@ -329,6 +329,19 @@ number_requests = Table(
     Index(None, "status", "expires_at"),
 )
 
+# What the tenant's channel was last told of people enabled for Teams Phone without a number (one row a
+# tenant): the next run posts again only when that set changed; the card's buttons name the row.
+onboarding_posts = Table(
+    "onboarding_posts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("people", JSON, nullable=False),
+    Column("people_key", String(64), nullable=False),
+    Column("posted_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("tenant"),
+)
+
 # A tenant's switches set in chat by its admins (`four eyes on`); no row: the configuration file's value.
 tenant_switches = Table(
     "tenant_switches",

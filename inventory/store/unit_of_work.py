@@ -8,6 +8,7 @@ from inventory.store.audit_repository import SqlAuditRepository
 from inventory.store.flow_repository import SqlFlowRepository
 from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
+from inventory.store.onboarding_repository import SqlOnboardingRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
 from inventory.store.request_repository import SqlRequestRepository
@@ -38,3 +39,4 @@ class SqlUnitOfWork:
         self.rules = SqlRuleRepository(connection, self.audit)
         self.requests = SqlRequestRepository(connection)
         self.switches = SqlSwitchRepository(connection, self.audit)
+        self.onboarding = SqlOnboardingRepository(connection)

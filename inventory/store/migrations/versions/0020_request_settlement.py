@@ -1,4 +1,5 @@
-"""Four eyes and slow approvals: a tenant's switches set in chat (`four eyes on`), the policy and emergency
+"""Onboarding suggestions, four eyes and slow approvals: what the channel was last told of people who need
+numbers; a tenant's switches set in chat (`four eyes on`), the policy and emergency
 location an operator's assignment sent for approval carries, and the journal's entries of one hold owner
 found by index (the reconciler looks up a request's approval, `request:<id>`, to move the request on).
 
@@ -25,6 +26,16 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("tenant", name="pk_tenant_switches"),
     )
+    op.create_table(
+        "onboarding_posts",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("tenant", sa.String(64), nullable=False),
+        sa.Column("people", sa.JSON(), nullable=False),
+        sa.Column("people_key", sa.String(64), nullable=False),
+        sa.Column("posted_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_onboarding_posts"),
+        sa.UniqueConstraint("tenant", name="uq_onboarding_posts_tenant"),
+    )
     with op.batch_alter_table("number_requests") as table:
         table.add_column(sa.Column("policy", sa.String(128)))
         table.add_column(sa.Column("location_id", sa.String(64)))
@@ -37,4 +48,5 @@ def downgrade() -> None:
         table.drop_column("location_id")
         table.drop_column("policy")
     op.drop_table("tenant_switches")
+    op.drop_table("onboarding_posts")
     op.drop_index("ix_teams_operations_hold_owner", table_name="teams_operations")
