@@ -25,7 +25,7 @@ from inventory.model import AccountType, Actor, Assignee, Hold, NumberStatus, Ph
 from inventory.number_query import NumberQuery
 from inventory.ports.storage import UnitOfWork
 from inventory.requests import NumberRequest, Person, RequestStatus, request_hold_owner
-from inventory.services.assignment import RECONCILER, SETTLE_AFTER, AssignmentService, AssignRequest
+from inventory.services.assignment import RECONCILER, SETTLE_AFTER, STUCK_AFTER, AssignmentService, AssignRequest
 from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import Move, advance_in
 from inventory.services.holds import NOTE_LIMIT, flow_hold_owner, take_free
@@ -330,6 +330,8 @@ class RequestService:
         for current in approving:
             async with self._storage.write() as uow:
                 entries = await uow.journal.for_hold_owner(request_hold_owner(current.id))
+                if not entries and current.decided_at is not None and now - current.decided_at < STUCK_AFTER:
+                    continue  # the approver's turn may still be asking Teams about the policy (its own deadline)
                 outcome = _outcome_of(entries[-1] if entries else None)
                 if outcome is None:
                     continue
