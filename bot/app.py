@@ -77,6 +77,7 @@ def create_app(
         leadership=DatabaseJobLeadership(storage.engine),
         on_drift=lambda tenant, preview: notify_drift(services.notifications, tenant, preview),
         update_card=updater.update_posted,
+        thread_of=updater.posted_thread,
     )
     runtime = Runtime(
         settings, storage, store is None, phones, jobs, poster, background, run_jobs, notify_interval, connection.keys

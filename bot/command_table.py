@@ -99,14 +99,18 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
         "import range START-END",
         "add a carrier range (admins); the end may be short: location=, carrier=, pool=, type=",
         "import range +12065550100-0199 location=Seattle",
-        "Add a number range",
-        "import range +12065550200-0299",
-    ),
+    ),  # no manifest hint: an admin adds a range now and then; requesters need theirs in every scope
     CommandWord(
         "delete inventory",
         "delete inventory",
         "delete the tenant's local inventory; Teams is not touched (admins)",
         "delete inventory",
+    ),
+    CommandWord(
+        "four eyes",
+        "four eyes [on|off]",
+        "whether operators' own assignments need a second operator's approval (setting it: admins)",
+        "four eyes on",
     ),
     CommandWord(
         "reserve",
@@ -126,7 +130,9 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
         "request number [for PERSON] [in POOL|LOCATION] [note TEXT]",
         "ask for a number; an approver of the tenant approves it in the thread (anyone the tenant allows)",
         "request number for adele in Sales note new starter",
-    ),  # no manifest hint: Teams shows at most 10 a scope, and those are taken
+        "Ask for a number, approved in the thread",
+        "request number for adele note new starter",
+    ),
     CommandWord(
         "capacity",
         "capacity [POOL 5|10%|off]",

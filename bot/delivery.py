@@ -60,6 +60,10 @@ class CardUpdater:
         """What a click on the card `card_id` in `reference`'s conversation tells the rest of it."""
         return ThreadTeller(self._adapter, self._app_id, self, reference, card_id)
 
+    def posted_thread(self, reference: dict[str, Any], card_id: str) -> ThreadTeller:
+        """`thread` for a card posted in an earlier turn (its reference stored as JSON): the jobs tell it."""
+        return self.thread(ConversationReference().deserialize(reference), card_id)
+
     async def update(self, reference: ConversationReference, activity_id: str, card: Card) -> None:
         await self._update(reference, activity_id, card)
 

@@ -17,6 +17,7 @@ from bot.flows import (
     csv_export,
     csv_import,
     history,
+    onboarding,
     pools,
     quarantine,
     remove,
@@ -73,6 +74,7 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "notify here": admin.notify_here,
     "import range": admin.import_range_command,
     "delete inventory": admin.start_delete,
+    "four eyes": admin.four_eyes_command,
     "reserve": reservations.reserve,
     "reservations": reservations.start_list,
     "pools": pools.start,
@@ -98,6 +100,7 @@ BUTTON_COMMANDS = frozenset(
 KNOWN_VERBS = frozenset(
     {"command", "tenant.choose", *requests.VERBS}
     | capacity.BUTTONS
+    | onboarding.BUTTONS
     | {verb for table in _TABLES for _, verb in table.actions}
 )
 # What someone not on the list of operators may do where the tenant lets anyone request a number.
@@ -151,6 +154,8 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         return await _tenant(turn, text_input(data, "tenant", limit=64))
     if verb in capacity.BUTTONS:  # issue 16: the channel's capacity notes carry no flow
         return await capacity.button(turn, verb, data)
+    if verb in onboarding.BUTTONS:  # the channel's onboarding card carries no flow, only its post's id
+        return await onboarding.button(turn, verb, data)
     return await answer_click(turn, FLOWS, verb, data)
 
 

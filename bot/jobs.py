@@ -12,6 +12,8 @@
 - optionally: a drift check per tenant that reports (and commits only when configured to);
 - every minute: number requests nobody decided in time expire, their held numbers go back, and the
   request's card in its thread says so (`update_card`);
+- hourly (`onboarding_seconds`), for tenants with `onboarding` on: who is enabled for Teams Phone without a
+  number, with the rules' suggestions, posted to the channel when that set changed (`cards/onboarding.py`);
 - every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
   has not confirmed, a number not activated) is told to the tenant's channel, once each.
 
@@ -32,8 +34,10 @@ from typing import Any
 from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from bot.flows.resume import CardUpdate, Resumer
-from bot.requests import shared_card
+from bot.requests import shared_card, told_everyone
+from bot.turn import Thread
 from cards.notify import policy_note, stuck_note
+from cards.onboarding import OnboardingLine, onboarding_card
 from cards.reservations import reservation_note
 from inventory import log_context
 from inventory.audit import new_correlation_id
@@ -49,6 +53,7 @@ from inventory.tracing import span
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
+ThreadOf = Callable[[dict[str, Any], str], Thread]  # a posted card's conversation and id -> its thread
 
 
 class AlwaysLead:
@@ -69,10 +74,12 @@ class Jobs:
         leadership: JobLeadership | None = None,
         on_drift: DriftReport | None = None,
         update_card: CardUpdate | None = None,
+        thread_of: ThreadOf | None = None,
     ) -> None:
         self._services = services
         self._resumer = Resumer(services, update_card)
         self._update_card = update_card
+        self._thread_of = thread_of
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
         self._tasks: list[asyncio.Task[None]] = []
@@ -92,6 +99,7 @@ class Jobs:
         self._every(schedule.purge_seconds, self.purge)
         self._every(schedule.drift_check_seconds or settings.drift_check_minutes * 60, self.check_drift)
         self._every(schedule.stuck_watch_seconds, self.watch_stuck)
+        self._every(schedule.onboarding_seconds, self.suggest_onboarding)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -183,6 +191,12 @@ class Jobs:
 
     async def reconcile(self) -> int:
         reconciled = await self._services.assignments.reconcile_all()
+        # Requests approved while Teams was slower than the click's wait follow their settled entries, and
+        # their thread hears it as it would have from the click.
+        for request in await self._services.requests.follow_settled():
+            log.info("request settled by reconcile request=%s status=%s", request.id, request.status.value)
+            if self._thread_of is not None and request.conversation and request.activity_id:
+                await self._thread_of(request.conversation, request.activity_id).tell(told_everyone(request))
         # Policy grants that failed after their assignment are retried on the same schedule; the channel
         # hears when one lands or is given up.
         for settled in await self._services.assignments.retry_policies():
@@ -205,6 +219,24 @@ class Jobs:
                 log.info("stuck in teams tenant=%s stuck=%d told=%d", tenant.name, report.stuck, len(report.told))
             told += len(report.told)
         return told
+
+    async def suggest_onboarding(self) -> int:
+        """Tenants with `onboarding` on and a channel hear who is enabled for Teams Phone without a number, with
+        the rules' suggestions, when that set of people changed since the last card; how many cards went."""
+        posted = 0
+        for tenant in self._services.context.settings.tenants:
+            if not tenant.onboarding or await self._services.notifications.channel_for(tenant.name) is None:
+                continue  # without a channel nothing is remembered, so the first channel hears the whole set
+            changed = await self._services.onboarding.changed(tenant.name)
+            if changed is None:
+                continue
+            post, suggestions = changed
+            lines = [OnboardingLine(s.name, s.upn, s.number, s.pool) for s in suggestions]
+            card = onboarding_card(post_id=post.id, tenant=tenant.display_name, lines=lines)
+            await self._services.notifications.enqueue(tenant.name, "onboarding", card)
+            log.info("onboarding suggestions tenant=%s people=%d", tenant.name, len(lines))
+            posted += 1
+        return posted
 
     async def resume_interrupted(self) -> int:
         """Finish the runs whose runner is gone; how many were taken over."""

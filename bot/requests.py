@@ -8,6 +8,7 @@ tenant approve, reject or change its number; anyone else's click changes nothing
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -22,7 +23,7 @@ from inventory.errors import AccessDenied, NotFound, SwitchboardError
 from inventory.requests import NumberRequest, Person, RequestStatus
 from inventory.services.requests import Decision, NewRequest
 
-VERBS = ("request.refresh", "request.approve", "request.change", "request.reject")
+VERBS = ("request.refresh", "request.approve", "request.change", "request.reject", "request.retry")
 USAGE = "Write it as: request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
 _KEYWORDS = ("for", "in", "note")
 _REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -129,6 +130,8 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
     requests = turn.services.requests
     if verb == "request.approve":
         return await _approve(turn, request, version, viewer)
+    if verb == "request.retry":
+        return await _retry(turn, request, version, viewer)
     if verb == "request.reject":
         reason = text_input(data, "reason", limit=300)
         if not reason:
@@ -158,8 +161,22 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
 async def _approve(turn: Turn, request: NumberRequest, version: int, viewer: Viewer) -> Reply:
     """Claim the request at once (everyone sees "approved, Teams is assigning"), then ask Teams in a follow-up:
     Teams may take longer than a click may wait, and the follow-up tells the thread when it is done."""
+    claim = await turn.services.requests.claim_approval(request.id, version, turn.operator.actor)
+    return _assign_claimed(turn, claim, viewer)
+
+
+async def _retry(turn: Turn, request: NumberRequest, version: int, viewer: Viewer) -> Reply:
+    """A failed request asked of Teams again, with its number held afresh (or the next free one)."""
+    requests = turn.services.requests
+    try:
+        claim = await requests.claim_retry(request.id, version, turn.operator.actor, correlation_id=turn.correlation_id)
+    except SwitchboardError as refusal:
+        return Reply(_view(await requests.get(request.id), viewer, str(refusal)))
+    return _assign_claimed(turn, claim, viewer)
+
+
+def _assign_claimed(turn: Turn, claim: Decision, viewer: Viewer) -> Reply:
     requests, approver, thread = turn.services.requests, turn.operator.actor, turn.thread
-    claim = await requests.claim_approval(request.id, version, approver)
     if not claim.decided:
         return _decided(turn, claim, "approved")
 
@@ -177,6 +194,13 @@ def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
     card = _view(request, _viewer(turn, request), None if decision.decided else _already(request))
     if not decision.decided:
         return Reply(card)
+    return dataclasses.replace(told_everyone(request, what), card=card)
+
+
+def told_everyone(request: NumberRequest, what: str = "approved") -> Reply:
+    """What the thread hears of a decision: the posted card replaced with the outcome for everyone, and the
+    requester @mentioned (in a personal chat their own card, which follows the decision, tells them).
+    For a click and for the reconciler, which records what Teams finished after the click stopped waiting."""
     outcome = shared_card(request)
     view = request_view(request)
     if request.status is RequestStatus.ASSIGNED:
@@ -191,7 +215,7 @@ def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
     note = ThreadNote(said, request.requester_mri, request.requester_name)
     posted = _posted(request, outcome)
     return Reply(
-        card,
+        outcome,
         for_everyone=outcome,
         thread_note=note if request.requester_mri and not personal else None,
         also_update=posted,
@@ -222,13 +246,18 @@ def _view(request: NumberRequest, viewer: Viewer, message: str | None = None) ->
     return request_card(request_view(request), viewer=viewer, refresh_for=refresh_for, message=message)
 
 
+def requester_view(request: NumberRequest) -> Card:
+    """The request as the one who asked sees it (they never approve their own)."""
+    return _view(request, Viewer.REQUESTER)
+
+
 def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
     operator = turn.operator
     settings = turn.services.context.settings
+    if operator.actor.id == request.requester_id:
+        return Viewer.REQUESTER  # four eyes: whoever asked, also an operator, needs a second person
     if request.tenant in operator.tenants and settings.may_approve(request.tenant, operator.actor.id, operator.role):
         return Viewer.APPROVER
-    if operator.actor.id == request.requester_id:
-        return Viewer.REQUESTER
     return Viewer.OTHER
 
 

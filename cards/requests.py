@@ -29,6 +29,8 @@ from cards.elements import (
 )
 
 MAX_REFRESH_USERS = 60  # Teams refreshes a card automatically for at most 60 listed users
+# While a request waits for an approver, and once it failed (approvers get Retry), each viewer fetches their own.
+_OWN_VIEWS = ("pending", "failed")
 
 
 class Viewer(StrEnum):
@@ -66,7 +68,7 @@ def request_card(
     view: RequestView, *, viewer: Viewer, refresh_for: Sequence[str] = (), message: str | None = None
 ) -> Card:
     """The request as `viewer` sees it. `refresh_for`: the Teams user ids whose clients fetch their own view
-    (only while the request is pending)."""
+    (while the request is pending, and once it failed)."""
     body: list[Element] = []
     if message:
         body.append(notice(message))
@@ -90,8 +92,17 @@ def request_card(
         body.append(text(said, weight="Bolder", color=color))
         if view.reason:
             body.append(text(("Reason: " if view.status == "rejected" else "") + view.reason, wrap=True))
+        if view.status == "failed" and viewer is Viewer.APPROVER:
+            body.append(
+                text(
+                    "Retry holds the number again if it is still free (else the next free one) and asks Teams again.",
+                    wrap=True,
+                    subtle=True,
+                )
+            )
+            actions = [execute("Retry", "request.retry", {"request": view.id, "v": view.version}, style="positive")]
     result = card(body, actions)
-    if view.status == "pending" and refresh_for:
+    if view.status in _OWN_VIEWS and refresh_for:
         refresh = execute("Refresh", "request.refresh", {"request": view.id})
         del refresh["title"]
         result["refresh"] = {"action": refresh, "userIds": list(dict.fromkeys(refresh_for))[:MAX_REFRESH_USERS]}

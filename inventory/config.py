@@ -97,6 +97,10 @@ class TenantConfig:
 
     requests: str = REQUESTS_OPERATORS  # who may request a number (approvers: its operators and admins)
     approvers: tuple[str, ...] = ()  # Entra object ids of the only operators who decide requests; () = all of them
+    # Operators' own assignments wait for a second operator's approval (an admin's `four eyes on|off` overrides).
+    four_eyes: bool = False
+    # On a schedule (`[jobs] onboarding_seconds`), the channel hears who is enabled for Teams Phone without a number.
+    onboarding: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class JobSchedule:
     resume_seconds: int = 30
     run_lease_seconds: int = 60
     capacity_summary_seconds: int = 0  # 0: no capacity summary; 604800: one a week to each tenant's channel
+    # Tenants with `onboarding = true` hear this often who needs a number (only when that set changed).
+    onboarding_seconds: int = 3600
 
 
 @dataclass(frozen=True)
@@ -268,6 +274,7 @@ def _jobs(entry: Mapping[str, Any]) -> JobSchedule:
             "resume_seconds",
             "run_lease_seconds",
             "capacity_summary_seconds",
+            "onboarding_seconds",
         )
     }
     unknown = sorted(set(entry) - set(values))
@@ -330,6 +337,8 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         pool_sites=pool_sites,
         requests=requests,
         approvers=tuple(str(a).strip().lower() for a in entry.get("approvers", [])),
+        four_eyes=_bool(entry.get("four_eyes", False), f"tenant '{name}' four_eyes"),
+        onboarding=_bool(entry.get("onboarding", False), f"tenant '{name}' onboarding"),
     )
 
 

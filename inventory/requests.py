@@ -63,6 +63,11 @@ class NumberRequest:
     conversation: dict[str, Any] | None = None  # a ConversationReference (JSON) of where the card was posted
     activity_id: str | None = None  # the posted card's message id, to update it in place
     approver_mris: tuple[str, ...] = ()  # the approvers' Teams user ids, found when the request was made
+    # Set when an operator's own assignment waits for a second person (four eyes): what they chose on the
+    # confirm card. None: the tenant's default policy, and no emergency location of our own.
+    policy: str | None = None
+    location_id: str | None = None
+    person_type: str = "user"  # inventory.model.AccountType values
 
     @property
     def short_id(self) -> str:

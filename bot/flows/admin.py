@@ -1,4 +1,5 @@
-"""Admin commands: `notify here`, `import range ...`, and `delete inventory` (with a typed confirmation)."""
+"""Admin commands: `notify here`, `import range ...`, `delete inventory` (with a typed confirmation) and
+`four eyes on|off`."""
 
 from __future__ import annotations
 
@@ -155,3 +156,28 @@ FLOW: FlowTable[Step] = FlowTable(
     },
     lost="This card is in a state I no longer know; start again with delete inventory.",
 )
+
+
+_FOUR_EYES_USAGE = "Write it as: four eyes on, or four eyes off (or four eyes to see how it is)."
+
+
+async def four_eyes_command(turn: Turn, args: str) -> Reply:
+    """`four eyes [on|off]`: whether operators' own assignments wait for a second person. Anyone may look;
+    only an admin changes it (audited)."""
+    tenant = await turn.tenant()
+    switches = turn.services.switches
+    word = args.strip().lower()
+    if word not in ("", "on", "off"):
+        raise SwitchboardError(f"I did not understand '{args.strip()[:40]}'. {_FOUR_EYES_USAGE}")
+    if word:
+        turn.operator.require(Role.ADMIN, "setting four eyes")
+        await switches.set_four_eyes(tenant, word == "on", turn.operator.actor, correlation_id=turn.correlation_id)
+    on = await switches.four_eyes(tenant)
+    name = turn.tenant_config(tenant).display_name
+    said = (
+        f"Four eyes is on for {name}: an operator's assignment (assign, assign next) becomes a request that "
+        "another operator or admin approves; nobody approves their own."
+        if on
+        else f"Four eyes is off for {name}: operators' assignments go to Teams when they confirm."
+    )
+    return Reply(message_card("Four eyes", said))

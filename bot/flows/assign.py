@@ -14,6 +14,7 @@ from bot.flows import sync_step
 from bot.flows.assign_teams import assign_in_teams
 from bot.flows.assign_views import SYNC_STEP, TITLE, VIEWS, Step, confirm_location
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
+from bot.flows.four_eyes import send_for_approval
 from bot.flows.picker import picker_actions
 from bot.flows.table import FlowTable, Outcome, on_steps
 from bot.flows.view_models import (
@@ -228,6 +229,8 @@ async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
         location = chosen_location(text_input(data, "location", limit=200), proposed, config)
     else:
         location = proposed  # a client that sends no inputs (or a card without sites) keeps the proposal
+    if await turn.services.switches.four_eyes(flow.tenant):
+        return await send_for_approval(FLOW, turn, flow, location_id=location)
     return await assign_in_teams(FLOW, turn, flow, location_id=location, location=location_label(location, config))
 
 
@@ -244,7 +247,7 @@ async def _another(turn: Turn, flow: Flow, data: CardData) -> Move:
 
 
 # Cancel is taken until Teams is asked; after that the outcome stands.
-CANCELLABLE = tuple(s for s in Step if s not in (Step.ASSIGNING, Step.DONE, Step.PENDING))
+CANCELLABLE = tuple(s for s in Step if s not in (Step.ASSIGNING, Step.DONE, Step.PENDING, Step.FOR_APPROVAL))
 FLOW: FlowTable[Step] = FlowTable(
     kind="assign",
     steps=Step,

@@ -31,6 +31,7 @@ class Step(StrEnum):
     FAILED = "failed"
     PENDING = "pending"
     CANCELLED = "cancelled"
+    FOR_APPROVAL = "for_approval"  # four eyes: the assignment became a request another operator approves
 
 
 TITLE = assign_cards.TITLE
@@ -121,6 +122,12 @@ async def _outcome(turn: Turn, flow: Flow) -> Card:
     return assign_cards.outcome_card(outcome_of(flow, account), flow=ref(flow), retry_verbs=flow.step == Step.FAILED)
 
 
+async def _for_approval(turn: Turn, flow: Flow) -> Card:
+    return message_card(
+        TITLE, "Sent for approval (four eyes): another operator approves it on the request card; the number is held."
+    )
+
+
 async def _cancelled(turn: Turn, flow: Flow) -> Card:
     return message_card(TITLE, "Cancelled. Nothing was changed, and any number held for you is free again.")
 
@@ -198,4 +205,5 @@ VIEWS: dict[Step, Renderer] = {
     Step.FAILED: _outcome,
     Step.PENDING: _outcome,
     Step.CANCELLED: _cancelled,
+    Step.FOR_APPROVAL: _for_approval,
 }

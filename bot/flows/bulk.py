@@ -152,6 +152,16 @@ async def _plan_numbers(turn: Turn, flow: Flow, people: list[dict[str, Any]], fi
     )
 
 
+async def plan_for(turn: Turn, tenant: str, people: list[dict[str, Any]], *, run: bool) -> Reply:
+    """A bulk plan for `people` chosen elsewhere (the onboarding card): a number held for each, by the rules
+    where the tenant has them; with `run`, assigned at once as Assign all does from the confirm card."""
+    flow = await FLOW.start(turn, tenant, Step.SOURCE, {"selected": people, "choices": [], "query": "", "rows": []})
+    planned = await _plan_numbers(turn, flow, people, {})
+    if not run:
+        return Reply(await FLOW.render(turn, planned))
+    return await _run(turn, planned, {})
+
+
 async def _retry(turn: Turn, flow: Flow, data: CardData) -> Reply:
     """Retry failed: a new plan for the people who got no number, with other numbers from the same place
     (the ones Teams refused are kept out of the pool, so they are not offered again)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from inventory.model import Actor
+from inventory.onboarding import OnboardingPost
 from inventory.requests import NumberRequest
 
 
@@ -21,3 +23,27 @@ class RequestRepository(Protocol):
     async def lock_due(self, now: datetime, *, limit: int) -> list[NumberRequest]:
         """Pending requests whose time ran out, locked (and skipped when another replica holds them)."""
         ...
+
+    async def approving(self, *, decided_before: datetime, limit: int) -> list[NumberRequest]:
+        """Requests approved before `decided_before` whose outcome is not recorded yet (Teams was slow)."""
+        ...
+
+
+class SwitchRepository(Protocol):
+    """A tenant's switches set in chat; None where no admin set one (the configuration decides)."""
+
+    async def four_eyes(self, tenant: str) -> bool | None: ...
+
+    async def set_four_eyes(self, tenant: str, on: bool, *, actor: Actor, at: datetime, correlation_id: str) -> None:
+        """Set it, with the audit row of the change in the same transaction."""
+        ...
+
+
+class OnboardingRepository(Protocol):
+    """What each tenant's channel was last told of people who need numbers (one post a tenant)."""
+
+    async def last(self, tenant: str) -> OnboardingPost | None: ...
+
+    async def get(self, post_id: str) -> OnboardingPost | None: ...
+
+    async def replace(self, post: OnboardingPost) -> None: ...

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from inventory.ports.lifecycle_repositories import RuleRepository, SavedSearchRepository, ThresholdRepository
 from inventory.ports.repositories import AuditRepository, NumberRepository
-from inventory.ports.request_repository import RequestRepository
+from inventory.ports.request_repository import OnboardingRepository, RequestRepository, SwitchRepository
 from inventory.ports.work_repositories import (
     ConversationRepository,
     FlowRepository,
@@ -67,6 +67,12 @@ class UnitOfWork(Protocol):
 
     @property
     def requests(self) -> RequestRepository: ...
+
+    @property
+    def switches(self) -> SwitchRepository: ...
+
+    @property
+    def onboarding(self) -> OnboardingRepository: ...
 
 
 class Storage(Protocol):

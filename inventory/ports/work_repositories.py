@@ -59,6 +59,10 @@ class JournalRepository(Protocol):
 
     async def for_flow(self, flow_id: str) -> list[JournalEntry]: ...
 
+    async def for_hold_owner(self, hold_owner: str) -> list[JournalEntry]:
+        """The entries of the holds of one owner (a number request's approvals), oldest first."""
+        ...
+
 
 class SyncRunRepository(Protocol):
     async def create(self, run: SyncRun, changes: Sequence[Change]) -> None: ...

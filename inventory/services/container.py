@@ -10,6 +10,7 @@ from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import FlowService
 from inventory.services.holds import HoldService
 from inventory.services.notifications import NotificationService
+from inventory.services.onboarding import OnboardingService
 from inventory.services.operators import OperatorService
 from inventory.services.requests import RequestService
 from inventory.services.reservations import ReservationService
@@ -17,6 +18,7 @@ from inventory.services.revert import RevertService
 from inventory.services.rules import RuleService
 from inventory.services.saved_searches import SavedSearchService
 from inventory.services.stuck_watch import StuckWatch
+from inventory.services.switches import SwitchService
 from inventory.services.sync import SyncService
 from inventory.services.views import Views
 
@@ -38,10 +40,13 @@ class Services:
     saved_searches: SavedSearchService
     rules: RuleService
     requests: RequestService
+    switches: SwitchService
+    onboarding: OnboardingService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
         assignments = AssignmentService(context)
+        rules = RuleService(context)
         return cls(
             context=context,
             sync=SyncService(context),
@@ -56,6 +61,8 @@ class Services:
             reverts=RevertService(context, assignments),
             capacity=CapacityService(context),
             saved_searches=SavedSearchService(context),
-            rules=RuleService(context),
+            rules=rules,
             requests=RequestService(context, assignments),
+            switches=SwitchService(context),
+            onboarding=OnboardingService(context, rules),
         )

@@ -98,6 +98,11 @@ class SqlJournalRepository:
         rows = await self._connection.execute(query.order_by(teams_operations.c.created_at))
         return [JournalEntry(**row._mapping) for row in rows]
 
+    async def for_hold_owner(self, hold_owner: str) -> list[JournalEntry]:
+        query = select(teams_operations).where(teams_operations.c.hold_owner == hold_owner)
+        rows = await self._connection.execute(query.order_by(teams_operations.c.created_at))
+        return [JournalEntry(**row._mapping) for row in rows]
+
     async def pending_tenants(self, *, created_before: datetime) -> list[str]:
         query = (
             select(teams_operations.c.tenant)

@@ -37,6 +37,9 @@ def _row(request: NumberRequest) -> dict[str, Any]:
         "created_at": request.created_at,
         "expires_at": request.expires_at,
         "version": request.version,
+        "policy": request.policy,
+        "location_id": request.location_id,
+        "person_type": request.person_type,
     }
 
 
@@ -63,6 +66,9 @@ def _request(row: RowMapping) -> NumberRequest:
         conversation=row["conversation"],
         activity_id=row["activity_id"],
         approver_mris=tuple(row["approver_mris"] or ()),
+        policy=row["policy"],
+        location_id=row["location_id"],
+        person_type=row["person_type"] or "user",
     )
 
 
@@ -93,5 +99,15 @@ class SqlRequestRepository:
             .order_by(c.expires_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
+        )
+        return [_request(row._mapping) for row in await self._connection.execute(query)]
+
+    async def approving(self, *, decided_before: datetime, limit: int) -> list[NumberRequest]:
+        c = number_requests.c
+        query = (
+            select(number_requests)
+            .where(c.status == RequestStatus.APPROVING.value, c.decided_at < decided_before)
+            .order_by(c.decided_at)
+            .limit(limit)
         )
         return [_request(row._mapping) for row in await self._connection.execute(query)]

@@ -200,6 +200,7 @@ teams_operations = Table(
     Column("retry_at", UtcDateTime()),
     Index(None, "status", "created_at"),
     Index(None, "flow_id"),
+    Index(None, "hold_owner"),  # a number request's approvals (`request:<id>`), for the reconciler
 )
 
 operator_prefs = Table(
@@ -321,5 +322,31 @@ number_requests = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
+    # An operator's own assignment sent for approval (four eyes): the policy and emergency location it asked.
+    Column("policy", String(128)),
+    Column("location_id", String(64)),
+    Column("person_type", String(20)),  # a resource account's number may wait for approval too; NULL: a user
     Index(None, "status", "expires_at"),
+)
+
+# What the tenant's channel was last told of people enabled for Teams Phone without a number (one row a
+# tenant): the next run posts again only when that set changed; the card's buttons name the row.
+onboarding_posts = Table(
+    "onboarding_posts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("people", JSON, nullable=False),
+    Column("people_key", String(64), nullable=False),
+    Column("posted_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("tenant"),
+)
+
+# A tenant's switches set in chat by its admins (`four eyes on`); no row: the configuration file's value.
+tenant_switches = Table(
+    "tenant_switches",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("four_eyes", Integer, nullable=False),  # 1: operators' own assignments need a second person
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

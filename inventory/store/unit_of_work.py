@@ -8,12 +8,14 @@ from inventory.store.audit_repository import SqlAuditRepository
 from inventory.store.flow_repository import SqlFlowRepository
 from inventory.store.journal_repository import SqlJournalRepository
 from inventory.store.number_repository import SqlNumberRepository
+from inventory.store.onboarding_repository import SqlOnboardingRepository
 from inventory.store.outbox_repository import SqlConversationRepository, SqlOutboxRepository
 from inventory.store.prefs_repository import SqlPrefsRepository
 from inventory.store.request_repository import SqlRequestRepository
 from inventory.store.rule_repository import SqlRuleRepository
 from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.stuck_repository import SqlStuckRepository
+from inventory.store.switch_repository import SqlSwitchRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
 from inventory.store.threshold_repository import SqlThresholdRepository
 
@@ -36,3 +38,5 @@ class SqlUnitOfWork:
         self.saved_searches = SqlSavedSearchRepository(connection)
         self.rules = SqlRuleRepository(connection, self.audit)
         self.requests = SqlRequestRepository(connection)
+        self.switches = SqlSwitchRepository(connection, self.audit)
+        self.onboarding = SqlOnboardingRepository(connection)

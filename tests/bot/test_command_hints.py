@@ -25,6 +25,9 @@ NOT_UNDERSTOOD = (
     "is not a voice routing policy",
     "Nobody in",
 )
+# Understood, though refused: Olivia is no user of the simulated tenant, so a bare `request` (for herself)
+# is told how to ask for someone else. A requester Teams knows gets their request card.
+UNDERSTOOD_REFUSALS = ("Ask for someone else with: request number for PERSON",)
 
 
 def manifest_hints() -> dict[str, list[str]]:
@@ -57,6 +60,7 @@ async def test_every_command_hint_of_the_manifest_is_understood_where_it_is_offe
             seen = len(connector.sent)
             await olivia.say(text)
             answer = card_text([s.card for s in await connector.wait_for_new(seen) if s.card][-1])
-            if any(sign in answer for sign in NOT_UNDERSTOOD):
+            understood = any(refusal in answer for refusal in UNDERSTOOD_REFUSALS)
+            if any(sign in answer for sign in NOT_UNDERSTOOD) and not understood:
                 misunderstood.append((where, text, answer))
     assert misunderstood == []

@@ -345,3 +345,46 @@ async def test_when_teams_is_slower_than_a_click_may_wait_the_thread_hears_the_o
     ]
     assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED
     assert teams.numbers_of("obj-adele") == ["+12065550100"]
+
+
+async def test_an_approver_retries_a_failed_request_on_its_number_and_a_repeated_retry_changes_nothing(
+    in_channel: dict[str, TeamsClient], connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
+) -> None:
+    sam, megan, olivia = in_channel["sam"], in_channel["megan"], in_channel["olivia"]
+    teams.faults.fail_next_operations(detail="The number is not yet activated.")
+    await sam.say("request number for adele")
+    posted = posted_card(connector)
+    failed = await click(megan, await view_of(megan, posted), "Approve", posted)
+    assert "Teams did not assign +1 206 555 0100" in card_text(failed)
+    assert "The number is not yet activated." in card_text(failed)
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.AVAILABLE
+
+    assert buttons(await view_of(sam, posted)) == []  # the requester may not retry
+    olivias_view = await view_of(olivia, posted)  # seen before Megan retries: stale by then
+    approver_view = await view_of(megan, posted)
+    assert buttons(approver_view) == ["Retry"]
+    retried = await click(megan, approver_view, "Retry", posted)
+    assert "Assigned: +1 206 555 0100 now rings Adele Vance" in card_text(retried)
+    assert teams.numbers_of("obj-adele") == ["+12065550100"]
+
+    before = await db.snapshot(inventory)
+    again = await click(olivia, olivias_view, "Retry", posted)
+    assert "Already decided by megan@contoso.test" in card_text(again)
+    assert await db.snapshot(inventory) == before
+    assert len([op for op in teams.operations.values() if op.action == "assign"]) == 2
+
+
+async def test_a_retry_holds_the_next_free_number_when_the_failed_one_was_taken_meanwhile(
+    in_channel: dict[str, TeamsClient], connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
+) -> None:
+    sam, megan, victor = in_channel["sam"], in_channel["megan"], in_channel["victor"]
+    teams.faults.fail_next_operations()
+    await sam.say("request number for adele")
+    posted = posted_card(connector)
+    await click(megan, await view_of(megan, posted), "Approve", posted)
+    await sam.say("request number for adele note the second one")  # takes +1 206 555 0100 meanwhile
+    approver_view = await view_of(megan, posted)
+    refused = await click(victor, approver_view, "Retry", posted)
+    assert "Only an approver of Contoso may decide this" in card_text(refused)
+    retried = await click(megan, approver_view, "Retry", posted)
+    assert "Assigned: +1 206 555 0101 now rings Adele Vance" in card_text(retried)

@@ -5,6 +5,7 @@ expiry and change of number give the held number back; bad input changes nothing
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from inventory.errors import NotFound, TransitionRefused
 from inventory.model import Actor, NumberStatus
 from inventory.requests import Person, RequestStatus, request_hold_owner
 from inventory.services.assignment import AssignmentService
+from inventory.services.context import ServiceContext
 from inventory.services.imports import import_range
 from inventory.services.requests import NewRequest, RequestService
 from inventory.store.engine import Store
@@ -46,13 +48,22 @@ def teams(clock: FakeClock) -> SimulatedTenant:
 
 
 @pytest.fixture
-def service(pools: Store, clock: FakeClock, teams: SimulatedTenant) -> RequestService:
+def context(pools: Store, clock: FakeClock, teams: SimulatedTenant) -> ServiceContext:
     phone = SimulatedPhoneSystem(teams, clock=clock, tuning=FAST)
     config = TenantConfig(
         name="contoso", display_name="Contoso", allowed_policies=("US-Local",), default_policy="US-Local"
     )
-    context = one_tenant(pools, phone, config, clock)
-    return RequestService(context, AssignmentService(context))
+    return one_tenant(pools, phone, config, clock)
+
+
+@pytest.fixture
+def assignments(context: ServiceContext) -> AssignmentService:
+    return AssignmentService(context)
+
+
+@pytest.fixture
+def service(context: ServiceContext, assignments: AssignmentService) -> RequestService:
+    return RequestService(context, assignments)
 
 
 def asked(pool: str | None = "Sales", note: str = "new starter") -> NewRequest:
@@ -188,3 +199,59 @@ async def test_an_approval_teams_refuses_before_assigning_fails_the_request_and_
     assert "Gone" in (decision.request.reason or "")
     assert (await db.number(pools, "+12065550100")).status is NumberStatus.AVAILABLE
     assert teams.numbers_of(ADELE.id) == []
+
+
+async def test_an_approval_teams_finished_late_is_followed_once_the_reconciler_settles_it(
+    pools: Store, teams: SimulatedTenant, clock: FakeClock
+) -> None:
+    # Our deadline (a minute, on the test's clock) is shorter than Teams' ten minutes.
+    phone = SimulatedPhoneSystem(teams, clock=clock, tuning=GraphTuning(operation_deadline_seconds=60))
+    context = one_tenant(pools, phone, TenantConfig(name="contoso", display_name="Contoso"), clock)
+    assignments = AssignmentService(context)
+    service = RequestService(context, assignments)
+    request = await service.create(asked(), correlation_id="c-1")
+    teams.knobs = dataclasses.replace(teams.knobs, operation_delay_seconds=600)
+    decision = await service.approve(request.id, request.version, MEGAN)
+    assert decision.request.status is RequestStatus.APPROVING
+    clock.advance(minutes=3)
+    assert await service.follow_settled() == []  # the entry is still pending: Teams is still assigning
+    clock.advance(minutes=10)
+    await assignments.reconcile("contoso")
+    moved = await service.follow_settled()
+    assert [(r.id, r.status) for r in moved] == [(request.id, RequestStatus.ASSIGNED)]
+    assert await service.follow_settled() == []  # once
+    assert (await db.number(pools, "+12065550100")).status is NumberStatus.USED
+
+
+async def test_an_approval_interrupted_before_teams_was_asked_fails_and_gives_its_number_back(
+    service: RequestService, pools: Store, clock: FakeClock
+) -> None:
+    request = await service.create(asked(), correlation_id="c-1")
+    await service.claim_approval(request.id, request.version, MEGAN)  # then the replica stopped
+    clock.advance(minutes=3)
+    assert await service.follow_settled() == []  # its turn may still be asking Teams about the policy
+    clock.advance(minutes=30)
+    (moved,) = await service.follow_settled()
+    assert moved.status is RequestStatus.FAILED
+    assert "before asking Teams" in (moved.reason or "")
+    assert (await db.number(pools, "+12065550100")).status is NumberStatus.AVAILABLE
+
+
+async def test_a_retry_of_a_failed_request_holds_afresh_and_refuses_when_nothing_is_free(
+    service: RequestService, pools: Store, teams: SimulatedTenant
+) -> None:
+    teams.faults.fail_next_operations()
+    request = await service.create(asked(pool="Support"), correlation_id="c-1")
+    failed = (await service.approve(request.id, request.version, MEGAN)).request
+    assert failed.status is RequestStatus.FAILED
+    for other in ("first", "second"):  # both Support numbers are taken by other requests meanwhile
+        await service.create(asked(pool="Support", note=other), correlation_id="c-2")
+    before = await db.snapshot(pools)
+    with pytest.raises(TransitionRefused, match="No number is free for this request"):
+        await service.claim_retry(failed.id, failed.version, MEGAN, correlation_id="c-3")
+    assert await db.snapshot(pools) == before
+    assert (await service.get(failed.id)).status is RequestStatus.FAILED
+
+    stale = await service.claim_retry(failed.id, failed.version - 1, MEGAN, correlation_id="c-4")
+    assert not stale.decided
+    assert await db.snapshot(pools) == before

@@ -33,7 +33,7 @@ PROMISED_COMMANDS = {
     "bulk assign",
     "history",
     "notify here",
-    "import range",
+    "request",
 }
 
 
