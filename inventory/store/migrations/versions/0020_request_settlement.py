@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"  # the lead re-chains migrations when merging
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
