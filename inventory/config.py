@@ -154,7 +154,9 @@ class Settings:
     hold_minutes: int = 10
     # Hosts the bot reads files from and writes exports to (Teams keeps chat files in OneDrive/SharePoint).
     file_hosts: tuple[str, ...] = ("*.sharepoint.com", "*.sharepoint.us", "*.sharepoint-mil.us", "*.sharepoint.cn")
-    bulk_concurrency: int = 24  # Teams operations in flight for one bulk assignment
+    # The most Teams operations a tenant's bulk runs may have in flight; below it the number adapts to
+    # Teams' answers (`inventory/pacing`).
+    bulk_concurrency: int = 200
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
     jobs: JobSchedule = JobSchedule()
@@ -237,7 +239,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         sync_reuse_seconds=max(0, _int(document.get("sync_reuse_seconds", 30), "sync_reuse_seconds")),
         hold_minutes=_int(document.get("hold_minutes", 10), "hold_minutes"),
         file_hosts=tuple(str(h).lower() for h in document.get("file_hosts", Settings.file_hosts)),
-        bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 24), "bulk_concurrency")),
+        bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 200), "bulk_concurrency")),
         drift_check_minutes=_int(
             env.get("SWITCHBOARD_DRIFT_CHECK_MINUTES", document.get("drift_check_minutes", 0)),
             "drift_check_minutes",
