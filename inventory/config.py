@@ -159,6 +159,7 @@ class Settings:
     bulk_concurrency: int = 200
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
+    drift_check_concurrency: int = 8  # tenants compared with Teams at once (memory: one snapshot each)
     jobs: JobSchedule = JobSchedule()
     reservation_days: int = 30  # a reservation without `until` lasts this long; Extend adds as much again
     reservation_warn_hours: int = 24  # the owner hears this long before a reservation ends
@@ -245,6 +246,7 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
             "drift_check_minutes",
         ),
         drift_check_commits=bool(document.get("drift_check_commits", False)),
+        drift_check_concurrency=max(1, _int(document.get("drift_check_concurrency", 8), "drift_check_concurrency")),
         jobs=_jobs(document.get("jobs", {})),
         reservation_days=max(1, _int(document.get("reservation_days", 30), "reservation_days")),
         reservation_warn_hours=max(0, _int(document.get("reservation_warn_hours", 24), "reservation_warn_hours")),
