@@ -24,6 +24,7 @@ from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberTy
 from inventory.pacing import lane
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
 from inventory.services.context import ServiceContext
+from inventory.services.operation_locations import OperationLocations
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.policy_retry import PolicySettled, retry_due_policies
 from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
@@ -76,6 +77,7 @@ class AssignmentService:
         self._storage = context.storage
         self._clock = context.clock
         self.policies = PolicyCheck(context)
+        self._locations = OperationLocations(context.storage)
 
     async def assign(self, request: AssignRequest, actor: Actor) -> OperationResult:
         """Assign `request.number` to `request.account` in Teams, grant the policy, then record it.
@@ -279,8 +281,7 @@ class AssignmentService:
         leaves an entry the reconciler can ask Teams about)."""
 
         async def keep(location: str) -> None:
-            async with self._storage.write() as uow:
-                await uow.journal.set_operation(entry.id, location)
+            await self._locations.keep(entry.id, location)
 
         return keep
 
