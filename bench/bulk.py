@@ -4,8 +4,10 @@ operations at once and answers one more with 429 and Retry-After, as Graph does;
 
 Prints, per server limit, the wall time, the ratio to the sequential floor (operations x the operation
 time: what a one-at-a-time tool could at best reach), 429s per 1,000 operations and the most operations
-in flight; then a run where tenant A's bulk assignment goes on while tenant B (and A itself) serve an
-operator's clicks, with each click's latency against the same clicks measured alone in this run.
+in flight (with one assignment at a time measured in the same run, and the client's CPU per
+assignment: on a shared 2-core machine that, not Teams, is often the bound); then a run where tenant
+A's bulk assignment goes on while tenant B (and A itself) serve an operator's clicks, with each
+click's latency against the same clicks measured alone in this run.
 
     .venv/bin/python -m bench.bulk [--mode quick|full]   (quick: 500 operations; full: 1,000)
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -81,13 +84,24 @@ def services(store: Store, *tenants: Tenant) -> AssignmentService:
 
 
 async def bulk_line(store: Store, folder: Path, operations: int, limit: int) -> None:
-    async with tenant(folder, store, f"limit{limit}", f"+1312{limit % 1000:03d}", operations, limit) as one:
+    size = operations + CLICKS
+    async with tenant(folder, store, f"limit{limit}", f"+1312{limit % 1000:03d}", size, limit) as one:
         assignments = services(store, one)
         gate = assignments._context.gate(one.name)
-        started = time.perf_counter()
+
+        async def alone(index: int) -> object:
+            return await assignments.assign(one.requests(operations + index, 1)[0], OPERATOR)
+
+        one_at_a_time = statistics.median(await clicks(alone, CLICKS))
+        started, cpu = time.perf_counter(), time.process_time()
         run = await assign_all(assignments, one.requests(0, operations), OPERATOR, gate=gate)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     _print_run(run, operations, wall, limit, gate.limit.limit)
+    print(
+        f"      one at a time, measured: {one_at_a_time * 1000:.0f} ms an assignment "
+        f"(x{one_at_a_time * operations / wall:.1f} of {operations} of those)  "
+        f"client CPU {cpu * 1000 / operations:.1f} ms an assignment"
+    )
 
 
 def _print_run(run: BulkRun, operations: int, wall: float, limit: int, final_limit: int) -> None:

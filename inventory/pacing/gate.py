@@ -61,6 +61,7 @@ class OperationGate:
         """Hold one bulk operation's place; Graph's answers inside are fed back to the limit."""
         await self._admit()
         ticket = _Ticket(self, self.limit.generation)
+        admitted = self._clock.now()
         self._bulk += 1
         self.peak_in_flight = max(self.peak_in_flight, self._bulk)
         finished = False
@@ -71,7 +72,8 @@ class OperationGate:
         finally:
             self._bulk -= 1
             if finished and not ticket.pushed_back:
-                self.limit.succeeded(ticket.generation)
+                took = (self._clock.now() - admitted).total_seconds()
+                self.limit.succeeded(ticket.generation, took)
             await self._wake()
 
     @contextlib.asynccontextmanager

@@ -7,6 +7,12 @@ cuts the window by `throttle_decrease` and marks the level (operations in flight
 5xx cuts it harder (`error_decrease`), since a struggling service gains nothing from being probed.
 Answers to operations admitted before the last cut say nothing about the new window, so they neither
 cut it again nor grow it: a burst of 429s from one overshoot counts once.
+
+"While operations are fast": an operation that took more than `slow_factor` times the fastest seen
+lately means operations now queue (on Teams' side or on ours: the database's one writer, the HTTP
+slots) rather than run, and more of them in flight would only wait longer and delay operators' clicks;
+such an answer takes half a slot off the window (where a fast one adds a slot), so the window settles
+where about a third of the operations still run at full speed: the knee, not the full queue.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ class LimitTuning:
     throttle_decrease: float = 0.7
     error_decrease: float = 0.5
     probe_rounds: int = 32  # above the last throttled level: one slot more after this many rounds
+    slow_factor: float = 1.5  # an operation this many times slower than the fastest lately: queueing
+    fastest_drift: float = 0.01  # how fast the "fastest lately" follows slower operations up
 
 
 @dataclass
@@ -34,6 +42,7 @@ class AdaptiveLimit:
     generation: int = 0
     throttles: int = 0  # cuts for 429
     errors: int = 0  # cuts for 5xx
+    fastest: float | None = None  # seconds: the fastest operation lately (falls at once, rises slowly)
 
     def __post_init__(self) -> None:
         if self.window <= 0:
@@ -43,9 +52,12 @@ class AdaptiveLimit:
     def limit(self) -> int:
         return self._clamp(int(self.window))
 
-    def succeeded(self, generation: int) -> None:
-        """An operation admitted in `generation` went through without Teams pushing back."""
+    def succeeded(self, generation: int, seconds: float | None = None) -> None:
+        """An operation admitted in `generation` went through without Teams pushing back, in `seconds`."""
         if generation != self.generation:
+            return
+        if seconds is not None and self._queueing(seconds):
+            self.window = max(float(self.tuning.minimum), self.window - 0.5)
             return
         below_ceiling = self.ceiling is None or self.window + 1 < self.ceiling
         if below_ceiling:
@@ -71,6 +83,16 @@ class AdaptiveLimit:
             return False
         self.errors += 1
         return self._cut(self.tuning.error_decrease)
+
+    def _queueing(self, seconds: float) -> bool:
+        fastest = self.fastest
+        if fastest is None or seconds < fastest:
+            self.fastest = seconds
+            return False
+        # Follow slower operations up a little each time, so a Teams that became slower for good
+        # (operations of 2 s instead of 0.2 s) is learnt as the new normal instead of as queueing.
+        self.fastest = fastest + (seconds - fastest) * self.tuning.fastest_drift
+        return seconds > self.tuning.slow_factor * fastest
 
     def _cut(self, factor: float) -> bool:
         self.window = float(max(self.tuning.minimum, int(self.window * factor)))

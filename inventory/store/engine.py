@@ -7,7 +7,6 @@ and fail with "database is locked" instead of waiting its turn.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +18,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from inventory.store.unit_of_work import SqlUnitOfWork
+from inventory.store.writer_turns import WriterTurns
 
 log = logging.getLogger(__name__)
 _WRITE = "switchboard_write"
@@ -65,8 +65,9 @@ class Store:
         self.engine = engine
         # SQLite has one writer at a time; a second BEGIN IMMEDIATE waits in SQLite's busy handler, which
         # sleeps in steps of up to 100 ms. Queueing this process's writers here instead keeps a busy bot's
-        # turns in milliseconds. Not a correctness guard: conditional updates still decide every race.
-        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # turns in milliseconds, and lets an operator's write go before a bulk run's (`writer_turns`).
+        # Not a correctness guard: conditional updates still decide every race.
+        self._sqlite_writer = WriterTurns() if engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -85,7 +86,7 @@ class Store:
         if self._sqlite_writer is None:
             yield
             return
-        async with self._sqlite_writer:
+        async with self._sqlite_writer.turn():
             yield
 
     @asynccontextmanager

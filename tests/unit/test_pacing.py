@@ -167,3 +167,28 @@ async def test_one_tenants_throttling_does_not_slow_another_tenant(clock: FakeCl
     assert clock.sleeps == []
     assert (gates("contoso").limit.limit, gates("fabrikam").limit.limit) == (5, 9)
     assert gates("contoso") is gates("contoso")
+
+
+def test_operations_slower_than_the_fastest_lately_shrink_the_limit_instead_of_growing_it() -> None:
+    window = limit(start=20)
+    for _ in range(4):
+        window.succeeded(window.generation, 0.3)
+    assert window.limit == 24
+
+    for _ in range(8):  # operations queueing at twice the time
+        window.succeeded(window.generation, 0.6)
+
+    assert window.limit == 20
+
+
+def test_a_teams_that_became_slower_for_good_is_learnt_as_the_new_normal() -> None:
+    window = limit(start=20, maximum=100_000)
+    window.succeeded(window.generation, 0.2)
+
+    for _ in range(400):
+        window.succeeded(window.generation, 2.0)
+    before = window.limit
+    for _ in range(5):
+        window.succeeded(window.generation, 2.0)
+
+    assert window.limit == before + 5
