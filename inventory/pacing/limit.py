@@ -28,7 +28,7 @@ class LimitTuning:
     throttle_decrease: float = 0.7
     error_decrease: float = 0.5
     probe_rounds: int = 32  # above the last throttled level: one slot more after this many rounds
-    slow_factor: float = 1.5  # an operation this many times slower than the fastest lately: queueing
+    slow_factor: float = 2.0  # an operation this many times slower than the fastest lately: queueing
     fastest_drift: float = 0.01  # how fast the "fastest lately" follows slower operations up
 
 

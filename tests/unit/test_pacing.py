@@ -175,8 +175,8 @@ def test_operations_slower_than_the_fastest_lately_shrink_the_limit_instead_of_g
         window.succeeded(window.generation, 0.3)
     assert window.limit == 24
 
-    for _ in range(8):  # operations queueing at twice the time
-        window.succeeded(window.generation, 0.6)
+    for _ in range(8):  # operations queueing: more than twice the time
+        window.succeeded(window.generation, 0.7)
 
     assert window.limit == 20
 
