@@ -9,7 +9,11 @@ assignment: on a shared 2-core machine that, not Teams, is often the bound); the
 A's bulk assignment goes on while tenant B (and A itself) serve an operator's clicks, with each
 click's latency against the same clicks measured alone in this run.
 
-    .venv/bin/python -m bench.bulk [--mode quick|full]   (quick: 500 operations; full: 1,000)
+    .venv/bin/python -m bench.bulk [--mode quick|full] [--database sqlite|postgresql]
+
+quick: 300 operations a run on SQLite (or the database given); full: 1,000, on SQLite and then on the
+local PostgreSQL (`SWITCHBOARD_BENCH_POSTGRES`, default postgresql+asyncpg://postgres@127.0.0.1:5432/test;
+a database of its own is created and dropped).
 """
 
 from __future__ import annotations
@@ -17,12 +21,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.graph_fetch import server_process
 from bench.stats import describe
@@ -43,7 +52,9 @@ from inventory.teams.stand_in.server import stand_in_tenant
 
 OPERATOR = Actor("bench", "bench@contoso.test")
 DELAY = 0.2
-SIZES = {"quick": 500, "full": 1000}
+SIZES = {"quick": 300, "full": 1000}
+DATABASES = {"quick": ["sqlite"], "full": ["sqlite", "postgresql"]}
+POSTGRES = os.environ.get("SWITCHBOARD_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 CLICKS = 12  # interactive assignments per tenant in the two-tenant run (and as many alone)
 
 
@@ -166,22 +177,51 @@ async def two_tenants(store: Store, folder: Path, operations: int) -> None:
         print(f"    {name}: median x{median / floor:.1f} of alone  {'MET' if median <= 2 * floor else 'MISSED'}")
 
 
-async def main(mode: str) -> None:
-    operations = SIZES[mode]
-    print(f"bulk benchmark ({mode}): {operations} assignments per run, {DELAY * 1000:.0f} ms per Teams operation")
-    with tempfile.TemporaryDirectory() as directory:
-        folder = Path(directory)
+@contextlib.asynccontextmanager
+async def database(kind: str, folder: Path) -> AsyncIterator[Store]:
+    """A migrated, empty store: a SQLite file in `folder`, or a PostgreSQL database of its own."""
+    if kind == "sqlite":
         store = Store(create_engine(f"sqlite+aiosqlite:///{folder}/bulk.db"))
         await upgrade(store.engine)
         try:
-            for limit in (100, 10):
-                await bulk_line(store, folder, operations, limit)
-            await two_tenants(store, folder, operations)
+            yield store
         finally:
             await store.close()
+        return
+    name = f"bench_bulk_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    store = Store(create_engine(f"{POSTGRES.rsplit('/', 1)[0]}/{name}"))
+    try:
+        await upgrade(store.engine)
+        yield store
+    finally:
+        await store.close()
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def main(mode: str, databases: list[str]) -> None:
+    operations = SIZES[mode]
+    for kind in databases:
+        print(
+            f"bulk benchmark ({mode}, {kind}): {operations} assignments per run, "
+            f"{DELAY * 1000:.0f} ms per Teams operation"
+        )
+        with tempfile.TemporaryDirectory() as directory:
+            folder = Path(directory)
+            async with database(kind, folder) as store:
+                for limit in (100, 10):
+                    await bulk_line(store, folder, operations, limit)
+                await two_tenants(store, folder, operations)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mode", choices=sorted(SIZES), default="quick")
-    asyncio.run(main(parser.parse_args().mode))
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default=None, help="instead of the mode's")
+    arguments = parser.parse_args()
+    chosen = [arguments.database] if arguments.database else DATABASES[arguments.mode]
+    asyncio.run(main(arguments.mode, chosen))

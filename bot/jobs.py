@@ -10,8 +10,8 @@
   lease passed) are finished and their cards redrawn (`bot/flows/resume.py`);
 - hourly: expired flows and old sync diffs are forgotten;
 - optionally: a drift check per tenant that reports (and commits only when configured to), a few
-  tenants at a time (`drift_check_concurrency`), each bounded by the interval so one slow or failing
-  tenant never holds up the others;
+  tenants at a time (`drift_check_concurrency`), so one slow or failing tenant never holds up the
+  others;
 - every minute: number requests nobody decided in time expire, their held numbers go back, and the
   request's card in its thread says so (`update_card`);
 - every ten minutes: what has been stuck in Teams longer than `stuck_after_minutes` (an operation Teams
@@ -51,6 +51,8 @@ from inventory.tracing import span
 
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
+# Longer than a sync of a large tenant takes (1,000,000 numbers: minutes), far shorter than forever.
+DRIFT_TENANT_SECONDS = 900
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
 
 
@@ -218,16 +220,16 @@ class Jobs:
         await self._services.sync.purge(keep_days=7)
 
     async def check_drift(self) -> TenantsRun:
-        """Every tenant compared with Teams, `drift_check_concurrency` at a time; a tenant still going after
-        the drift interval is stopped (its run expires like any unfinished sync) so the next check starts
-        on time."""
+        """Every tenant compared with Teams, `drift_check_concurrency` at a time. A tenant still going after
+        `DRIFT_TENANT_SECONDS` (or the interval, if longer) is stopped and logged (its run expires like any
+        unfinished sync): something is stuck, and it must not hold a place in every check from then on."""
         settings = self._services.context.settings
         interval = settings.jobs.drift_check_seconds or settings.drift_check_minutes * 60
         run = await each_tenant(
             [tenant.name for tenant in settings.tenants],
             self._check_drift_of,
             concurrency=settings.drift_check_concurrency,
-            per_tenant_seconds=interval or None,
+            per_tenant_seconds=max(interval, DRIFT_TENANT_SECONDS),
         )
         log.info(
             "drift check tenants=%d failed=%d peak_concurrent=%d", len(run.done), len(run.failed), run.peak_concurrent

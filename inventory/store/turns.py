@@ -1,9 +1,10 @@
-"""SQLite's one writer at a time, taken in turns where an operator's write goes before bulk work's.
+"""The database's connections taken in turns, where an operator's work goes before bulk work's.
 
-A bulk run keeps a hundred assignments or more waiting for the writer; in plain arrival order an
-operator's click would wait behind all of them (seconds). Interactive writers (`pacing.lane`) are
-handed the next turn before any waiting bulk writer; among each kind, first come first served. Bulk
-work is never starved: clicks are few and each takes one turn.
+SQLite has one writer; PostgreSQL a pool of connections. A bulk run keeps a hundred assignments or
+more waiting for either; in plain arrival order an operator's click would wait behind all of them
+(seconds). Interactive work (`pacing.lane`) is handed the next free turn before any waiting bulk
+work; among each kind, first come first served. Bulk work is never starved: clicks are few and each
+takes one turn at a time.
 """
 
 from __future__ import annotations
@@ -16,25 +17,27 @@ from contextlib import asynccontextmanager
 from inventory.pacing import lane
 
 
-class WriterTurns:
-    def __init__(self) -> None:
-        self._busy = False
+class Turns:
+    """At most `capacity` holders at once (1: SQLite's writer; the pool's size: PostgreSQL)."""
+
+    def __init__(self, capacity: int = 1) -> None:
+        self._free = max(1, capacity)
         self._waiting: dict[lane.Lane, deque[asyncio.Future[None]]] = {kind: deque() for kind in lane.Lane}
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
-        """Hold the writer's turn for the block."""
-        if self._busy:
+        """Hold one turn for the block."""
+        if self._free > 0:
+            self._free -= 1
+        else:
             granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiting[lane.current()].append(granted)
             try:
                 await granted
             except asyncio.CancelledError:
                 if granted.done() and not granted.cancelled():
-                    self._hand_on()  # the turn reached us as we were cancelled: the next writer has it
+                    self._hand_on()  # the turn reached us as we were cancelled: the next waiter has it
                 raise
-        else:
-            self._busy = True
         try:
             yield
         finally:
@@ -48,4 +51,4 @@ class WriterTurns:
                 if not waiter.done():
                     waiter.set_result(None)
                     return
-        self._busy = False
+        self._free += 1

@@ -1,4 +1,4 @@
-"""SQLite's writer turns: one at a time, and an operator's write before the bulk writes waiting."""
+"""The database's turns: so many at a time, and an operator's work before the bulk work waiting."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import asyncio
 
 from inventory.pacing import lane
 from inventory.pacing.gate import OperationGate
-from inventory.store.writer_turns import WriterTurns
+from inventory.store.turns import Turns
 from tests.support.clock import FakeClock
 
 
 async def test_an_interactive_write_goes_before_bulk_writes_that_were_waiting_first(clock: FakeClock) -> None:
-    turns, order = WriterTurns(), []
+    turns, order = Turns(), []
     gate = OperationGate("contoso", clock)
     first_holds = asyncio.Event()
 
@@ -38,7 +38,7 @@ async def test_an_interactive_write_goes_before_bulk_writes_that_were_waiting_fi
 
 
 async def test_a_writer_cancelled_while_waiting_does_not_keep_the_turn() -> None:
-    turns, order = WriterTurns(), []
+    turns, order = Turns(), []
     release = asyncio.Event()
 
     async def write(name: str) -> None:
@@ -59,3 +59,33 @@ async def test_a_writer_cancelled_while_waiting_does_not_keep_the_turn() -> None
     assert order == ["first", "later"]
     assert gone.cancelled()
     assert lane.current() is lane.Lane.INTERACTIVE
+
+
+async def test_with_room_for_two_the_third_waits_and_a_click_gets_the_first_turn_that_frees() -> None:
+    turns, order = Turns(2), []
+    release = asyncio.Event()
+    clock = FakeClock()
+    gate = OperationGate("contoso", clock)
+
+    async def hold(name: str) -> None:
+        async with turns.turn():
+            order.append(name)
+            await release.wait()
+
+    async def bulk(name: str) -> None:
+        async with gate.bulk_slot(), turns.turn():
+            order.append(name)
+
+    async def click() -> None:
+        async with turns.turn():
+            order.append("click")
+
+    holders = [asyncio.create_task(hold(f"holder-{i}")) for i in range(2)]
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(bulk("bulk")), asyncio.create_task(click())]
+    await asyncio.sleep(0)
+    assert order == ["holder-0", "holder-1"]
+    release.set()
+    await asyncio.gather(*holders, *waiting)
+
+    assert order[2:] == ["click", "bulk"]
