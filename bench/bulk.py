@@ -88,17 +88,19 @@ async def tenant(folder: Path, store: Store, name: str, prefix: str, size: int, 
             await phone.aclose()
 
 
-def services(store: Store, *tenants: Tenant) -> AssignmentService:
+def services(store: Store, *tenants: Tenant) -> tuple[AssignmentService, ServiceContext]:
+    """The assignment service and its context (whose `gate(tenant)` a bulk run goes through)."""
     phones: dict[str, PhoneSystem] = {t.name: t.phone for t in tenants}
     settings = Settings(tenants=tuple(t.config for t in tenants))
-    return AssignmentService(ServiceContext(store, SystemClock(), phones.__getitem__, settings))
+    context = ServiceContext(store, SystemClock(), phones.__getitem__, settings)
+    return AssignmentService(context), context
 
 
 async def bulk_line(store: Store, folder: Path, operations: int, limit: int) -> None:
     size = operations + CLICKS
     async with tenant(folder, store, f"limit{limit}", f"+1312{limit % 1000:03d}", size, limit) as one:
-        assignments = services(store, one)
-        gate = assignments._context.gate(one.name)
+        assignments, context = services(store, one)
+        gate = context.gate(one.name)
 
         async def alone(index: int) -> object:
             return await assignments.assign(one.requests(operations + index, 1)[0], OPERATOR)
@@ -147,7 +149,7 @@ async def two_tenants(store: Store, folder: Path, operations: int) -> None:
         tenant(folder, store, "alpha", "+1415555", operations + 2 * CLICKS, 100) as alpha,
         tenant(folder, store, "bravo", "+1646555", 2 * CLICKS, 100) as bravo,
     ):
-        assignments = services(store, alpha, bravo)
+        assignments, context = services(store, alpha, bravo)
 
         def click(who: Tenant, offset: int) -> Callable[[int], Awaitable[object]]:
             async def assign(index: int) -> object:
@@ -158,7 +160,7 @@ async def two_tenants(store: Store, folder: Path, operations: int) -> None:
         alone = await clicks(click(bravo, 0), CLICKS)
         alone_a = await clicks(click(alpha, operations), CLICKS)
         bulk = asyncio.create_task(
-            assign_all(assignments, alpha.requests(0, operations), OPERATOR, gate=assignments._context.gate("alpha"))
+            assign_all(assignments, alpha.requests(0, operations), OPERATOR, gate=context.gate("alpha"))
         )
         await asyncio.sleep(0.5)  # the bulk run at full speed before the clicks start
         during, during_a = await asyncio.gather(
