@@ -11,8 +11,9 @@ cut it again nor grow it: a burst of 429s from one overshoot counts once.
 "While operations are fast": an operation that took more than `slow_factor` times the fastest seen
 lately means operations now queue (on Teams' side or on ours: the database's one writer, the HTTP
 slots) rather than run, and more of them in flight would only wait longer and delay operators' clicks;
-such an answer takes half a slot off the window (where a fast one adds a slot), so the window settles
-where about a third of the operations still run at full speed: the knee, not the full queue.
+such an answer takes half a slot off the window (where a fast one adds a slot; never below the start),
+so the window settles where about a third of the operations still run at full speed: the knee, not the
+full queue.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ class LimitTuning:
     error_decrease: float = 0.5
     probe_rounds: int = 32  # above the last throttled level: one slot more after this many rounds
     slow_factor: float = 2.0  # an operation this many times slower than the fastest lately: queueing
-    fastest_drift: float = 0.01  # how fast the "fastest lately" follows slower operations up
+    # How fast the "fastest lately" follows slower operations up: slowly enough that operations queueing
+    # for a whole run are not taken for the new normal (0.01 followed them within a round of 100).
+    fastest_drift: float = 0.002
 
 
 @dataclass
@@ -57,7 +60,10 @@ class AdaptiveLimit:
         if generation != self.generation:
             return
         if seconds is not None and self._queueing(seconds):
-            self.window = max(float(self.tuning.minimum), self.window - 0.5)
+            # Never below the start: queueing is our own backlog, not Teams refusing, and a Teams that
+            # became slower must not drag a run down to one operation while the baseline catches up.
+            if self.window > self.tuning.start:
+                self.window = max(float(self.tuning.start), self.window - 0.5)
             return
         below_ceiling = self.ceiling is None or self.window + 1 < self.ceiling
         if below_ceiling:

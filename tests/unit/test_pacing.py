@@ -185,10 +185,20 @@ def test_a_teams_that_became_slower_for_good_is_learnt_as_the_new_normal() -> No
     window = limit(start=20, maximum=100_000)
     window.succeeded(window.generation, 0.2)
 
-    for _ in range(400):
+    for _ in range(2000):
         window.succeeded(window.generation, 2.0)
     before = window.limit
     for _ in range(5):
         window.succeeded(window.generation, 2.0)
 
     assert window.limit == before + 5
+
+
+def test_queueing_never_takes_the_limit_below_where_it_started() -> None:
+    window = limit(start=8)
+    window.succeeded(window.generation, 0.2)
+
+    for _ in range(50):
+        window.succeeded(window.generation, 5.0)
+
+    assert window.limit == 8
