@@ -3,7 +3,10 @@
 The stand-in runs as its own process (as in the demo), so client and server do not share an event
 loop. Prints wall time, pages and requests per size; asserts nothing about time.
 
-    .venv/bin/python -m bench.graph_fetch [--sizes 10000 100000] [--in-process]
+    .venv/bin/python -m bench.graph_fetch [--mode quick|full] [--sizes N ...] [--in-process]
+
+quick: 10,000 and 100,000 numbers; full: also 1,000,000 (issue 18's largest tenant). No target of its
+own: the fetch is part of sync's figures (`bench.sync`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from inventory.teams.simulation.generate import TenantSizes, generate_tenant
 from inventory.teams.stand_in.server import stand_in_tenant, start_graph_server
 
 ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"quick": [10_000, 100_000], "full": [10_000, 100_000, 1_000_000]}
 
 
 @contextlib.asynccontextmanager
@@ -79,11 +83,12 @@ async def measure(url: str, numbers: int) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--mode", choices=sorted(SIZES), default="quick")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="instead of the mode's sizes")
     parser.add_argument("--in-process", action="store_true", help="run the stand-in in this process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        for numbers in args.sizes:
+        for numbers in args.sizes or SIZES[args.mode]:
             if args.in_process:
                 context = server_in_process(numbers)
             else:

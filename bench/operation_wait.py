@@ -6,7 +6,9 @@ operation finishing in "Teams" and the adapter returning its outcome, and the po
 run concurrently (one stand-in each), so the whole bench takes about as long as the longest operation.
 Past a minute the adapter polls every 5 s; pass `--seconds 0.2 2 10 75` to see that step too.
 
-    .venv/bin/python -m bench.operation_wait [--seconds 0.2 2 10] [--samples 3]
+    .venv/bin/python -m bench.operation_wait [--mode quick|full] [--seconds 0.2 2 10] [--samples 3]
+
+quick: 0.2, 2 and 10 s operations, one sample each; full: 0.2, 2, 10 and 75 s, three samples each.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from inventory.teams.simulation import FaultKnobs, SimAccount, SimNumber, Simula
 from inventory.teams.stand_in.server import start_graph_server
 
 NUMBER_PATH = "/admin/teams/telephoneNumberManagement/operations"
+MODES = {"quick": ([0.2, 2.0, 10.0], 1), "full": ([0.2, 2.0, 10.0, 75.0], 3)}
 
 
 def _tenant(samples: int, delay: float) -> SimulatedTenant:
@@ -59,20 +62,24 @@ async def run(seconds: list[float], samples: int) -> None:
     results = await asyncio.gather(*(_measure(delay, samples) for delay in seconds))
     for delay, late, polls in sorted(results):
         median_late = statistics.median(late)
+        # Past a minute the adapter looks every 5 s by design (`retry.next_poll_delay`): its target is that step.
+        allowed = 1.0 if delay < 60 else 5.0
         print(
             f"operation of {delay:6.1f} s   noticed after +{median_late * 1000:7.0f} ms"
             f" (max +{max(late) * 1000:6.0f} ms)"
             f"   polls {statistics.median(polls):4.0f}   x{(delay + median_late) / delay:5.2f} floor"
-            "   [target: within about 1 s of finishing]"
+            f"   [target: within about {allowed:.0f} s of finishing] {'MET' if max(late) <= allowed else 'MISSED'}"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, nargs="+", default=[0.2, 2.0, 10.0])
-    parser.add_argument("--samples", type=int, default=3)
+    parser.add_argument("--mode", choices=sorted(MODES), default="quick")
+    parser.add_argument("--seconds", type=float, nargs="+", default=None, help="instead of the mode's durations")
+    parser.add_argument("--samples", type=int, default=None, help="instead of the mode's samples")
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.seconds, arguments.samples))
+    seconds, samples = MODES[arguments.mode]
+    asyncio.run(run(arguments.seconds or seconds, arguments.samples or samples))
 
 
 if __name__ == "__main__":

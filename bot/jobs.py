@@ -9,7 +9,9 @@
 - at start-up and every half minute: runs a crash left behind (a bulk run, an assignment whose runner's
   lease passed) are finished and their cards redrawn (`bot/flows/resume.py`);
 - hourly: expired flows and old sync diffs are forgotten;
-- optionally: a drift check per tenant that reports (and commits only when configured to);
+- optionally: a drift check per tenant that reports (and commits only when configured to), a few
+  tenants at a time (`drift_check_concurrency`), so one slow or failing tenant never holds up the
+  others;
 - every minute: number requests nobody decided in time expire, their held numbers go back, and the
   request's card in its thread says so (`update_card`);
 - hourly (`onboarding_seconds`), for tenants with `onboarding` on: who is enabled for Teams Phone without a
@@ -45,6 +47,7 @@ from inventory.metrics import JOB_LEADER, JOB_RUNS
 from inventory.model import Actor, PhoneNumber
 from inventory.ports.leadership import JobLeadership
 from inventory.services.container import Services
+from inventory.services.each_tenant import TenantsRun, each_tenant
 from inventory.services.lifecycle import free_expired_numbers
 from inventory.stuck import StuckItem
 from inventory.sync.runs import SyncPreview
@@ -52,6 +55,8 @@ from inventory.tracing import span
 
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
+# Longer than a sync of a large tenant takes (1,000,000 numbers: minutes), far shorter than forever.
+DRIFT_TENANT_SECONDS = 900
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
 ThreadOf = Callable[[dict[str, Any], str], Thread]  # a posted card's conversation and id -> its thread
 
@@ -246,18 +251,34 @@ class Jobs:
         await self._services.flows.purge(older_than=timedelta(days=1))
         await self._services.sync.purge(keep_days=7)
 
-    async def check_drift(self) -> None:
+    async def check_drift(self) -> TenantsRun:
+        """Every tenant compared with Teams, `drift_check_concurrency` at a time. A tenant still going after
+        `DRIFT_TENANT_SECONDS` (or the interval, if longer) is stopped and logged (its run expires like any
+        unfinished sync): something is stuck, and it must not hold a place in every check from then on."""
+        settings = self._services.context.settings
+        interval = settings.jobs.drift_check_seconds or settings.drift_check_minutes * 60
+        run = await each_tenant(
+            [tenant.name for tenant in settings.tenants],
+            self._check_drift_of,
+            concurrency=settings.drift_check_concurrency,
+            per_tenant_seconds=max(interval, DRIFT_TENANT_SECONDS),
+        )
+        log.info(
+            "drift check tenants=%d failed=%d peak_concurrent=%d", len(run.done), len(run.failed), run.peak_concurrent
+        )
+        return run
+
+    async def _check_drift_of(self, tenant: str) -> None:
         settings, sync = self._services.context.settings, self._services.sync
-        for tenant in settings.tenants:
-            preview = await sync.start_sync(tenant.name, DRIFT_CHECKER)
-            counts = preview.run.counts
-            log.info("drift check tenant=%s counts=%s", tenant.name, counts)
-            if settings.drift_check_commits and preview.has_changes:
-                await sync.commit_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
-            elif preview.has_changes:
-                await sync.discard_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
-            if self._on_drift is not None and counts.get("drift"):
-                await self._on_drift(tenant.name, preview)
+        preview = await sync.start_sync(tenant, DRIFT_CHECKER)
+        counts = preview.run.counts
+        log.info("drift check tenant=%s counts=%s", tenant, counts)
+        if settings.drift_check_commits and preview.has_changes:
+            await sync.commit_sync(preview.run.id, tenant, DRIFT_CHECKER)
+        elif preview.has_changes:
+            await sync.discard_sync(preview.run.id, tenant, DRIFT_CHECKER)
+        if self._on_drift is not None and counts.get("drift"):
+            await self._on_drift(tenant, preview)
 
 
 def _stuck_card(tenant: str, stuck: int, items: list[StuckItem]) -> dict[str, Any]:

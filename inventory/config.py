@@ -160,9 +160,12 @@ class Settings:
     hold_minutes: int = 10
     # Hosts the bot reads files from and writes exports to (Teams keeps chat files in OneDrive/SharePoint).
     file_hosts: tuple[str, ...] = ("*.sharepoint.com", "*.sharepoint.us", "*.sharepoint-mil.us", "*.sharepoint.cn")
-    bulk_concurrency: int = 24  # Teams operations in flight for one bulk assignment
+    # The most Teams operations a tenant's bulk runs may have in flight; below it the number adapts to
+    # Teams' answers (`inventory/pacing`).
+    bulk_concurrency: int = 200
     drift_check_minutes: int = 0  # 0: no periodic drift check in the bot process
     drift_check_commits: bool = False
+    drift_check_concurrency: int = 8  # tenants compared with Teams at once (memory: one snapshot each)
     jobs: JobSchedule = JobSchedule()
     reservation_days: int = 30  # a reservation without `until` lasts this long; Extend adds as much again
     reservation_warn_hours: int = 24  # the owner hears this long before a reservation ends
@@ -243,12 +246,13 @@ def load_settings(env: Mapping[str, str], config_path: str | None = None) -> Set
         sync_reuse_seconds=max(0, _int(document.get("sync_reuse_seconds", 30), "sync_reuse_seconds")),
         hold_minutes=_int(document.get("hold_minutes", 10), "hold_minutes"),
         file_hosts=tuple(str(h).lower() for h in document.get("file_hosts", Settings.file_hosts)),
-        bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 24), "bulk_concurrency")),
+        bulk_concurrency=max(1, _int(document.get("bulk_concurrency", 200), "bulk_concurrency")),
         drift_check_minutes=_int(
             env.get("SWITCHBOARD_DRIFT_CHECK_MINUTES", document.get("drift_check_minutes", 0)),
             "drift_check_minutes",
         ),
         drift_check_commits=bool(document.get("drift_check_commits", False)),
+        drift_check_concurrency=max(1, _int(document.get("drift_check_concurrency", 8), "drift_check_concurrency")),
         jobs=_jobs(document.get("jobs", {})),
         reservation_days=max(1, _int(document.get("reservation_days", 30), "reservation_days")),
         reservation_warn_hours=max(0, _int(document.get("reservation_warn_hours", 24), "reservation_warn_hours")),

@@ -12,18 +12,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _depth = 0
+_enabled_before = False  # the collector's state when the first of the pauses now open began
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Nestable; the collector runs again when the outermost pause ends (if it ran before)."""
-    global _depth
-    was_enabled = gc.isenabled()
+    """Nestable and overlappable (concurrent syncs of several tenants end in any order); the collector
+    runs again when the last open pause ends, if it ran before the first one began."""
+    global _depth, _enabled_before
+    if _depth == 0:
+        _enabled_before = gc.isenabled()
     _depth += 1
     gc.disable()
     try:
         yield
     finally:
         _depth -= 1
-        if _depth == 0 and was_enabled:
+        if _depth == 0 and _enabled_before:
             gc.enable()

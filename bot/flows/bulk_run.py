@@ -59,7 +59,7 @@ async def run_rows(
             services.assignments,
             [_request(flow, rows[i], services.context.tenant(flow.tenant)) for i in indices],
             actor,
-            concurrency=services.context.settings.bulk_concurrency,
+            gate=services.context.gate(flow.tenant),
             progress=progress,
         )
     refused = {str(i): o.refusal for i, o in zip(indices, run.outcomes, strict=True) if o.refusal}

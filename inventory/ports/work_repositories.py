@@ -8,7 +8,7 @@ result says who won, so replicas and repeated clicks cannot both win.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -49,8 +49,9 @@ class JournalRepository(Protocol):
 
     async def get(self, entry_id: str) -> JournalEntry | None: ...
 
-    async def set_operation(self, entry_id: str, location: str) -> None:
-        """Keep the Location of the entry's Teams operation (a pending entry only)."""
+    async def set_operations(self, locations: Mapping[str, str]) -> None:
+        """Keep the Location of each entry's Teams operation (entry id -> Location; pending entries only),
+        in one statement."""
         ...
 
     async def pending(self, *, tenant: str | None = None, created_before: datetime) -> list[JournalEntry]: ...

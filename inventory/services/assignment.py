@@ -21,8 +21,10 @@ from inventory.e164 import display_number, number_key, teams_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
 from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
+from inventory.pacing import lane
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
 from inventory.services.context import ServiceContext
+from inventory.services.operation_locations import OperationLocations
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.policy_retry import PolicySettled, retry_due_policies
 from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
@@ -75,6 +77,7 @@ class AssignmentService:
         self._storage = context.storage
         self._clock = context.clock
         self.policies = PolicyCheck(context)
+        self._locations = OperationLocations(context.storage)
 
     async def assign(self, request: AssignRequest, actor: Actor) -> OperationResult:
         """Assign `request.number` to `request.account` in Teams, grant the policy, then record it.
@@ -87,10 +90,11 @@ class AssignmentService:
         phone = self._context.phones(request.tenant)
         number_type = NumberType(entry.number_type)
         wire = teams_number(request.number, request.extension)
-        outcome = await _call(
+        outcome = await self._in_teams(
+            request.tenant,
             phone.assign_number(
                 wire, request.account.id, number_type, request.location_id, on_started=self._keeper(entry)
-            )
+            ),
         )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
@@ -157,10 +161,11 @@ class AssignmentService:
             )
             await uow.journal.write(entry)
         phone = self._context.phones(tenant)
-        outcome = await _call(
+        outcome = await self._in_teams(
+            tenant,
             phone.unassign_number(
                 teams_number(current.number, current.extension), current.number_type, on_started=self._keeper(entry)
-            )
+            ),
         )
         if outcome.status is OperationStatus.TIMED_OUT:
             return _still_pending(entry)
@@ -263,13 +268,20 @@ class AssignmentService:
                 failed.append((entry, _failure_text(outcome)))
         return settle, failed, done
 
+    async def _in_teams(self, tenant: str, operation: Awaitable[OperationOutcome]) -> OperationOutcome:
+        """Await a Teams operation, counted at the tenant's gate so bulk runs leave it room (a bulk run's
+        own operations already hold their place there)."""
+        if lane.current() is lane.Lane.BULK:
+            return await _call(operation)
+        async with self._context.gate(tenant).interactive_slot():
+            return await _call(operation)
+
     def _keeper(self, entry: JournalEntry) -> Callable[[str], Awaitable[None]]:
         """Keeps the operation's Location on the entry the moment Teams accepts it (a crash after this
         leaves an entry the reconciler can ask Teams about)."""
 
         async def keep(location: str) -> None:
-            async with self._storage.write() as uow:
-                await uow.journal.set_operation(entry.id, location)
+            await self._locations.keep(entry.id, location)
 
         return keep
 

@@ -1,8 +1,10 @@
-"""Running many assignments at once: bounded concurrency, progress, one result per request.
+"""Running many assignments at once: as many at a time as Teams accepts, progress, one result each.
 
-The bound is on Teams operations in flight (each one an assign, its polls and a policy grant); the
-Graph adapter separately bounds HTTP requests in flight per tenant. A failure in one assignment never
-stops the others, and each assignment keeps its own journal entry and hold rules.
+The tenant's `OperationGate` decides how many Teams operations (each an assign, its polls and a policy
+grant) are in flight: it grows while Teams accepts them and backs off on 429 (for its Retry-After) and
+5xx, keeping a share for operators' clicks. The Graph adapter separately bounds HTTP requests in flight
+per tenant. A failure in one assignment never stops the others, and each assignment keeps its own
+journal entry and hold rules.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from inventory import transitions
 from inventory.errors import SwitchboardError
 from inventory.model import Actor, PhoneNumber
+from inventory.pacing.gate import OperationGate
 from inventory.ports.repositories import NumberKey
 from inventory.services.assignment import AssignmentService, AssignRequest, OperationResult
 from inventory.services.context import ServiceContext
@@ -37,6 +40,7 @@ class BulkOutcome:
 class BulkRun:
     outcomes: list[BulkOutcome]
     peak_in_flight: int
+    throttled: int = 0  # Teams' 429s during the run
 
     @property
     def succeeded(self) -> int:
@@ -48,16 +52,16 @@ async def assign_all(
     requests: Sequence[AssignRequest],
     actor: Actor,
     *,
-    concurrency: int,
+    gate: OperationGate,
     progress: BulkProgress | None = None,
 ) -> BulkRun:
-    """Assign every request, at most `concurrency` at a time; outcomes in the order of `requests`."""
-    semaphore = asyncio.Semaphore(max(1, concurrency))
+    """Assign every request as fast as `gate` admits; outcomes in the order of `requests`."""
     outcomes: list[BulkOutcome | None] = [None] * len(requests)
     state = {"in_flight": 0, "peak": 0, "done": 0, "failed": 0}
+    throttled_before = gate.throttled
 
     async def one(index: int, request: AssignRequest) -> None:
-        async with semaphore:
+        async with gate.bulk_slot():
             state["in_flight"] += 1
             state["peak"] = max(state["peak"], state["in_flight"])
             try:
@@ -73,7 +77,8 @@ async def assign_all(
             await progress(state["done"], len(requests), state["failed"])
 
     await asyncio.gather(*(one(index, request) for index, request in enumerate(requests)))
-    return BulkRun([outcome for outcome in outcomes if outcome is not None], state["peak"])
+    done = [outcome for outcome in outcomes if outcome is not None]
+    return BulkRun(done, state["peak"], gate.throttled - throttled_before)
 
 
 async def return_refused(

@@ -7,7 +7,6 @@ and fail with "database is locked" instead of waiting its turn.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,10 +17,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from inventory.store.turns import Turns
 from inventory.store.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 _WRITE = "switchboard_write"
+
+
+POSTGRES_OVERFLOW = 20  # connections past the pool's 10
+# PostgreSQL writers at once: the pool's 30 less 10 that reads always find (`Store.write`).
+POSTGRES_WRITERS = 20
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
@@ -32,7 +37,7 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     if url.get_backend_name() == "postgresql":
-        return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return create_async_engine(url, echo=echo, pool_size=10, max_overflow=POSTGRES_OVERFLOW, pool_pre_ping=True)
     raise ValueError(f"Unsupported database '{url.get_backend_name()}'; use sqlite+aiosqlite or postgresql+asyncpg.")
 
 
@@ -65,8 +70,12 @@ class Store:
         self.engine = engine
         # SQLite has one writer at a time; a second BEGIN IMMEDIATE waits in SQLite's busy handler, which
         # sleeps in steps of up to 100 ms. Queueing this process's writers here instead keeps a busy bot's
-        # turns in milliseconds. Not a correctness guard: conditional updates still decide every race.
-        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # turns in milliseconds. On PostgreSQL the writers queue here rather than in the pool's own
+        # first-come queue, and leave reads a third of the pool. Either way an operator's write goes
+        # before a bulk run's (`turns.py`). Not a correctness guard: conditional updates decide every race.
+        # Writes are never nested (on SQLite that would wait for itself), so a turn cannot wait on a turn.
+        capacity = 1 if engine.dialect.name == "sqlite" else POSTGRES_WRITERS
+        self._writers = Turns(capacity)
 
     @property
     def dialect(self) -> str:
@@ -75,18 +84,10 @@ class Store:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlUnitOfWork]:
         """A read-write transaction: committed when the block ends, rolled back when it raises."""
-        async with self._writer_turn(), self.engine.connect() as connection:
+        async with self._writers.turn(), self.engine.connect() as connection:
             connection = await connection.execution_options(**{_WRITE: True})
             async with connection.begin():
                 yield SqlUnitOfWork(connection)
-
-    @asynccontextmanager
-    async def _writer_turn(self) -> AsyncIterator[None]:
-        if self._sqlite_writer is None:
-            yield
-            return
-        async with self._sqlite_writer:
-            yield
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlUnitOfWork]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.journal import PENDING, POLICY_PENDING, JournalEntry
@@ -31,13 +31,16 @@ class SqlJournalRepository:
         )
         return (await self._connection.execute(statement)).rowcount == 1
 
-    async def set_operation(self, entry_id: str, location: str) -> None:
+    async def set_operations(self, locations: Mapping[str, str]) -> None:
+        if not locations:
+            return
         statement = (
             update(teams_operations)
-            .where(and_(teams_operations.c.id == entry_id, teams_operations.c.status == PENDING))
-            .values(operation_location=location)
+            .where(and_(teams_operations.c.id == bindparam("entry_id"), teams_operations.c.status == PENDING))
+            .values(operation_location=bindparam("location"))
         )
-        await self._connection.execute(statement)
+        rows = [{"entry_id": entry_id, "location": location} for entry_id, location in locations.items()]
+        await self._connection.execute(statement, rows)
 
     async def retry_policy_later(
         self, entry_id: str, *, from_status: str, attempts: int, detail: str, retry_at: datetime

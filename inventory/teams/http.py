@@ -1,17 +1,20 @@
 """The one door to Graph: bearer token, bounded concurrency, deadlines and retries.
 
 Per tenant at most `max_in_flight` requests are on the wire (an asyncio.Semaphore; waits for a retry
-happen outside it so a throttled request does not block the others). Every exchange has an aiohttp
-timeout and every logical call an overall deadline measured on the injected Clock, so tests can assert
-the waits (a 429 with Retry-After: 2 sleeps exactly 2 s on the fake clock) without wall time.
+happen outside it so a throttled request does not block the others), and bulk work (`pacing.lane`)
+gets at most `max_in_flight - interactive_reserve` of them, so an operator's picker never queues behind
+a bulk run's polls. 429s and 5xx answered to bulk work are told to its gate (`pacing.gate`). Every
+exchange has an aiohttp timeout and every logical call an overall deadline measured on the injected
+Clock, so tests can assert the waits (a 429 with Retry-After: 2 sleeps exactly 2 s on the fake clock) without wall time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +25,7 @@ from yarl import URL
 
 from inventory.errors import TeamsError
 from inventory.metrics import GRAPH_REQUESTS, GRAPH_RETRIES
+from inventory.pacing import lane
 from inventory.ports.clock import Clock
 from inventory.teams.auth import TokenSource
 from inventory.teams.graph_errors import (
@@ -77,6 +81,7 @@ class GraphStats:
 
     requests: int = 0
     retries: int = 0
+    throttled: int = 0  # answers 429
     waited_seconds: float = 0.0
 
 
@@ -102,6 +107,7 @@ class GraphClient:
         self._origin = _origin(self.base_url)
         self._tokens = token_source
         self._semaphore = asyncio.Semaphore(max(1, max_in_flight))
+        self._bulk_semaphore = asyncio.Semaphore(max(1, max_in_flight - interactive_reserve(max_in_flight)))
         self._session = session
         self._owns_session = session is None
         self.max_in_flight = max(1, max_in_flight)
@@ -188,9 +194,11 @@ class GraphClient:
             graph_message=graph_error_message(response.body),
             attempts=call.attempts,
         )
+        asked = retry_after_seconds(response.headers, self.clock.now())
+        lane.report_status(response.status, asked)
+        self.stats.throttled += response.status == 429
         if not retryable or call.attempts >= self.tuning.max_attempts:
             raise failure
-        asked = retry_after_seconds(response.headers, self.clock.now())
         if asked is not None and asked > self.tuning.max_retry_after_seconds:
             raise retry_after_too_long(asked, what=call.what, tenant=self.tenant_name, status=response.status)
         wait = asked if asked is not None else backoff_seconds(self.tuning, call.attempts)
@@ -221,7 +229,7 @@ class GraphClient:
             total=self.tuning.request_timeout_seconds, connect=self.tuning.connect_timeout_seconds
         )
         path = urlsplit(url).path  # never the query: it can carry a person's name from a search
-        async with self._semaphore:
+        async with self._slot():
             session = self._open_session()
             self.stats.requests += 1
             with span(f"graph {method}", **{"http.request.method": method, "url.path": path}) as traced:
@@ -241,6 +249,15 @@ class GraphClient:
                     )
                     return GraphResponse(response.status, response.headers, body)
 
+    @contextlib.asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        if lane.current() is lane.Lane.BULK:
+            async with self._bulk_semaphore, self._semaphore:
+                yield
+        else:
+            async with self._semaphore:
+                yield
+
     def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None:
             self._session = aiohttp.ClientSession(
@@ -256,6 +273,12 @@ class GraphClient:
                 f"Teams pointed Switchboard at {_origin(url)}, which is not the configured Graph endpoint "
                 f"{self._origin} for tenant '{self.tenant_name}'; the request was not sent."
             )
+
+
+def interactive_reserve(max_in_flight: int) -> int:
+    """Requests in flight kept for interactive work: a third of the tenant's budget, at least one when
+    there are two or more."""
+    return 0 if max_in_flight < 2 else max(1, max_in_flight // 3)
 
 
 def _origin(url: str) -> str:

@@ -252,3 +252,23 @@ async def test_the_capacity_summary_goes_out_once_a_period_and_not_again_after_a
     assert [row.kind for row in queued] == ["capacity-summary", "capacity-summary"]
     assert "This week's capacity: 1 of 1 pool(s) below their threshold." in card_text(queued[0].card)
     assert "**Sales**: 3 free of 3 (threshold 5 free) - LOW" in card_text(queued[0].card)
+
+
+async def test_a_tenant_whose_teams_fails_does_not_stop_the_drift_check_of_the_others(
+    store: Store, clock: FakeClock
+) -> None:
+    teams = contoso_teams()
+    broken = SimulatedTenant(name="fabrikam", clock=clock)
+    broken.faults.respond_next(403, count=50, message="Missing role permissions on the request.")
+    base = bot_settings()
+    phones = {
+        "contoso": SimulatedPhoneSystem(teams, clock=clock),
+        "fabrikam": SimulatedPhoneSystem(broken, clock=clock),
+    }
+    app = create_app(base, store=store, phone_systems=phones, clock=clock, run_jobs=False)
+
+    run = await app[JOBS].check_drift()
+
+    assert run.done == ["contoso"]
+    assert list(run.failed) == ["fabrikam"]
+    assert "Missing role permissions" in run.failed["fabrikam"]

@@ -327,3 +327,24 @@ async def test_a_persons_rule_attributes_and_groups_are_read_as_entra_has_them(h
     assert len(person.groups) == 150
     assert person.groups[149] == ("grp-149", "Team 149")
     assert await harness.phone.person_attributes("00000000-0000-0000-0000-00000000dead") is None
+
+
+async def test_an_operation_over_teams_running_limit_is_refused_429_and_started_after_the_retry_after(
+    harness: Harness,
+) -> None:
+    harness.tenant.knobs = FaultKnobs(operation_delay_seconds=3, max_running_operations=1, busy_retry_after_seconds=4)
+    free = [
+        n.telephone_number
+        for n in harness.tenant.all_numbers()
+        if n.number_type == "directRouting" and n.assignment_target_id is None
+    ]
+    users = [
+        a for a in harness.tenant.teams_accounts() if a.account_type == "user" and not harness.tenant.numbers_of(a.id)
+    ]
+    harness.tenant.start_operation("assign", free[0], "directRouting", target_id=users[0].id)  # one already running
+
+    outcome = await harness.phone.assign_number(free[1], users[1].id, NumberType.DIRECT_ROUTING)
+
+    assert outcome.succeeded
+    assert harness.tenant.operations_refused >= 1
+    assert harness.clock.sleeps[0] == 4.0  # the busy answer's Retry-After, waited out exactly

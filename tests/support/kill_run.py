@@ -72,7 +72,7 @@ def _config(folder: Path, graph: RunningServer) -> Path:
     path = folder / "switchboard.toml"
     path.write_text(
         f"""database_url = "sqlite+aiosqlite:///{folder / "bot.db"}"
-bulk_concurrency = 4
+bulk_concurrency = 6  # 4 in flight: the bulk gate keeps 2 for operators
 
 [jobs]
 resume_seconds = 1

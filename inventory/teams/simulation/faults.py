@@ -31,6 +31,10 @@ class FaultKnobs:
     operation_failure_rate: float = 0.0  # share of assign/unassign operations that fail
     operation_delay_seconds: float = 0.0  # how long an operation takes from notStarted to its final status
     operation_retry_after: int | None = None  # Retry-After on the 202 and on unfinished polls, when set
+    # Teams' own bound on a tenant's number operations running at once: one more assign/unassign is
+    # answered 429 with Retry-After (integer seconds, as Graph sends it). None: no bound.
+    max_running_operations: int | None = None
+    busy_retry_after_seconds: int = 1
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,20 @@ def random_http_fault(knobs: FaultKnobs, rng: random.Random) -> HttpFault | None
         status = 504 if rng.random() < 0.2 else 503
         return HttpFault(status, message="The service is temporarily unavailable")
     return None
+
+
+def busy_fault(knobs: FaultKnobs, running: int) -> HttpFault:
+    """The 429 for an operation over `max_running_operations`, shaped as Graph documents throttling."""
+    return HttpFault(
+        429,
+        retry_after=knobs.busy_retry_after_seconds,
+        message=f"Too many requests: {running} number operations are already running for this tenant.",
+    )
+
+
+def starts_operation(method: str, path: str) -> bool:
+    """Whether a Graph request would start a number operation (assignNumber or unassignNumber)."""
+    return method == "POST" and path.endswith(("assignNumber", "unassignNumber"))
 
 
 def random_operation_failure(knobs: FaultKnobs, rng: random.Random) -> str | None:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from inventory.errors import TeamsError
 from inventory.model import NumberType
+from inventory.pacing import lane
 from inventory.ports.clock import Clock
 from inventory.ports.phone_system import (
     FetchProgress,
@@ -255,6 +256,8 @@ class SimulatedPhoneSystem:
             fault = self.tenant.http_fault(method, f"/v1.0/{path}")
             if fault is None or (fault.status < 400 and not fault.truncate):
                 return
+            if fault.status >= 400:
+                lane.report_status(fault.status, float(fault.retry_after) if fault.retry_after is not None else None)
             if fault.truncate:
                 raise unreadable_response(what=what, tenant=self.tenant.name, problem="truncated, not valid JSON")
             error = error_for_status(

@@ -17,7 +17,14 @@ from collections.abc import Iterable, Mapping
 
 from inventory.ports.clock import Clock, SystemClock
 from inventory.teams.simulation import operation_runs
-from inventory.teams.simulation.faults import FaultKnobs, HttpFault, ScriptedFaults, random_http_fault
+from inventory.teams.simulation.faults import (
+    FaultKnobs,
+    HttpFault,
+    ScriptedFaults,
+    busy_fault,
+    random_http_fault,
+    starts_operation,
+)
 from inventory.teams.simulation.records import (
     RESOURCE_ACCOUNT,
     UNASSIGNED,
@@ -54,6 +61,7 @@ class SimulatedTenant:
         self.policies: dict[str, str] = dict(policies or {})  # name -> policy id
         self.operations: dict[str, SimOperation] = {}
         self.operation_counter = 0
+        self.operations_refused = 0  # assign/unassign answered 429 for `knobs.max_running_operations`
         self.revision = 0
         self.rng = random.Random(seed)
         self._accounts: dict[str, SimAccount] = {account.id: account for account in accounts}
@@ -124,8 +132,25 @@ class SimulatedTenant:
     # -- through the API ---------------------------------------------------------------------------
 
     def http_fault(self, method: str, path: str) -> HttpFault | None:
-        """The fault (scripted first, then random) for one Graph request, or None."""
-        return self.faults.take_http(method, path) or random_http_fault(self.knobs, self.rng)
+        """The fault (scripted first, then Teams' bound on running operations, then random), or None."""
+        return (
+            self.faults.take_http(method, path) or self._busy(method, path) or random_http_fault(self.knobs, self.rng)
+        )
+
+    def running_operations(self) -> int:
+        """Operations accepted and not finished yet on the tenant's clock (stalled ones run forever)."""
+        self.settle()
+        return sum(1 for operation in self.operations.values() if not operation.finished)
+
+    def _busy(self, method: str, path: str) -> HttpFault | None:
+        limit = self.knobs.max_running_operations
+        if limit is None or not starts_operation(method, path):
+            return None
+        running = self.running_operations()
+        if running < limit:
+            return None
+        self.operations_refused += 1
+        return busy_fault(self.knobs, running)
 
     def start_operation(
         self,

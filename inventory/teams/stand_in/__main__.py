@@ -41,6 +41,13 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of requests answered 503/504")
     parser.add_argument("--failure-rate", type=float, default=0.0, help="share of operations that fail")
     parser.add_argument("--operation-delay", type=float, default=2.0, help="seconds an operation takes")
+    parser.add_argument(
+        "--max-running-operations",
+        type=int,
+        default=None,
+        help="number operations Teams runs at once for the tenant; one more is answered 429 (default: no bound)",
+    )
+    parser.add_argument("--busy-retry-after", type=int, default=1, help="Retry-After seconds on that 429")
     parser.add_argument("--next-links", action="store_true", help="send @odata.nextLink on numberAssignments")
     parser.add_argument("--max-seconds", type=float, default=None, help="stop by itself after this long")
     return parser.parse_args(argv)
@@ -55,6 +62,8 @@ async def serve(args: argparse.Namespace) -> None:
         server_error_rate=args.error_rate,
         operation_failure_rate=args.failure_rate,
         operation_delay_seconds=args.operation_delay,
+        max_running_operations=args.max_running_operations,
+        busy_retry_after_seconds=args.busy_retry_after,
     )
     sizes = TenantSizes.for_numbers(args.numbers)
     if args.users is not None:
