@@ -29,13 +29,11 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine with the settings Switchboard relies on for `database_url`."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        # One trip to aiosqlite's thread per statement (sqlite_driver), not four. No rollback when a
-        # connection goes back to the pool: every transaction here has ended by then (`read`/`write`
-        # commit or roll back, and a Connection closed mid-transaction rolls it back itself), so the
-        # pool's reset was one more trip to the thread for every transaction, doing nothing.
-        engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": 30}, module=OneTripDbapi(), pool_reset_on_return=None
-        )
+        # One trip to aiosqlite's thread per statement (sqlite_driver), not four. The pool's rollback of
+        # every connection coming back stays, although read()/write() have ended their transaction by
+        # then: a BEGIN that our `begin` listener issued and SQLAlchemy never registered (a listener
+        # failing after it) would otherwise stay open on a pooled connection.
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, module=OneTripDbapi())
         _configure_sqlite(engine)
         return engine
     if url.get_backend_name() == "postgresql":
