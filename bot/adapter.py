@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import AuthenticationConstants
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.bot_credentials import Acquire, BotCredentialFactory, BotTokens, msal_acquire
 from bot.bot_identity import app_type_of, check_bot_identity
+from bot.connector_reuse import ReusingAuthentication
 from bot.request_auth import RequestAuthenticator
 from bot.signing_keys import KeyRing, KeyTiming
 from inventory.config import DEFAULT_AUTHORITY_HOST, Settings
@@ -53,7 +54,7 @@ def bot_connection(
                 app_type, settings.app_id, settings.app_password, settings.app_tenant_id, DEFAULT_AUTHORITY_HOST
             )
         )
-    authentication = ConfigurationBotFrameworkAuthentication(
+    authentication = ReusingAuthentication(
         configuration, credentials_factory=BotCredentialFactory(settings.app_id, tokens)
     )
     keys = None

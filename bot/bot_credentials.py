@@ -102,6 +102,11 @@ class _ReadyCredentials(AppCredentials):  # type: ignore[misc]
         return self._token
 
 
+def token_of(credentials: AppCredentials) -> str:
+    """The token `credentials` sign with: ours carry it ready; the development mode's empty ones none."""
+    return credentials._token if isinstance(credentials, _ReadyCredentials) else ""
+
+
 class BotCredentialFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]
     """What botbuilder asks for credentials; no app id means the insecure development mode."""
 

@@ -18,12 +18,12 @@ class OperatorService:
         """The tenant the operator chose, else the only one they may use; raises when they must choose."""
         if not allowed:
             raise ConfigurationError("No customer tenant is configured for you yet; ask a Switchboard admin.")
+        if len(allowed) == 1:
+            return allowed[0]  # whatever they chose before, it is this one now: no read (one a command turn)
         async with self._storage.read() as uow:
             chosen = await uow.prefs.tenant(actor.id)
         if chosen is not None and chosen in allowed:
             return chosen
-        if len(allowed) == 1:
-            return allowed[0]
         raise ConfigurationError(f"Choose a tenant first: type tenant (you may use {', '.join(allowed)}).")
 
     async def choose_tenant(self, actor: Actor, tenant: str) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from inventory.store.sqlite_driver import OneTripDbapi
 from inventory.store.turns import Turns
 from inventory.store.unit_of_work import SqlUnitOfWork
 
@@ -33,7 +34,11 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine with the settings Switchboard relies on for `database_url`."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # One trip to aiosqlite's thread per statement (sqlite_driver), not four. The pool's rollback of
+        # every connection coming back stays, although read()/write() have ended their transaction by
+        # then: a BEGIN that our `begin` listener issued and SQLAlchemy never registered (a listener
+        # failing after it) would otherwise stay open on a pooled connection.
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, module=OneTripDbapi())
         _configure_sqlite(engine)
         return engine
     if url.get_backend_name() == "postgresql":

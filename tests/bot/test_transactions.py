@@ -7,6 +7,7 @@ would show up here as extra writes.
 
 from __future__ import annotations
 
+from cards.reading import card_text
 from inventory.store.engine import Store
 from tests.support.bot_harness import RecordingConnector, TeamsClient
 from tests.support.clicks import picker_for
@@ -58,3 +59,13 @@ async def test_confirming_an_assignment_writes_the_intent_then_the_outcome(
     # Teams accepted (what a reconcile after a crash asks Teams about), the number and the closed intent
     # together, the flow's move to "done", and the note for the channel.
     assert opened.writes == 6
+
+
+async def test_a_command_from_an_operator_of_one_tenant_reads_no_tenant_choice(
+    megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    # Megan may use contoso only: whatever she chose before, contoso is her tenant without asking the store.
+    with counting(inventory) as opened:
+        await megan.say("reservations")
+    assert "contoso" in card_text(connector.last_card())
+    assert opened.reads == 1  # the reservations themselves (the flow it starts is its one write)

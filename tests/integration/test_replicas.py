@@ -181,13 +181,14 @@ def _channel_notes(replicas: Replicas) -> list[str]:
 
 
 async def _say(replicas: Replicas, text: str) -> dict[str, Any]:
-    """Say `text` in the personal chat; the card the bot answers with there (channel notes come and go)."""
+    """Say `text` in the personal chat; the card the bot answers with there (channel notes come and go, and
+    so do updates of earlier cards: an Assign's final card may land after its number shows as used)."""
     seen = len(replicas.connector.sent)
     status, _ = await replicas.olivia.say(text)
     assert status in (200, 201)
     while True:
         for sent in replicas.connector.sent[seen:]:
-            if sent.card is not None and not sent.conversation_id.startswith(CHANNEL):
+            if sent.card is not None and sent.method == "POST" and not sent.conversation_id.startswith(CHANNEL):
                 return sent.card
         await replicas.connector.wait_for(len(replicas.connector.sent) + 1, within_seconds=WITHIN)
 

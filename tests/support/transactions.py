@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from inventory.store.engine import Store
 
@@ -18,19 +19,30 @@ class Transactions:
     writes: int = 0
 
 
+_counting: WeakKeyDictionary[Engine, list[Transactions]] = WeakKeyDictionary()  # per engine: counts being taken
+
+
 @contextmanager
 def counting(store: Store) -> Iterator[Transactions]:
-    """Every transaction begun on `store` while the block runs, told apart by `Store.write`'s option."""
+    """Every transaction begun on `store` while the block runs, told apart by `Store.write`'s option.
+
+    One listener per engine, added once and never removed: SQLAlchemy runs `begin` listeners while the
+    BEGIN itself awaits the database, so adding or removing one then would break another task's begin."""
     seen = Transactions()
+    engine = store.engine.sync_engine
+    if engine not in _counting:
+        active = _counting[engine] = []
 
-    def on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get("switchboard_write"):
-            seen.writes += 1
-        else:
-            seen.reads += 1
+        def on_begin(connection: Connection) -> None:
+            for counts in active:
+                if connection.get_execution_options().get("switchboard_write"):
+                    counts.writes += 1
+                else:
+                    counts.reads += 1
 
-    event.listen(store.engine.sync_engine, "begin", on_begin)
+        event.listen(engine, "begin", on_begin)
+    _counting[engine].append(seen)
     try:
         yield seen
     finally:
-        event.remove(store.engine.sync_engine, "begin", on_begin)
+        _counting[engine].remove(seen)
