@@ -103,3 +103,21 @@ async def test_a_threshold_for_an_unknown_pool_or_of_no_sense_is_refused(
     assert "'0' is not a threshold" in card_text(connector.last_card())
     await channel.say("capacity")
     assert "No pool has a threshold yet" in card_text(connector.last_card())
+
+
+async def test_a_pool_named_with_a_space_alerts_and_its_open_the_pool_button_finds_its_numbers(
+    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    numbers = parse_range("+14255550200-+14255550202")
+    await import_range(
+        inventory, "contoso", numbers, actor=Actor("cli:setup", "setup"), clock=SystemClock(), pool="New York"
+    )
+    await channel.say("capacity New York 2")
+    assert "Pool New York alerts when it has fewer than 2 free." in card_text(connector.last_card())
+    await megan.say("reserve 2 in new york")
+    alert = await connector.wait_for_card(saying("Pool New York is running low"))
+    opened = await megan.click(alert, "Open the pool")
+    assert "1 match" in card_text(opened), card_text(opened)
+    assert "+1 425 555 0202" in card_text(opened)
+    await megan.say('numbers pool:"New York"')
+    assert "3 matches" in card_text(connector.last_card())
