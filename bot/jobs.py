@@ -140,6 +140,8 @@ class Jobs:
         for number in freed:
             if number.hold is not None and number.hold.is_reservation:
                 await self._tell_owner(number, ended=True)
+        for tenant in sorted({number.tenant for number in freed}):
+            await check_capacity(self._services, tenant)  # freed numbers may lift a pool: say so now, once
         return len(freed)
 
     async def warn_reservations(self) -> int:
@@ -154,8 +156,8 @@ class Jobs:
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
 
     async def check_capacity(self) -> int:
-        """Every tenant's pools against their thresholds: assignments, syncs, imports and expiry all move
-        numbers, and this run notices whichever did it."""
+        """Every tenant's pools against their thresholds. The bot's own changes check at once; this run
+        notices what moved numbers elsewhere (the CLI, another tool on the database)."""
         changed = 0
         for tenant in self._services.context.settings.tenants:
             changed += await check_capacity(self._services, tenant.name)

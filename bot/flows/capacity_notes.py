@@ -1,6 +1,8 @@
-"""The capacity check as the bot runs it: on the job schedule and right after changes that take numbers
-(a reservation, a threshold set). Each pool that fell below its threshold or recovered gets one note in
-the tenant's channel (`CapacityService.check` decides "once")."""
+"""The capacity check as the bot runs it: on the job schedule and right after each change that uses up or
+frees numbers (an assignment, a bulk run's end, a removal, a sync commit, a CSV import, a revert, a
+reservation or its release, a quarantine's end, a threshold set), once per change. Each pool that fell
+below its threshold or recovered gets one note in the tenant's channel (`CapacityService.check` decides
+"once")."""
 
 from __future__ import annotations
 
