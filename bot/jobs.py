@@ -1,8 +1,9 @@
 """Periodic work in the bot process, run by one replica at a time (the job leader).
 
 - every minute: expired holds and finished quarantines go back to the pool, and the owners of
-  reservations that end soon or ended hear it in the tenant's channel (once each); pools that fell below
-  their capacity threshold, or recovered, are posted to the channel (once each way);
+  reservations that end soon or ended hear it (once each) in a personal chat with the bot, or in the
+  tenant's channel when Teams will not open one; pools that fell below their capacity threshold, or
+  recovered, are posted to the channel (once each way);
 - optionally (`capacity_summary_seconds`, e.g. weekly): a capacity summary card to each tenant's channel;
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -49,6 +51,8 @@ from inventory.tracing import span
 log = logging.getLogger(__name__)
 DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
+# (tenant, person's Entra object id, card) -> whether it reached them in a personal chat
+TellPerson = Callable[[str, str, dict[str, Any]], Awaitable[bool]]
 
 
 class AlwaysLead:
@@ -69,12 +73,14 @@ class Jobs:
         leadership: JobLeadership | None = None,
         on_drift: DriftReport | None = None,
         update_card: CardUpdate | None = None,
+        tell_person: TellPerson | None = None,
     ) -> None:
         self._services = services
         self._resumer = Resumer(services, update_card)
         self._update_card = update_card
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
+        self._tell_person = tell_person
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -151,8 +157,20 @@ class Jobs:
         return len(warned)
 
     async def _tell_owner(self, number: PhoneNumber, *, ended: bool) -> None:
-        # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
+        """The owner hears it in a personal chat; where Teams will not open one (the app is not installed
+        for them, no Bot Connector known yet, an owner that is not a person), the tenant's channel does."""
         note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
+        owner = number.hold.owner if number.hold is not None else ""
+        tell = self._tell_person
+        if tell is not None and _is_person(owner) and await tell(number.tenant, owner, note):
+            return
+        log.info(
+            "reservation owner not told personally, telling the channel tenant=%s number=%s owner=%s ended=%s",
+            number.tenant,
+            number.number,
+            owner[:64],
+            ended,
+        )
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
 
     async def check_capacity(self) -> int:
@@ -228,6 +246,15 @@ class Jobs:
                 await sync.discard_sync(preview.run.id, tenant.name, DRIFT_CHECKER)
             if self._on_drift is not None and counts.get("drift"):
                 await self._on_drift(tenant.name, preview)
+
+
+def _is_person(owner: str) -> bool:
+    """An Entra object id (a GUID), which Teams opens a personal chat with; not `cli:...` or `system:...`."""
+    try:
+        uuid.UUID(owner)
+    except ValueError:
+        return False
+    return True
 
 
 def _stuck_card(tenant: str, stuck: int, items: list[StuckItem]) -> dict[str, Any]:
