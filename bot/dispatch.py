@@ -98,6 +98,7 @@ BUTTON_COMMANDS = frozenset(
 KNOWN_VERBS = frozenset(
     {"command", "tenant.choose", *requests.VERBS}
     | capacity.BUTTONS
+    | rules.BUTTONS
     | {verb for table in _TABLES for _, verb in table.actions}
 )
 # What someone not on the list of operators may do where the tenant lets anyone request a number.
@@ -151,6 +152,8 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         return await _tenant(turn, text_input(data, "tenant", limit=64))
     if verb in capacity.BUTTONS:  # issue 16: the channel's capacity notes carry no flow
         return await capacity.button(turn, verb, data)
+    if verb in rules.BUTTONS:  # issue 16: the rules card carries the rule and where it showed it, no flow
+        return await rules.button(turn, verb, data)
     return await answer_click(turn, FLOWS, verb, data)
 
 
