@@ -147,7 +147,8 @@ class Jobs:
             if number.hold is not None and number.hold.is_reservation:
                 await self._tell_owner(number, ended=True)
         for tenant in sorted({number.tenant for number in freed}):
-            await check_capacity(self._services, tenant)  # freed numbers may lift a pool: say so now, once
+            # Freed numbers may lift their pools: said now, once per tenant.
+            await check_capacity(self._services, tenant, {n.pool for n in freed if n.tenant == tenant})
         return len(freed)
 
     async def warn_reservations(self) -> int:

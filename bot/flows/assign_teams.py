@@ -67,7 +67,9 @@ async def assign_in_teams(
                 operator=turn.operator.actor.name,
             )
             await turn.services.notifications.enqueue(flow.tenant, "assign", note)
-            await check_capacity(turn.services, flow.tenant)  # the number is used (and any it replaced freed)
+            # The number's pool only, unless numbers it replaced were freed (of pools the card does not know).
+            touched = None if flow.state.get("replaces") else [number.get("pool")]
+            await check_capacity(turn.services, flow.tenant, touched)
         return await table.render(turn, moved)
 
     waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")

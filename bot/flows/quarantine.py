@@ -51,8 +51,10 @@ async def _end(turn: Turn, flow: Flow, data: CardData) -> Move:
     turn.operator.require(Role.ADMIN, "ending a quarantine early")
     context = turn.services.context
     text = flow.state["e164"] + (f";ext={flow.state['ext']}" if flow.state.get("ext") else "")
-    await end_quarantine_early(context.storage, flow.tenant, text, actor=turn.operator.actor, clock=context.clock)
-    await check_capacity(turn.services, flow.tenant)  # the number is free again: its pool may recover
+    number = await end_quarantine_early(
+        context.storage, flow.tenant, text, actor=turn.operator.actor, clock=context.clock
+    )
+    await check_capacity(turn.services, flow.tenant, [number.pool])  # free again: its pool may recover
     return Move(Step.DONE)
 
 

@@ -109,7 +109,8 @@ async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
                 operator=turn.operator.actor.name,
             )
             await turn.services.notifications.enqueue(flow.tenant, "remove", note)
-            await check_capacity(turn.services, flow.tenant)  # a freed number may lift its pool
+            pool = result.number.pool if result.number else None
+            await check_capacity(turn.services, flow.tenant, [pool])  # a freed number may lift its pool
         return await FLOW.render(turn, moved)
 
     return Reply(

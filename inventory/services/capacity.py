@@ -8,7 +8,7 @@ checking at once send one alert between them, and a check that fails sends none 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
@@ -56,17 +56,20 @@ class CapacityService:
         async with self._storage.read() as uow:
             return await _measure(uow, tenant)
 
-    async def check(self, tenant: str, note: CapacityNote) -> list[PoolCapacity]:
-        """Flip the pools whose state changed and queue one note each; returns those pools."""
-        # A read first: most checks (every minute, after each reservation) find nothing changed, and then
+    async def check(
+        self, tenant: str, note: CapacityNote, *, pools: Collection[str | None] | None = None
+    ) -> list[PoolCapacity]:
+        """Flip the pools whose state changed and queue one note each; returns those pools. `pools`: only
+        these (what one change touched): a pool without a threshold costs no count at all."""
+        # A read first: most checks (every minute, after each change) find nothing changed, and then
         # take no writer's lock (SQLite has one writer at a time).
         async with self._storage.read() as uow:
-            if not any(pool.changed for pool in await _measure(uow, tenant)):
+            if not any(pool.changed for pool in await _measure(uow, tenant, pools)):
                 return []
         async with self._storage.write() as uow:
             changed = []
             now = self._clock.now()
-            for pool in await _measure(uow, tenant):
+            for pool in await _measure(uow, tenant, pools):
                 if pool.changed and await uow.thresholds.mark(tenant, pool.threshold.pool, low=pool.low, at=now):
                     await uow.outbox.add(tenant, "capacity", note(tenant, pool), at=now)
                     changed.append(pool)
@@ -86,8 +89,11 @@ class CapacityService:
             return await uow.outbox.add(tenant, SUMMARY, summary(tenant, pools), at=now)
 
 
-async def _measure(uow: UnitOfWork, tenant: str) -> list[PoolCapacity]:
+async def _measure(uow: UnitOfWork, tenant: str, pools: Collection[str | None] | None = None) -> list[PoolCapacity]:
     thresholds = await uow.thresholds.all(tenant)
+    if pools is not None:
+        touched = {pool.lower() for pool in pools if pool}
+        thresholds = [(threshold, low) for threshold, low in thresholds if threshold.pool.lower() in touched]
     if not thresholds:
         return []
     rows = await uow.numbers.status_counts_by_pool(tenant, [threshold.pool for threshold, _ in thresholds])
