@@ -5,8 +5,8 @@ the tenant's admin); otherwise the Bot Connector refuses `create conversation` (
 not a failure: `tell` says False and the caller records that the person could not be told.
 
 `TenantMessenger` is the same for work no one's turn started (the jobs): with no activity to take the Bot
-Connector's address from, the tenant's channel's stored conversation reference gives it and the Teams
-tenant (the bot remembers channel conversations only, not personal ones).
+Connector's address from, a stored conversation reference gives it and the Teams tenant: the person's own
+personal chat when the bot kept one (an operator's, kept when they reserve), else the tenant's channel.
 """
 
 from __future__ import annotations
@@ -70,14 +70,15 @@ class TenantMessenger:
         self._notifications = notifications
 
     async def tell(self, tenant: str, person_object_id: str, card: Card) -> bool:
-        """True once the card is posted in the person's personal chat; False when there is no Bot Connector
-        known for `tenant` (no channel yet) or Teams would not open the chat."""
-        channel = await self._notifications.channel_for(tenant)
-        service_url = channel.reference.get("serviceUrl") if channel is not None else None
-        if channel is None or not isinstance(service_url, str) or not service_url:
+        """True once the card is posted in the person's personal chat; False when no Bot Connector is known
+        for them (no chat of theirs kept, no channel for `tenant`) or Teams would not open the chat."""
+        known = await self._notifications.personal_for(person_object_id)
+        known = known or await self._notifications.channel_for(tenant)
+        service_url = known.reference.get("serviceUrl") if known is not None else None
+        if known is None or not isinstance(service_url, str) or not service_url:
             log.info("no bot connector known tenant=%s: person=%s not told personally", tenant, person_object_id[:64])
             return False
         messenger = PersonalMessenger(
-            self._adapter, self._app_id, service_url=service_url, teams_tenant_id=channel.teams_tenant_id
+            self._adapter, self._app_id, service_url=service_url, teams_tenant_id=known.teams_tenant_id
         )
         return await messenger.tell(person_object_id, card)

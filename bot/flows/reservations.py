@@ -66,6 +66,10 @@ async def reserve(turn: Turn, args: str) -> Reply:
         ticket=words.ticket,
     )
     taken = await turn.services.reservations.reserve(request, turn.operator.actor, correlation_id=turn.correlation_id)
+    conversation = turn.conversation
+    if conversation is not None and conversation.person_id == turn.operator.actor.id:
+        # The owner hears of the reservation's end in this chat (`bot.jobs`): keep where it is, and its region.
+        await turn.services.notifications.remember(conversation)
     # Taking numbers may put their pools below their thresholds.
     await check_capacity(turn.services, tenant, {number.pool for number in taken})
     return Reply(reserved_card([reservation_view(n, turn.local_time) for n in taken], tenant=tenant))

@@ -74,3 +74,17 @@ async def test_an_owner_teams_will_not_open_a_chat_with_is_told_in_the_channel(
     (note,) = channel_notes(connector)
     assert "megan@contoso.test: type reservations mine and press Extend to keep it." in note
     assert personal_notes(connector) == []
+
+
+async def test_without_a_channel_the_owner_is_reached_through_their_own_chat(
+    start_bot: BotStarter, http: aiohttp.ClientSession, connector: RecordingConnector, inventory: Store
+) -> None:
+    clock = FakeClock()
+    bot = await start_bot(clock=clock)
+    megan = client_for(MEGAN, http, bot.url, connector)  # contoso has no channel: notify here was never said
+    await megan.say(f"reserve {NUMBER} for 30h")
+    clock.advance(hours=7)
+    assert await bot.app[JOBS].warn_reservations() == 1
+    assert [[m["id"] for m in c["members"]] for c in connector.created] == [[MEGAN.aad_object_id]]
+    (warning,) = personal_notes(connector)
+    assert "Reservation of +1 206 555 0100 ends" in warning
