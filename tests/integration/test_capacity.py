@@ -153,3 +153,12 @@ async def test_a_check_of_the_pools_one_change_touched_leaves_the_others_for_the
     assert (low.threshold.pool, low.low) == ("Sales", True)
     assert await capacity.check("contoso", note) == []  # told once, whichever check told it
     assert await queued(sales) == [{"pool": "Sales", "low": True, "free": 4}]
+
+
+async def test_the_count_a_check_makes_stops_at_the_threshold_and_matches_the_pool_exactly(
+    sales: Store, clock: FakeClock
+) -> None:
+    async with sales.read() as uow:
+        assert await uow.numbers.available_up_to("contoso", "Sales", 3) == 3  # of 10 free: it stops at 3
+        assert await uow.numbers.available_up_to("contoso", "Sales", 50) == 10
+        assert await uow.numbers.available_up_to("contoso", "sales", 50) == 0  # the threshold's own spelling
