@@ -1,11 +1,12 @@
 """The capacity check's cost: it now runs straight after every change that uses up or frees numbers, so it
 rides on the turns that assign, remove, commit a sync or import.
 
-Builds N numbers in SQLite (8 pools, 40% held, as `bench.search`), gives 7 pools a threshold, and times
-`CapacityService.check` where nothing crossed (the usual case: reads only): over every pool (what a sync,
-an import, a bulk run and the minute job check), over the one pool a single change touched (with and
-without a threshold), and for a tenant without thresholds, against a primary-key lookup through the same
-stack (the floor). The target is issue 18's: a whole turn may cost 3 ms.
+Builds N numbers in SQLite (8 pools, 40% held, as `bench.search`), gives 7 pools a threshold (4 a count
+of 100 free, 3 a share of 10%), and times `CapacityService.check` where nothing crossed (the usual case:
+reads only): over every pool (what a sync, an import, a bulk run and the minute job check), over the one
+pool a single change touched (a count threshold: a count that stops at 100; a share: the pool's whole
+count; none), and for a tenant without thresholds, against a primary-key lookup through the same stack
+(the floor). The target is issue 18's: a whole turn may cost 3 ms.
 Run: .venv/bin/python -m bench.capacity [--mode quick|full]  (quick: 100,000 numbers; full: 1,000,000)
 """
 
@@ -59,8 +60,9 @@ async def main(count: int, repeat: int) -> None:
             await uow.connection.execute(text("ANALYZE"))
         tenants = (TenantConfig(name="contoso", display_name="Contoso"), TenantConfig(name="empty", display_name="E"))
         capacity = CapacityService(ServiceContext(store, clock, _no_teams, Settings(tenants=tenants)))
-        for pool in POOLS[:-1]:  # the last pool has none: most changes touch such a pool
-            await capacity.set_threshold("contoso", pool, "10%", actor)
+        # Counts on half the pools, shares on the others; the last pool has none (most changes touch such a pool).
+        for index, pool in enumerate(POOLS[:-1]):
+            await capacity.set_threshold("contoso", pool, "100" if index < 4 else "10%", actor)
         await capacity.check("contoso", _note)  # the stored state catches up once; then nothing crosses
 
         async def point_lookup() -> None:
@@ -75,11 +77,12 @@ async def main(count: int, repeat: int) -> None:
             return run
 
         floor = statistics.median(await sample(point_lookup, repeat=repeat))
-        print(f"capacity check: {count:,} numbers in SQLite, {len(POOLS)} pools, thresholds on {len(POOLS) - 1}")
+        print(f"capacity check: {count:,} numbers in SQLite, {len(POOLS)} pools, thresholds on 7 (4 counts, 3 shares)")
         print("  floor = primary-key lookup through the same stack")
         cases = {
             "all pools (sync, import, bulk, job)": check("contoso", None),
-            "one change, its pool has one": check("contoso", [POOLS[0]]),
+            "one change, a count threshold": check("contoso", [POOLS[0]]),
+            "one change, a share threshold": check("contoso", [POOLS[4]]),
             "one change, its pool has none": check("contoso", [POOLS[-1]]),
             "tenant without thresholds": check("empty", None),
         }
