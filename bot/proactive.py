@@ -62,7 +62,8 @@ class PersonalMessenger:
 
 
 class TenantMessenger:
-    """Personal messages to people of a Switchboard tenant, through the Bot Connector its channel was heard on."""
+    """Personal messages from the jobs: through the Bot Connector of the person's own chat with the bot when
+    one was kept, else of the one the tenant's channel was heard on."""
 
     def __init__(self, adapter: CloudAdapter, app_id: str, notifications: NotificationService) -> None:
         self._adapter = adapter
