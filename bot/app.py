@@ -19,7 +19,7 @@ from bot.handler import SwitchboardBot
 from bot.identity import OperatorDirectory
 from bot.jobs import Jobs
 from bot.notify import NotificationPoster, notify_drift
-from bot.proactive import PersonalMessenger
+from bot.proactive import PersonalMessenger, TenantMessenger
 from bot.probes import add_probe_routes
 from bot.runtime import Runtime
 from inventory.config import Settings
@@ -78,6 +78,7 @@ def create_app(
         on_drift=lambda tenant, preview: notify_drift(services.notifications, tenant, preview),
         update_card=updater.update_posted,
         thread_of=updater.posted_thread,
+        tell_person=TenantMessenger(adapter, settings.app_id, services.notifications).tell,
     )
     runtime = Runtime(
         settings, storage, store is None, phones, jobs, poster, background, run_jobs, notify_interval, connection.keys

@@ -49,9 +49,10 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
     ),
     CommandWord(
         "assign",
-        "assign [PERSON] [NUMBER] [POLICY]",
-        "assign a number with a voice routing policy; the words in any order, the rest is asked for",
-        "assign adele +12065550100 US-Unrestricted",
+        "assign [PERSON] [NUMBER | from SEARCH] [POLICY]",
+        "assign a number with a voice routing policy; the words in any order, the rest is asked for; "
+        "from a saved search (or search terms) opens the picker on it",
+        "assign adele from sales-free US-Local",
         "Assign a number",
         "assign adele +12065550142 US-Unrestricted",
     ),

@@ -101,6 +101,7 @@ KNOWN_VERBS = frozenset(
     {"command", "tenant.choose", *requests.VERBS}
     | capacity.BUTTONS
     | onboarding.BUTTONS
+    | rules.BUTTONS
     | {verb for table in _TABLES for _, verb in table.actions}
 )
 # What someone not on the list of operators may do where the tenant lets anyone request a number.
@@ -156,6 +157,8 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         return await capacity.button(turn, verb, data)
     if verb in onboarding.BUTTONS:  # the channel's onboarding card carries no flow, only its post's id
         return await onboarding.button(turn, verb, data)
+    if verb in rules.BUTTONS:  # issue 16: the rules card carries the rule and where it showed it, no flow
+        return await rules.button(turn, verb, data)
     return await answer_click(turn, FLOWS, verb, data)
 
 

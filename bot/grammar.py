@@ -1,7 +1,9 @@
 """What the words after a command are (the commands themselves are in `bot.command_table`). Pure: text in,
 values out, or a `WordsRefused` that says which word did not fit and how to write it.
 
-    assign [PERSON] [NUMBER] [POLICY]     in any order; each word is a number, a policy or a person
+    assign [PERSON] [NUMBER] [POLICY]     in any order; each word is a number, a policy or a person;
+           [from SEARCH]                  or, instead of a number, the picker opens on a saved search (by
+                                          name) or search terms; a policy may close the line
     remove PERSON|NUMBER                  digits alone are part of a number
     numbers [free|used|reserved|quarantined|blocked] [SEARCH]
     import range START-END                END may be short: +12065550200-0299
@@ -10,6 +12,7 @@ values out, or a `WordsRefused` that says which word did not fit and how to writ
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
@@ -46,6 +49,7 @@ class AssignWords:
     person: str  # "" when none was given
     number: str | None  # E.164
     policy: str | None
+    search: str | None = None  # the words after `from`: a saved search's name or search terms
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,20 @@ def read_assign(args: str, *, tenant: str, policies: tuple[str, ...], region: st
 
     When no word names one of `policies`, a policy-shaped word (`Bogus-Policy`) is meant as one if it
     comes after the number, or is the last of several words when there is no number; it is refused
-    naming the tenant's policies. A hyphenated name is a person when it comes before the number."""
-    words = args.split()
+    naming the tenant's policies. A hyphenated name is a person when it comes before the number.
+
+    `from SEARCH` takes the rest of the line (less a closing word that is one of `policies`): the picker
+    opens on it. It stands instead of a number, so both together are refused."""
+    words, search, search_policy = _from_words(args.split(), policies)
+    if search is not None:
+        reading = read_assign(" ".join(words), tenant=tenant, policies=policies, region=region)
+        found = reading.words
+        if found.number is not None or reading.number_problem:
+            raise WordsRefused("Give a number or from SEARCH, not both: from picks among the numbers it finds.")
+        if search_policy and found.policy:
+            raise WordsRefused(f"Give one voice routing policy, not '{found.policy}' and '{search_policy}'.")
+        chosen = AssignWords(found.person, None, search_policy or found.policy, search)
+        return dataclasses.replace(reading, words=chosen)
     number, number_problem, span = _number_in(words, region)
     rest = [(i, w) for i, w in enumerate(words) if i not in span]
     known = [(i, p) for i, w in rest for p in policies if p.lower() == w.lower()]
@@ -96,6 +112,23 @@ def read_assign(args: str, *, tenant: str, policies: tuple[str, ...], region: st
         return AssignReading(AssignWords(person, number, word), number_problem=number_problem)
     refused = f"'{word[:40]}' is not a voice routing policy of {tenant}: choose {', '.join(policies)}."
     return AssignReading(AssignWords(person, number, None), number_problem=number_problem, policy_problem=refused)
+
+
+def _from_words(words: list[str], policies: tuple[str, ...]) -> tuple[list[str], str | None, str | None]:
+    """(the words before `from`, the search after it, a policy that closes the line), or (words, None, None)."""
+    at = next((i for i, word in enumerate(words) if word.lower() == "from"), None)
+    if at is None:
+        return words, None, None
+    rest = words[at + 1 :]
+    policy = next((p for p in policies if rest and p.lower() == rest[-1].lower()), None)
+    if policy is not None:
+        rest = rest[:-1]
+    if not rest:
+        raise WordsRefused(
+            "Say what to pick from after 'from': a saved search (searches lists yours) or search terms, "
+            "e.g. assign adele from pool:Sales."
+        )
+    return words[:at], " ".join(rest), policy
 
 
 def _policy_attempt(rest: list[tuple[int, str]], *, after: int | None) -> int | None:

@@ -1,8 +1,9 @@
 """Periodic work in the bot process, run by one replica at a time (the job leader).
 
 - every minute: expired holds and finished quarantines go back to the pool, and the owners of
-  reservations that end soon or ended hear it in the tenant's channel (once each); pools that fell below
-  their capacity threshold, or recovered, are posted to the channel (once each way);
+  reservations that end soon or ended hear it (once each) in a personal chat with the bot, or in the
+  tenant's channel when Teams will not open one; pools that fell below their capacity threshold, or
+  recovered, are posted to the channel (once each way);
 - optionally (`capacity_summary_seconds`, e.g. weekly): a capacity summary card to each tenant's channel;
 - at start-up and every few minutes: Teams operations left pending (a crash, a slow Teams) are settled
   from Teams (at start-up first: a restart is exactly when entries are left behind);
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -59,6 +61,8 @@ DRIFT_CHECKER = Actor("system:drift-check", "Switchboard drift check")
 DRIFT_TENANT_SECONDS = 900
 DriftReport = Callable[[str, SyncPreview], Awaitable[None]]
 ThreadOf = Callable[[dict[str, Any], str], Thread]  # a posted card's conversation and id -> its thread
+# (tenant, person's Entra object id, card) -> whether it reached them in a personal chat
+TellPerson = Callable[[str, str, dict[str, Any]], Awaitable[bool]]
 
 
 class AlwaysLead:
@@ -80,6 +84,7 @@ class Jobs:
         on_drift: DriftReport | None = None,
         update_card: CardUpdate | None = None,
         thread_of: ThreadOf | None = None,
+        tell_person: TellPerson | None = None,
     ) -> None:
         self._services = services
         self._resumer = Resumer(services, update_card)
@@ -87,6 +92,7 @@ class Jobs:
         self._thread_of = thread_of
         self._leadership: JobLeadership = leadership or AlwaysLead()
         self._on_drift = on_drift
+        self._tell_person = tell_person
         self._tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
@@ -153,6 +159,9 @@ class Jobs:
         for number in freed:
             if number.hold is not None and number.hold.is_reservation:
                 await self._tell_owner(number, ended=True)
+        for tenant in sorted({number.tenant for number in freed}):
+            # Freed numbers may lift their pools: said now, once per tenant.
+            await check_capacity(self._services, tenant, {n.pool for n in freed if n.tenant == tenant})
         return len(freed)
 
     async def warn_reservations(self) -> int:
@@ -162,13 +171,25 @@ class Jobs:
         return len(warned)
 
     async def _tell_owner(self, number: PhoneNumber, *, ended: bool) -> None:
-        # The owner hears it where the tenant's changes are posted: the bot keeps no personal chats.
+        """The owner hears it in a personal chat; where Teams will not open one (the app is not installed
+        for them, no Bot Connector known yet, an owner that is not a person), the tenant's channel does."""
         note = reservation_note(reservation_view(number), tenant=number.tenant, ended=ended)
+        owner = number.hold.owner if number.hold is not None else ""
+        tell = self._tell_person
+        if tell is not None and _is_person(owner) and await tell(number.tenant, owner, note):
+            return
+        log.info(
+            "reservation owner not told personally, telling the channel tenant=%s number=%s owner=%s ended=%s",
+            number.tenant,
+            number.number,
+            owner[:64],
+            ended,
+        )
         await self._services.notifications.enqueue(number.tenant, "reservation", note)
 
     async def check_capacity(self) -> int:
-        """Every tenant's pools against their thresholds: assignments, syncs, imports and expiry all move
-        numbers, and this run notices whichever did it."""
+        """Every tenant's pools against their thresholds. The bot's own changes check at once; this run
+        notices what moved numbers elsewhere (the CLI, another tool on the database)."""
         changed = 0
         for tenant in self._services.context.settings.tenants:
             changed += await check_capacity(self._services, tenant.name)
@@ -279,6 +300,15 @@ class Jobs:
             await sync.discard_sync(preview.run.id, tenant, DRIFT_CHECKER)
         if self._on_drift is not None and counts.get("drift"):
             await self._on_drift(tenant, preview)
+
+
+def _is_person(owner: str) -> bool:
+    """An Entra object id (a GUID), which Teams opens a personal chat with; not `cli:...` or `system:...`."""
+    try:
+        uuid.UUID(owner)
+    except ValueError:
+        return False
+    return True
 
 
 def _stuck_card(tenant: str, stuck: int, items: list[StuckItem]) -> dict[str, Any]:

@@ -50,6 +50,10 @@ def conversation_of(activity: Activity) -> Conversation | None:
         team_name=team.get("name"),
         channel_name=channel.get("name"),
         teams_tenant_id=tenant.get("id"),
+        # Whose personal chat it is: the jobs find it again by the person (a reservation's owner).
+        person_id=(activity.from_property.aad_object_id if activity.from_property else None)
+        if (activity.conversation.conversation_type or "personal") == "personal"
+        else None,
     )
 
 

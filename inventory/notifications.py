@@ -21,6 +21,7 @@ class Conversation:
     channel_name: str | None = None
     teams_tenant_id: str | None = None
     notify_tenant: str | None = None
+    person_id: str | None = None  # a personal chat's person (their Entra object id)
 
 
 @dataclass(frozen=True)

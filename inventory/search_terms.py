@@ -3,7 +3,8 @@
     area:425  status:available  pool:Sales  location:Seattle  carrier:Lumen  type:dr  tag:vip  repeat:4
     +1425555****   *0000   555   adele
 
-`key:value` terms filter (values with spaces in quotes: `location:"New York"`); a digit pattern matches
+`key:value` terms filter (values with spaces in quotes: `location:"New York"`, `pool:"New York"`; Teams'
+typographic quotes count too; `search_term` writes one so that it reads back); a digit pattern matches
 the number (`+1425` starts with, `555` anywhere, `*` any digits, `?` or each of two or more `*` one digit:
 `+1425555****` is the 10,000 numbers of that block); `repeat:N` wants N equal digits in a row; the rest is
 free text (holder, location, range, carrier, pool, tag). A term that can never match is refused with why,
@@ -22,6 +23,7 @@ from inventory.number_query import NumberQuery
 MAX_DIGITS = 15  # E.164
 _TERM = re.compile(r'(\w+):("([^"]*)"|\S+)|("([^"]*)"|\S+)')
 _PATTERN = re.compile(r"^\+?[\d*?]+$")
+_TYPOGRAPHIC_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})  # what phones type for "
 KEYS = ("area", "status", "pool", "location", "carrier", "type", "tag", "range", "holder", "repeat")
 
 
@@ -40,7 +42,7 @@ def parse_search(text: str, query: NumberQuery) -> NumberQuery:
             changes["digits"] = _digit_pattern("".join(run), changes.get("digits"))
             run.clear()
 
-    for match in _TERM.finditer(text.strip()):
+    for match in _TERM.finditer(text.strip().translate(_TYPOGRAPHIC_QUOTES)):
         if match.group(1):
             end_run()
             key = match.group(1).lower()
@@ -66,6 +68,13 @@ def parse_search(text: str, query: NumberQuery) -> NumberQuery:
         joined = str(area) + ("" if pattern is None or str(pattern).startswith("*") else "*") + str(pattern or "")
         changes["digits"] = _digit_pattern(joined, None)
     return dataclasses.replace(query, text=" ".join(words) or None, **changes)  # type: ignore[arg-type]
+
+
+def search_term(key: str, value: str) -> str:
+    """`key:value` as `parse_search` reads it back: quoted when the value has spaces (`pool:"New York"`).
+    Every card and button that builds a search goes through here, so a pool named with a space works."""
+    value = value.replace('"', "")  # a value cannot carry a quote inside quotes; names never need one
+    return f'{key}:"{value}"' if not value or any(c.isspace() for c in value) else f"{key}:{value}"
 
 
 def _apply(key: str, value: str, changes: dict[str, object]) -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.cli.context import CliContext, Commands, cli_context, tenant_command
+from bot.flows.capacity_notes import check_capacity
 from bot.lifecycle_words import parse_date, parse_duration
 from inventory.audit import new_correlation_id
 from inventory.e164 import parse_number
@@ -82,6 +83,7 @@ async def run_reserve(arguments: argparse.Namespace, console: Console) -> int:
             ticket=arguments.ticket,
         )
         taken = await context.services.reservations.reserve(request, context.actor, correlation_id=new_correlation_id())
+        await check_capacity(context.services, context.tenant, {number.pool for number in taken})
     for number in taken:
         console.print(f"{number.label} is reserved {_details(number)}.", highlight=False, markup=False)
     return 0
@@ -179,6 +181,7 @@ async def run_set_pool(arguments: argparse.Namespace, console: Console) -> int:
             digits=arguments.digits,
         )
         moved = await set_pool(context.store, query, arguments.pool, actor=context.actor, clock=SystemClock())
+        await check_capacity(context.services, context.tenant)  # numbers left some pools and joined another
     console.print(
         f"[{context.tenant}] {moved:,} number(s) moved into pool {arguments.pool}.", highlight=False, markup=False
     )

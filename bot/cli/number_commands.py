@@ -12,6 +12,7 @@ from rich.table import Table
 
 from bot.cli.context import Commands, cli_context, tenant_command
 from bot.cli.json_output import add_json_flag, emit, event_json, number_json
+from bot.flows.capacity_notes import check_capacity
 from inventory.e164 import parse_number
 from inventory.errors import SwitchboardError
 from inventory.model import NumberStatus, NumberType, PhoneNumber
@@ -154,5 +155,7 @@ async def run_lifecycle(arguments: argparse.Namespace, console: Console) -> int:
         number = await change(
             context.store, context.tenant, arguments.number, actor=context.actor, clock=SystemClock(), **reason
         )
+        # The channel hears of a pool that ran low or recovered now, not at the bot's next minute.
+        await check_capacity(context.services, context.tenant, [number.pool])
     console.print(f"{number.label} is now {number.status.value}.", highlight=False, markup=False)
     return 0

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from bot.cli.context import Commands, cli_context, command, tenant_command
 from bot.cli.json_output import add_json_flag, change_json, emit
+from bot.flows.capacity_notes import check_capacity
 from inventory.errors import ConfigurationError
 from inventory.ports.phone_system import FetchProgress
 from inventory.sync.changes import CATEGORIES
@@ -89,6 +90,8 @@ async def run_sync(arguments: argparse.Namespace, console: Console) -> int:
         result = None
         if arguments.commit:
             result = await service.commit_sync(preview.run.id, context.tenant, context.actor, arguments.only)
+            if not result.already_committed and result.total_applied:
+                await check_capacity(context.services, context.tenant)  # the channel hears now, not in a minute
     drift_code = DRIFT_EXIT_CODE if counts["drift"] and not arguments.commit else 0
     if arguments.json:
         emit(

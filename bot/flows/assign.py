@@ -39,8 +39,9 @@ from inventory.services.policy_check import PolicyUnknown
 async def start(
     turn: Turn, args: str, *, chosen_by: str | None = None, number: str | None = None, policy: str | None = None
 ) -> Reply:
-    """`assign [PERSON] [NUMBER] [POLICY]`: what was understood starts the flow, and a word that was refused
-    is said on the card that asks for it again (the whom card, the picker or the policy card).
+    """`assign [PERSON] [NUMBER | from SEARCH] [POLICY]`: what was understood starts the flow, and a word
+    that was refused is said on the card that asks for it again (the whom card, the picker or the policy
+    card).
     `chosen_by`, `number`, `policy`: what `assign next` chose (its rule is shown on the confirm card)."""
     turn.operator.require(Role.OPERATOR, "assigning numbers")
     tenant = await turn.tenant()
@@ -48,6 +49,10 @@ async def start(
     reading = read_assign(args, tenant=tenant, policies=config.allowed_policies, region=config.default_region)
     query = reading.words.person
     number, policy = number or reading.words.number, policy or reading.words.policy
+    # `from NAME`: the picker opens on the saved search (an unknown name is refused before any card).
+    search = reading.words.search
+    if search is not None:
+        search = await turn.services.saved_searches.terms_for(turn.operator.actor, tenant, search)
     state: dict[str, object] = {
         "query": query,
         "requested_number": number,
@@ -58,6 +63,8 @@ async def start(
     }
     if chosen_by:
         state["chosen_by"] = chosen_by
+    if search:
+        state["search"] = search[:100]
     flow = await FLOW.start(turn, tenant, Step.ACCOUNT, state)
     if not query:
         return Reply(await FLOW.render(turn, flow))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.flows.assign_views import TITLE, Step
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.run_lease import keep_lease, run_marks
 from bot.flows.table import FlowTable
 from bot.flows.view_models import account_from_state, assignee_of
@@ -66,6 +67,9 @@ async def assign_in_teams(
                 operator=turn.operator.actor.name,
             )
             await turn.services.notifications.enqueue(flow.tenant, "assign", note)
+            # The number's pool only, unless numbers it replaced were freed (of pools the card does not know).
+            touched = None if flow.state.get("replaces") else [number.get("pool")]
+            await check_capacity(turn.services, flow.tenant, touched)
         return await table.render(turn, moved)
 
     waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from bot.flows.bulk_views import Step, results_card, results_of
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.run_lease import LEASE_KEY, keep_lease, runner_of
 from bot.flows.view_models import account_from_state, assignee_of
 from cards import bulk as bulk_cards
@@ -75,7 +76,7 @@ async def run_rows(
 
 
 async def tell_channel(services: Services, flow: Flow) -> None:
-    """The channel's note: who got which number, and who did not and why."""
+    """The channel's note: who got which number, and who did not and why; then the pools' capacity."""
     results = await results_of(services, flow)
     note = bulk_note(
         tenant=flow.tenant,
@@ -84,6 +85,8 @@ async def tell_channel(services: Services, flow: Flow) -> None:
         operator=runner_of(flow).name,
     )
     await services.notifications.enqueue(flow.tenant, "bulk", note)
+    # Once for the whole run, after its note: a run of 50 that empties a pool alerts once, not 50 times.
+    await check_capacity(services, flow.tenant)
 
 
 def _request(flow: Flow, row: dict[str, Any], config: TenantConfig) -> AssignRequest:

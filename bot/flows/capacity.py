@@ -16,6 +16,7 @@ from bot.turn import Reply, Turn
 from cards.capacity import capacity_card
 from inventory.config import Role
 from inventory.errors import SwitchboardError
+from inventory.search_terms import search_term
 
 USAGE = "Write it as: capacity (to see), capacity Sales 5, capacity Sales 10%, capacity Sales off."
 BUTTONS = frozenset({"capacity.open", "capacity.reserve"})
@@ -54,7 +55,7 @@ async def button(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
     if tenant != current:
         raise SwitchboardError(f"This note is about {tenant[:64]}; type tenant {tenant[:64]} first, then click again.")
     if verb == "capacity.open":
-        return await browse.start(turn, f"pool:{pool} status:available")
+        return await browse.start(turn, f"{search_term('pool', pool)} status:available")
     count = data.get("count")
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_FROM_BUTTON:
         raise CardProblem("That capacity note is damaged; type reserve N in POOL instead.")

@@ -1,10 +1,13 @@
-"""The capacity check as the bot runs it: on the job schedule and right after changes that take numbers
-(a reservation, a threshold set). Each pool that fell below its threshold or recovered gets one note in
-the tenant's channel (`CapacityService.check` decides "once")."""
+"""The capacity check as the bot runs it: on the job schedule and right after each change that uses up or
+frees numbers (an assignment, a bulk run's end, a removal, a sync commit, a CSV import, a revert, a
+reservation or its release, a quarantine's end, a threshold set), once per change. Each pool that fell
+below its threshold or recovered gets one note in the tenant's channel (`CapacityService.check` decides
+"once")."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from cards.capacity import CapacityView, capacity_card, capacity_note
@@ -37,10 +40,11 @@ def summary(tenant: str, pools: list[PoolCapacity]) -> dict[str, Any]:
     return capacity_card([capacity_view(p) for p in pools], tenant=tenant, message=said)
 
 
-async def check_capacity(services: Services, tenant: str) -> int:
-    """Check `tenant`'s pools now; a failure is logged, never raised into the action that changed numbers."""
+async def check_capacity(services: Services, tenant: str, pools: Collection[str | None] | None = None) -> int:
+    """Check `tenant`'s pools now (`pools`: only those one change touched; None: all); a failure is
+    logged, never raised into the action that changed numbers."""
     try:
-        changed = await services.capacity.check(tenant, note)
+        changed = await services.capacity.check(tenant, note, pools=pools)
     except Exception:
         log.exception("capacity check failed tenant=%s", tenant)
         return 0

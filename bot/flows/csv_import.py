@@ -12,6 +12,7 @@ import hashlib
 from enum import StrEnum
 
 from bot.files import SentFile, download
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.card_data import CardData
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
@@ -93,6 +94,7 @@ async def _import(turn: Turn, flow: Flow, data: CardData) -> Reply:
         if report.changed:
             note = import_note(tenant=flow.tenant, file_name=state["name"], operator=turn.operator.actor.name, **result)
             await turn.services.notifications.enqueue(flow.tenant, "import", note)
+            await check_capacity(turn.services, flow.tenant)  # new or re-pooled numbers move pools' counts
         return await FLOW.render(turn, moved)
 
     return Reply(waiting_card(TITLE, f"Importing {state['name']}..."), work)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.card_data import CardData
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
@@ -50,7 +51,10 @@ async def _end(turn: Turn, flow: Flow, data: CardData) -> Move:
     turn.operator.require(Role.ADMIN, "ending a quarantine early")
     context = turn.services.context
     text = flow.state["e164"] + (f";ext={flow.state['ext']}" if flow.state.get("ext") else "")
-    await end_quarantine_early(context.storage, flow.tenant, text, actor=turn.operator.actor, clock=context.clock)
+    number = await end_quarantine_early(
+        context.storage, flow.tenant, text, actor=turn.operator.actor, clock=context.clock
+    )
+    await check_capacity(turn.services, flow.tenant, [number.pool])  # free again: its pool may recover
     return Move(Step.DONE)
 
 

@@ -6,6 +6,7 @@ import dataclasses
 from enum import StrEnum
 from typing import Any
 
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.card_data import CardData, id_input
 from bot.flows.table import FlowTable, on_steps
 from bot.flows.view_models import number_state, number_view, ref
@@ -110,6 +111,8 @@ async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
                 operator=turn.operator.actor.name,
             )
             await turn.services.notifications.enqueue(flow.tenant, "remove", note)
+            pool = result.number.pool if result.number else None
+            await check_capacity(turn.services, flow.tenant, [pool])  # a freed number may lift its pool
         return await FLOW.render(turn, moved)
 
     return Reply(

@@ -66,7 +66,12 @@ async def reserve(turn: Turn, args: str) -> Reply:
         ticket=words.ticket,
     )
     taken = await turn.services.reservations.reserve(request, turn.operator.actor, correlation_id=turn.correlation_id)
-    await check_capacity(turn.services, tenant)  # taking numbers may put a pool below its threshold
+    conversation = turn.conversation
+    if conversation is not None and conversation.person_id == turn.operator.actor.id:
+        # The owner hears of the reservation's end in this chat (`bot.jobs`): keep where it is, and its region.
+        await turn.services.notifications.remember(conversation)
+    # Taking numbers may put their pools below their thresholds.
+    await check_capacity(turn.services, tenant, {number.pool for number in taken})
     return Reply(reserved_card([reservation_view(n, turn.local_time) for n in taken], tenant=tenant))
 
 
@@ -107,7 +112,7 @@ async def _release(turn: Turn, flow: Flow, data: CardData) -> Move:
     number = await turn.services.reservations.release(
         flow.tenant, id_input(data, "number"), turn.operator.actor, correlation_id=turn.correlation_id
     )
-    await check_capacity(turn.services, flow.tenant)  # a released number may lift its pool above its threshold
+    await check_capacity(turn.services, flow.tenant, [number.pool])  # it may lift its pool above its threshold
     return Move(Step.LIST, {"message": f"Released {number.label}: it is available again."})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.card_data import CardData
 from bot.flows.table import FlowTable
 from bot.flows.view_models import ref
@@ -99,6 +100,7 @@ async def _confirm(turn: Turn, flow: Flow, data: CardData) -> Reply:
                     operator=actor.name,
                 )
             await turn.services.notifications.enqueue(flow.tenant, "revert", note)
+            await check_capacity(turn.services, flow.tenant)  # an undone assignment frees, an undone removal uses
         return await FLOW.render(turn, moved)
 
     return Reply(waiting_card(TITLE, _doing(plan)), work)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot.flows.capacity_notes import check_capacity
 from bot.flows.view_models import diff_view, ref
 from bot.turn import CardSink, Turn
 from cards.elements import Card
@@ -64,6 +65,7 @@ async def commit(turn: Turn, flow: Flow, categories: Collection[str] | None = No
             tenant=flow.tenant, applied=result.applied, skipped=len(result.skipped), operator=turn.operator.actor.name
         )
         await turn.services.notifications.enqueue(flow.tenant, "sync", card)
+        await check_capacity(turn.services, flow.tenant)  # numbers Teams added, freed or took meanwhile
     if not result.already_committed and result.failed_in_teams:
         failures = teams_failures_note(
             tenant=flow.tenant, count=result.failed_in_teams, lines=result.failed_in_teams_lines

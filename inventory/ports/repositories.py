@@ -158,6 +158,10 @@ class NumberRepository(Protocol):
         `pools`: only these (the capacity check counts only pools with a threshold)."""
         ...
 
+    async def available_up_to(self, tenant: str, pool: str, limit: int) -> int:
+        """The available numbers of `pool` (its exact name), counted up to `limit` at most."""
+        ...
+
 
 class AuditRepository(Protocol):
     async def history(

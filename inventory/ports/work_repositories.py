@@ -161,6 +161,10 @@ class ConversationRepository(Protocol):
 
     async def channel_for(self, tenant: str) -> Conversation | None: ...
 
+    async def personal_for(self, person_id: str) -> Conversation | None:
+        """The person's personal chat with the bot heard from last (None: the bot kept none)."""
+        ...
+
 
 class PrefsRepository(Protocol):
     async def tenant(self, operator_id: str) -> str | None: ...

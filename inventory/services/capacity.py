@@ -8,7 +8,7 @@ checking at once send one alert between them, and a check that fails sends none 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from inventory.services.pools import pool_counts
 CapacityNote = Callable[[str, PoolCapacity], dict[str, Any]]  # (tenant, pool) -> the channel's card
 CapacitySummary = Callable[[str, list[PoolCapacity]], dict[str, Any]]  # (tenant, pools) -> the summary card
 SUMMARY = "capacity-summary"
+_BOUNDED_UP_TO = 1_000  # count thresholds up to this are checked with a count that stops there
 
 
 class CapacityService:
@@ -56,17 +57,20 @@ class CapacityService:
         async with self._storage.read() as uow:
             return await _measure(uow, tenant)
 
-    async def check(self, tenant: str, note: CapacityNote) -> list[PoolCapacity]:
-        """Flip the pools whose state changed and queue one note each; returns those pools."""
-        # A read first: most checks (every minute, after each reservation) find nothing changed, and then
-        # take no writer's lock (SQLite has one writer at a time).
+    async def check(
+        self, tenant: str, note: CapacityNote, *, pools: Collection[str | None] | None = None
+    ) -> list[PoolCapacity]:
+        """Flip the pools whose state changed and queue one note each; returns those pools. `pools`: only
+        these (what one change touched): a pool without a threshold costs no count at all."""
+        # A read first: most checks (every minute, after each change) find nothing changed, and then
+        # take no writer's lock (SQLite has one writer at a time), nor count more than they must.
         async with self._storage.read() as uow:
-            if not any(pool.changed for pool in await _measure(uow, tenant)):
+            if not await _any_crossed(uow, tenant, pools):
                 return []
         async with self._storage.write() as uow:
             changed = []
             now = self._clock.now()
-            for pool in await _measure(uow, tenant):
+            for pool in await _measure(uow, tenant, pools):
                 if pool.changed and await uow.thresholds.mark(tenant, pool.threshold.pool, low=pool.low, at=now):
                     await uow.outbox.add(tenant, "capacity", note(tenant, pool), at=now)
                     changed.append(pool)
@@ -86,8 +90,33 @@ class CapacityService:
             return await uow.outbox.add(tenant, SUMMARY, summary(tenant, pools), at=now)
 
 
-async def _measure(uow: UnitOfWork, tenant: str) -> list[PoolCapacity]:
+async def _any_crossed(uow: UnitOfWork, tenant: str, pools: Collection[str | None] | None) -> bool:
+    """Whether a pool's stored state is no longer what its numbers say. A count threshold (`5`) needs
+    only whether N are free, which a count that stops at N answers however large the pool is; a share
+    (`10%`) needs the pool's whole count."""
+    shares = []
+    for threshold, was_low in await _thresholds(uow, tenant, pools):
+        if threshold.min_free is None or threshold.min_free > _BOUNDED_UP_TO:
+            shares.append(threshold.pool)
+            continue
+        free = await uow.numbers.available_up_to(tenant, threshold.pool, threshold.min_free)
+        if (free < threshold.min_free) != was_low:
+            return True
+    return bool(shares) and any(pool.changed for pool in await _measure(uow, tenant, shares))
+
+
+async def _thresholds(
+    uow: UnitOfWork, tenant: str, pools: Collection[str | None] | None
+) -> list[tuple[Threshold, bool]]:
     thresholds = await uow.thresholds.all(tenant)
+    if pools is None:
+        return thresholds
+    touched = {pool.lower() for pool in pools if pool}
+    return [(threshold, low) for threshold, low in thresholds if threshold.pool.lower() in touched]
+
+
+async def _measure(uow: UnitOfWork, tenant: str, pools: Collection[str | None] | None = None) -> list[PoolCapacity]:
+    thresholds = await _thresholds(uow, tenant, pools)
     if not thresholds:
         return []
     rows = await uow.numbers.status_counts_by_pool(tenant, [threshold.pool for threshold, _ in thresholds])

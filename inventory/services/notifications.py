@@ -50,6 +50,10 @@ class NotificationService:
         async with self._storage.read() as uow:
             return await uow.conversations.channel_for(tenant)
 
+    async def personal_for(self, person_id: str) -> Conversation | None:
+        async with self._storage.read() as uow:
+            return await uow.conversations.personal_for(person_id)
+
     async def sent(self, notification: Notification) -> None:
         async with self._storage.write() as uow:
             await uow.outbox.mark_sent(notification.id, at=self._clock.now())

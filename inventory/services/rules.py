@@ -47,6 +47,11 @@ class RuleService:
         async with self._storage.read() as uow:
             return await uow.rules.all(tenant)
 
+    async def at(self, tenant: str, position: int, *, expect_id: int | None = None) -> Rule:
+        """The rule at `position` (with `expect_id`: only if it is still the one a card showed there)."""
+        async with self._storage.read() as uow:
+            return _at(await uow.rules.all(tenant), position, tenant, expect_id)
+
     async def add(self, tenant: str, text: str, actor: Actor) -> Rule:
         """A rule from `department=Sales pool=Sales policy=US-Local`, after the tenant's last one. The pool
         must exist and the policy must be one the tenant allows."""
@@ -68,10 +73,14 @@ class RuleService:
                 tenant, rule, actor=actor, at=self._clock.now(), correlation_id=new_correlation_id()
             )
 
-    async def move(self, tenant: str, position: int, to: int, actor: Actor) -> list[Rule]:
+    async def move(
+        self, tenant: str, position: int, to: int, actor: Actor, *, expect_id: int | None = None
+    ) -> list[Rule]:
+        """Move the rule at `position` to `to`. `expect_id`: the rule a card showed there; when another
+        rule is there now (the list changed since, or the same click came twice), nothing moves."""
         async with self._storage.write() as uow:
             rules = await uow.rules.all(tenant, lock=True)
-            moving = _at(rules, position, tenant)
+            moving = _at(rules, position, tenant, expect_id)
             if not 1 <= to <= len(rules):
                 raise SwitchboardError(f"Move it to a position from 1 to {len(rules)}.")
             ordered = [r for r in rules if r.id != moving.id]
@@ -80,10 +89,11 @@ class RuleService:
             await uow.rules.reorder(tenant, ordered, actor=actor, at=now, correlation_id=correlation_id)
             return await uow.rules.all(tenant)
 
-    async def delete(self, tenant: str, position: int, actor: Actor) -> Rule:
+    async def delete(self, tenant: str, position: int, actor: Actor, *, expect_id: int | None = None) -> Rule:
+        """Delete the rule at `position` (and, with `expect_id`, only if it is still the one a card showed)."""
         async with self._storage.write() as uow:
             rules = await uow.rules.all(tenant, lock=True)
-            rule = _at(rules, position, tenant)
+            rule = _at(rules, position, tenant, expect_id)
             now, correlation_id = self._clock.now(), new_correlation_id()
             await uow.rules.delete(tenant, rule, actor=actor, at=now, correlation_id=correlation_id)
             rest = [r for r in rules if r.id != rule.id]
@@ -147,7 +157,15 @@ class RuleService:
             return await advance_in(uow, flow, then(numbers, matched), now=now)
 
 
-def _at(rules: list[Rule], position: int, tenant: str) -> Rule:
+class RulesChanged(SwitchboardError):
+    """A card's rule is no longer where the card showed it: nothing was changed."""
+
+
+def _at(rules: list[Rule], position: int, tenant: str, expect_id: int | None = None) -> Rule:
+    if expect_id is not None and (not 1 <= position <= len(rules) or rules[position - 1].id != expect_id):
+        moved = next((rule for rule in rules if rule.id == expect_id), None)
+        where = f"it is rule {moved.position} now" if moved is not None else "it was deleted"
+        raise RulesChanged(f"The rules changed since that card was drawn ({where}); nothing was changed.")
     if not 1 <= position <= len(rules):
         raise NotFound(f"{tenant} has no rule {position}; it has {len(rules)} (type rules to see them).")
     return rules[position - 1]

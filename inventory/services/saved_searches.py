@@ -1,5 +1,6 @@
 """Saved searches: an operator names a `numbers` search (`save search NAME`) and uses the name in
-`numbers NAME` and in a picker's search box. Per operator and tenant; a name is matched without case.
+`numbers NAME`, in a picker's search box and after `assign PERSON from`. Per operator and tenant; a name
+is matched without case.
 
 A search is stored as the terms typed (`inventory.search_terms`), so it means tomorrow what it means
 today: new numbers that match show up, and terms are checked again when the search is used.
@@ -54,6 +55,25 @@ class SavedSearchService:
             return None
         async with self._storage.read() as uow:
             return await uow.saved_searches.get(actor.id, tenant, name)
+
+    async def terms_for(self, actor: Actor, tenant: str, typed: str) -> str:
+        """What `assign PERSON from ...` searches: the terms saved as `typed` when it is one word that can
+        name a search, else `typed` itself as search terms (checked). A name the operator saved no search
+        by is refused, naming theirs: there a typo must not read as a search for that word."""
+        typed = typed.strip()
+        if not _NAME.match(typed):
+            parse_search(typed, NumberQuery(tenant=tenant))
+            return typed
+        async with self._storage.read() as uow:
+            found = await uow.saved_searches.get(actor.id, tenant, typed)
+            if found is not None:
+                return found
+            saved = await uow.saved_searches.names(actor.id, tenant)
+        yours = f"yours: {', '.join(name for name, _ in saved[:10])}" if saved else "you have none yet"
+        raise NotFound(
+            f"You have no saved search called '{typed[:32]}' in {tenant} ({yours}). Save one with save search NAME, "
+            "or write search terms after from, e.g. from pool:Sales area:425."
+        )
 
     async def listing(self, actor: Actor, tenant: str) -> list[tuple[str, str]]:
         async with self._storage.read() as uow:

@@ -187,3 +187,6 @@ class NumberReads:
         self, tenant: str, pools: Collection[str] | None = None
     ) -> list[tuple[str | None, str, int]]:
         return await number_search.status_counts_by_pool(self._connection, tenant, pools)
+
+    async def available_up_to(self, tenant: str, pool: str, limit: int) -> int:
+        return await number_search.available_up_to(self._connection, tenant, pool, limit)

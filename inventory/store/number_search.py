@@ -221,3 +221,19 @@ async def status_counts_by_pool(
         where = where & pool.in_(list(pools))
     query = select(pool, status, func.count()).where(where).group_by(pool, status).order_by(pool, status)
     return [(value, str(state), int(count)) for value, state, count in await connection.execute(query)]
+
+
+async def available_up_to(connection: AsyncConnection, tenant: str, pool: str, limit: int) -> int:
+    """How many of `pool`'s numbers are available, counting no further than `limit`: a range of the
+    (tenant, pool, status) index that stops at `limit` entries, however large the pool."""
+    first = (
+        select(phone_numbers.c.id)
+        .where(
+            (phone_numbers.c.tenant == tenant)
+            & (phone_numbers.c.pool == pool)
+            & (phone_numbers.c.status == NumberStatus.AVAILABLE.value)
+        )
+        .limit(limit)
+        .subquery()
+    )
+    return int((await connection.execute(select(func.count()).select_from(first))).scalar_one())

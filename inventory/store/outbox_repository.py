@@ -31,6 +31,7 @@ class SqlConversationRepository:
             "channel_name": conversation.channel_name,
             "teams_tenant_id": conversation.teams_tenant_id,
             "reference": conversation.reference,
+            "person_id": conversation.person_id,
             "updated_at": at,
         }
         changed = await self._connection.execute(
@@ -50,6 +51,17 @@ class SqlConversationRepository:
 
     async def channel_for(self, tenant: str) -> Conversation | None:
         query = select(conversations).where(conversations.c.notify_tenant == tenant)
+        row = (await self._connection.execute(query)).first()
+        return Conversation(**{k: v for k, v in row._mapping.items() if k != "updated_at"}) if row else None
+
+    async def personal_for(self, person_id: str) -> Conversation | None:
+        """The person's personal chat with the bot that was heard from last, if the bot kept one."""
+        query = (
+            select(conversations)
+            .where((conversations.c.person_id == person_id) & (conversations.c.kind == "personal"))
+            .order_by(conversations.c.updated_at.desc())
+            .limit(1)
+        )
         row = (await self._connection.execute(query)).first()
         return Conversation(**{k: v for k, v in row._mapping.items() if k != "updated_at"}) if row else None
 

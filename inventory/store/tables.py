@@ -226,7 +226,9 @@ conversations = Table(
     Column("reference", JSON, nullable=False),  # a Bot Framework ConversationReference
     Column("notify_tenant", String(64)),  # set by `notify here`: this channel hears about that tenant
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("person_id", String(128)),  # a personal chat's person (Entra object id): how jobs reach them
     Index(None, "notify_tenant"),
+    Index(None, "person_id"),
 )
 
 # The notification outbox: written after an action, posted by a worker, retried when a post fails.

@@ -419,3 +419,27 @@ async def test_a_run_whose_runner_still_renews_its_lease_is_left_alone(
     future = (services.context.clock.now() + timedelta(minutes=1)).isoformat()
     await services.flows.advance(flow, "running", lease_until=future)
     assert await bot.app[JOBS].resume_interrupted() == 0
+
+
+async def test_a_bulk_run_that_takes_a_pool_under_its_threshold_alerts_the_channel_once_when_it_ends(
+    ada: TeamsClient, connector: RecordingConnector, store: Store
+) -> None:
+    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
+    await ada.say("capacity Sales 25")  # 30 free of 30
+    assert "Pool Sales alerts when it has fewer than 25 free." in card_text(connector.last_card())
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    seen = len(connector.sent)
+    await ada.click(confirm, "Assign all", reply_to="bulk-card", settle=False)
+    results = await connector.wait_for_update("bulk-card", after=seen, within_seconds=30)  # a busy machine
+    assert "20 assigned, 0 failed" in card_text(results)
+    # No job runs in this bot: the run's end checked the pool, once for its 20 numbers.
+    alert = await connector.wait_for_card(
+        lambda card: "Pool Sales is running low" in card_text(card), within_seconds=30
+    )
+    assert "Free\n10 of 30" in card_text(alert)
+    in_channel = [s for s in connector.sent if s.conversation_id == CHANNEL and s.card]
+    assert sum("Pool Sales is running low" in card_text(s.card or {}) for s in in_channel) == 1

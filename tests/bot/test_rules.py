@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from cards.reading import card_text
 from inventory.e164 import parse_range
@@ -14,9 +15,11 @@ from inventory.model import Actor, NumberStatus
 from inventory.ports.clock import SystemClock
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
+from inventory.store.tables import audit_events
 from inventory.teams.simulation import SimGroup, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, actions_titled
+from tests.support.cards import assert_valid_card
 
 SETUP = Actor("cli:setup", "setup")
 
@@ -145,3 +148,97 @@ def input_value(node: Any, input_id: str) -> Any:
             if (found := input_value(item, input_id)) is not None:
                 return found
     return None
+
+
+async def three_rules(olivia: TeamsClient, connector: RecordingConnector) -> dict[str, Any]:
+    """Olivia's rules card with three rules, as `rules` draws it for an admin."""
+    client = await admin(olivia)
+    await client.say("rule add department=Sales pool=Sales")
+    await client.say("rule add usage=US pool=Sales")
+    await client.say("rule add city=Seattle pool=Sales policy=US-Local")
+    await client.say("rules")
+    return connector.last_card()
+
+
+async def rule_changes(store: Store) -> list[tuple[str, str]]:
+    """(action, who) of each audited rule change, oldest first."""
+    query = select(audit_events.c.action, audit_events.c.operator_name).where(audit_events.c.action.like("%-rule"))
+    async with store.read() as uow:
+        return [
+            (row.action, row.operator_name) for row in await uow.connection.execute(query.order_by(audit_events.c.id))
+        ]
+
+
+async def click_nth(client: TeamsClient, card: dict[str, Any], title: str, nth: int) -> dict[str, Any]:
+    """Click the `nth` (from 0) button titled `title`: one rule's among several."""
+    action = actions_titled(card, title)[nth]
+    status, body = await client.execute(action["verb"], action["data"], reply_to=client.message_of(card))
+    assert status == 200, body
+    result: dict[str, Any] = body["value"]
+    assert_valid_card(result)
+    return result
+
+
+def order(card: dict[str, Any]) -> list[str]:
+    """The rules' conditions as the card lists them."""
+    shown = card_text(card)
+    return sorted(("department=Sales", "usage=US", "city=Seattle"), key=shown.index)
+
+
+async def test_an_admin_moves_rules_up_and_down_with_the_buttons_and_each_move_is_audited(
+    olivia: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    listed = await three_rules(olivia, connector)
+    assert [len(actions_titled(listed, t)) for t in ("Move up", "Move down", "Delete")] == [2, 2, 3]
+    moved = await click_nth(olivia, listed, "Move up", 0)  # the second rule's (the first has none): usage=US
+    assert "Moved rule 2 up: it is rule 1 now." in card_text(moved)
+    assert order(moved) == ["usage=US", "department=Sales", "city=Seattle"]
+    moved = await click_nth(olivia, moved, "Move down", 1)  # department=Sales, now second, to third
+    assert "Moved rule 2 down: it is rule 3 now." in card_text(moved)
+    assert order(moved) == ["usage=US", "city=Seattle", "department=Sales"]
+    assert (await rule_changes(sales))[-2:] == [("move-rule", "olivia@contoso.test")] * 2
+
+
+async def test_a_stale_or_repeated_click_on_the_rules_card_changes_nothing_and_says_why(
+    olivia: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    listed = await three_rules(olivia, connector)
+    await click_nth(olivia, listed, "Move up", 0)  # usage=US to 1
+    again = await click_nth(olivia, listed, "Move up", 0)  # the same click on the old card
+    shown = card_text(again)
+    assert "The rules changed since that card was drawn (it is rule 1 now); nothing was changed." in shown
+    assert order(again) == ["usage=US", "department=Sales", "city=Seattle"]
+    assert [action for action, _ in await rule_changes(sales)].count("move-rule") == 1
+
+
+async def test_delete_asks_first_keep_it_changes_nothing_and_a_second_confirm_is_refused(
+    olivia: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    listed = await three_rules(olivia, connector)
+    asked = await click_nth(olivia, listed, "Delete", 1)
+    assert "Delete rule 2?" in card_text(asked)
+    assert "usage=US" in card_text(asked)
+    kept = await olivia.click(asked, "Keep it")
+    assert order(kept) == ["department=Sales", "usage=US", "city=Seattle"]
+    deleted = await olivia.click(asked, "Delete rule 2")
+    assert "Deleted rule 2: usage=US -> pool Sales." in card_text(deleted)
+    assert "Tenant contoso: 2 rule(s), tried in order" in card_text(deleted)
+    twice = await olivia.click(asked, "Delete rule 2")
+    assert "(it was deleted); nothing was changed." in card_text(twice)
+    assert "Tenant contoso: 2 rule(s), tried in order" in card_text(twice)
+    assert [action for action, _ in await rule_changes(sales)].count("delete-rule") == 1
+
+
+async def test_operators_see_the_rules_without_buttons_and_a_forged_click_is_refused(
+    olivia: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+) -> None:
+    listed = await three_rules(olivia, connector)
+    await megan.say("rules")
+    theirs = connector.last_card()
+    assert "department=Sales" in card_text(theirs)
+    assert not actions_titled(theirs, "Move up")
+    assert not actions_titled(theirs, "Delete")
+    refused = await click_nth(megan, listed, "Move up", 0)  # Olivia's card, clicked by an operator
+    assert "changing assignment rules needs the admin role" in card_text(refused)
+    await olivia.say("rules")
+    assert order(connector.last_card()) == ["department=Sales", "usage=US", "city=Seattle"]

@@ -1,6 +1,6 @@
 """Saved searches over the Bot Framework protocol: `save search NAME` keeps the operator's last `numbers`
-search (status included), `numbers NAME` and a picker's search box use it, each operator has their own,
-and a name or search that cannot be used is refused with why and saves nothing."""
+search (status included), `numbers NAME`, a picker's search box and `assign PERSON from NAME` use it, each
+operator has their own, and a name or search that cannot be used is refused with why and saves nothing."""
 
 from __future__ import annotations
 
@@ -56,3 +56,40 @@ async def test_a_bad_name_a_search_that_cannot_match_or_no_search_at_all_saves_n
     assert "You have none in contoso yet" in card_text(connector.last_card())
     await megan.say("forget search odd")
     assert "You have no saved search called 'odd'" in card_text(connector.last_card())
+
+
+async def test_assign_person_from_a_saved_search_opens_the_picker_on_it(
+    megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    await megan.say("save search nines 555 019")
+    await megan.say("assign adele@contoso.test from nines US-Local")
+    review = connector.last_card()
+    assert "Step 2 of 5" in card_text(review), card_text(review)  # Teams knows Bob's number: a sync to review
+    picker = await megan.click(review, "Commit")
+    assert "Step 3 of 5" in card_text(picker)
+    assert offered(picker)[:2] == ["+1 206 555 0190", "+1 206 555 0191"]
+    assert "+1 206 555 0100" not in offered(picker)
+    confirm = await megan.click(picker, "Pick")  # the policy was given: straight to the confirm card
+    assert "Step 5 of 5" in card_text(confirm)
+    assert "+1 206 555 0190" in card_text(confirm)
+
+
+async def test_assign_person_from_search_terms_opens_the_picker_on_them(
+    megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    await megan.say("assign adele from *0142")
+    picker = await megan.click(connector.last_card(), "Commit")
+    assert offered(picker) == ["+1 206 555 0142"]
+
+
+async def test_assign_from_a_saved_search_nobody_saved_is_refused_naming_the_operators_own(
+    megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    await megan.say("save search nines 555 019")
+    await megan.say("assign adele from nnies")
+    shown = card_text(connector.last_card())
+    assert "You have no saved search called 'nnies' in contoso (yours: nines)." in shown
+    await megan.say("assign adele from status:sideways")
+    assert "status:sideways is not a status" in card_text(connector.last_card())
+    await megan.say("assign adele +12065550142 from nines")
+    assert "Give a number or from SEARCH, not both" in card_text(connector.last_card())

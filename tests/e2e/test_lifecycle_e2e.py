@@ -4,8 +4,8 @@ On `switchboard demo`'s stack (as in test_bulk_and_channel_e2e.py): Olivia Opera
 the tenant's channel and gives pool Seattle (the new 20-number range) a threshold it is already below: the
 alert arrives in the channel as its own thread. In the personal chat she adds a rule (company=Contoso ->
 Seattle, US-National), and `assign next adele` shows the rule's number on the confirm card; Assign assigns it
-in Teams. Then `reserve 2 in Seattle` holds the next two. The page stays open throughout: the Playground only
-shows messages that arrive while it is.
+in Teams. Then `reserve 2 in Seattle` holds the next two, and a second rule is moved up with the rules card's
+button. The page stays open throughout: the Playground only shows messages that arrive while it is.
 """
 
 from __future__ import annotations
@@ -60,3 +60,15 @@ async def test_a_capacity_alert_assign_next_by_rule_and_a_reservation_through_th
     async with demo.store.read() as uow:
         reserved = [await uow.numbers.get(TENANT_NAME, n) for n in ("+12065550101", "+12065550102")]
     assert [n.status if n else None for n in reserved] == [NumberStatus.RESERVED, NumberStatus.RESERVED]
+
+    # 4. The rules card's buttons: a second rule moved up with one click.
+    await olivia.send("rule add department=Sales pool=Seattle")
+    await olivia.wait_for_card_text("Added rule 2: department=Sales -> pool Seattle.", timeout=SLOW)
+    await olivia.send("rules")
+    listed = await olivia.wait_for_card_text("Tenant contoso: 2 rule(s), tried in order", timeout=SLOW)
+    await olivia.click_card_button("Move up", listed)
+    await olivia.wait_for_card_text("Moved rule 2 up: it is rule 1 now.", timeout=SLOW)
+    async with demo.store.read() as uow:
+        rules = await uow.rules.all(TENANT_NAME)
+    assert [rule.pool for rule in rules] == ["Seattle", "Seattle"]
+    assert rules[0].conditions == (("department", "Sales"),)

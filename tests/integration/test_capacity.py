@@ -139,3 +139,26 @@ async def test_setting_and_removing_a_threshold_is_audited(sales: Store, clock: 
 def test_a_count_or_a_share_reads_as_a_threshold() -> None:
     assert parse_threshold("Sales", "5").label == "5 free"
     assert parse_threshold("Sales", "15 %").label == "15% free"
+
+
+async def test_a_check_of_the_pools_one_change_touched_leaves_the_others_for_their_own_check(
+    sales: Store, clock: FakeClock
+) -> None:
+    capacity, reservations = services(sales, clock)
+    await capacity.set_threshold("contoso", "Sales", "5", OLIVIA)
+    await reserve(reservations, 6)  # 4 of 10 free: below 5
+    assert await capacity.check("contoso", note, pools=["Marketing", None]) == []  # not Sales: not looked at
+    assert await queued(sales) == []
+    (low,) = await capacity.check("contoso", note, pools=["sales"])  # pool names match without case
+    assert (low.threshold.pool, low.low) == ("Sales", True)
+    assert await capacity.check("contoso", note) == []  # told once, whichever check told it
+    assert await queued(sales) == [{"pool": "Sales", "low": True, "free": 4}]
+
+
+async def test_the_count_a_check_makes_stops_at_the_threshold_and_matches_the_pool_exactly(
+    sales: Store, clock: FakeClock
+) -> None:
+    async with sales.read() as uow:
+        assert await uow.numbers.available_up_to("contoso", "Sales", 3) == 3  # of 10 free: it stops at 3
+        assert await uow.numbers.available_up_to("contoso", "Sales", 50) == 10
+        assert await uow.numbers.available_up_to("contoso", "sales", 50) == 0  # the threshold's own spelling

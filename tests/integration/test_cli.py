@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -285,3 +286,21 @@ def test_numbers_shows_a_policy_the_journal_is_still_granting_as_pending(
     out = run(capsys, "numbers", "--wide")[1]
 
     assert "US-Local (pending)" in out
+
+
+def test_a_change_from_the_shell_checks_its_pools_capacity_at_once(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def low() -> list[tuple[str, int]]:
+        with sqlite3.connect(database) as connection:
+            return list(connection.execute("SELECT pool, low FROM pool_thresholds"))
+
+    run(capsys, "import-range", "+15551230000-+15551230004", "--pool", "Ops")
+    run(capsys, "capacity", "Ops", "50%")  # more than 2 of 5 free
+    run(capsys, "reserve", "+15551230000")
+    run(capsys, "block", "+15551230001", "--reason", "the carrier lost it")
+    assert low() == [("Ops", 0)]  # 3 of 5 free
+    run(capsys, "reserve", "+15551230002")
+    assert low() == [("Ops", 1)]  # the bot's channel hears it from the outbox, not at its next minute
+    run(capsys, "cancel-reservation", "+15551230002")
+    assert low() == [("Ops", 0)]

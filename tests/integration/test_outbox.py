@@ -72,3 +72,25 @@ async def test_a_sent_notification_is_never_claimed_again(store: Store, clock: F
     clock.advance(hours=1)
     async with store.write() as uow:
         assert await uow.outbox.claim_due(now=clock.now()) == []
+
+
+async def test_a_persons_personal_chat_is_found_by_them_the_latest_first_and_never_a_channel(
+    store: Store, clock: FakeClock
+) -> None:
+    old = Conversation("a:old", "personal", {"serviceUrl": "https://old.example/"}, person_id="obj-megan")
+    new = Conversation("a:new", "personal", {"serviceUrl": "https://new.example/"}, person_id="obj-megan")
+    async with store.write() as uow:
+        await uow.conversations.remember(old, at=clock.now())
+        await uow.conversations.remember(
+            Conversation(CHANNEL.id, "channel", CHANNEL.reference, person_id="obj-olivia"), at=clock.now()
+        )
+    clock.advance(minutes=1)
+    async with store.write() as uow:
+        await uow.conversations.remember(new, at=clock.now())
+    async with store.read() as uow:
+        assert await uow.conversations.personal_for("obj-megan") == new
+        assert await uow.conversations.personal_for("obj-olivia") is None  # a channel is nobody's personal chat
+        assert await uow.conversations.personal_for("obj-adele") is None
+        channel = await uow.conversations.channel_for("contoso")
+    assert channel is not None
+    assert channel.notify_tenant == "contoso"  # remembering again keeps which tenant it hears about

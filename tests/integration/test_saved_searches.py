@@ -49,3 +49,18 @@ async def test_forgetting_a_search_removes_only_that_one(store: Store, clock: Fa
     await saved.save(MEGAN, "contoso", "b", "555 02")
     await saved.forget(MEGAN, "contoso", "A")
     assert await saved.listing(MEGAN, "contoso") == [("b", "555 02")]
+
+
+async def test_what_assign_from_searches_is_a_saved_name_or_terms_and_an_unknown_name_is_refused(
+    store: Store, clock: FakeClock
+) -> None:
+    saved = searches(store, clock)
+    await saved.save(MEGAN, "contoso", "sales-free", 'pool:"New York" status:available')
+    assert await saved.terms_for(MEGAN, "contoso", "Sales-Free") == 'pool:"New York" status:available'
+    assert await saved.terms_for(MEGAN, "contoso", "area:425 *0000") == "area:425 *0000"
+    with pytest.raises(SwitchboardError, match=r"no saved search called 'sales' in contoso \(yours: sales-free\)"):
+        await saved.terms_for(MEGAN, "contoso", "sales")
+    with pytest.raises(SwitchboardError, match=r"\(you have none yet\)"):
+        await saved.terms_for(OLIVIA, "contoso", "sales-free")
+    with pytest.raises(SearchRefused):
+        await saved.terms_for(MEGAN, "contoso", "area:42x")

@@ -130,3 +130,28 @@ def test_a_few_digits_in_a_name_are_part_of_the_name_but_a_number_without_its_pl
     assert assign("user 01") == AssignWords("user 01", None, None)
     # Digits alone are read as E.164 without the "+" (inventory.e164's rule, which imports rely on).
     assert assign("adele 1 206 555 0142") == AssignWords("adele", "+12065550142", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("megan@contoso.com from sales-free", AssignWords("megan@contoso.com", None, None, "sales-free")),
+        ("adele from sales-free us-national", AssignWords("adele", None, "US-National", "sales-free")),
+        ("adele US-National from sales-free", AssignWords("adele", None, "US-National", "sales-free")),
+        ('adele from pool:"New York" area:212', AssignWords("adele", None, None, 'pool:"New York" area:212')),
+        ("Adele Vance FROM +1425555****", AssignWords("Adele Vance", None, None, "+1425555****")),
+    ],
+)
+def test_assign_from_takes_a_saved_search_or_terms_after_the_person(text: str, words: AssignWords) -> None:
+    assert assign(text) == words
+
+
+def test_assign_from_needs_something_after_it_and_stands_instead_of_a_number() -> None:
+    with pytest.raises(WordsRefused, match="Say what to pick from after 'from'"):
+        read_assign("adele from", tenant="contoso", policies=POLICIES)
+    with pytest.raises(WordsRefused, match="Say what to pick from after 'from'"):
+        read_assign("adele from US-National", tenant="contoso", policies=POLICIES)
+    with pytest.raises(WordsRefused, match="Give a number or from SEARCH, not both"):
+        read_assign("adele +12065550150 from sales-free", tenant="contoso", policies=POLICIES)
+    with pytest.raises(WordsRefused, match="one voice routing policy"):
+        read_assign("adele US-National from sales-free US-Unrestricted", tenant="contoso", policies=POLICIES)

@@ -7,7 +7,7 @@ import pytest
 
 from inventory.model import NumberStatus, NumberType
 from inventory.number_query import NumberQuery
-from inventory.search_terms import SearchRefused, parse_search
+from inventory.search_terms import SearchRefused, parse_search, search_term
 
 BASE = NumberQuery(tenant="contoso")
 
@@ -37,6 +37,22 @@ def test_an_area_code_with_a_country_code_is_taken_as_given() -> None:
 def test_repeated_digits_and_a_block_of_stars() -> None:
     query = parse_search("repeat:4 +1425555****", BASE)
     assert (query.repeated_digits, query.digits) == (4, "+1425555****")
+
+
+def test_a_pool_named_with_a_space_is_one_term_in_straight_or_typographic_quotes() -> None:
+    assert parse_search('pool:"New York" status:available', BASE).pool == "New York"
+    assert parse_search("pool:\u201cNew York\u201d adele", BASE).pool == "New York"  # what Teams on a phone sends
+    assert parse_search("pool:\u201cNew York\u201d adele", BASE).text == "adele"
+
+
+@pytest.mark.parametrize("pool", ["Sales", "New York", "Zürich Nord", "a\tb"])
+def test_a_term_built_for_a_card_reads_back_as_the_same_pool(pool: str) -> None:
+    assert parse_search(search_term("pool", pool) + " status:available", BASE).pool == pool
+
+
+def test_a_term_built_for_a_card_is_only_quoted_when_it_needs_to_be() -> None:
+    assert search_term("pool", "Sales") == "pool:Sales"
+    assert search_term("pool", "New York") == 'pool:"New York"'
 
 
 @pytest.mark.parametrize(
