@@ -196,6 +196,7 @@ def _new_row(number: NewNumber, operator: str, now: datetime) -> dict[str, Any]:
         tags=number.tags,
         notes=number.notes,
         emergency_location_id=number.emergency_location_id,
+        hold=number.hold,
         operator=operator,
         now=now,
     )

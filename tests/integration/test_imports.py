@@ -101,8 +101,8 @@ async def test_a_status_that_breaks_the_lifecycle_rejects_the_file(store: Store,
         await import_csv(store, "contoso", content, actor=OLIVIA, clock=clock)
     assert rejected.value.problems == [
         "line 3: +1 555 123 0001 is reserved, not blocked.",
-        "line 4: status 'used' cannot be set from a file: who holds a number comes from Teams (run a sync) "
-        "and reservations are made in the bot.",
+        "line 4: status 'used' cannot be set from a file: who holds a number comes from Teams (run a sync); "
+        "a file may set available, blocked or reserved.",
     ]
     async with store.read() as uow:
         untouched = await uow.numbers.get("contoso", "+15551230000")

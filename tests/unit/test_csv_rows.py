@@ -56,7 +56,7 @@ def test_an_unknown_number_type_or_status_is_named() -> None:
     parsed = read_inventory_csv("number,type,status\n+15551230000,landline,\n+15551230001,,free\n")
     assert parsed.problems == [
         "line 2: 'landline' is not a number type; use one of directRouting, callingPlan, operatorConnect",
-        "line 3: status 'free' is not a status; a file may set available, blocked.",
+        "line 3: status 'free' is not a status; a file may set available, blocked, reserved.",
     ]
 
 
