@@ -1,9 +1,8 @@
-"""Search speed on 100,000 numbers in SQLite, and the time to import them.
+"""Search speed on 100,000 numbers in SQLite (the import that fills them is measured by bench.csv_import).
 
 Prints p50/p95/p99 for a digit-prefix search, a status+pool filter and a holder-name search, each
-against a floor measured in the same run (a primary-key lookup through the same stack), and the CSV
-import time against a raw sqlite3 executemany of the same rows.
-Targets on the reference machine: p95 <= 10 ms per search; import of 100,000 numbers <= 5 s.
+against a floor measured in the same run (a primary-key lookup through the same stack).
+Targets on the reference machine: p95 <= 10 ms per search.
 Run: .venv/bin/python -m bench.search [--numbers 100000]  (or `make bench`)
 """
 
@@ -12,11 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import sqlite3
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from sqlalchemy import text
 
@@ -67,20 +63,6 @@ async def mark_used(store: Store, rng: random.Random, share: float) -> None:
         )
 
 
-def raw_floor_insert(path: Path, count: int) -> float:
-    """The floor: plain sqlite3 executemany of the same number of rows into a bare table."""
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("CREATE TABLE floor (tenant TEXT, number TEXT, location TEXT, carrier TEXT, pool TEXT)")
-    rows = [("contoso", f"+1206555{i:07d}", "Seattle", "Contoso", "Sales") for i in range(count)]
-    started = time.perf_counter()
-    with connection:
-        connection.executemany("INSERT INTO floor VALUES (?, ?, ?, ?, ?)", rows)
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return elapsed
-
-
 def _cycling(
     query: Callable[[NumberQuery], Awaitable[None]], make: Callable[[int], NumberQuery]
 ) -> Callable[[], Awaitable[None]]:
@@ -99,11 +81,7 @@ async def main(count: int, repeat: int) -> None:
         store = Store(create_engine(f"sqlite+aiosqlite:///{folder}/bench.db"))
         await upgrade(store.engine)
         content = inventory_csv(count, rng)
-        actor = Actor("bench", "bench")
-        started = time.perf_counter()
-        report = await import_csv(store, "contoso", content, actor=actor, clock=SystemClock())
-        import_s = time.perf_counter() - started
-        floor_s = raw_floor_insert(Path(folder) / "floor.db", count)
+        report = await import_csv(store, "contoso", content, actor=Actor("bench", "bench"), clock=SystemClock())
         await mark_used(store, rng, 0.4)
         async with store.write() as uow:
             await uow.connection.execute(text("ANALYZE"))
@@ -133,10 +111,6 @@ async def main(count: int, repeat: int) -> None:
         for name, make in cases.items():
             samples = await sample(_cycling(query, make), repeat=repeat)
             print(describe(name, samples, floor_s=floor, target="p95 <= 10 ms"))
-        print(
-            f"{'import ' + format(count, ',') + ' numbers (CSV)':<34} {import_s:7.2f} s  "
-            f"floor (sqlite3 executemany) {floor_s:5.2f} s  x{import_s / floor_s:5.1f} floor  [target <= 5 s]"
-        )
         await store.close()
 
 
