@@ -1,14 +1,16 @@
 """Writing an import's plan a chunk at a time, each chunk while the next one is read and checked.
 
-The database driver writes in its own thread (aiosqlite) or on the server (asyncpg), so parsing the next
-5,000 rows overlaps with storing the last 5,000. One chunk is in flight at a time: the transaction's
-connection serves one statement at a time, so every other use of it waits for `settle()`.
+The database does its work in the driver's thread (aiosqlite, without the GIL) or on the server
+(asyncpg), and the next chunk is parsed in a worker thread (`read_ahead`), so on two cores parsing the
+next 5,000 rows overlaps with storing the last 5,000. One chunk is in flight at a time: the
+transaction's connection serves one statement at a time, so every other use of it waits for `settle()`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from typing import TypeVar
 
 from inventory.errors import ImportRejected
 from inventory.import_plan import ImportPlan
@@ -17,6 +19,22 @@ from inventory.ports.clock import Clock
 from inventory.ports.repositories import NumberRepository
 
 ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
+T = TypeVar("T")
+
+
+async def read_ahead(items: Iterator[T]) -> AsyncGenerator[T, None]:
+    """`items`, each next one produced in a worker thread while the caller handles the current one.
+    Use it inside `contextlib.aclosing`, so an import that stops early waits for the thread."""
+    pending = asyncio.ensure_future(asyncio.to_thread(next, items, None))
+    try:
+        while (item := await pending) is not None:
+            pending = asyncio.ensure_future(asyncio.to_thread(next, items, None))
+            yield item
+    finally:
+        if not pending.done():
+            await asyncio.wait([pending])
+        if not pending.cancelled():
+            pending.exception()  # an error after the caller's own is not the one to report
 
 
 class ChunkWriter:

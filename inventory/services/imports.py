@@ -9,6 +9,7 @@ may reserve numbers (audited as the import, by the operator who imported).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from inventory.model import Actor, NumberType
 from inventory.ports.clock import Clock
 from inventory.ports.repositories import NewNumber
 from inventory.ports.storage import Storage
-from inventory.services.import_writes import ChunkWriter, ImportProgress
+from inventory.services.import_writes import ChunkWriter, ImportProgress, read_ahead
 
 __all__ = ["CsvPreview", "ImportProgress", "ImportReport", "import_csv", "import_range", "preview_csv"]
 
@@ -121,21 +122,24 @@ async def _import(
         empty = await uow.numbers.tenant_is_empty(tenant)  # a first import: nothing to compare against
         writer = ChunkWriter(uow.numbers, actor, clock, correlation_id, "import", progress, max(1, expected))
         try:
-            for chunk in reader.chunks():
-                outcome.problems += chunk.problems
-                outcome.rows += len(chunk.rows)
-                outcome.pools.update(row.pool for row in chunk.rows if row.pool)
-                await writer.settle()  # the connection is the writer's until its chunk is in
-                keys = [(r.number, r.extension) for r in chunk.rows]
-                existing = {} if empty or not keys else await uow.numbers.get_many(tenant, keys)
-                now = clock.now()
-                plan = plan_import(tenant, chunk.rows, existing, actor, now, default_number_type, reservation_length)
-                outcome.problems += plan.problems
-                outcome.added += len(plan.new)
-                outcome.updated += len(plan.updates)
-                outcome.unchanged += plan.unchanged
-                if not dry_run and (skip_invalid or not outcome.problems):
-                    writer.write(plan)
+            async with contextlib.aclosing(read_ahead(reader.chunks())) as chunks:
+                async for chunk in chunks:
+                    outcome.problems += chunk.problems
+                    outcome.rows += len(chunk.rows)
+                    outcome.pools.update(row.pool for row in chunk.rows if row.pool)
+                    await writer.settle()  # the connection is the writer's until its chunk is in
+                    keys = [(r.number, r.extension) for r in chunk.rows]
+                    existing = {} if empty or not keys else await uow.numbers.get_many(tenant, keys)
+                    now = clock.now()
+                    plan = plan_import(
+                        tenant, chunk.rows, existing, actor, now, default_number_type, reservation_length
+                    )
+                    outcome.problems += plan.problems
+                    outcome.added += len(plan.new)
+                    outcome.updated += len(plan.updates)
+                    outcome.unchanged += plan.unchanged
+                    if not dry_run and (skip_invalid or not outcome.problems):
+                        writer.write(plan)
             await writer.finish()
         finally:
             await writer.stop()
