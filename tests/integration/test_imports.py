@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from inventory.csv_format import CHUNK
 from inventory.e164 import parse_range
 from inventory.errors import ImportRejected
 from inventory.model import Actor, NumberStatus, NumberType
@@ -146,3 +147,17 @@ async def test_tenants_are_kept_apart(store: Store, clock: FakeClock) -> None:
     assert report.added == 3
     async with store.read() as uow:
         assert await uow.numbers.count(NumberQuery(tenant="fabrikam")) == 3
+
+
+async def test_a_bad_line_after_the_first_chunk_leaves_nothing_of_the_chunks_before_it(
+    store: Store, clock: FakeClock
+) -> None:
+    lines = ["number"] + [f"+1555{i:07d}" for i in range(CHUNK + 10)] + ["+1 555 bad"]
+    with pytest.raises(ImportRejected) as rejected:
+        await import_csv(store, "contoso", "\n".join(lines) + "\n", actor=OLIVIA, clock=clock)
+    assert rejected.value.problems == [
+        f"line {CHUNK + 12}: '+1 555 bad' has the wrong number of digits for country code +1."
+    ]
+    assert await count(store) == 0
+    async with store.read() as uow:
+        assert await uow.audit.history("contoso", number="+15550000000") == []
