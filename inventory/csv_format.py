@@ -163,7 +163,7 @@ class InventoryCsvReader:
     ) -> None:
         stream = _text_stream(content)
         first_line = stream.readline()
-        if not first_line.strip() and not stream.read(1).strip():
+        if not first_line.strip() and not _has_text(stream):
             raise ImportRejected("The file is empty; it needs a header line with at least a 'number' column.")
         stream.seek(0)
         self._reader = csv.reader(stream, dialect=_sniff(first_line))
@@ -224,6 +224,14 @@ def read_inventory_csv(
         rows += chunk.rows
         problems += chunk.problems
     return ParsedCsv(rows, problems, reader.columns)
+
+
+def _has_text(stream: TextIO) -> bool:
+    """Whether anything but white space follows, read a block at a time (the file may be large)."""
+    while block := stream.read(65_536):
+        if block.strip():
+            return True
+    return False
 
 
 def _text_stream(content: bytes | str) -> TextIO:

@@ -196,6 +196,46 @@ _NOT_AUDITED = frozenset({"tenant", "search_text", "holder_text", "created_at", 
 _TIMESTAMPS = ("hold_expires_at", "hold_warned_at", "quarantined_until")
 
 
+# What `new_number_row` may fill, in `to_row`'s order: the rest of a new row is always empty.
+_NEW_ROW_FIELDS = (
+    "number",
+    "extension",
+    "number_type",
+    "status",
+    "emergency_location_id",
+    "location",
+    "range_label",
+    "carrier",
+    "pool",
+    "tags",
+    "notes",
+)
+_NEW_ROW_HOLD = (
+    "hold_owner",
+    "hold_note",
+    "hold_expires_at",
+    "hold_owner_name",
+    "hold_for_id",
+    "hold_for_name",
+    "hold_ticket",
+)
+
+
+def snapshot_of_new_row(row: dict[str, Any]) -> dict[str, Any]:
+    """`snapshot_of_row` of a `new_number_row`, reading only the fields such a row can fill: an import of
+    a million numbers builds a million of these. A test keeps the two equal."""
+    compact = {key: value for key in _NEW_ROW_FIELDS if (value := row[key]) is not None and value != ""}
+    if row["hold_owner"] is not None:
+        for key in _NEW_ROW_HOLD:
+            value = row[key]
+            if value is not None and value != "":
+                compact[key] = value.isoformat() if key == "hold_expires_at" else value
+    if row["last_modified_by"]:
+        compact["last_modified_by"] = row["last_modified_by"]
+    compact["version"] = row["version"]
+    return compact
+
+
 def snapshot_of_row(row: dict[str, Any]) -> dict[str, Any]:
     """`snapshot` from a row `to_row` already built (bulk paths build each row once)."""
     compact = {
