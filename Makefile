@@ -54,7 +54,7 @@ run: venv node
 # Every benchmark in bench/, each printing its figures beside issue 18's targets (MET/MISSED). `bench` is the
 # quick mode (each module well under a minute on the 2-core reference machine); `bench-full` runs the
 # issue's sizes (1,000,000 numbers, 200 tenants, ...) and takes much longer. Neither asserts anything.
-BENCHES := search graph_fetch sync bulk drift turns operation_wait kill_restart
+BENCHES := search csv_import capacity graph_fetch sync bulk drift turns operation_wait kill_restart
 
 bench: venv
 	@for name in $(BENCHES); do echo "== bench.$$name (quick)"; $(BIN)/python -m bench.$$name --mode quick || exit 1; done

@@ -5,7 +5,7 @@ other filters) asks for one page of 25 ordered by number, a different variant ea
 favours us, and prints p50/p95/p99 against a floor measured in the same run (a primary-key lookup through
 the same stack), the issue-18 target (p95 <= 2 ms on SQLite, 5 ms on PostgreSQL) with MET/MISSED, and the
 plan: EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL, of the statement the store really sent.
-Quick mode also times the CSV import of the same count into SQLite against a raw sqlite3 executemany.
+The CSV import that fills an inventory is measured by bench.csv_import.
 Run: .venv/bin/python -m bench.search [--mode quick|full] [--db both|sqlite|postgresql]  (or `make bench`)
 quick: 100,000 numbers (well under a minute); full: 100,000 then 1,000,000.
 """
@@ -15,16 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import re
 import resource
-import sqlite3
 import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
@@ -32,10 +29,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.search_data import CARRIERS, FIRST_AREA, LOCATIONS, POOLS, seed
 from bench.stats import describe, percentile, sample
-from inventory.model import Actor, NumberStatus
+from inventory.model import NumberStatus
 from inventory.number_query import NumberQuery
-from inventory.ports.clock import SystemClock
-from inventory.services.imports import import_csv
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
 
@@ -44,48 +39,6 @@ COUNT_CAP = 1_000  # as bot.flows.paging counts for a list card
 POSTGRES_ADMIN_URL = os.environ.get("SWITCHBOARD_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 SIZES = {"quick": [100_000], "full": [100_000, 1_000_000]}
 AVAILABLE = (NumberStatus.AVAILABLE,)
-
-
-def inventory_csv(count: int, rng: random.Random) -> str:
-    lines = ["number,location,carrier,pool,range"]
-    for index in range(count):
-        block = index // 1000
-        lines.append(
-            f"+1{206 + block % 700:03d}555{index % 10000:04d},{LOCATIONS[block % 10]},"
-            f"{CARRIERS[block % 3]},{POOLS[block % 8]},R-{block:03d}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def raw_floor_insert(path: Path, count: int) -> float:
-    """The floor: plain sqlite3 executemany of the same number of rows into a bare table."""
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("CREATE TABLE floor (tenant TEXT, number TEXT, location TEXT, carrier TEXT, pool TEXT)")
-    rows = [("contoso", f"+1206555{i:07d}", "Seattle", "Contoso", "Sales") for i in range(count)]
-    started = time.perf_counter()
-    with connection:
-        connection.executemany("INSERT INTO floor VALUES (?, ?, ?, ?, ?)", rows)
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return elapsed
-
-
-async def measure_import(count: int) -> None:
-    """The CSV import of `count` numbers into SQLite, against a raw executemany of as many rows."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(create_engine(f"sqlite+aiosqlite:///{folder}/import.db"))
-        await upgrade(store.engine)
-        content = inventory_csv(count, random.Random(7))
-        started = time.perf_counter()
-        await import_csv(store, "contoso", content, actor=Actor("bench", "bench"), clock=SystemClock())
-        import_s = time.perf_counter() - started
-        await store.close()
-        floor_s = raw_floor_insert(Path(folder) / "floor.db", count)
-    print(
-        f"{'import ' + format(count, ',') + ' numbers (CSV)':<34} {import_s:7.2f} s  "
-        f"floor (sqlite3 executemany) {floor_s:5.2f} s  x{import_s / floor_s:5.1f} floor  [target <= 5 s]"
-    )
 
 
 def cases(count: int) -> dict[str, Callable[[int], NumberQuery]]:
@@ -232,8 +185,6 @@ async def main(mode: str, databases: list[str], repeat: int) -> None:
     for count in SIZES[mode]:
         for dialect in databases:
             await bench_one(dialect, count, repeat)
-    if mode == "quick" and "sqlite" in databases:
-        await measure_import(SIZES[mode][0])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the benchmark process: {peak_mb:.0f} MB")
 

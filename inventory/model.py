@@ -160,6 +160,10 @@ class Assignee:
         return self.display_name or self.upn or self.id
 
 
+HOLD_NOTE_LIMIT = 512  # characters of a hold's purpose that are kept
+RESERVATION_MAX_DAYS = 366  # the longest an operator's reservation may last
+
+
 @dataclass(frozen=True, slots=True)
 class Hold:
     """A number held back: by a card flow for a few minutes, or an operator's reservation.

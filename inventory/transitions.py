@@ -11,7 +11,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from inventory.errors import TransitionRefused
-from inventory.model import Assignee, Hold, NumberStatus, PhoneNumber, offerable
+from inventory.model import RESERVATION_MAX_DAYS, Assignee, Hold, NumberStatus, PhoneNumber, offerable
 
 # Which status may follow which. The functions below are the only way to move along these edges;
 # the table exists so tests and the docs can enumerate them.
@@ -129,6 +129,14 @@ def hold(number: PhoneNumber, new_hold: Hold, *, operator: str, now: datetime) -
     _refuse_unless_offerable(number)
     _refuse_unless(number, NumberStatus.RESERVED, "reserve")
     return number.touched(operator, now, status=NumberStatus.RESERVED, hold=new_hold)
+
+
+def check_reservation_end(end: datetime | None, now: datetime) -> None:
+    """An operator's reservation ends after now and within `RESERVATION_MAX_DAYS` (`reserve` and imports)."""
+    if end is not None and end <= now:
+        raise TransitionRefused(f"{end:%Y-%m-%d %H:%M} UTC is in the past; choose a later end.")
+    if end is not None and end > now + timedelta(days=RESERVATION_MAX_DAYS):
+        raise TransitionRefused(f"A reservation may last {RESERVATION_MAX_DAYS} days at most; choose an earlier end.")
 
 
 def extend_hold(number: PhoneNumber, until: datetime, *, operator: str, now: datetime) -> PhoneNumber:

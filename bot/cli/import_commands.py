@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -82,6 +83,7 @@ async def run_import(arguments: argparse.Namespace, console: Console) -> int:
                 skip_invalid=arguments.skip_invalid,
                 dry_run=arguments.dry_run,
                 progress=progress,
+                reservation_length=timedelta(days=context.settings.reservation_days),
             )
     console.print(f"[{context.tenant}] {report.summary()}", highlight=False, markup=False)
     for problem in report.skipped:

@@ -9,6 +9,7 @@ is not the file that was previewed.
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from enum import StrEnum
 
 from bot.files import SentFile, download
@@ -55,6 +56,7 @@ async def start_from_file(turn: Turn, file: SentFile) -> Reply:
             clock=context.clock,
             default_number_type=config.default_number_type,
             default_region=config.default_region,
+            reservation_length=_reservation_length(turn),
         )
     except ImportRejected as rejected:
         return Reply(csv_unreadable_card(file_name=file.name, reason=str(rejected), problems=rejected.problems))
@@ -115,7 +117,13 @@ async def _import_file(turn: Turn, flow: Flow) -> ImportReport:
         default_number_type=config.default_number_type,
         default_region=config.default_region,
         skip_invalid=True,
+        reservation_length=_reservation_length(turn),
     )
+
+
+def _reservation_length(turn: Turn) -> timedelta:
+    """How long a reservation the file gives no end lasts: as long as one made with `reserve`."""
+    return timedelta(days=turn.services.context.settings.reservation_days)
 
 
 async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Move:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from inventory.audit import AuditEvent
-from inventory.model import Actor, NumberStatus, NumberType, PhoneNumber
+from inventory.model import Actor, Hold, NumberStatus, NumberType, PhoneNumber
 from inventory.number_query import NumberQuery, Page
 from inventory.sync.changes import LocalNumber
 
@@ -24,7 +24,8 @@ Facet = str  # "location", "pool" or "range"
 
 @dataclass(frozen=True, slots=True)
 class NewNumber:
-    """A number the inventory does not have yet, as an import adds it (nobody holds it)."""
+    """A number the inventory does not have yet, as an import adds it (nobody in Teams holds it; a file may
+    reserve it)."""
 
     tenant: str
     number: str
@@ -38,6 +39,7 @@ class NewNumber:
     tags: tuple[str, ...] = ()
     notes: str | None = None
     emergency_location_id: str | None = None
+    hold: Hold | None = None
 
 
 ChangePair = tuple[PhoneNumber, PhoneNumber]  # (as read, as it should become)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from inventory import transitions
 from inventory.errors import ConcurrentChange, TransitionRefused
 from inventory.flows import Flow
-from inventory.model import Actor, Hold, NumberStatus, PhoneNumber
+from inventory.model import HOLD_NOTE_LIMIT, Actor, Hold, NumberStatus, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.clock import Clock
 from inventory.ports.repositories import NumberKey
@@ -23,7 +23,7 @@ from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import Move, advance_in
 from inventory.services.lifecycle import change_number
 
-NOTE_LIMIT = 512
+NOTE_LIMIT = HOLD_NOTE_LIMIT
 _ROUNDS = 5  # taking the next free numbers: each round only loses races it could not win anyway
 
 

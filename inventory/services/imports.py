@@ -1,27 +1,30 @@
 """Importing numbers: a carrier's CSV or a range. All or nothing, idempotent, audited.
 
-A file is checked completely before anything is written; one bad line rejects the whole file
-(with every bad line named) unless the operator asks to skip invalid lines. Re-importing the same
-file changes nothing and says so. Who holds a number is never taken from a file: that is Teams'
-truth and arrives by sync.
+A file is checked completely, a chunk at a time, inside the one transaction that writes it; one bad
+line rejects the whole file (with every bad line named, and whatever was written rolled back) unless
+the operator asks to skip invalid lines. Re-importing the same file changes nothing and says so. Who
+holds a number in Teams is never taken from a file: that is Teams' truth and arrives by sync; a file
+may reserve numbers (audited as the import, by the operator who imported).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from inventory.audit import new_correlation_id
-from inventory.csv_format import read_inventory_csv
+from inventory.csv_format import InventoryCsvReader
 from inventory.e164 import NumberRange
 from inventory.errors import ImportRejected
-from inventory.import_plan import ImportPlan, plan_import
+from inventory.import_plan import DEFAULT_RESERVATION, ImportPlan, plan_import
 from inventory.model import Actor, NumberType
 from inventory.ports.clock import Clock
-from inventory.ports.repositories import NewNumber, NumberRepository
+from inventory.ports.repositories import NewNumber
 from inventory.ports.storage import Storage
+from inventory.services.import_writes import ChunkWriter, ImportProgress, read_ahead
 
-ImportProgress = Callable[[int, int], Awaitable[None]]  # (rows written, rows to write)
+__all__ = ["CsvPreview", "ImportProgress", "ImportReport", "import_csv", "import_range", "preview_csv"]
 
 
 @dataclass(frozen=True)
@@ -60,37 +63,99 @@ async def import_csv(
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: ImportProgress | None = None,
+    reservation_length: timedelta = DEFAULT_RESERVATION,
 ) -> ImportReport:
     """Apply a whole inventory CSV to `tenant`, or nothing of it (see the module docstring)."""
+    outcome = await _import(
+        storage,
+        tenant,
+        content,
+        actor=actor,
+        clock=clock,
+        default_number_type=default_number_type,
+        default_region=default_region,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        progress=progress,
+        reservation_length=reservation_length,
+    )
+    return outcome.report
+
+
+@dataclass
+class _Outcome:
+    """What one pass over a file found, chunk by chunk (counts, not rows: memory stays flat)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    problems: list[str] = field(default_factory=list)
+    pools: set[str] = field(default_factory=set)
+    report: ImportReport = field(default_factory=lambda: ImportReport(0, 0, 0))
+
+
+async def _import(
+    storage: Storage,
+    tenant: str,
+    content: bytes | str,
+    *,
+    actor: Actor,
+    clock: Clock,
+    default_number_type: NumberType,
+    default_region: str | None,
+    skip_invalid: bool,
+    dry_run: bool,
+    progress: ImportProgress | None,
+    reservation_length: timedelta,
+) -> _Outcome:
+    """Read, plan and write the file a chunk at a time in one transaction. A bad line stops the writing
+    (unless `skip_invalid`) but not the reading, so every bad line is named; raising then rolls back
+    whatever was written, which keeps the import all or nothing."""
     async with storage.read() as uow:
         types_in_use = await uow.numbers.types_in_use(tenant)
-    parsed = read_inventory_csv(content, default_region=default_region, types_in_use=types_in_use)
-    if parsed.problems and not skip_invalid:
-        raise _rejected(parsed.problems)
-    if not parsed.rows:
-        raise ImportRejected("The file has no valid rows; nothing was imported.", parsed.problems)
+    reader = InventoryCsvReader(content, default_region=default_region, types_in_use=types_in_use)
     correlation_id = new_correlation_id()
+    outcome = _Outcome()
+    expected = content.count(b"\n") if isinstance(content, bytes) else content.count("\n")
     async with storage.write() as uow:
-        existing = (
-            {}  # a first import into a tenant: nothing to compare against
-            if await uow.numbers.tenant_is_empty(tenant)
-            else await uow.numbers.get_many(tenant, [(r.number, r.extension) for r in parsed.rows])
-        )
-        plan = plan_import(tenant, parsed.rows, existing, actor, clock.now(), default_number_type)
-        if plan.problems and not skip_invalid:
-            raise _rejected(plan.problems)
-        report = ImportReport(
-            added=len(plan.new),
-            updated=len(plan.updates),
-            unchanged=plan.unchanged,
-            skipped=parsed.problems + plan.problems,
+        empty = await uow.numbers.tenant_is_empty(tenant)  # a first import: nothing to compare against
+        writer = ChunkWriter(uow.numbers, actor, clock, correlation_id, "import", progress, max(1, expected))
+        try:
+            async with contextlib.aclosing(read_ahead(reader.chunks())) as chunks:
+                async for chunk in chunks:
+                    outcome.problems += chunk.problems
+                    outcome.rows += len(chunk.rows)
+                    outcome.pools.update(row.pool for row in chunk.rows if row.pool)
+                    await writer.settle()  # the connection is the writer's until its chunk is in
+                    keys = [(r.number, r.extension) for r in chunk.rows]
+                    existing = {} if empty or not keys else await uow.numbers.get_many(tenant, keys)
+                    now = clock.now()
+                    plan = plan_import(
+                        tenant, chunk.rows, existing, actor, now, default_number_type, reservation_length
+                    )
+                    outcome.problems += plan.problems
+                    outcome.added += len(plan.new)
+                    outcome.updated += len(plan.updates)
+                    outcome.unchanged += plan.unchanged
+                    if not dry_run and (skip_invalid or not outcome.problems):
+                        writer.write(plan)
+            await writer.finish()
+        finally:
+            await writer.stop()
+        if outcome.problems and not skip_invalid:
+            raise _rejected(outcome.problems)  # rolls back every chunk written
+        if not outcome.rows:
+            raise ImportRejected("The file has no valid rows; nothing was imported.", outcome.problems)
+        outcome.report = ImportReport(
+            added=outcome.added,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            skipped=outcome.problems,
             dry_run=dry_run,
             correlation_id=correlation_id,
         )
-        if dry_run:
-            return report
-        await _write(uow.numbers, plan, actor, clock, correlation_id, "import", progress)
-    return report
+    return outcome
 
 
 @dataclass(frozen=True)
@@ -111,9 +176,10 @@ async def preview_csv(
     clock: Clock,
     default_number_type: NumberType = NumberType.DIRECT_ROUTING,
     default_region: str | None = None,
+    reservation_length: timedelta = DEFAULT_RESERVATION,
 ) -> CsvPreview:
     """The dry run of `import_csv` over every valid line, and the pools the file would create."""
-    report = await import_csv(
+    outcome = await _import(
         storage,
         tenant,
         content,
@@ -123,13 +189,13 @@ async def preview_csv(
         default_region=default_region,
         skip_invalid=True,
         dry_run=True,
+        progress=None,
+        reservation_length=reservation_length,
     )
     async with storage.read() as uow:
-        types_in_use = await uow.numbers.types_in_use(tenant)
         known = {(pool or "").lower() for pool, _, _ in await uow.numbers.status_counts_by_pool(tenant)}
-    parsed = read_inventory_csv(content, default_region=default_region, types_in_use=types_in_use)
-    pools = sorted({row.pool for row in parsed.rows if row.pool and row.pool.lower() not in known})
-    return CsvPreview(report, len(parsed.rows), pools)
+    pools = sorted({pool for pool in outcome.pools if pool.lower() not in known})
+    return CsvPreview(outcome.report, outcome.rows, pools)
 
 
 async def import_range(
@@ -157,40 +223,13 @@ async def import_range(
             if number not in present
         ]
         plan = ImportPlan(new=new, updates=[], unchanged=len(present), problems=[])
-        await _write(uow.numbers, plan, actor, clock, correlation_id, "import-range", progress)
+        writer = ChunkWriter(uow.numbers, actor, clock, correlation_id, "import-range", progress, len(new))
+        try:
+            writer.write(plan)
+            await writer.finish()
+        finally:
+            await writer.stop()
     return ImportReport(added=len(new), updated=0, unchanged=len(present), correlation_id=correlation_id)
-
-
-async def _write(
-    numbers: NumberRepository,
-    plan: ImportPlan,
-    actor: Actor,
-    clock: Clock,
-    correlation_id: str,
-    action: str,
-    progress: ImportProgress | None,
-) -> None:
-    total = len(plan.new) + len(plan.updates)
-
-    async def added(done: int, _: int) -> None:
-        if progress:
-            await progress(done, total)
-
-    await numbers.add(
-        plan.new, action=action, actor=actor, at=clock.now(), correlation_id=correlation_id, progress=added
-    )
-    if plan.updates:
-        # Lock the rows to change, check none moved since they were read, then write them in one executemany
-        # (a re-import that touches 100,000 rows must not be 100,000 UPDATE statements).
-        read = {before.id: before.version for before, _ in plan.updates}
-        current = await numbers.lock_by_ids(plan.updates[0][0].tenant, [i for i in read if i is not None])
-        if any(i not in current or current[i].version != version for i, version in read.items()):
-            raise ImportRejected(
-                "Some numbers were changed by someone else during the import; nothing was imported. Run it again."
-            )
-        await numbers.save_locked(plan.updates, action=action, actor=actor, correlation_id=correlation_id)
-        if progress:
-            await progress(total, total)
 
 
 def _rejected(problems: list[str]) -> ImportRejected:

@@ -16,7 +16,7 @@ from inventory import transitions
 from inventory.audit import new_correlation_id
 from inventory.e164 import parse_number
 from inventory.errors import ConcurrentChange, ConfigurationError, InvalidNumber, NotFound, TransitionRefused
-from inventory.model import Actor, Hold, NumberStatus, PhoneNumber
+from inventory.model import RESERVATION_MAX_DAYS, Actor, Hold, NumberStatus, PhoneNumber
 from inventory.number_query import NumberQuery
 from inventory.ports.storage import UnitOfWork
 from inventory.services.context import ServiceContext
@@ -24,7 +24,7 @@ from inventory.services.holds import NOTE_LIMIT, take_free
 from inventory.services.lifecycle import Transition
 
 MAX_COUNT = 100  # numbers one reservation may take: more is an import, not a reservation
-MAX_DAYS = 366
+MAX_DAYS = RESERVATION_MAX_DAYS
 _WARN_BATCH = 500
 
 
@@ -127,10 +127,7 @@ class ReservationService:
             end = now + request.duration
         else:
             end = now + self._default
-        if end <= now:
-            raise TransitionRefused(f"{end:%Y-%m-%d %H:%M} UTC is in the past; choose a later end.")
-        if end > now + timedelta(days=MAX_DAYS):
-            raise TransitionRefused(f"A reservation may last {MAX_DAYS} days at most; choose an earlier end.")
+        transitions.check_reservation_end(end, now)
         return end
 
     async def release(self, tenant: str, number_id: int, actor: Actor, *, correlation_id: str) -> PhoneNumber:

@@ -25,8 +25,11 @@ def _identity(value: Any) -> Any:
     return value
 
 
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps' own work, without a new encoder a call
+
+
 def _json(value: Any) -> Any:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
+    return None if value is None else _ENCODE(value)
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
@@ -104,17 +107,22 @@ async def _executemany(
     return int(result.rowcount) if connection.dialect.supports_sane_multi_rowcount else -1
 
 
+class _Memo(dict[Any, Any]):
+    """Each distinct value converted once; a hit is a dict lookup in C, not a Python call."""
+
+    def __init__(self, convert: Converter) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = self._convert(value)
+        return converted
+
+
 def _memoized(convert: Converter) -> Converter | None:
     """Timestamps repeat across a batch (one `now` per import): convert each distinct value once."""
     if convert is _identity:
         return None
     if convert is _json:
         return convert
-    cache: dict[Any, Any] = {}
-
-    def cached(value: Any) -> Any:
-        if value not in cache:
-            cache[value] = convert(value)
-        return cache[value]
-
-    return cached
+    return _Memo(convert).__getitem__

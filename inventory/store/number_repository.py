@@ -22,7 +22,7 @@ from inventory.ports.repositories import ChangePair, NewNumber, WriteProgress
 from inventory.store.audit_repository import SqlAuditRepository, audit_row
 from inventory.store.executemany import insert_many, update_many_by_version
 from inventory.store.number_reads import NumberReads
-from inventory.store.number_rows import new_number_row, snapshot, snapshot_of_row, to_row
+from inventory.store.number_rows import new_number_row, snapshot, snapshot_of_new_row, to_row
 from inventory.store.tables import phone_numbers
 
 _BATCH = 5_000  # rows per executemany when adding
@@ -72,7 +72,7 @@ class SqlNumberRepository(NumberReads):
                         number=row["number"],
                         extension=row["extension"],
                         before=None,
-                        after=snapshot_of_row(row),
+                        after=snapshot_of_new_row(row),
                     )
                     for row in rows
                 ]
@@ -196,6 +196,7 @@ def _new_row(number: NewNumber, operator: str, now: datetime) -> dict[str, Any]:
         tags=number.tags,
         notes=number.notes,
         emergency_location_id=number.emergency_location_id,
+        hold=number.hold,
         operator=operator,
         now=now,
     )

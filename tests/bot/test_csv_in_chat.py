@@ -169,3 +169,30 @@ async def test_declining_the_export_says_so(
     (consent,) = connector.attachments(CONSENT)
     await ada.answer_file_consent(consent, "decline", upload_url=onedrive.upload_session())
     assert "you declined the file" in card_text(connector.last_card())
+
+
+async def test_a_csv_sent_in_the_chat_reserves_numbers_for_the_admin_who_imports_it(
+    ada: TeamsClient, connector: RecordingConnector, inventory: Store, onedrive: OneDrive
+) -> None:
+    content = (
+        "number,status,hold_for_name,hold_expires_at,hold_note,hold_ticket\n"
+        "+12065553000,reserved,Adele Vance,,desk move,CHG-42\n"  # ends when a reservation does by default
+        "+12065553001,reserved,,1999-01-01,,\n"  # an end in the past
+    )
+    await ada.send_file("reserve.csv", onedrive.share(content.encode()))
+    preview = connector.last_card()
+    text = card_text(preview)
+    assert "To add\n1" in text
+    assert "1999-01-01 23:59 UTC is in the past; choose a later end." in text
+
+    await ada.click(preview, "Import the 1 valid change")
+    reserved = await number_in(inventory, "+12065553000")
+    assert reserved is not None
+    assert reserved.hold is not None
+    assert reserved.status is NumberStatus.RESERVED
+    assert (reserved.hold.owner, reserved.hold.for_name, reserved.hold.ticket) == (
+        OLIVIA.aad_object_id,
+        "Adele Vance",
+        "CHG-42",
+    )
+    assert await number_in(inventory, "+12065553001") is None

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from inventory.csv_format import CHUNK
 from inventory.e164 import parse_range
 from inventory.errors import ImportRejected
 from inventory.model import Actor, NumberStatus, NumberType
@@ -101,8 +102,8 @@ async def test_a_status_that_breaks_the_lifecycle_rejects_the_file(store: Store,
         await import_csv(store, "contoso", content, actor=OLIVIA, clock=clock)
     assert rejected.value.problems == [
         "line 3: +1 555 123 0001 is reserved, not blocked.",
-        "line 4: status 'used' cannot be set from a file: who holds a number comes from Teams (run a sync) "
-        "and reservations are made in the bot.",
+        "line 4: status 'used' cannot be set from a file: who holds a number comes from Teams (run a sync); "
+        "a file may set available, blocked or reserved.",
     ]
     async with store.read() as uow:
         untouched = await uow.numbers.get("contoso", "+15551230000")
@@ -146,3 +147,17 @@ async def test_tenants_are_kept_apart(store: Store, clock: FakeClock) -> None:
     assert report.added == 3
     async with store.read() as uow:
         assert await uow.numbers.count(NumberQuery(tenant="fabrikam")) == 3
+
+
+async def test_a_bad_line_after_the_first_chunk_leaves_nothing_of_the_chunks_before_it(
+    store: Store, clock: FakeClock
+) -> None:
+    lines = ["number"] + [f"+1555{i:07d}" for i in range(CHUNK + 10)] + ["+1 555 bad"]
+    with pytest.raises(ImportRejected) as rejected:
+        await import_csv(store, "contoso", "\n".join(lines) + "\n", actor=OLIVIA, clock=clock)
+    assert rejected.value.problems == [
+        f"line {CHUNK + 12}: '+1 555 bad' has the wrong number of digits for country code +1."
+    ]
+    assert await count(store) == 0
+    async with store.read() as uow:
+        assert await uow.audit.history("contoso", number="+15550000000") == []

@@ -162,3 +162,26 @@ def test_a_new_number_row_is_the_row_of_the_same_number_made_the_long_way() -> N
         **fields,
     )
     assert new_number_row("contoso", "+12065550100", operator="olivia", now=now, **fields) == to_row(made)
+
+
+def test_a_new_number_rows_snapshot_is_the_snapshot_of_the_same_row_made_the_long_way() -> None:
+    from datetime import timedelta
+
+    from inventory.model import Hold, NumberType
+    from inventory.store.number_rows import new_number_row, snapshot_of_new_row, snapshot_of_row
+
+    now = FakeClock().now()
+    held = Hold("cli:olivia", "desk move", now + timedelta(days=3), "olivia", "obj-1", "Adele Vance", "CHG-1")
+    for hold, status in ((None, NumberStatus.AVAILABLE), (held, NumberStatus.RESERVED)):
+        row = new_number_row(
+            "contoso",
+            "+12065550100",
+            number_type=NumberType.DIRECT_ROUTING,
+            operator="olivia",
+            now=now,
+            status=status,
+            tags=("a",),
+            pool="Sales",
+            hold=hold,
+        )
+        assert snapshot_of_new_row(row) == snapshot_of_row(row)

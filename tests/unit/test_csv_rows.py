@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from inventory.csv_format import read_inventory_csv
@@ -56,7 +58,7 @@ def test_an_unknown_number_type_or_status_is_named() -> None:
     parsed = read_inventory_csv("number,type,status\n+15551230000,landline,\n+15551230001,,free\n")
     assert parsed.problems == [
         "line 2: 'landline' is not a number type; use one of directRouting, callingPlan, operatorConnect",
-        "line 3: status 'free' is not a status; a file may set available, blocked.",
+        "line 3: status 'free' is not a status; a file may set available, blocked, reserved.",
     ]
 
 
@@ -74,3 +76,21 @@ def test_two_hundred_thousand_rows_are_read_with_every_bad_line_reported() -> No
     assert parsed.problems == [
         "line 1001: 'bad-number' is not a phone number I can read; write it in E.164 form, for example +15551234567."
     ]
+
+
+def test_a_file_of_blank_lines_is_empty_and_one_with_a_late_header_is_read_as_csv() -> None:
+    with pytest.raises(ImportRejected, match="The file is empty"):
+        read_inventory_csv(b"  \n\n \n")
+    with pytest.raises(ImportRejected, match="no 'number' column"):
+        read_inventory_csv(" \n\n  x\n")
+
+
+def test_reservation_columns_are_read_under_their_spreadsheet_names() -> None:
+    parsed = read_inventory_csv(
+        "Number,Reserved For,Until,Purpose,Ticket\n+15551230000,Adele Vance,2027-01-31T17:00:00+01:00,desk,CHG-1\n"
+    )
+    [row] = parsed.rows
+    assert row.reservation is not None
+    assert (row.reservation.for_name, row.reservation.note, row.reservation.ticket) == ("Adele Vance", "desk", "CHG-1")
+    assert row.reservation.until == datetime(2027, 1, 31, 16, 0, tzinfo=UTC)
+    assert row.reservation.owner is None  # whoever imports it
