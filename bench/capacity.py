@@ -1,11 +1,11 @@
 """The capacity check's cost: it now runs straight after every change that uses up or frees numbers, so it
 rides on the turns that assign, remove, commit a sync or import.
 
-Builds N numbers in SQLite (8 pools, 40% held, as `bench.search`), gives 7 pools a threshold (4 a count
-of 100 free, 3 a share of 10%), and times `CapacityService.check` where nothing crossed (the usual case:
-reads only): over every pool (what a sync, an import, a bulk run and the minute job check), over the one
-pool a single change touched (a count threshold: a count that stops at 100; a share: the pool's whole
-count; none), and for a tenant without thresholds, against a primary-key lookup through the same stack
+Builds N numbers in SQLite (8 pools, 40% held: `bench.search_data`, which `bench.search` reads), gives 7 pools
+a threshold (4 a count of 100 free, 3 a share of 10%), and times `CapacityService.check` where nothing crossed
+(the usual case: reads only): over every pool (what a sync, an import, a bulk run and the minute job check),
+over the one pool a single change touched (a count threshold: a count that stops at 100; a share: the pool's
+whole count; none), and for a tenant without thresholds, against a primary-key lookup through the same stack
 (the floor). The target is issue 18's: a whole turn may cost 3 ms.
 Run: .venv/bin/python -m bench.capacity [--mode quick|full]  (quick: 100,000 numbers; full: 1,000,000)
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import resource
 import statistics
 import tempfile
@@ -23,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.search import POOLS, inventory_csv, mark_used
+from bench.search_data import POOLS, seed
 from bench.stats import describe, percentile, sample
 from inventory.capacity import PoolCapacity
 from inventory.config import Settings, TenantConfig
@@ -32,7 +31,6 @@ from inventory.ports.clock import SystemClock
 from inventory.ports.phone_system import PhoneSystem
 from inventory.services.capacity import CapacityService
 from inventory.services.context import ServiceContext
-from inventory.services.imports import import_csv
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
 
@@ -49,14 +47,12 @@ def _note(tenant: str, pool: PoolCapacity) -> dict[str, Any]:
 
 
 async def main(count: int, repeat: int) -> None:
-    rng = random.Random(7)
     with tempfile.TemporaryDirectory() as folder:
         store = Store(create_engine(f"sqlite+aiosqlite:///{folder}/bench.db"))
         await upgrade(store.engine)
         actor, clock = Actor("bench", "bench"), SystemClock()
-        await import_csv(store, "contoso", inventory_csv(count, rng), actor=actor, clock=clock)
-        await mark_used(store, rng, 0.4)
         async with store.write() as uow:
+            await seed(uow.connection, count)  # 40% held, as bench.search reads
             await uow.connection.execute(text("ANALYZE"))
         tenants = (TenantConfig(name="contoso", display_name="Contoso"), TenantConfig(name="empty", display_name="E"))
         capacity = CapacityService(ServiceContext(store, clock, _no_teams, Settings(tenants=tenants)))
