@@ -8,7 +8,7 @@ result says who won, so replicas and repeated clicks cannot both win.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,7 +16,9 @@ from inventory.flows import Flow
 from inventory.journal import JournalEntry
 from inventory.model import Actor, PhoneNumber
 from inventory.notifications import Conversation, Notification
+from inventory.ports.phone_system import TeamsAccount, TeamsNumber
 from inventory.sync.changes import Change
+from inventory.sync.ranges import Bound, StagedRange
 from inventory.sync.runs import StoredChange, SyncRun
 
 
@@ -60,8 +62,44 @@ class JournalRepository(Protocol):
     async def for_flow(self, flow_id: str) -> list[JournalEntry]: ...
 
 
+class SyncStagingRepository(Protocol):
+    """What a sync fetched, staged by run so the diff reads it back one key range at a time."""
+
+    async def begin(self, run_id: str, tenant: str, at: datetime) -> None: ...
+
+    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber]) -> int: ...
+
+    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> int:
+        """Stage accounts (a repeated one keeps its first staging) and the numbers their settings list."""
+        ...
+
+    async def next_bound(self, run_id: str, after: Bound | None, chunk: int) -> Bound | None:
+        """The last key of the next `chunk` staged numbers after `after`; None when fewer are left."""
+        ...
+
+    async def read_range(self, run_id: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+        """Teams' numbers with keys in (after, upto] (None: to the end), with the accounts they touch."""
+        ...
+
+    async def counts(self, run_id: str) -> tuple[int, int]:
+        """(numbers, accounts) staged for the run."""
+        ...
+
+    async def drop(self, run_ids: Iterable[str], *, with_changes: bool = False) -> None:
+        """Forget what the runs staged (`with_changes`: and the changes a run that never finished stored)."""
+        ...
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Forget stagings started before `cutoff` (diffs that never finished); how many."""
+        ...
+
+
 class SyncRunRepository(Protocol):
-    async def create(self, run: SyncRun, changes: Sequence[Change]) -> None: ...
+    async def create(self, run: SyncRun, changes: Sequence[Change] = ()) -> None: ...
+
+    async def add_changes(self, run_id: str, changes: Sequence[Change]) -> None:
+        """Store more changes of a run (a diff in ranges stores each range's before the run itself)."""
+        ...
 
     async def get(self, run_id: str) -> SyncRun | None: ...
 

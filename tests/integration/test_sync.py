@@ -14,6 +14,7 @@ from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store
+from inventory.sync.ranges import CHUNK
 from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
 from tests.support.contoso_sync import AA_NUMBER, ADELE_NUMBER, OLIVIA, SPARE_NUMBER, contoso_tenant
@@ -26,11 +27,12 @@ def teams(clock: FakeClock) -> SimulatedTenant:
     return contoso_tenant(clock)
 
 
-@pytest.fixture
-def sync(store: Store, teams: SimulatedTenant, clock: FakeClock) -> SyncService:
+# Every test runs twice: the fetch diffed in memory at once, and staged and diffed one number per range.
+@pytest.fixture(params=[CHUNK, 1], ids=["in-memory", "in-ranges"])
+def sync(store: Store, teams: SimulatedTenant, clock: FakeClock, request: pytest.FixtureRequest) -> SyncService:
     phone = SimulatedPhoneSystem(teams, clock=clock)
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0)
-    return SyncService(one_tenant(store, phone, config, clock))
+    return SyncService(one_tenant(store, phone, config, clock), chunk=request.param)
 
 
 async def test_a_first_sync_adds_every_number_with_its_status_and_holder(sync: SyncService, store: Store) -> None:

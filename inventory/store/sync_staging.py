@@ -1,0 +1,192 @@
+"""What a sync fetched from Teams, staged by run, and read back one bounded key range at a time.
+
+A tenant of 1,000,000 numbers never sits in Python whole: pages go into `sync_staged_*` as they arrive,
+and the diff walks the numbers in (number, extension) order, a range of `chunk` staged numbers at a time,
+reading for each range only the local rows, claims and accounts it touches. Both sides of a range are
+cut by the same SQL comparison (byte-wise: numbers are collated "C" on PostgreSQL), so every number,
+staged or local, falls in exactly one range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, tuple_, union
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from inventory.e164 import number_key, split_teams_number
+from inventory.model import AccountType, NumberType, activation_state_of
+from inventory.ports.phone_system import TeamsAccount, TeamsAssignmentStatus, TeamsNumber
+from inventory.store.executemany import insert_many
+from inventory.store.tables import (
+    sync_changes,
+    sync_staged_accounts,
+    sync_staged_claims,
+    sync_staged_numbers,
+    sync_stagings,
+)
+from inventory.sync.ranges import Bound, StagedRange
+
+
+class SqlSyncStaging:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def begin(self, run_id: str, tenant: str, at: datetime) -> None:
+        await self._connection.execute(insert(sync_stagings).values(run_id=run_id, tenant=tenant, started_at=at))
+
+    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber]) -> int:
+        rows = [
+            {
+                "run_id": run_id,
+                "number": n.number,
+                "extension": n.extension,
+                "number_type": n.number_type.value if n.number_type else None,
+                "assignment_status": n.assignment_status.value,
+                "holder_id": n.holder_id,
+                "location_id": n.location_id,
+                "city": n.city,
+                "activation_state": n.activation_state.value if n.activation_state else None,
+            }
+            for n in numbers
+        ]
+        await insert_many(self._connection, sync_staged_numbers, rows)
+        return len(rows)
+
+    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> int:
+        """Stage accounts and the numbers each one's settings list. An account seen before in this run is
+        left as first staged (Graph's listing keeps the first of a repeated configuration too)."""
+        batch = list({account.id: account for account in reversed(list(accounts))}.values())
+        seen = select(sync_staged_accounts.c.id).where(
+            sync_staged_accounts.c.run_id == run_id, sync_staged_accounts.c.id.in_([a.id for a in batch])
+        )
+        known = {row[0] for row in await self._connection.execute(seen)} if batch else set()
+        fresh = [account for account in batch if account.id not in known]
+        await insert_many(
+            self._connection,
+            sync_staged_accounts,
+            [
+                {
+                    "run_id": run_id,
+                    "id": a.id,
+                    "upn": a.upn,
+                    "display_name": a.display_name,
+                    "account_type": a.account_type.value if a.account_type else None,
+                    "enterprise_voice": int(a.enterprise_voice),
+                    "voice_routing_policy": a.voice_routing_policy,
+                }
+                for a in fresh
+            ],
+        )
+        claims = []
+        for account in fresh:
+            for key in dict.fromkeys(account.numbers):
+                number, extension = split_teams_number(key)
+                claims.append({"run_id": run_id, "number": number, "extension": extension, "account_id": account.id})
+        await insert_many(self._connection, sync_staged_claims, claims)
+        return len(fresh)
+
+    async def next_bound(self, run_id: str, after: Bound | None, chunk: int) -> Bound | None:
+        """The key that ends the range of the next `chunk` staged numbers after `after`; None when fewer
+        are left (the last range then runs to the end of the key space)."""
+        s = sync_staged_numbers.c
+        query = (
+            select(s.number, s.extension)
+            .where(s.run_id == run_id, *_after(s.number, s.extension, after))
+            .order_by(s.number, s.extension)
+            .offset(chunk - 1)
+            .limit(1)
+        )
+        row = (await self._connection.execute(query)).first()
+        return (row[0], row[1]) if row else None
+
+    async def read_range(self, run_id: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+        """Teams' numbers with keys in (after, upto] (`upto` None: to the end), with their accounts."""
+        s, c, a = sync_staged_numbers.c, sync_staged_claims.c, sync_staged_accounts.c
+        in_numbers = and_(s.run_id == run_id, *_range(s.number, s.extension, after, upto))
+        in_claims = and_(c.run_id == run_id, *_range(c.number, c.extension, after, upto))
+        numbers = [
+            _teams_number(row)
+            for row in await self._connection.execute(
+                select(sync_staged_numbers).where(in_numbers).order_by(s.number, s.extension)
+            )
+        ]
+        claimed: dict[str, list[str]] = {}
+        for row in await self._connection.execute(select(c.account_id, c.number, c.extension).where(in_claims)):
+            claimed.setdefault(row[0], []).append(number_key(row[1], row[2] or ""))
+        ids = union(
+            select(s.holder_id.label("id")).where(in_numbers, s.holder_id.is_not(None)),
+            select(c.account_id.label("id")).where(in_claims),
+        ).subquery()
+        query = select(sync_staged_accounts).where(a.run_id == run_id, a.id.in_(select(ids.c.id)))
+        accounts = {
+            row.id: _account(row._mapping, tuple(claimed.get(row.id, ())))
+            for row in await self._connection.execute(query)
+        }
+        return StagedRange(numbers, accounts)
+
+    async def counts(self, run_id: str) -> tuple[int, int]:
+        """(numbers, accounts) staged for the run."""
+        numbers = select(func.count()).select_from(sync_staged_numbers).where(sync_staged_numbers.c.run_id == run_id)
+        accounts = select(func.count()).select_from(sync_staged_accounts).where(sync_staged_accounts.c.run_id == run_id)
+        return (
+            int((await self._connection.execute(numbers)).scalar_one()),
+            int((await self._connection.execute(accounts)).scalar_one()),
+        )
+
+    async def drop(self, run_ids: Iterable[str], *, with_changes: bool = False) -> None:
+        """Forget what these runs staged: their run is stored, or (`with_changes`) it never will be, and
+        the changes its ranges stored go too."""
+        ids = list(run_ids)
+        if not ids:
+            return
+        tables = (sync_staged_numbers, sync_staged_claims, sync_staged_accounts, sync_stagings)
+        for table in (*tables, sync_changes) if with_changes else tables:
+            await self._connection.execute(delete(table).where(table.c.run_id.in_(ids)))
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Forget stagings started before `cutoff`: a diff that never finished (a crash, a kill -9)."""
+        stale = [
+            row[0]
+            for row in await self._connection.execute(
+                select(sync_stagings.c.run_id).where(sync_stagings.c.started_at < cutoff)
+            )
+        ]
+        await self.drop(stale, with_changes=True)
+        return len(stale)
+
+
+def _after(number: Any, extension: Any, after: Bound | None) -> list[ColumnElement[bool]]:
+    return [] if after is None else [tuple_(number, extension) > tuple_(literal(after[0]), literal(after[1]))]
+
+
+def _range(number: Any, extension: Any, after: Bound | None, upto: Bound | None) -> list[ColumnElement[bool]]:
+    until = [] if upto is None else [tuple_(number, extension) <= tuple_(literal(upto[0]), literal(upto[1]))]
+    return _after(number, extension, after) + until
+
+
+def _teams_number(row: Any) -> TeamsNumber:
+    return TeamsNumber(
+        number=row.number,
+        number_type=NumberType(row.number_type) if row.number_type else None,
+        assignment_status=TeamsAssignmentStatus(row.assignment_status),
+        holder_id=row.holder_id,
+        location_id=row.location_id,
+        city=row.city,
+        activation_state=activation_state_of(row.activation_state),
+        extension=row.extension or "",
+    )
+
+
+def _account(row: Any, numbers: tuple[str, ...]) -> TeamsAccount:
+    return TeamsAccount(
+        id=row["id"],
+        upn=row["upn"],
+        display_name=row["display_name"],
+        account_type=AccountType(row["account_type"]) if row["account_type"] else None,
+        enterprise_voice=bool(row["enterprise_voice"]),
+        voice_routing_policy=row["voice_routing_policy"],
+        numbers=numbers,
+    )

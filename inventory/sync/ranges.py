@@ -1,0 +1,37 @@
+"""A sync diffed one key range at a time: what a range holds, and the running totals over all ranges. Pure.
+
+The numbers of a tenant are cut into ranges of (number, extension) keys; `compute_diff` of one range sees
+every Teams entry, every claim and every local row of those keys, so the diffs of the ranges together are
+the diff of the whole tenant, while memory holds one range at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from inventory.ports.phone_system import TeamsAccount, TeamsNumber
+from inventory.sync.changes import CATEGORIES, Diff
+
+Bound = tuple[str, str]  # (number, extension): the last key of a range
+CHUNK = 5_000  # Teams numbers per range: a few MB of Python objects, whatever the tenant's size
+
+
+@dataclass(frozen=True)
+class StagedRange:
+    """Teams' side of one key range: its numbers, and the accounts that hold or claim them (each account's
+    `numbers` lists only its claims inside the range, which is all the diff of the range looks at)."""
+
+    numbers: list[TeamsNumber]
+    accounts: dict[str, TeamsAccount]
+
+
+@dataclass
+class Totals:
+    """Counts per category (and "unchanged") over the ranges diffed so far."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*CATEGORIES, "unchanged"), 0))
+
+    def add(self, diff: Diff) -> None:
+        for change in diff.changes:
+            self.counts[change.category] += 1
+        self.counts["unchanged"] += diff.unchanged
