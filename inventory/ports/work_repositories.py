@@ -16,7 +16,7 @@ from inventory.flows import Flow
 from inventory.journal import JournalEntry
 from inventory.model import Actor, PhoneNumber
 from inventory.notifications import Conversation, Notification
-from inventory.ports.phone_system import TeamsAccount, TeamsNumber
+from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsNumber
 from inventory.sync.changes import Change
 from inventory.sync.ranges import Bound, StagedRange
 from inventory.sync.runs import StoredChange, SyncRun
@@ -67,7 +67,11 @@ class SyncStagingRepository(Protocol):
 
     async def begin(self, run_id: str, tenant: str, at: datetime) -> None: ...
 
-    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber]) -> int: ...
+    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber], *, first_seq: int = 0) -> int:
+        """Stage numbers in arrival order from `first_seq` (a number staged twice keeps its first report)."""
+        ...
+
+    async def add_names(self, run_id: str, names: Iterable[DirectoryEntry]) -> None: ...
 
     async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> int:
         """Stage accounts (a repeated one keeps its first staging) and the numbers their settings list."""

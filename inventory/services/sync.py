@@ -89,17 +89,11 @@ class SyncService(SyncCommits):
         return await self.get_preview(run.id, tenant)
 
     async def _fetch(self, tenant: str, spill: Spill, progress: ProgressCallback | None) -> None:
-        snapshot = await self._phones(tenant).fetch_snapshot(progress)
-        numbers, accounts = snapshot.numbers, list(snapshot.accounts.values())
-        del snapshot
-        for first in range(0, max(len(numbers), len(accounts)), self._chunk):
-            await spill.numbers(numbers[first : first + self._chunk])
-            await spill.accounts(accounts[first : first + self._chunk])
+        await self._phones(tenant).stream_snapshot(spill, progress)
 
     async def _diff(self, spill: Spill, default_type: NumberType, in_flight: frozenset[str]) -> dict[str, int]:
         """Diff the fetch: at once when it stayed in memory, else range by range from the staging rows."""
         if spill.staged:
-            await spill.flush()
             totals = await diff_in_ranges(
                 self._storage,
                 spill.run_id,

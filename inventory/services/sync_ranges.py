@@ -1,6 +1,6 @@
 """The sync's diff with memory bounded by a range, not by the tenant: the middle of `SyncService.start_sync`.
 
-What Teams reports arrives in batches (`Spill.numbers`, `Spill.accounts`). A tenant that fits in one
+What Teams reports arrives page by page (`Spill`, the sink of `PhoneSystem.stream_snapshot`). A tenant that fits in one
 range stays in memory and is diffed at once, as it always was (the drift check runs this for every
 tenant, so the small case costs no extra writes). Past that, the batches spill into the run's staging
 rows, and the diff walks the key space one range of `chunk` Teams numbers at a time: read the range's
@@ -12,67 +12,101 @@ version of each row they were computed from, so the commit skips rows that moved
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime
 
 from inventory.model import NumberType
-from inventory.ports.phone_system import TeamsAccount, TeamsNumber, TeamsSnapshot
+from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsNumber, TeamsSnapshot, named
 from inventory.ports.storage import Storage
 from inventory.sync.diff import compute_diff
 from inventory.sync.ranges import Bound, Totals
 
 
-@dataclass
 class Spill:
-    """Batches of a sync's fetch: kept in memory up to `limit` numbers plus accounts, then staged."""
+    """A `SnapshotSink` for one sync: held in memory up to `limit` numbers, accounts and names, then staged.
 
-    storage: Storage
-    run_id: str
-    tenant: str
-    started_at: datetime
-    limit: int
-    numbers_seen: int = 0
-    accounts_seen: int = 0
-    staged: bool = False
-    _numbers: list[TeamsNumber] = field(default_factory=list)
-    _accounts: dict[str, TeamsAccount] = field(default_factory=dict)
+    The listings call it concurrently; a lock keeps a flush from losing what arrives while it writes.
+    A number reported twice keeps its first report, in memory as in the staging (`seq` is arrival order).
+    """
 
-    async def numbers(self, batch: Iterable[TeamsNumber]) -> None:
-        rows = list(batch)
-        self.numbers_seen += len(rows)
-        self._numbers.extend(rows)
-        await self._maybe_flush()
+    def __init__(self, storage: Storage, run_id: str, tenant: str, started_at: datetime, *, limit: int) -> None:
+        self.storage = storage
+        self.run_id = run_id
+        self.tenant = tenant
+        self.started_at = started_at
+        self.limit = limit
+        self.staged = False
+        self.numbers_seen = 0
+        self.accounts_seen = 0
+        self._lock = asyncio.Lock()
+        self._numbers: dict[str, TeamsNumber] = {}
+        self._accounts: dict[str, TeamsAccount] = {}
+        self._names: dict[str, DirectoryEntry] = {}
+        self._seq = 0
 
-    async def accounts(self, batch: Iterable[TeamsAccount]) -> None:
-        for account in batch:
-            if account.id not in self._accounts:
-                self._accounts[account.id] = account
-                self.accounts_seen += 1
-        await self._maybe_flush()
+    async def numbers(self, batch: Sequence[TeamsNumber]) -> None:
+        async with self._lock:
+            if self.staged:
+                await self._write(numbers=batch)
+            else:
+                for number in batch:
+                    self._numbers.setdefault(number.key, number)
+            self.numbers_seen += len(batch)
+            await self._maybe_spill()
 
-    async def _maybe_flush(self) -> None:
-        if len(self._numbers) + len(self._accounts) > self.limit:
-            await self.flush()
+    async def accounts(self, batch: Sequence[TeamsAccount]) -> None:
+        async with self._lock:
+            if self.staged:
+                await self._write(accounts=batch)
+            else:
+                for account in batch:
+                    if account.id not in self._accounts:
+                        self._accounts[account.id] = account
+                        self.accounts_seen += 1
+            await self._maybe_spill()
 
-    async def flush(self) -> None:
-        """Write what is held to the run's staging rows (starting the staging on the first flush)."""
+    async def names(self, batch: Sequence[DirectoryEntry]) -> None:
+        async with self._lock:
+            if self.staged:
+                await self._write(names=batch)
+            else:
+                for entry in batch:
+                    self._names.setdefault(entry.id, entry)
+            await self._maybe_spill()
+
+    async def _maybe_spill(self) -> None:
+        if not self.staged and len(self._numbers) + len(self._accounts) + len(self._names) > self.limit:
+            held = (list(self._numbers.values()), list(self._accounts.values()), list(self._names.values()))
+            self._numbers, self._accounts, self._names = {}, {}, {}
+            self.accounts_seen = 0
+            self.staged = True
+            await self._write(numbers=held[0], accounts=held[1], names=held[2], begin=True)
+
+    async def _write(
+        self,
+        *,
+        numbers: Sequence[TeamsNumber] = (),
+        accounts: Sequence[TeamsAccount] = (),
+        names: Sequence[DirectoryEntry] = (),
+        begin: bool = False,
+    ) -> None:
         async with self.storage.write() as uow:
-            if not self.staged:
+            if begin:
                 await uow.sync_staging.begin(self.run_id, self.tenant, self.started_at)
-                self.staged = True
-            await uow.sync_staging.add_numbers(self.run_id, self._numbers)
-            before = len(self._accounts)
-            added = await uow.sync_staging.add_accounts(self.run_id, self._accounts.values())
-        # An account repeated across batches once staged is counted once (the staging keeps the first).
-        self.accounts_seen -= before - added
-        self._numbers = []
-        self._accounts = {}
+            if numbers:
+                await uow.sync_staging.add_numbers(self.run_id, numbers, first_seq=self._seq)
+                self._seq += len(numbers)
+            if accounts:
+                # A repeated account keeps its first staging, and is counted once.
+                self.accounts_seen += await uow.sync_staging.add_accounts(self.run_id, accounts)
+            if names:
+                await uow.sync_staging.add_names(self.run_id, names)
 
     def in_memory(self) -> TeamsSnapshot:
-        """The whole fetch, when it never spilled."""
+        """The whole fetch, named, when it never spilled."""
         assert not self.staged
-        return TeamsSnapshot(self._numbers, self._accounts)
+        accounts = {key: named(account, self._names.get(key)) for key, account in self._accounts.items()}
+        return TeamsSnapshot(list(self._numbers.values()), accounts)
 
 
 async def diff_in_ranges(

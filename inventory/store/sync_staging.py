@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.e164 import number_key, split_teams_number
 from inventory.model import AccountType, NumberType, activation_state_of
-from inventory.ports.phone_system import TeamsAccount, TeamsAssignmentStatus, TeamsNumber
+from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsAssignmentStatus, TeamsNumber, named
 from inventory.store.executemany import insert_many
 from inventory.store.tables import (
     sync_changes,
     sync_staged_accounts,
     sync_staged_claims,
+    sync_staged_names,
     sync_staged_numbers,
     sync_stagings,
 )
@@ -37,10 +38,12 @@ class SqlSyncStaging:
     async def begin(self, run_id: str, tenant: str, at: datetime) -> None:
         await self._connection.execute(insert(sync_stagings).values(run_id=run_id, tenant=tenant, started_at=at))
 
-    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber]) -> int:
+    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber], *, first_seq: int = 0) -> int:
+        """Stage numbers in arrival order from `first_seq` (a number staged twice keeps its first report)."""
         rows = [
             {
                 "run_id": run_id,
+                "seq": seq,
                 "number": n.number,
                 "extension": n.extension,
                 "number_type": n.number_type.value if n.number_type else None,
@@ -50,10 +53,14 @@ class SqlSyncStaging:
                 "city": n.city,
                 "activation_state": n.activation_state.value if n.activation_state else None,
             }
-            for n in numbers
+            for seq, n in enumerate(numbers, start=first_seq)
         ]
         await insert_many(self._connection, sync_staged_numbers, rows)
         return len(rows)
+
+    async def add_names(self, run_id: str, names: Iterable[DirectoryEntry]) -> None:
+        rows = [{"run_id": run_id, "id": n.id, "display_name": n.display_name, "upn": n.upn} for n in names]
+        await insert_many(self._connection, sync_staged_names, rows)
 
     async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> int:
         """Stage accounts and the numbers each one's settings list. An account seen before in this run is
@@ -107,12 +114,11 @@ class SqlSyncStaging:
         s, c, a = sync_staged_numbers.c, sync_staged_claims.c, sync_staged_accounts.c
         in_numbers = and_(s.run_id == run_id, *_range(s.number, s.extension, after, upto))
         in_claims = and_(c.run_id == run_id, *_range(c.number, c.extension, after, upto))
-        numbers = [
-            _teams_number(row)
-            for row in await self._connection.execute(
-                select(sync_staged_numbers).where(in_numbers).order_by(s.number, s.extension)
-            )
-        ]
+        first_reports: dict[tuple[str, str], TeamsNumber] = {}
+        query = select(sync_staged_numbers).where(in_numbers).order_by(s.number, s.extension, s.seq)
+        for row in await self._connection.execute(query):
+            first_reports.setdefault((row.number, row.extension), _teams_number(row))
+        numbers = list(first_reports.values())
         claimed: dict[str, list[str]] = {}
         for row in await self._connection.execute(select(c.account_id, c.number, c.extension).where(in_claims)):
             claimed.setdefault(row[0], []).append(number_key(row[1], row[2] or ""))
@@ -120,9 +126,16 @@ class SqlSyncStaging:
             select(s.holder_id.label("id")).where(in_numbers, s.holder_id.is_not(None)),
             select(c.account_id.label("id")).where(in_claims),
         ).subquery()
-        query = select(sync_staged_accounts).where(a.run_id == run_id, a.id.in_(select(ids.c.id)))
+        touched = select(ids.c.id)
+        names: dict[str, DirectoryEntry] = {}
+        n = sync_staged_names.c
+        for row in await self._connection.execute(
+            select(n.id, n.display_name, n.upn).where(n.run_id == run_id, n.id.in_(touched))
+        ):
+            names.setdefault(row[0], DirectoryEntry(row[0], row[1], row[2]))
+        query = select(sync_staged_accounts).where(a.run_id == run_id, a.id.in_(touched))
         accounts = {
-            row.id: _account(row._mapping, tuple(claimed.get(row.id, ())))
+            row.id: named(_account(row._mapping, tuple(claimed.get(row.id, ()))), names.get(row.id))
             for row in await self._connection.execute(query)
         }
         return StagedRange(numbers, accounts)
@@ -142,7 +155,7 @@ class SqlSyncStaging:
         ids = list(run_ids)
         if not ids:
             return
-        tables = (sync_staged_numbers, sync_staged_claims, sync_staged_accounts, sync_stagings)
+        tables = (sync_staged_numbers, sync_staged_claims, sync_staged_accounts, sync_staged_names, sync_stagings)
         for table in (*tables, sync_changes) if with_changes else tables:
             await self._connection.execute(delete(table).where(table.c.run_id.in_(ids)))
 

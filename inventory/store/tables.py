@@ -338,6 +338,7 @@ sync_staged_numbers = Table(
     "sync_staged_numbers",
     metadata,
     Column("run_id", String(36), nullable=False),
+    Column("seq", Integer, nullable=False),  # arrival order: a number Teams reported twice keeps its first report
     Column("number", NumberText, nullable=False),
     Column("extension", ExtensionText, nullable=False, server_default=""),
     Column("number_type", NumberTypeText),  # NULL: Graph sent a type we do not know
@@ -359,6 +360,17 @@ sync_staged_accounts = Table(
     Column("account_type", String(20)),
     Column("enterprise_voice", Integer, nullable=False),
     Column("voice_routing_policy", String(128)),
+)
+
+# Entra's names (/users), read apart from Teams' settings and joined to the accounts by id when a range is read.
+sync_staged_names = Table(
+    "sync_staged_names",
+    metadata,
+    Column("run_id", String(36), nullable=False),
+    Column("id", String(64), nullable=False),
+    Column("display_name", String(256)),
+    Column("upn", String(320)),
+    Index(None, "run_id", "id"),
 )
 
 # A number an account's userConfiguration lists (a claim), so a number on two accounts is seen in SQL order.

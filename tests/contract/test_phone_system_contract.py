@@ -17,6 +17,7 @@ from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimGroup
 from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
+from tests.support.snapshot_sink import RecordingSink
 from tests.support.teams_fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
 
 
@@ -327,3 +328,20 @@ async def test_a_persons_rule_attributes_and_groups_are_read_as_entra_has_them(h
     assert len(person.groups) == 150
     assert person.groups[149] == ("grp-149", "Team 149")
     assert await harness.phone.person_attributes("00000000-0000-0000-0000-00000000dead") is None
+
+
+async def test_a_streamed_snapshot_adds_up_to_the_fetched_one(harness: Harness) -> None:
+    tenant = harness.tenant
+    number, user = free_direct_routing_number(tenant), user_without_number(tenant)
+    tenant.assign_directly(number, user.id)
+    other = next(a for a in tenant.teams_accounts() if a.id != user.id and a.account_type == "user")
+    tenant.show_number_on_account(number, other.id)
+    sink = RecordingSink()
+
+    await harness.phone.stream_snapshot(sink)
+    fetched = await harness.phone.fetch_snapshot()
+
+    streamed = sink.snapshot()
+    assert sorted(streamed.numbers, key=lambda n: n.key) == sorted(fetched.numbers, key=lambda n: n.key)
+    assert streamed.accounts == fetched.accounts
+    assert len(sink.number_pages) >= 1

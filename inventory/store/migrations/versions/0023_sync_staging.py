@@ -28,6 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "sync_staged_numbers",
         sa.Column("run_id", sa.String(36), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("number", NumberText, nullable=False),
         sa.Column("extension", ExtensionText, nullable=False, server_default=""),
         sa.Column("number_type", sa.String(60)),
@@ -52,6 +53,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("run_id", "id", name="pk_sync_staged_accounts"),
     )
     op.create_table(
+        "sync_staged_names",
+        sa.Column("run_id", sa.String(36), nullable=False),
+        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("display_name", sa.String(256)),
+        sa.Column("upn", sa.String(320)),
+    )
+    op.create_index("ix_sync_staged_names_run_id_id", "sync_staged_names", ["run_id", "id"])
+    op.create_table(
         "sync_staged_claims",
         sa.Column("run_id", sa.String(36), nullable=False),
         sa.Column("number", NumberText, nullable=False),
@@ -66,6 +75,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_sync_staged_claims_run_id_number_extension", "sync_staged_claims")
     op.drop_table("sync_staged_claims")
+    op.drop_index("ix_sync_staged_names_run_id_id", "sync_staged_names")
+    op.drop_table("sync_staged_names")
     op.drop_table("sync_staged_accounts")
     op.drop_index("ix_sync_staged_numbers_run_id_number_extension", "sync_staged_numbers")
     op.drop_table("sync_staged_numbers")
