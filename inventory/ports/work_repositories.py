@@ -73,7 +73,7 @@ class SyncStagingRepository(Protocol):
 
     async def add_names(self, run_id: str, names: Iterable[DirectoryEntry]) -> None: ...
 
-    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> int:
+    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> None:
         """Stage accounts (a repeated one keeps its first staging) and the numbers their settings list."""
         ...
 

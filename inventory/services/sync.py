@@ -90,6 +90,7 @@ class SyncService(SyncCommits):
 
     async def _fetch(self, tenant: str, spill: Spill, progress: ProgressCallback | None) -> None:
         await self._phones(tenant).stream_snapshot(spill, progress)
+        await spill.finish()
 
     async def _diff(self, spill: Spill, default_type: NumberType, in_flight: frozenset[str]) -> dict[str, int]:
         """Diff the fetch: at once when it stayed in memory, else range by range from the staging rows."""

@@ -23,9 +23,10 @@ from inventory.sync.ranges import Bound, Totals
 
 
 class Spill:
-    """A `SnapshotSink` for one sync: held in memory up to `limit` numbers, accounts and names, then staged.
+    """A `SnapshotSink` for one sync: held in memory up to `limit` numbers, accounts and names; past that,
+    staged, `limit` rows a write (pages are small; a transaction per page would cost more than the rows).
 
-    The listings call it concurrently; a lock keeps a flush from losing what arrives while it writes.
+    The listings call it concurrently; a lock keeps a write from losing what arrives meanwhile.
     A number reported twice keeps its first report, in memory as in the staging (`seq` is arrival order).
     """
 
@@ -46,61 +47,49 @@ class Spill:
 
     async def numbers(self, batch: Sequence[TeamsNumber]) -> None:
         async with self._lock:
-            if self.staged:
-                await self._write(numbers=batch)
-            else:
-                for number in batch:
-                    self._numbers.setdefault(number.key, number)
+            for number in batch:
+                # Once staged, a repeat in another write is told apart by `seq` (the staging keeps the first).
+                self._numbers.setdefault(number.key, number)
             self.numbers_seen += len(batch)
-            await self._maybe_spill()
+            await self._maybe_write()
 
     async def accounts(self, batch: Sequence[TeamsAccount]) -> None:
         async with self._lock:
-            if self.staged:
-                await self._write(accounts=batch)
-            else:
-                for account in batch:
-                    if account.id not in self._accounts:
-                        self._accounts[account.id] = account
-                        self.accounts_seen += 1
-            await self._maybe_spill()
+            for account in batch:
+                self._accounts.setdefault(account.id, account)
+            await self._maybe_write()
 
     async def names(self, batch: Sequence[DirectoryEntry]) -> None:
         async with self._lock:
-            if self.staged:
-                await self._write(names=batch)
-            else:
-                for entry in batch:
-                    self._names.setdefault(entry.id, entry)
-            await self._maybe_spill()
+            for entry in batch:
+                self._names.setdefault(entry.id, entry)
+            await self._maybe_write()
 
-    async def _maybe_spill(self) -> None:
-        if not self.staged and len(self._numbers) + len(self._accounts) + len(self._names) > self.limit:
-            held = (list(self._numbers.values()), list(self._accounts.values()), list(self._names.values()))
-            self._numbers, self._accounts, self._names = {}, {}, {}
-            self.accounts_seen = 0
-            self.staged = True
-            await self._write(numbers=held[0], accounts=held[1], names=held[2], begin=True)
+    async def finish(self) -> None:
+        """The fetch is over: write what is held, if the fetch was staged, and count what it staged."""
+        async with self._lock:
+            if not self.staged:
+                self.accounts_seen = len(self._accounts)
+                return
+            await self._write()
+            async with self.storage.read() as uow:
+                self.numbers_seen, self.accounts_seen = await uow.sync_staging.counts(self.run_id)
 
-    async def _write(
-        self,
-        *,
-        numbers: Sequence[TeamsNumber] = (),
-        accounts: Sequence[TeamsAccount] = (),
-        names: Sequence[DirectoryEntry] = (),
-        begin: bool = False,
-    ) -> None:
+    async def _maybe_write(self) -> None:
+        if len(self._numbers) + len(self._accounts) + len(self._names) > self.limit:
+            await self._write()
+
+    async def _write(self) -> None:
+        numbers, accounts, names = list(self._numbers.values()), self._accounts.values(), self._names.values()
         async with self.storage.write() as uow:
-            if begin:
+            if not self.staged:
                 await uow.sync_staging.begin(self.run_id, self.tenant, self.started_at)
-            if numbers:
-                await uow.sync_staging.add_numbers(self.run_id, numbers, first_seq=self._seq)
-                self._seq += len(numbers)
-            if accounts:
-                # A repeated account keeps its first staging, and is counted once.
-                self.accounts_seen += await uow.sync_staging.add_accounts(self.run_id, accounts)
-            if names:
-                await uow.sync_staging.add_names(self.run_id, names)
+            await uow.sync_staging.add_numbers(self.run_id, numbers, first_seq=self._seq)
+            await uow.sync_staging.add_accounts(self.run_id, accounts)
+            await uow.sync_staging.add_names(self.run_id, names)
+        self.staged = True
+        self._seq += len(numbers)
+        self._numbers, self._accounts, self._names = {}, {}, {}
 
     def in_memory(self) -> TeamsSnapshot:
         """The whole fetch, named, when it never spilled."""

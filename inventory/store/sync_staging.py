@@ -62,38 +62,30 @@ class SqlSyncStaging:
         rows = [{"run_id": run_id, "id": n.id, "display_name": n.display_name, "upn": n.upn} for n in names]
         await insert_many(self._connection, sync_staged_names, rows)
 
-    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> int:
+    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> None:
         """Stage accounts and the numbers each one's settings list. An account seen before in this run is
-        left as first staged (Graph's listing keeps the first of a repeated configuration too)."""
-        batch = list({account.id: account for account in reversed(list(accounts))}.values())
-        seen = select(sync_staged_accounts.c.id).where(
-            sync_staged_accounts.c.run_id == run_id, sync_staged_accounts.c.id.in_([a.id for a in batch])
-        )
-        known = {row[0] for row in await self._connection.execute(seen)} if batch else set()
-        fresh = [account for account in batch if account.id not in known]
-        await insert_many(
-            self._connection,
-            sync_staged_accounts,
-            [
-                {
-                    "run_id": run_id,
-                    "id": a.id,
-                    "upn": a.upn,
-                    "display_name": a.display_name,
-                    "account_type": a.account_type.value if a.account_type else None,
-                    "enterprise_voice": int(a.enterprise_voice),
-                    "voice_routing_policy": a.voice_routing_policy,
-                }
-                for a in fresh
-            ],
-        )
+        left as first staged (Graph's listing keeps the first of a repeated configuration too); its claims
+        may be staged twice, which the diff reads as one (the same number on the same account)."""
+        batch = list(accounts)
+        rows = [
+            {
+                "run_id": run_id,
+                "id": a.id,
+                "upn": a.upn,
+                "display_name": a.display_name,
+                "account_type": a.account_type.value if a.account_type else None,
+                "enterprise_voice": int(a.enterprise_voice),
+                "voice_routing_policy": a.voice_routing_policy,
+            }
+            for a in batch
+        ]
+        await insert_many(self._connection, sync_staged_accounts, rows, skip_conflicts=True)
         claims = []
-        for account in fresh:
+        for account in batch:
             for key in dict.fromkeys(account.numbers):
                 number, extension = split_teams_number(key)
                 claims.append({"run_id": run_id, "number": number, "extension": extension, "account_id": account.id})
         await insert_many(self._connection, sync_staged_claims, claims)
-        return len(fresh)
 
     async def next_bound(self, run_id: str, after: Bound | None, chunk: int) -> Bound | None:
         """The key that ends the range of the next `chunk` staged numbers after `after`; None when fewer
@@ -115,9 +107,10 @@ class SqlSyncStaging:
         in_numbers = and_(s.run_id == run_id, *_range(s.number, s.extension, after, upto))
         in_claims = and_(c.run_id == run_id, *_range(c.number, c.extension, after, upto))
         first_reports: dict[tuple[str, str], TeamsNumber] = {}
-        query = select(sync_staged_numbers).where(in_numbers).order_by(s.number, s.extension, s.seq)
+        query = select(*_NUMBER_COLUMNS).where(in_numbers).order_by(s.number, s.extension, s.seq)
         for row in await self._connection.execute(query):
-            first_reports.setdefault((row.number, row.extension), _teams_number(row))
+            if (row[0], row[1]) not in first_reports:
+                first_reports[(row[0], row[1])] = _teams_number(row)
         numbers = list(first_reports.values())
         claimed: dict[str, list[str]] = {}
         for row in await self._connection.execute(select(c.account_id, c.number, c.extension).where(in_claims)):
@@ -133,9 +126,9 @@ class SqlSyncStaging:
             select(n.id, n.display_name, n.upn).where(n.run_id == run_id, n.id.in_(touched))
         ):
             names.setdefault(row[0], DirectoryEntry(row[0], row[1], row[2]))
-        query = select(sync_staged_accounts).where(a.run_id == run_id, a.id.in_(touched))
+        query = select(*_ACCOUNT_COLUMNS).where(a.run_id == run_id, a.id.in_(touched))
         accounts = {
-            row.id: named(_account(row._mapping, tuple(claimed.get(row.id, ()))), names.get(row.id))
+            row[0]: named(_account(row, tuple(claimed.get(row[0], ()))), names.get(row[0]))
             for row in await self._connection.execute(query)
         }
         return StagedRange(numbers, accounts)
@@ -180,26 +173,51 @@ def _range(number: Any, extension: Any, after: Bound | None, upto: Bound | None)
     return _after(number, extension, after) + until
 
 
+_NUMBER_COLUMNS = [
+    sync_staged_numbers.c[name]
+    for name in (
+        "number",
+        "extension",
+        "number_type",
+        "assignment_status",
+        "holder_id",
+        "location_id",
+        "city",
+        "activation_state",
+    )
+]
+_ACCOUNT_COLUMNS = [
+    sync_staged_accounts.c[name]
+    for name in ("id", "upn", "display_name", "account_type", "enterprise_voice", "voice_routing_policy")
+]
+# Enum construction is slow and a range reads thousands: look the values up instead.
+_NUMBER_TYPES = {member.value: member for member in NumberType}
+_ASSIGNMENTS = {member.value: member for member in TeamsAssignmentStatus}
+_ACCOUNT_TYPES = {member.value: member for member in AccountType}
+
+
 def _teams_number(row: Any) -> TeamsNumber:
+    number, extension, number_type, assignment, holder, location, city, state = row
     return TeamsNumber(
-        number=row.number,
-        number_type=NumberType(row.number_type) if row.number_type else None,
-        assignment_status=TeamsAssignmentStatus(row.assignment_status),
-        holder_id=row.holder_id,
-        location_id=row.location_id,
-        city=row.city,
-        activation_state=activation_state_of(row.activation_state),
-        extension=row.extension or "",
+        number=number,
+        number_type=_NUMBER_TYPES[number_type] if number_type else None,
+        assignment_status=_ASSIGNMENTS[assignment],
+        holder_id=holder,
+        location_id=location,
+        city=city,
+        activation_state=activation_state_of(state),
+        extension=extension or "",
     )
 
 
 def _account(row: Any, numbers: tuple[str, ...]) -> TeamsAccount:
+    account_id, upn, display_name, account_type, enterprise_voice, policy = row
     return TeamsAccount(
-        id=row["id"],
-        upn=row["upn"],
-        display_name=row["display_name"],
-        account_type=AccountType(row["account_type"]) if row["account_type"] else None,
-        enterprise_voice=bool(row["enterprise_voice"]),
-        voice_routing_policy=row["voice_routing_policy"],
+        id=account_id,
+        upn=upn,
+        display_name=display_name,
+        account_type=_ACCOUNT_TYPES[account_type] if account_type else None,
+        enterprise_voice=bool(enterprise_voice),
+        voice_routing_policy=policy,
         numbers=numbers,
     )
