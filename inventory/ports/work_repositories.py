@@ -81,12 +81,17 @@ class SyncStagingRepository(Protocol):
         """The last key of the next `chunk` staged numbers after `after`; None when fewer are left."""
         ...
 
-    async def read_range(self, run_id: str, after: Bound | None, upto: Bound | None) -> StagedRange:
-        """Teams' numbers with keys in (after, upto] (None: to the end), with the accounts they touch."""
+    async def read_range(self, run_id: str, tenant: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+        """Both sides of the keys in (after, upto] (None: to the end): the count both agree on, and the rest
+        as records for the diff (Teams' numbers with the accounts they touch, the inventory's rows)."""
         ...
 
     async def counts(self, run_id: str) -> tuple[int, int]:
         """(numbers, accounts) staged for the run."""
+        ...
+
+    async def refresh_statistics(self) -> None:
+        """Let the database plan the next reads for the rows just staged (or the changes just stored)."""
         ...
 
     async def drop(self, run_ids: Iterable[str], *, with_changes: bool = False) -> None:

@@ -72,7 +72,8 @@ class Spill:
                 self.accounts_seen = len(self._accounts)
                 return
             await self._write()
-            async with self.storage.read() as uow:
+            async with self.storage.write() as uow:
+                await uow.sync_staging.refresh_statistics()
                 self.numbers_seen, self.accounts_seen = await uow.sync_staging.counts(self.run_id)
 
     async def _maybe_write(self) -> None:
@@ -113,15 +114,18 @@ async def diff_in_ranges(
     while True:
         async with storage.read() as uow:
             upto = await uow.sync_staging.next_bound(run_id, after, chunk)
-            staged = await uow.sync_staging.read_range(run_id, after, upto)
-            local = await uow.numbers.for_sync(tenant, after=after, upto=upto)
+            staged = await uow.sync_staging.read_range(run_id, tenant, after, upto)
         snapshot = TeamsSnapshot(staged.numbers, staged.accounts)
         # Pure CPU over one range: off the event loop, so other operators' turns go on.
-        diff = await asyncio.to_thread(compute_diff, local, snapshot, default_type=default_type, in_flight=in_flight)
-        totals.add(diff)
+        diff = await asyncio.to_thread(
+            compute_diff, staged.local, snapshot, default_type=default_type, in_flight=in_flight
+        )
+        totals.add(diff, settled=staged.settled)
         if diff.changes:
             async with storage.write() as uow:
                 await uow.sync_runs.add_changes(run_id, diff.changes)
         if upto is None:
+            async with storage.write() as uow:
+                await uow.sync_staging.refresh_statistics()  # for the commit's INSERT ... SELECT
             return totals
         after = upto

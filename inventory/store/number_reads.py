@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, exists, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -139,47 +140,12 @@ class NumberReads:
         """One lean query: only the columns the diff compares, straight into LocalNumber; with `after` and
         `upto`, only the numbers whose (number, extension) lies in (after, upto] (the sync's key ranges)."""
         c = phone_numbers.c
-        query = select(
-            c.id,
-            c.number,
-            c.status,
-            c.version,
-            c.assignee_id,
-            c.assignee_upn,
-            c.assignee_name,
-            c.voice_routing_policy,
-            c.number_type,
-            c.emergency_location_id,
-            c.location,
-            c.extension,
-            c.assignee_type,
-            c.assignee_assignment,
-            c.activation_state,
-        ).where(c.tenant == tenant)
+        query = select(*SYNC_COLUMNS).where(c.tenant == tenant)
         if after is not None:
             query = query.where(tuple_(c.number, c.extension) > tuple_(literal(after[0]), literal(after[1])))
         if upto is not None:
             query = query.where(tuple_(c.number, c.extension) <= tuple_(literal(upto[0]), literal(upto[1])))
-        return [
-            LocalNumber(
-                id=row[0],
-                number=row[1],
-                status=NumberStatus(row[2]),
-                version=row[3],
-                assignee_id=row[4],
-                assignee_upn=row[5],
-                assignee_name=row[6],
-                voice_routing_policy=row[7],
-                number_type=NumberType(row[8]),
-                emergency_location_id=row[9],
-                location=row[10],
-                extension=row[11] or "",
-                assignee_type=AccountType(row[12]) if row[12] else None,
-                assignee_assignment=row[13],
-                activation_state=activation_state_of(row[14]),
-            )
-            for row in await self._connection.execute(query)
-        ]
+        return [local_number(row) for row in await self._connection.execute(query)]
 
     async def search(self, query: NumberQuery, *, limit: int = 25, after: str | None = None) -> Page:
         return await number_search.search_numbers(self._connection, query, limit=limit, after=after)
@@ -194,3 +160,50 @@ class NumberReads:
         self, tenant: str, pools: Collection[str] | None = None
     ) -> list[tuple[str | None, str, int]]:
         return await number_search.status_counts_by_pool(self._connection, tenant, pools)
+
+
+# The columns of an inventory row the sync diff compares, in `local_number`'s order.
+SYNC_COLUMNS = [
+    phone_numbers.c[name]
+    for name in (
+        "id",
+        "number",
+        "status",
+        "version",
+        "assignee_id",
+        "assignee_upn",
+        "assignee_name",
+        "voice_routing_policy",
+        "number_type",
+        "emergency_location_id",
+        "location",
+        "extension",
+        "assignee_type",
+        "assignee_assignment",
+        "activation_state",
+    )
+]
+_STATUSES = {member.value: member for member in NumberStatus}
+_TYPES = {member.value: member for member in NumberType}
+_ACCOUNT_TYPES = {member.value: member for member in AccountType}
+
+
+def local_number(row: Any) -> LocalNumber:
+    """A row of `SYNC_COLUMNS` as the diff's LocalNumber (enum values looked up: a sync reads a million)."""
+    return LocalNumber(
+        id=row[0],
+        number=row[1],
+        status=_STATUSES[row[2]],
+        version=row[3],
+        assignee_id=row[4],
+        assignee_upn=row[5],
+        assignee_name=row[6],
+        voice_routing_policy=row[7],
+        number_type=_TYPES[row[8]],
+        emergency_location_id=row[9],
+        location=row[10],
+        extension=row[11] or "",
+        assignee_type=_ACCOUNT_TYPES[row[12]] if row[12] else None,
+        assignee_assignment=row[13],
+        activation_state=activation_state_of(row[14]),
+    )

@@ -2,7 +2,8 @@
 
 A tenant of 1,000,000 numbers never sits in Python whole: pages go into `sync_staged_*` as they arrive,
 and the diff walks the numbers in (number, extension) order, a range of `chunk` staged numbers at a time,
-reading for each range only the local rows, claims and accounts it touches. Both sides of a range are
+counting in SQL the numbers both sides agree on (`sync_settled`) and reading as records only the rest,
+with the local rows, claims and accounts they touch. Both sides of a range are
 cut by the same SQL comparison (byte-wise: numbers are collated "C" on PostgreSQL), so every number,
 staged or local, falls in exactly one range.
 """
@@ -13,14 +14,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, tuple_, union
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.e164 import number_key, split_teams_number
 from inventory.model import AccountType, NumberType, activation_state_of
 from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsAssignmentStatus, TeamsNumber, named
 from inventory.store.executemany import insert_many
+from inventory.store.number_reads import SYNC_COLUMNS, local_number
+from inventory.store.sync_settled import settled
 from inventory.store.tables import (
+    phone_numbers,
     sync_changes,
     sync_staged_accounts,
     sync_staged_claims,
@@ -28,6 +32,7 @@ from inventory.store.tables import (
     sync_staged_numbers,
     sync_stagings,
 )
+from inventory.sync.changes import LocalNumber
 from inventory.sync.ranges import Bound, StagedRange
 
 
@@ -60,7 +65,7 @@ class SqlSyncStaging:
 
     async def add_names(self, run_id: str, names: Iterable[DirectoryEntry]) -> None:
         rows = [{"run_id": run_id, "id": n.id, "display_name": n.display_name, "upn": n.upn} for n in names]
-        await insert_many(self._connection, sync_staged_names, rows)
+        await insert_many(self._connection, sync_staged_names, rows, skip_conflicts=True)
 
     async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> None:
         """Stage accounts and the numbers each one's settings list. An account seen before in this run is
@@ -101,37 +106,75 @@ class SqlSyncStaging:
         row = (await self._connection.execute(query)).first()
         return (row[0], row[1]) if row else None
 
-    async def read_range(self, run_id: str, after: Bound | None, upto: Bound | None) -> StagedRange:
-        """Teams' numbers with keys in (after, upto] (`upto` None: to the end), with their accounts."""
-        s, c, a = sync_staged_numbers.c, sync_staged_claims.c, sync_staged_accounts.c
-        in_numbers = and_(s.run_id == run_id, *_range(s.number, s.extension, after, upto))
-        in_claims = and_(c.run_id == run_id, *_range(c.number, c.extension, after, upto))
+    async def read_range(self, run_id: str, tenant: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+        """Both sides of the keys in (after, upto] (`upto` None: to the end): how many numbers are settled
+        (`sync_settled`: unchanged, decided in SQL), and the rest as records for the diff — Teams' numbers
+        with the accounts that hold or claim them, and the inventory's rows."""
+        s, c, p = sync_staged_numbers.c, sync_staged_claims.c, phone_numbers.c
+        # One pass over the range's staged numbers, each beside its inventory row and whether the two agree:
+        # only the ones that do not become records.
+        flag = case((settled(run_id, sync_staged_numbers, phone_numbers), 1), else_=0)
+        joined = sync_staged_numbers.outerjoin(
+            phone_numbers, and_(p.tenant == tenant, p.number == s.number, p.extension == s.extension)
+        )
+        query = (
+            select(flag, *_NUMBER_COLUMNS, *SYNC_COLUMNS)
+            .select_from(joined)
+            .where(s.run_id == run_id, *_range(s.number, s.extension, after, upto))
+            .order_by(s.number, s.extension, s.seq)
+        )
+        settled_count = 0
         first_reports: dict[tuple[str, str], TeamsNumber] = {}
-        query = select(*_NUMBER_COLUMNS).where(in_numbers).order_by(s.number, s.extension, s.seq)
+        local: list[LocalNumber] = []
+        width = len(_NUMBER_COLUMNS) + 1
         for row in await self._connection.execute(query):
-            if (row[0], row[1]) not in first_reports:
-                first_reports[(row[0], row[1])] = _teams_number(row)
-        numbers = list(first_reports.values())
+            if row[0]:
+                settled_count += 1
+            elif (row[1], row[2]) not in first_reports:
+                first_reports[(row[1], row[2])] = _teams_number(row[1:width])
+                if row[width] is not None:
+                    local.append(local_number(row[width:]))
+        # The inventory's rows of keys Teams does not report at all.
+        reported = exists().where(s.run_id == run_id, s.number == p.number, s.extension == p.extension)
+        unreported = select(*SYNC_COLUMNS).where(
+            p.tenant == tenant,
+            *_range(p.number, p.extension, after, upto),
+            ~reported.correlate_except(sync_staged_numbers),
+        )
+        local += [local_number(row) for row in await self._connection.execute(unreported)]
+        # Claims matter only for the numbers the diff sees (a settled number is claimed by its holder alone).
         claimed: dict[str, list[str]] = {}
+        in_claims = and_(c.run_id == run_id, *_range(c.number, c.extension, after, upto))
         for row in await self._connection.execute(select(c.account_id, c.number, c.extension).where(in_claims)):
-            claimed.setdefault(row[0], []).append(number_key(row[1], row[2] or ""))
-        ids = union(
-            select(s.holder_id.label("id")).where(in_numbers, s.holder_id.is_not(None)),
-            select(c.account_id.label("id")).where(in_claims),
-        ).subquery()
-        touched = select(ids.c.id)
-        names: dict[str, DirectoryEntry] = {}
-        n = sync_staged_names.c
-        for row in await self._connection.execute(
-            select(n.id, n.display_name, n.upn).where(n.run_id == run_id, n.id.in_(touched))
-        ):
-            names.setdefault(row[0], DirectoryEntry(row[0], row[1], row[2]))
-        query = select(*_ACCOUNT_COLUMNS).where(a.run_id == run_id, a.id.in_(touched))
-        accounts = {
-            row[0]: named(_account(row, tuple(claimed.get(row[0], ()))), names.get(row[0]))
-            for row in await self._connection.execute(query)
-        }
-        return StagedRange(numbers, accounts)
+            if (row[1], row[2] or "") in first_reports:
+                claimed.setdefault(row[0], []).append(number_key(row[1], row[2] or ""))
+        touched = {n.holder_id for n in first_reports.values() if n.holder_id} | set(claimed)
+        accounts = await self._accounts(run_id, sorted(touched), claimed)
+        return StagedRange(list(first_reports.values()), accounts, local, settled_count)
+
+    async def _accounts(self, run_id: str, ids: list[str], claimed: dict[str, list[str]]) -> dict[str, TeamsAccount]:
+        a, n = sync_staged_accounts.c, sync_staged_names.c
+        accounts: dict[str, TeamsAccount] = {}
+        for first in range(0, len(ids), _IDS_PER_QUERY):
+            some = ids[first : first + _IDS_PER_QUERY]
+            names = {
+                row[0]: DirectoryEntry(row[0], row[1], row[2])
+                for row in await self._connection.execute(
+                    select(n.id, n.display_name, n.upn).where(n.run_id == run_id, n.id.in_(some))
+                )
+            }
+            query = select(*_ACCOUNT_COLUMNS).where(a.run_id == run_id, a.id.in_(some))
+            for row in await self._connection.execute(query):
+                accounts[row[0]] = named(_account(row, tuple(claimed.get(row[0], ()))), names.get(row[0]))
+        return accounts
+
+    async def refresh_statistics(self) -> None:
+        """PostgreSQL plans the range reads and the commit's INSERT ... SELECT from table statistics; tables
+        that just grew from nothing to a million rows have none, and the planner's guess (a handful of rows)
+        picks nested loops over sequential scans: minutes instead of seconds. SQLite plans by its indexes."""
+        if self._connection.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in (*_STAGING_TABLES, sync_changes))
+            await self._connection.exec_driver_sql(f"ANALYZE {names}")
 
     async def counts(self, run_id: str) -> tuple[int, int]:
         """(numbers, accounts) staged for the run."""
@@ -148,7 +191,7 @@ class SqlSyncStaging:
         ids = list(run_ids)
         if not ids:
             return
-        tables = (sync_staged_numbers, sync_staged_claims, sync_staged_accounts, sync_staged_names, sync_stagings)
+        tables = (*_STAGING_TABLES, sync_stagings)
         for table in (*tables, sync_changes) if with_changes else tables:
             await self._connection.execute(delete(table).where(table.c.run_id.in_(ids)))
 
@@ -190,6 +233,8 @@ _ACCOUNT_COLUMNS = [
     sync_staged_accounts.c[name]
     for name in ("id", "upn", "display_name", "account_type", "enterprise_voice", "voice_routing_policy")
 ]
+_STAGING_TABLES = (sync_staged_numbers, sync_staged_claims, sync_staged_accounts, sync_staged_names)
+_IDS_PER_QUERY = 5_000  # account ids in one IN list (well under SQLite's 32,766 parameters)
 # Enum construction is slow and a range reads thousands: look the values up instead.
 _NUMBER_TYPES = {member.value: member for member in NumberType}
 _ASSIGNMENTS = {member.value: member for member in TeamsAssignmentStatus}

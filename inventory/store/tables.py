@@ -366,11 +366,10 @@ sync_staged_accounts = Table(
 sync_staged_names = Table(
     "sync_staged_names",
     metadata,
-    Column("run_id", String(36), nullable=False),
-    Column("id", String(64), nullable=False),
+    Column("run_id", String(36), primary_key=True),
+    Column("id", String(64), primary_key=True),  # a repeated name keeps its first staging
     Column("display_name", String(256)),
     Column("upn", String(320)),
-    Index(None, "run_id", "id"),
 )
 
 # A number an account's userConfiguration lists (a claim), so a number on two accounts is seen in SQL order.

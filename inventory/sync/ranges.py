@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inventory.ports.phone_system import TeamsAccount, TeamsNumber
-from inventory.sync.changes import CATEGORIES, Diff
+from inventory.sync.changes import CATEGORIES, Diff, LocalNumber
 
 Bound = tuple[str, str]  # (number, extension): the last key of a range
 CHUNK = 5_000  # Teams numbers per range: a few MB of Python objects, whatever the tenant's size
@@ -18,11 +18,14 @@ CHUNK = 5_000  # Teams numbers per range: a few MB of Python objects, whatever t
 
 @dataclass(frozen=True)
 class StagedRange:
-    """Teams' side of one key range: its numbers, and the accounts that hold or claim them (each account's
-    `numbers` lists only its claims inside the range, which is all the diff of the range looks at)."""
+    """One key range: Teams' numbers the diff must look at, the accounts that hold or claim them (each
+    account's `numbers` lists only its claims the diff looks at), the inventory's rows of those keys
+    (and of keys Teams does not report), and how many numbers both sides already agree on."""
 
     numbers: list[TeamsNumber]
     accounts: dict[str, TeamsAccount]
+    local: list[LocalNumber]
+    settled: int = 0
 
 
 @dataclass
@@ -31,7 +34,7 @@ class Totals:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*CATEGORIES, "unchanged"), 0))
 
-    def add(self, diff: Diff) -> None:
+    def add(self, diff: Diff, *, settled: int = 0) -> None:
         for change in diff.changes:
             self.counts[change.category] += 1
-        self.counts["unchanged"] += diff.unchanged
+        self.counts["unchanged"] += diff.unchanged + settled

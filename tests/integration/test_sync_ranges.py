@@ -12,6 +12,7 @@ from inventory.config import TenantConfig
 from inventory.e164 import parse_range
 from inventory.model import Actor
 from inventory.ports.phone_system import FetchProgress
+from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store
@@ -73,6 +74,22 @@ def busy_week(teams: SimulatedTenant) -> None:
     base = numbers[40].telephone_number
     teams.add_number(SimNumber(f"{base};ext=12", "directRouting", capabilities=["userAssignment"]))
     teams.assign_directly(f"{base};ext=7", users[3].id)
+    # Field by field, what the diff compares (and SQL must not call settled).
+    holders = {n.assignment_target_id: n for n in held[50:]}
+    renamed, repoliced, reupn = (teams.account(h) for h in list(holders)[:3])
+    assert renamed is not None
+    assert repoliced is not None
+    assert reupn is not None
+    renamed.display_name = "Someone Else"
+    repoliced.voice_routing_policy = "US-Local"
+    reupn.upn = None  # Entra's UPN fills in
+    held[60].activation_state = "assignmentFailed"
+    free[20].activation_state = "updateFailed"
+    held[61].location_id = "loc-moved"
+    free[21].location_id = "loc-moved"
+    free[22].city = "Elsewhere"
+    free[23].number_type = "operatorConnect"
+    teams.touch()
 
 
 async def test_a_diff_in_ranges_finds_exactly_what_the_diff_in_memory_finds(
@@ -82,10 +99,16 @@ async def test_a_diff_in_ranges_finds_exactly_what_the_diff_in_memory_finds(
     first = await in_memory.start_sync("contoso", OPERATOR)
     await in_memory.commit_sync(first.run.id, "contoso", OPERATOR)
     await import_range(store, "contoso", parse_range("+19995550100-+19995550109"), actor=OPERATOR, clock=clock)
+    free = sorted(n.telephone_number for n in teams.all_numbers() if not n.assignment_target_id)
+    for reserved in (free[-1], free[-2]):  # one stays free in Teams, one is assigned there: an override
+        await reserve_number(
+            store, "contoso", reserved, owner="flow-1", note="", minutes=10, actor=OPERATOR, clock=clock
+        )
+    teams.assign_directly(free[-2], teams.accounts()[0].id)
     busy_week(teams)
 
     whole = await in_memory.start_sync("contoso", OPERATOR)
-    for chunk in (1, 7, 64):
+    for chunk in (3, 64):
         ranged = await service(store, teams, clock, chunk).start_sync("contoso", OPERATOR)
         assert ranged.run.fetch_stats["ranges"] is True
         assert ranged.run.counts == whole.run.counts

@@ -58,8 +58,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(64), nullable=False),
         sa.Column("display_name", sa.String(256)),
         sa.Column("upn", sa.String(320)),
+        sa.PrimaryKeyConstraint("run_id", "id", name="pk_sync_staged_names"),
     )
-    op.create_index("ix_sync_staged_names_run_id_id", "sync_staged_names", ["run_id", "id"])
     op.create_table(
         "sync_staged_claims",
         sa.Column("run_id", sa.String(36), nullable=False),
@@ -75,7 +75,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_sync_staged_claims_run_id_number_extension", "sync_staged_claims")
     op.drop_table("sync_staged_claims")
-    op.drop_index("ix_sync_staged_names_run_id_id", "sync_staged_names")
     op.drop_table("sync_staged_names")
     op.drop_table("sync_staged_accounts")
     op.drop_index("ix_sync_staged_numbers_run_id_number_extension", "sync_staged_numbers")
