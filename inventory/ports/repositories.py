@@ -83,9 +83,7 @@ class NumberRepository(Protocol):
         """The numbers without extension the tenant has from `first` to `last` inclusive."""
         ...
 
-    async def for_sync(
-        self, tenant: str, *, after: tuple[str, str] | None = None, upto: tuple[str, str] | None = None
-    ) -> list[LocalNumber]:
+    async def for_sync(self, tenant: str) -> list[LocalNumber]:
         """The tenant's numbers without extension, only what the sync diff compares."""
         ...
 

@@ -22,7 +22,7 @@ from inventory.ports.phone_system import ProgressCallback
 from inventory.services.context import ServiceContext
 from inventory.services.sync_commit import SyncCommits, run_of
 from inventory.services.sync_ranges import Spill, diff_in_ranges
-from inventory.sync.changes import CATEGORIES
+from inventory.sync.changes import CATEGORIES, Change
 from inventory.sync.diff import compute_diff
 from inventory.sync.ranges import CHUNK, Totals
 from inventory.sync.runs import OPEN, PREVIEW_SIZE, SyncPreview, SyncRun
@@ -55,7 +55,7 @@ class SyncService(SyncCommits):
             async with self._storage.read() as uow:
                 pending = await uow.journal.pending(tenant=tenant, created_before=self._clock.now() + _SOON)
             in_flight = frozenset(number_key(entry.number, entry.extension) for entry in pending)
-            counts = await self._diff(spill, config.default_number_type, in_flight)
+            counts, changes = await self._diff(spill, config.default_number_type, in_flight)
             now = self._clock.now()
             run = SyncRun(
                 id=run_id,
@@ -75,10 +75,10 @@ class SyncService(SyncCommits):
                 },
             )
             async with self._storage.write() as uow:
-                await uow.sync_runs.create(run)
+                await uow.sync_runs.create(run, changes)
                 await uow.sync_staging.drop([run_id])
         except BaseException:
-            if spill.staged:
+            if spill.staged:  # a fetch held in memory wrote nothing before the run itself
                 await self._forget(run_id)
             raise
         SYNC_SECONDS.labels(tenant).observe(time.perf_counter() - started)
@@ -92,8 +92,11 @@ class SyncService(SyncCommits):
         await self._phones(tenant).stream_snapshot(spill, progress)
         await spill.finish()
 
-    async def _diff(self, spill: Spill, default_type: NumberType, in_flight: frozenset[str]) -> dict[str, int]:
-        """Diff the fetch: at once when it stayed in memory, else range by range from the staging rows."""
+    async def _diff(
+        self, spill: Spill, default_type: NumberType, in_flight: frozenset[str]
+    ) -> tuple[dict[str, int], list[Change]]:
+        """Diff the fetch: at once when it stayed in memory (its changes are stored with the run, in one
+        write), else range by range from the staging rows (each range's changes stored as it goes)."""
         if spill.staged:
             totals = await diff_in_ranges(
                 self._storage,
@@ -103,7 +106,7 @@ class SyncService(SyncCommits):
                 default_type=default_type,
                 in_flight=in_flight,
             )
-            return totals.counts
+            return totals.counts, []
         async with self._storage.read() as uow:
             local = await uow.numbers.for_sync(spill.tenant)
         # The diff is pure CPU over every number: off the event loop, so other operators' turns go on.
@@ -112,9 +115,7 @@ class SyncService(SyncCommits):
         )
         totals = Totals()
         totals.add(diff)
-        async with self._storage.write() as uow:
-            await uow.sync_runs.add_changes(spill.run_id, diff.changes)
-        return totals.counts
+        return totals.counts, diff.changes
 
     async def _forget(self, run_id: str) -> None:
         """A sync that failed half-way leaves no staging rows and no changes behind (a kill -9 leaves them to

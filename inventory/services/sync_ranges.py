@@ -69,7 +69,7 @@ class Spill:
         """The fetch is over: write what is held, if the fetch was staged, and count what it staged."""
         async with self._lock:
             if not self.staged:
-                self.accounts_seen = len(self._accounts)
+                self.numbers_seen, self.accounts_seen = len(self._numbers), len(self._accounts)
                 return
             await self._write()
             async with self.storage.write() as uow:

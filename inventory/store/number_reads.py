@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, select, tuple_
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.journal import PENDING
@@ -134,17 +134,9 @@ class NumberReads:
         query = select(phone_numbers).where(phone_numbers.c.tenant == tenant).order_by(phone_numbers.c.number)
         return [from_row(row._mapping) for row in await self._connection.execute(query)]
 
-    async def for_sync(
-        self, tenant: str, *, after: tuple[str, str] | None = None, upto: tuple[str, str] | None = None
-    ) -> list[LocalNumber]:
-        """One lean query: only the columns the diff compares, straight into LocalNumber; with `after` and
-        `upto`, only the numbers whose (number, extension) lies in (after, upto] (the sync's key ranges)."""
-        c = phone_numbers.c
-        query = select(*SYNC_COLUMNS).where(c.tenant == tenant)
-        if after is not None:
-            query = query.where(tuple_(c.number, c.extension) > tuple_(literal(after[0]), literal(after[1])))
-        if upto is not None:
-            query = query.where(tuple_(c.number, c.extension) <= tuple_(literal(upto[0]), literal(upto[1])))
+    async def for_sync(self, tenant: str) -> list[LocalNumber]:
+        """One lean query: only the columns the diff compares, straight into LocalNumber."""
+        query = select(*SYNC_COLUMNS).where(phone_numbers.c.tenant == tenant)
         return [local_number(row) for row in await self._connection.execute(query)]
 
     async def search(self, query: NumberQuery, *, limit: int = 25, after: str | None = None) -> Page:
