@@ -113,7 +113,8 @@ class SqlSyncStaging:
         s, c, p = sync_staged_numbers.c, sync_staged_claims.c, phone_numbers.c
         # One pass over the range's staged numbers, each beside its inventory row and whether the two agree:
         # only the ones that do not become records.
-        flag = case((settled(run_id, sync_staged_numbers, phone_numbers), 1), else_=0)
+        # A number the inventory lacks is never settled: its subqueries are not worth asking (a first sync).
+        flag = case((p.id.is_(None), 0), (settled(run_id, sync_staged_numbers, phone_numbers), 1), else_=0)
         joined = sync_staged_numbers.outerjoin(
             phone_numbers, and_(p.tenant == tenant, p.number == s.number, p.extension == s.extension)
         )
