@@ -24,7 +24,7 @@ from inventory.services.sync_commit import SyncCommits, run_of
 from inventory.services.sync_ranges import Spill, diff_in_ranges
 from inventory.sync.changes import CATEGORIES, Change
 from inventory.sync.diff import compute_diff
-from inventory.sync.ranges import CHUNK, Totals
+from inventory.sync.ranges import CHUNK, SPILL_AT, Totals
 from inventory.sync.runs import OPEN, PREVIEW_SIZE, SyncPreview, SyncRun
 
 log = logging.getLogger(__name__)
@@ -33,9 +33,10 @@ _STALE_STAGING = timedelta(hours=1)
 
 
 class SyncService(SyncCommits):
-    def __init__(self, context: ServiceContext, *, chunk: int = CHUNK) -> None:
+    def __init__(self, context: ServiceContext, *, chunk: int = CHUNK, spill_at: int = SPILL_AT) -> None:
         super().__init__(context)
-        self._chunk = chunk  # Teams numbers per diff range; a fetch larger than this is staged
+        self._chunk = chunk  # Teams numbers per diff range
+        self._spill_at = spill_at  # records a fetch holds in memory before it is staged
         self._phones = context.phones
         self._expiry = timedelta(minutes=context.settings.sync_expiry_minutes)
 
@@ -48,7 +49,7 @@ class SyncService(SyncCommits):
         config = self._context.tenant(tenant)
         started = time.perf_counter()
         run_id = str(uuid.uuid4())
-        spill = Spill(self._storage, run_id, tenant, self._clock.now(), limit=self._chunk)
+        spill = Spill(self._storage, run_id, tenant, self._clock.now(), limit=self._spill_at)
         try:
             await self._fetch(tenant, spill, progress)
             fetched = time.perf_counter()

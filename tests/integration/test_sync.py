@@ -14,7 +14,6 @@ from inventory.services.holds import reserve_number
 from inventory.services.imports import import_range
 from inventory.services.sync import SyncService
 from inventory.store.engine import Store
-from inventory.sync.ranges import CHUNK
 from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support.clock import FakeClock
 from tests.support.contoso_sync import AA_NUMBER, ADELE_NUMBER, OLIVIA, SPARE_NUMBER, contoso_tenant
@@ -28,11 +27,12 @@ def teams(clock: FakeClock) -> SimulatedTenant:
 
 
 # Every test runs twice: the fetch diffed in memory at once, and staged and diffed one number per range.
-@pytest.fixture(params=[CHUNK, 1], ids=["in-memory", "in-ranges"])
+@pytest.fixture(params=[None, 1], ids=["in-memory", "in-ranges"])
 def sync(store: Store, teams: SimulatedTenant, clock: FakeClock, request: pytest.FixtureRequest) -> SyncService:
     phone = SimulatedPhoneSystem(teams, clock=clock)
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0)
-    return SyncService(one_tenant(store, phone, config, clock), chunk=request.param)
+    context = one_tenant(store, phone, config, clock)
+    return SyncService(context) if request.param is None else SyncService(context, chunk=1, spill_at=1)
 
 
 async def test_a_first_sync_adds_every_number_with_its_status_and_holder(sync: SyncService, store: Store) -> None:

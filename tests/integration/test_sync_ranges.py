@@ -38,7 +38,8 @@ def teams(clock: FakeClock) -> SimulatedTenant:
 
 def service(store: Store, teams: SimulatedTenant, clock: FakeClock, chunk: int) -> SyncService:
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0)
-    return SyncService(one_tenant(store, SimulatedPhoneSystem(teams, clock=clock), config, clock), chunk=chunk)
+    context = one_tenant(store, SimulatedPhoneSystem(teams, clock=clock), config, clock)
+    return SyncService(context, chunk=chunk, spill_at=chunk)
 
 
 async def stored_changes(store: Store, run_id: str) -> list[tuple[Any, ...]]:
@@ -114,6 +115,15 @@ async def test_a_diff_in_ranges_finds_exactly_what_the_diff_in_memory_finds(
         assert ranged.run.counts == whole.run.counts
         assert await stored_changes(store, ranged.run.id) == await stored_changes(store, whole.run.id)
     assert whole.run.fetch_stats["ranges"] is False
+    default = await SyncService(
+        one_tenant(
+            store,
+            SimulatedPhoneSystem(teams, clock=clock),
+            TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0),
+            clock,
+        )
+    ).start_sync("contoso", OPERATOR)
+    assert default.run.fetch_stats["ranges"] is False  # a tenant of this size stays in memory by default
     assert whole.run.counts["add"] >= 2
     assert whole.run.counts["update"] >= 9
     assert whole.run.counts["drift"] >= 8
