@@ -28,8 +28,11 @@ MODES = {"quick": [10_000], "full": [100_000, 300_000]}
 
 
 @contextlib.asynccontextmanager
-async def server_process(numbers: int, state: Path, *extra: str, operation_delay: float = 0.0) -> AsyncIterator[str]:
-    """Start `python -m inventory.teams.stand_in` on a free port; yield its URL; stop it."""
+async def server_process(
+    numbers: int, state: Path, *extra: str, operation_delay: float = 0.0, start_timeout: float = 120
+) -> AsyncIterator[str]:
+    """Start `python -m inventory.teams.stand_in` on a free port; yield its URL; stop it. (A later
+    `--max-seconds` in `extra` wins over the default 600.)"""
     process = await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "inventory.teams.stand_in", "--state", str(state), "--numbers", str(numbers)],
         *["--port", "0", "--operation-delay", str(operation_delay), "--max-seconds", "600", *extra],
@@ -39,7 +42,7 @@ async def server_process(numbers: int, state: Path, *extra: str, operation_delay
     )
     try:
         assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode()
+        line = (await asyncio.wait_for(process.stdout.readline(), timeout=start_timeout)).decode()
         if "listening on" not in line:
             raise RuntimeError(f"the stand-in did not start: {line!r}")
         yield line.split("listening on ", 1)[1].split()[0]
