@@ -191,7 +191,7 @@ def local_number(row: Any) -> LocalNumber:
         assignee_upn=row[5],
         assignee_name=row[6],
         voice_routing_policy=row[7],
-        number_type=_TYPES[row[8]],
+        number_type=_TYPES.get(row[8]) or NumberType(row[8]),  # a type Teams added since: kept verbatim
         emergency_location_id=row[9],
         location=row[10],
         extension=row[11] or "",

@@ -246,7 +246,7 @@ def _teams_number(row: Any) -> TeamsNumber:
     number, extension, number_type, assignment, holder, location, city, state = row
     return TeamsNumber(
         number=number,
-        number_type=_NUMBER_TYPES[number_type] if number_type else None,
+        number_type=(_NUMBER_TYPES.get(number_type) or NumberType(number_type)) if number_type else None,
         assignment_status=_ASSIGNMENTS[assignment],
         holder_id=holder,
         location_id=location,

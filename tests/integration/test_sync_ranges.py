@@ -90,6 +90,7 @@ def busy_week(teams: SimulatedTenant) -> None:
     free[21].location_id = "loc-moved"
     free[22].city = "Elsewhere"
     free[23].number_type = "operatorConnect"
+    free[24].number_type = "operatorConnectMobile"  # a type Teams added since: kept verbatim
     teams.touch()
 
 
