@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -122,6 +122,34 @@ ProgressCallback = Callable[[FetchProgress], Awaitable[None]]
 OperationStarted = Callable[[str], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """An Entra user's name (from /users), read apart from Teams' settings and joined to them by id."""
+
+    id: str
+    display_name: str | None
+    upn: str | None
+
+
+def named(account: TeamsAccount, entry: DirectoryEntry | None) -> TeamsAccount:
+    """The account from Teams' settings with Entra's display name (and Entra's UPN when Teams has none)."""
+    if entry is None:
+        return account
+    return replace(account, upn=account.upn or entry.upn, display_name=account.display_name or entry.display_name)
+
+
+class SnapshotSink(Protocol):
+    """Where a streamed snapshot goes, a page at a time (calls may come concurrently from several listings)."""
+
+    async def numbers(self, batch: Sequence[TeamsNumber]) -> None: ...
+
+    async def accounts(self, batch: Sequence[TeamsAccount]) -> None:
+        """Accounts as Teams' settings list them, named later by `names` (the first of a repeated id wins)."""
+        ...
+
+    async def names(self, batch: Sequence[DirectoryEntry]) -> None: ...
+
+
 class PhoneSystem(Protocol):
     """What Switchboard needs from one Teams tenant."""
 
@@ -135,6 +163,11 @@ class PhoneSystem(Protocol):
 
     async def fetch_snapshot(self, progress: ProgressCallback | None = None) -> TeamsSnapshot:
         """Numbers plus the accounts that hold them, for a sync."""
+        ...
+
+    async def stream_snapshot(self, sink: SnapshotSink, progress: ProgressCallback | None = None) -> None:
+        """What `fetch_snapshot` reads, handed to `sink` page by page instead of held whole: a sync of a
+        million numbers keeps a few pages in memory. A number reported twice may reach the sink twice."""
         ...
 
     async def search_accounts(self, query: str, limit: int = 25) -> list[TeamsAccount]:

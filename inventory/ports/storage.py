@@ -23,6 +23,7 @@ from inventory.ports.work_repositories import (
     PrefsRepository,
     StuckRepository,
     SyncRunRepository,
+    SyncStagingRepository,
 )
 
 
@@ -40,6 +41,9 @@ class UnitOfWork(Protocol):
 
     @property
     def sync_runs(self) -> SyncRunRepository: ...
+
+    @property
+    def sync_staging(self) -> SyncStagingRepository: ...
 
     @property
     def flows(self) -> FlowRepository: ...

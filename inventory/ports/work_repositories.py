@@ -8,7 +8,7 @@ result says who won, so replicas and repeated clicks cannot both win.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,7 +16,9 @@ from inventory.flows import Flow
 from inventory.journal import JournalEntry
 from inventory.model import Actor, PhoneNumber
 from inventory.notifications import Conversation, Notification
+from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsNumber
 from inventory.sync.changes import Change
+from inventory.sync.ranges import Bound, StagedRange
 from inventory.sync.runs import StoredChange, SyncRun
 
 
@@ -65,8 +67,53 @@ class JournalRepository(Protocol):
         ...
 
 
+class SyncStagingRepository(Protocol):
+    """What a sync fetched, staged by run so the diff reads it back one key range at a time."""
+
+    async def begin(self, run_id: str, tenant: str, at: datetime) -> None: ...
+
+    async def add_numbers(self, run_id: str, numbers: Iterable[TeamsNumber], *, first_seq: int = 0) -> int:
+        """Stage numbers in arrival order from `first_seq` (a number staged twice keeps its first report)."""
+        ...
+
+    async def add_names(self, run_id: str, names: Iterable[DirectoryEntry]) -> None: ...
+
+    async def add_accounts(self, run_id: str, accounts: Iterable[TeamsAccount]) -> None:
+        """Stage accounts (a repeated one keeps its first staging) and the numbers their settings list."""
+        ...
+
+    async def next_bound(self, run_id: str, after: Bound | None, chunk: int) -> Bound | None:
+        """The last key of the next `chunk` staged numbers after `after`; None when fewer are left."""
+        ...
+
+    async def read_range(self, run_id: str, tenant: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+        """Both sides of the keys in (after, upto] (None: to the end): the count both agree on, and the rest
+        as records for the diff (Teams' numbers with the accounts they touch, the inventory's rows)."""
+        ...
+
+    async def counts(self, run_id: str) -> tuple[int, int]:
+        """(numbers, accounts) staged for the run."""
+        ...
+
+    async def refresh_statistics(self) -> None:
+        """Let the database plan the next reads for the rows just staged (or the changes just stored)."""
+        ...
+
+    async def drop(self, run_ids: Iterable[str], *, with_changes: bool = False) -> None:
+        """Forget what the runs staged (`with_changes`: and the changes a run that never finished stored)."""
+        ...
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Forget stagings started before `cutoff` (diffs that never finished); how many."""
+        ...
+
+
 class SyncRunRepository(Protocol):
-    async def create(self, run: SyncRun, changes: Sequence[Change]) -> None: ...
+    async def create(self, run: SyncRun, changes: Sequence[Change] = ()) -> None: ...
+
+    async def add_changes(self, run_id: str, changes: Sequence[Change]) -> None:
+        """Store more changes of a run (a diff in ranges stores each range's before the run itself)."""
+        ...
 
     async def get(self, run_id: str) -> SyncRun | None: ...
 

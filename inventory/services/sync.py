@@ -17,21 +17,26 @@ from datetime import timedelta
 from inventory.e164 import number_key
 from inventory.gc_pause import collector_paused
 from inventory.metrics import SYNC_CHANGES, SYNC_NUMBERS, SYNC_SECONDS
-from inventory.model import Actor
+from inventory.model import Actor, NumberType
 from inventory.ports.phone_system import ProgressCallback
 from inventory.services.context import ServiceContext
 from inventory.services.sync_commit import SyncCommits, run_of
+from inventory.services.sync_ranges import Spill, diff_in_ranges
 from inventory.sync.changes import CATEGORIES, Change
 from inventory.sync.diff import compute_diff
-from inventory.sync.runs import OPEN, PREVIEW_SIZE, StoredChange, SyncPreview, SyncRun
+from inventory.sync.ranges import CHUNK, SPILL_AT, Totals
+from inventory.sync.runs import OPEN, PREVIEW_SIZE, SyncPreview, SyncRun
 
 log = logging.getLogger(__name__)
 _SOON = timedelta(minutes=1)  # "pending now" includes entries written a moment ago by another replica
+_STALE_STAGING = timedelta(hours=1)
 
 
 class SyncService(SyncCommits):
-    def __init__(self, context: ServiceContext) -> None:
+    def __init__(self, context: ServiceContext, *, chunk: int = CHUNK, spill_at: int = SPILL_AT) -> None:
         super().__init__(context)
+        self._chunk = chunk  # Teams numbers per diff range
+        self._spill_at = spill_at  # records a fetch holds in memory before it is staged
         self._phones = context.phones
         self._expiry = timedelta(minutes=context.settings.sync_expiry_minutes)
 
@@ -43,43 +48,84 @@ class SyncService(SyncCommits):
     async def _start_sync(self, tenant: str, operator: Actor, progress: ProgressCallback | None) -> SyncPreview:
         config = self._context.tenant(tenant)
         started = time.perf_counter()
-        snapshot = await self._phones(tenant).fetch_snapshot(progress)
-        fetched = time.perf_counter()
-        async with self._storage.read() as uow:
-            local = await uow.numbers.for_sync(tenant)
-            pending = await uow.journal.pending(tenant=tenant, created_before=self._clock.now() + _SOON)
-        in_flight = frozenset(number_key(entry.number, entry.extension) for entry in pending)
-        # The diff is pure CPU over every number: off the event loop, so other operators' turns go on.
-        diff = await asyncio.to_thread(
-            compute_diff, local, snapshot, default_type=config.default_number_type, in_flight=in_flight
-        )
-        now = self._clock.now()
-        counts = {category: diff.count(category) for category in CATEGORIES}
-        counts["unchanged"] = diff.unchanged
-        run = SyncRun(
-            id=str(uuid.uuid4()),
-            tenant=tenant,
-            status=OPEN,
-            started_by_id=operator.id,
-            started_by_name=operator.name,
-            started_at=now,
-            expires_at=now + self._expiry,
-            counts=counts,
-            fetch_stats={
-                "numbers": len(snapshot.numbers),
-                "accounts": len(snapshot.accounts),
-                "fetch_seconds": round(fetched - started, 3),
-                "diff_seconds": round(time.perf_counter() - fetched, 3),
-            },
-        )
-        async with self._storage.write() as uow:
-            await uow.sync_runs.create(run, diff.changes)
+        run_id = str(uuid.uuid4())
+        spill = Spill(self._storage, run_id, tenant, self._clock.now(), limit=self._spill_at)
+        try:
+            await self._fetch(tenant, spill, progress)
+            fetched = time.perf_counter()
+            async with self._storage.read() as uow:
+                pending = await uow.journal.pending(tenant=tenant, created_before=self._clock.now() + _SOON)
+            in_flight = frozenset(number_key(entry.number, entry.extension) for entry in pending)
+            counts, changes = await self._diff(spill, config.default_number_type, in_flight)
+            now = self._clock.now()
+            run = SyncRun(
+                id=run_id,
+                tenant=tenant,
+                status=OPEN,
+                started_by_id=operator.id,
+                started_by_name=operator.name,
+                started_at=now,
+                expires_at=now + self._expiry,
+                counts=counts,
+                fetch_stats={
+                    "numbers": spill.numbers_seen,
+                    "accounts": spill.accounts_seen,
+                    "fetch_seconds": round(fetched - started, 3),
+                    "diff_seconds": round(time.perf_counter() - fetched, 3),
+                    "ranges": spill.staged,
+                },
+            )
+            async with self._storage.write() as uow:
+                await uow.sync_runs.create(run, changes)
+                await uow.sync_staging.drop([run_id])
+        except BaseException:
+            if spill.staged:  # a fetch held in memory wrote nothing before the run itself
+                await self._forget(run_id)
+            raise
         SYNC_SECONDS.labels(tenant).observe(time.perf_counter() - started)
-        SYNC_NUMBERS.labels(tenant).set(len(snapshot.numbers))
+        SYNC_NUMBERS.labels(tenant).set(spill.numbers_seen)
         for category in CATEGORIES:
             SYNC_CHANGES.labels(tenant, category).set(counts[category])
-        log.info("sync started tenant=%s run=%s counts=%s", tenant, run.id, counts)
-        return SyncPreview(run, _preview(diff.changes))
+        log.info("sync started tenant=%s run=%s counts=%s ranges=%s", tenant, run.id, counts, spill.staged)
+        return await self.get_preview(run.id, tenant)
+
+    async def _fetch(self, tenant: str, spill: Spill, progress: ProgressCallback | None) -> None:
+        await self._phones(tenant).stream_snapshot(spill, progress)
+        await spill.finish()
+
+    async def _diff(
+        self, spill: Spill, default_type: NumberType, in_flight: frozenset[str]
+    ) -> tuple[dict[str, int], list[Change]]:
+        """Diff the fetch: at once when it stayed in memory (its changes are stored with the run, in one
+        write), else range by range from the staging rows (each range's changes stored as it goes)."""
+        if spill.staged:
+            totals = await diff_in_ranges(
+                self._storage,
+                spill.run_id,
+                spill.tenant,
+                chunk=self._chunk,
+                default_type=default_type,
+                in_flight=in_flight,
+            )
+            return totals.counts, []
+        async with self._storage.read() as uow:
+            local = await uow.numbers.for_sync(spill.tenant)
+        # The diff is pure CPU over every number: off the event loop, so other operators' turns go on.
+        diff = await asyncio.to_thread(
+            compute_diff, local, spill.in_memory(), default_type=default_type, in_flight=in_flight
+        )
+        totals = Totals()
+        totals.add(diff)
+        return totals.counts, diff.changes
+
+    async def _forget(self, run_id: str) -> None:
+        """A sync that failed half-way leaves no staging rows and no changes behind (a kill -9 leaves them to
+        `purge`)."""
+        try:
+            async with self._storage.write() as uow:
+                await uow.sync_staging.drop([run_id], with_changes=True)
+        except Exception:
+            log.exception("sync staging not dropped run=%s (purge will)", run_id)
 
     async def recent_clean_run(self, tenant: str, *, max_age: timedelta) -> SyncRun | None:
         """A sync of `tenant` younger than `max_age` after which the inventory matched Teams (it found no
@@ -99,14 +145,9 @@ class SyncService(SyncCommits):
         return SyncPreview(run, preview)
 
     async def purge(self, keep_days: int = 7) -> int:
+        """Forget old runs' changes, and the staging rows of diffs that never finished (a crash, a kill -9:
+        a live diff is never older than a run's expiry)."""
+        now = self._clock.now()
         async with self._storage.write() as uow:
-            return await uow.sync_runs.purge_before(self._clock.now() - timedelta(days=keep_days))
-
-
-def _preview(changes: list[Change]) -> dict[str, list[StoredChange]]:
-    preview: dict[str, list[StoredChange]] = {category: [] for category in CATEGORIES}
-    for change in changes:
-        shown = preview[change.category]
-        if len(shown) < PREVIEW_SIZE:
-            shown.append(StoredChange(0, change))
-    return preview
+            await uow.sync_staging.purge_before(now - max(self._expiry, _STALE_STAGING))
+            return await uow.sync_runs.purge_before(now - timedelta(days=keep_days))

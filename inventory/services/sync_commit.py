@@ -20,12 +20,13 @@ from inventory.model import Actor
 from inventory.ports.storage import UnitOfWork
 from inventory.ports.work_repositories import SyncRunRepository
 from inventory.services.context import ServiceContext
-from inventory.sync.changes import ADD, CATEGORIES, apply_change
+from inventory.sync.changes import ADD, CATEGORIES, Change, apply_change
 from inventory.sync.runs import COMMITTED, DISCARDED, OPEN, CommitResult, SyncRun
 
 log = logging.getLogger(__name__)
 
 FAILED_LINES = 15  # numbers named in the channel's failure note; the count says how many more
+COMMIT_BATCH = 5_000  # updates and drift locked, checked and written at a time
 
 
 class SyncCommits:
@@ -118,10 +119,44 @@ async def _apply(
             f"{display_number(*split_teams_number(key))}: added to the inventory by someone else since the sync."
             for key in taken
         ]
-    edits = [
-        stored.change
-        for stored in await uow.sync_runs.changes(run.id, [c for c in categories if c != ADD], with_fields=False)
+    # Updates and drift in id order, a bounded batch at a time, all in this one transaction: a tenant
+    # where everything moved is applied with a batch's rows in memory, not the tenant's.
+    edit_categories = [c for c in categories if c != ADD]
+    after_id = 0
+    while edit_categories:
+        batch = await uow.sync_runs.changes(
+            run.id, edit_categories, after_id=after_id, limit=COMMIT_BATCH, with_fields=False
+        )
+        if not batch:
+            break
+        after_id = batch[-1].id
+        edits = [stored.change for stored in batch]
+        flagged += await _apply_edits(uow, run, edits, operator, now, quarantine_days, correlation_id, applied, skipped)
+    failed_count, failed = await uow.sync_runs.failed_in_teams(run.id, limit=FAILED_LINES)
+    failed_lines = [
+        f"{stored.change.label}: {stored.change.proposal.activation_state.label}"
+        for stored in failed
+        if stored.change.proposal.activation_state is not None
     ]
+    return CommitResult(
+        run.id, applied, skipped, flagged, False, operator.name, correlation_id, failed_count, failed_lines
+    )
+
+
+async def _apply_edits(
+    uow: UnitOfWork,
+    run: SyncRun,
+    edits: list[Change],
+    operator: Actor,
+    now: datetime,
+    quarantine_days: int,
+    correlation_id: str,
+    applied: dict[str, int],
+    skipped: list[str],
+) -> int:
+    """Lock, check and write one batch of updates and drift; counts into `applied` and `skipped`.
+    Returns how many were flagged (a number on two accounts: nothing a commit can fix)."""
+    flagged = 0
     current = await uow.numbers.lock_by_ids(run.tenant, [c.number_id for c in edits if c.number_id is not None])
     pairs = []
     for change in edits:
@@ -139,12 +174,4 @@ async def _apply(
             pairs.append((before, after))
             applied[change.category] += 1
     await uow.numbers.save_locked(pairs, action="sync", actor=operator, correlation_id=correlation_id)
-    failed_count, failed = await uow.sync_runs.failed_in_teams(run.id, limit=FAILED_LINES)
-    failed_lines = [
-        f"{stored.change.label}: {stored.change.proposal.activation_state.label}"
-        for stored in failed
-        if stored.change.proposal.activation_state is not None
-    ]
-    return CommitResult(
-        run.id, applied, skipped, flagged, False, operator.name, correlation_id, failed_count, failed_lines
-    )
+    return flagged

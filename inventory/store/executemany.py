@@ -14,6 +14,8 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Insert, Table, Update, bindparam, insert, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.store.column_types import UtcDateTime
@@ -69,12 +71,21 @@ async def update_many_by_version(connection: AsyncConnection, table: Table, rows
     return await _executemany(connection, table, statement, rows, [*columns, "b_id", "b_version"])
 
 
-async def insert_many(connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT every row (all rows share the first row's keys) in one executemany."""
+async def insert_many(
+    connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]], *, skip_conflicts: bool = False
+) -> None:
+    """INSERT every row (all rows share the first row's keys) in one executemany; with `skip_conflicts`,
+    a row whose key is already there is left out (`ON CONFLICT DO NOTHING`, on both databases)."""
     if not rows:
         return
     columns = list(rows[0])
-    statement = insert(table).values({c: bindparam(c) for c in columns})
+    values: dict[str, Any] = {c: bindparam(c) for c in columns}
+    statement: Insert
+    if skip_conflicts:
+        dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        statement = dialect_insert(table).values(values).on_conflict_do_nothing()
+    else:
+        statement = insert(table).values(values)
     await _executemany(connection, table, statement, rows, columns)
 
 

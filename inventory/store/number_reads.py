@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -135,44 +136,8 @@ class NumberReads:
 
     async def for_sync(self, tenant: str) -> list[LocalNumber]:
         """One lean query: only the columns the diff compares, straight into LocalNumber."""
-        c = phone_numbers.c
-        query = select(
-            c.id,
-            c.number,
-            c.status,
-            c.version,
-            c.assignee_id,
-            c.assignee_upn,
-            c.assignee_name,
-            c.voice_routing_policy,
-            c.number_type,
-            c.emergency_location_id,
-            c.location,
-            c.extension,
-            c.assignee_type,
-            c.assignee_assignment,
-            c.activation_state,
-        ).where(c.tenant == tenant)
-        return [
-            LocalNumber(
-                id=row[0],
-                number=row[1],
-                status=NumberStatus(row[2]),
-                version=row[3],
-                assignee_id=row[4],
-                assignee_upn=row[5],
-                assignee_name=row[6],
-                voice_routing_policy=row[7],
-                number_type=NumberType(row[8]),
-                emergency_location_id=row[9],
-                location=row[10],
-                extension=row[11] or "",
-                assignee_type=AccountType(row[12]) if row[12] else None,
-                assignee_assignment=row[13],
-                activation_state=activation_state_of(row[14]),
-            )
-            for row in await self._connection.execute(query)
-        ]
+        query = select(*SYNC_COLUMNS).where(phone_numbers.c.tenant == tenant)
+        return [local_number(row) for row in await self._connection.execute(query)]
 
     async def search(self, query: NumberQuery, *, limit: int = 25, after: str | None = None) -> Page:
         return await number_search.search_numbers(self._connection, query, limit=limit, after=after)
@@ -190,3 +155,50 @@ class NumberReads:
 
     async def available_up_to(self, tenant: str, pool: str, limit: int) -> int:
         return await number_search.available_up_to(self._connection, tenant, pool, limit)
+
+
+# The columns of an inventory row the sync diff compares, in `local_number`'s order.
+SYNC_COLUMNS = [
+    phone_numbers.c[name]
+    for name in (
+        "id",
+        "number",
+        "status",
+        "version",
+        "assignee_id",
+        "assignee_upn",
+        "assignee_name",
+        "voice_routing_policy",
+        "number_type",
+        "emergency_location_id",
+        "location",
+        "extension",
+        "assignee_type",
+        "assignee_assignment",
+        "activation_state",
+    )
+]
+_STATUSES = {member.value: member for member in NumberStatus}
+_TYPES = {member.value: member for member in NumberType}
+_ACCOUNT_TYPES = {member.value: member for member in AccountType}
+
+
+def local_number(row: Any) -> LocalNumber:
+    """A row of `SYNC_COLUMNS` as the diff's LocalNumber (enum values looked up: a sync reads a million)."""
+    return LocalNumber(
+        id=row[0],
+        number=row[1],
+        status=_STATUSES[row[2]],
+        version=row[3],
+        assignee_id=row[4],
+        assignee_upn=row[5],
+        assignee_name=row[6],
+        voice_routing_policy=row[7],
+        number_type=_TYPES.get(row[8]) or NumberType(row[8]),  # a type Teams added since: kept verbatim
+        emergency_location_id=row[9],
+        location=row[10],
+        extension=row[11] or "",
+        assignee_type=_ACCOUNT_TYPES[row[12]] if row[12] else None,
+        assignee_assignment=row[13],
+        activation_state=activation_state_of(row[14]),
+    )

@@ -22,7 +22,7 @@ class SqlSyncRunRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def create(self, run: SyncRun, changes: Sequence[Change]) -> None:
+    async def create(self, run: SyncRun, changes: Sequence[Change] = ()) -> None:
         await self._connection.execute(
             sync_runs.insert().values(
                 id=run.id,
@@ -36,7 +36,10 @@ class SqlSyncRunRepository:
                 fetch_stats=run.fetch_stats,
             )
         )
-        await insert_many(self._connection, sync_changes, [_change_row(run.id, change) for change in changes])
+        await self.add_changes(run.id, changes)
+
+    async def add_changes(self, run_id: str, changes: Sequence[Change]) -> None:
+        await insert_many(self._connection, sync_changes, [_change_row(run_id, change) for change in changes])
 
     async def get(self, run_id: str) -> SyncRun | None:
         row = (await self._connection.execute(select(sync_runs).where(sync_runs.c.id == run_id))).first()

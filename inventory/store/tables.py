@@ -352,3 +352,62 @@ tenant_switches = Table(
     Column("four_eyes", Integer, nullable=False),  # 1: operators' own assignments need a second person
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+# What one sync fetched from Teams, staged page by page so the diff never holds a whole tenant in memory
+# (`store/sync_staging.py`). Rows live only while their run is diffed; a crashed diff's rows are purged by age.
+sync_stagings = Table(
+    "sync_stagings",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+)
+
+sync_staged_numbers = Table(
+    "sync_staged_numbers",
+    metadata,
+    Column("run_id", String(36), nullable=False),
+    Column("seq", Integer, nullable=False),  # arrival order: a number Teams reported twice keeps its first report
+    Column("number", NumberText, nullable=False),
+    Column("extension", ExtensionText, nullable=False, server_default=""),
+    Column("number_type", NumberTypeText),  # NULL: Graph sent a type we do not know
+    Column("assignment_status", String(32), nullable=False),
+    Column("holder_id", String(64)),
+    Column("location_id", String(64)),
+    Column("city", String(128)),
+    Column("activation_state", NumberTypeText),
+    Index(None, "run_id", "number", "extension"),
+)
+
+sync_staged_accounts = Table(
+    "sync_staged_accounts",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("upn", String(320)),
+    Column("display_name", String(256)),
+    Column("account_type", String(20)),
+    Column("enterprise_voice", Integer, nullable=False),
+    Column("voice_routing_policy", String(128)),
+)
+
+# Entra's names (/users), read apart from Teams' settings and joined to the accounts by id when a range is read.
+sync_staged_names = Table(
+    "sync_staged_names",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("id", String(64), primary_key=True),  # a repeated name keeps its first staging
+    Column("display_name", String(256)),
+    Column("upn", String(320)),
+)
+
+# A number an account's userConfiguration lists (a claim), so a number on two accounts is seen in SQL order.
+sync_staged_claims = Table(
+    "sync_staged_claims",
+    metadata,
+    Column("run_id", String(36), nullable=False),
+    Column("number", NumberText, nullable=False),
+    Column("extension", ExtensionText, nullable=False, server_default=""),
+    Column("account_id", String(64), nullable=False),
+    Index(None, "run_id", "number", "extension"),
+)

@@ -17,6 +17,7 @@ from inventory.store.saved_search_repository import SqlSavedSearchRepository
 from inventory.store.stuck_repository import SqlStuckRepository
 from inventory.store.switch_repository import SqlSwitchRepository
 from inventory.store.sync_run_repository import SqlSyncRunRepository
+from inventory.store.sync_staging import SqlSyncStaging
 from inventory.store.threshold_repository import SqlThresholdRepository
 
 
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
         self.numbers = SqlNumberRepository(connection, self.audit)
         self.journal = SqlJournalRepository(connection)
         self.sync_runs = SqlSyncRunRepository(connection)
+        self.sync_staging = SqlSyncStaging(connection)
         self.flows = SqlFlowRepository(connection)
         self.outbox = SqlOutboxRepository(connection)
         self.conversations = SqlConversationRepository(connection)

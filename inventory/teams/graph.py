@@ -16,10 +16,12 @@ from urllib.parse import quote, urljoin
 from inventory.errors import TeamsError
 from inventory.model import NumberType
 from inventory.ports.phone_system import (
+    DirectoryEntry,
     OperationOutcome,
     OperationStarted,
     OperationStatus,
     ProgressCallback,
+    SnapshotSink,
     TeamsAccount,
     TeamsNumber,
     TeamsSnapshot,
@@ -117,6 +119,31 @@ class GraphPhoneSystem:
         numbers, accounts = await both(self.list_numbers(progress), self.list_accounts(progress))
         by_id = {account.id: account for account in accounts}
         return TeamsSnapshot(numbers, by_id, fetched_at=self._client.clock.now())
+
+    async def stream_snapshot(self, sink: SnapshotSink, progress: ProgressCallback | None = None) -> None:
+        """The three listings concurrently, each page mapped and handed to `sink` as it arrives."""
+
+        async def numbers(items: list[Any]) -> None:
+            batch, dropped, _ = numbers_from_graph(items)
+            if dropped:
+                logger.warning("numbers_cleaned tenant=%s dropped=%d", self.tenant_name, dropped)
+            await sink.numbers(batch)
+
+        async def accounts(items: list[Any]) -> None:
+            configs = [config for item in items if (config := user_configuration_from_graph(item)) is not None]
+            await sink.accounts([account_from_parts(config, None) for config in configs])
+
+        async def names(items: list[Any]) -> None:
+            entries = [name for item in items if (name := directory_name_from_graph(item)) is not None]
+            await sink.names([DirectoryEntry(name.id, name.display_name, name.upn) for name in entries])
+
+        await all_of(
+            [
+                read_numbers(self._client, progress, self._optimisations, numbers),
+                read_configurations(self._client, progress, self._optimisations, accounts),
+                read_names(self._client, progress, names),
+            ]
+        )
 
     async def search_accounts(self, query: str, limit: int = 25) -> list[TeamsAccount]:
         """Accounts whose display name or UPN starts with `query`, with their Teams settings."""

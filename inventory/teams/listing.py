@@ -17,7 +17,7 @@ from inventory.errors import TeamsError
 from inventory.ports.phone_system import ProgressCallback
 from inventory.teams import permissions
 from inventory.teams.http import GraphClient
-from inventory.teams.paging import fetch_link_paged, fetch_skip_paged
+from inventory.teams.paging import OnPage, fetch_link_paged, fetch_skip_paged
 
 logger = logging.getLogger(__name__)
 Read = Callable[[], Awaitable[list[Any]]]
@@ -58,8 +58,11 @@ class Optimisations:
         return await plain()
 
 
-async def read_numbers(client: GraphClient, progress: ProgressCallback | None, tried: Optimisations) -> list[Any]:
-    """Every numberAssignment (raw JSON items), $top=1000 pages with only the fields we map."""
+async def read_numbers(
+    client: GraphClient, progress: ProgressCallback | None, tried: Optimisations, on_page: OnPage | None = None
+) -> list[Any]:
+    """Every numberAssignment (raw JSON items), $top=1000 pages with only the fields we map (with
+    `on_page`: handed over a page at a time, nothing returned)."""
 
     def read(extra: dict[str, str] | None) -> Awaitable[list[Any]]:
         return fetch_skip_paged(
@@ -71,13 +74,14 @@ async def read_numbers(client: GraphClient, progress: ProgressCallback | None, t
             progress=progress,
             extra_params=extra,
             refused=tried.refused,
+            on_page=on_page,
         )
 
     return await tried.attempt("numbers-select", client, lambda: read({"$select": NUMBER_FIELDS}), lambda: read(None))
 
 
 async def read_configurations(
-    client: GraphClient, progress: ProgressCallback | None, tried: Optimisations
+    client: GraphClient, progress: ProgressCallback | None, tried: Optimisations, on_page: OnPage | None = None
 ) -> list[Any]:
     """Every userConfiguration (raw JSON items): big pages of the fields we map, else Graph's defaults."""
 
@@ -90,6 +94,7 @@ async def read_configurations(
             permission=permissions.USER_CONFIG_READ,
             label="accounts",
             progress=progress,
+            on_page=on_page,
         )
 
     size = client.tuning.user_configuration_page_size
@@ -99,9 +104,17 @@ async def read_configurations(
     return await tried.attempt("configurations-top", client, lambda: read(lean), lambda: read(None))
 
 
-async def read_names(client: GraphClient, progress: ProgressCallback | None) -> list[Any]:
+async def read_names(
+    client: GraphClient, progress: ProgressCallback | None, on_page: OnPage | None = None
+) -> list[Any]:
     """Every Entra user's id, display name and UPN (raw JSON items), 999 a page (documented maximum)."""
     url = client.url("users", {"$select": NAME_FIELDS, "$top": client.tuning.user_page_size})
     return await fetch_link_paged(
-        client, url, what="list user names", permission=permissions.USERS_READ, label="names", progress=progress
+        client,
+        url,
+        what="list user names",
+        permission=permissions.USERS_READ,
+        label="names",
+        progress=progress,
+        on_page=on_page,
     )

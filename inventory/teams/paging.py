@@ -15,7 +15,7 @@ userConfigurations and users: follow `@odata.nextLink` (sequential by nature).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from inventory.errors import TeamsError
@@ -30,14 +30,23 @@ COUNT = "@odata.count"
 COUNT_REFUSED = "numbers-count"  # the name under which a tenant remembers that Graph refused $count
 
 
-class _Pages:
-    """Counts pages and items and reports progress; enforces the page ceiling."""
+OnPage = Callable[[list[Any]], Awaitable[None]]
+STREAM_WINDOW = 8  # counted pages fetched at once when they are streamed (a window of pages in memory)
 
-    def __init__(self, client: GraphClient, label: str, progress: ProgressCallback | None) -> None:
+
+class _Pages:
+    """Counts pages and items and reports progress; enforces the page ceiling. With `on_page`, each page's
+    items go there and are not kept (a streamed listing holds a window of pages, never the collection)."""
+
+    def __init__(
+        self, client: GraphClient, label: str, progress: ProgressCallback | None, on_page: OnPage | None = None
+    ) -> None:
         self.client = client
         self.label = label
         self.progress = progress
+        self.on_page = on_page
         self.items: list[Any] = []
+        self.count = 0
         self.pages = 0
 
     async def add(self, document: dict[str, Any], what: str) -> list[Any]:
@@ -45,14 +54,18 @@ class _Pages:
         if not isinstance(value, list):
             raise unreadable_response(what=what, tenant=self.client.tenant_name, problem="no 'value' list in a page")
         self.pages += 1
-        self.items.extend(value)
+        self.count += len(value)
+        if self.on_page is None:
+            self.items.extend(value)
         if self.pages > self.client.tuning.max_pages:
             raise TeamsError(
                 f"Teams kept sending pages of {self.label} for tenant '{self.client.tenant_name}' "
                 f"(more than {self.client.tuning.max_pages}); stopped to protect the sync."
             )
         if self.progress is not None:
-            await self.progress(FetchProgress(pages=self.pages, items=len(self.items), what=self.label))
+            await self.progress(FetchProgress(pages=self.pages, items=self.count, what=self.label))
+        if self.on_page is not None:
+            await self.on_page(value)
         return value
 
 
@@ -66,15 +79,17 @@ async def fetch_skip_paged(
     progress: ProgressCallback | None = None,
     extra_params: dict[str, str] | None = None,
     refused: set[str] | None = None,
+    on_page: OnPage | None = None,
 ) -> list[Any]:
     """Every item of a `$top/$skip` collection (nextLink honoured when present), never asking past the end.
 
     `refused` is the tenant's memory of optimisations Graph answered with 400; `$count` joins it when
-    the first page is accepted without it but not with it.
+    the first page is accepted without it but not with it. With `on_page`, pages go there as they come
+    and the list returned is empty.
     """
     top = client.tuning.number_page_size
     params: dict[str, str | int] = dict(extra_params or {})
-    pages = _Pages(client, label, progress)
+    pages = _Pages(client, label, progress, on_page)
 
     def page_url(skip: int, *, count: bool = False) -> str:
         return client.url(path, {**params, "$top": top, "$skip": skip, **({"$count": "true"} if count else {})})
@@ -134,12 +149,18 @@ async def _counted_pages(
     """The pages after the first when Graph said how many items there are: exactly those, concurrently
     (the client bounds requests in flight). A page shorter than promised ends the listing there."""
     skips = list(range(top, total, top))
-    documents = await all_of(client.get_json(page_url(skip), what=what, permission=permission) for skip in skips)
-    for document in documents:
-        page = await pages.add(document, what)
-        if len(page) < top:
-            return
-    if len(pages.items) <= total:
+    # All at once when the pages are kept anyway; a window at a time when they are streamed, so memory
+    # holds a window of pages whatever the tenant's size.
+    window = STREAM_WINDOW if pages.on_page is not None else max(1, len(skips))
+    for start in range(0, len(skips), window):
+        documents = await all_of(
+            client.get_json(page_url(skip), what=what, permission=permission) for skip in skips[start : start + window]
+        )
+        for document in documents:
+            page = await pages.add(document, what)
+            if len(page) < top:
+                return
+    if pages.count <= total:
         return
     # The last page was full and the list grew since the count was taken: read on until a short page.
     skip = top * (len(skips) + 1)
@@ -158,9 +179,10 @@ async def fetch_link_paged(
     permission: str,
     label: str,
     progress: ProgressCallback | None = None,
+    on_page: OnPage | None = None,
 ) -> list[Any]:
-    """Every item of a collection paged by `@odata.nextLink`."""
-    pages = _Pages(client, label, progress)
+    """Every item of a collection paged by `@odata.nextLink` (with `on_page`: handed over page by page)."""
+    pages = _Pages(client, label, progress, on_page)
     first = await client.get_json(url, what=what, permission=permission)
     await pages.add(first, what)
     link = first.get(NEXT_LINK)

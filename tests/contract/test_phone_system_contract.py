@@ -17,6 +17,7 @@ from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.records import RESOURCE_ACCOUNT, SimAccount, SimGroup
 from inventory.teams.simulation.tenant import SimulatedTenant
 from tests.support.clock import FakeClock
+from tests.support.snapshot_sink import RecordingSink
 from tests.support.teams_fakes import EXACT_TUNING, ProgressRecorder, graph_over_http, small_tenant
 
 
@@ -348,3 +349,20 @@ async def test_an_operation_over_teams_running_limit_is_refused_429_and_started_
     assert outcome.succeeded
     assert harness.tenant.operations_refused >= 1
     assert harness.clock.sleeps[0] == 4.0  # the busy answer's Retry-After, waited out exactly
+
+
+async def test_a_streamed_snapshot_adds_up_to_the_fetched_one(harness: Harness) -> None:
+    tenant = harness.tenant
+    number, user = free_direct_routing_number(tenant), user_without_number(tenant)
+    tenant.assign_directly(number, user.id)
+    other = next(a for a in tenant.teams_accounts() if a.id != user.id and a.account_type == "user")
+    tenant.show_number_on_account(number, other.id)
+    sink = RecordingSink()
+
+    await harness.phone.stream_snapshot(sink)
+    fetched = await harness.phone.fetch_snapshot()
+
+    streamed = sink.snapshot()
+    assert sorted(streamed.numbers, key=lambda n: n.key) == sorted(fetched.numbers, key=lambda n: n.key)
+    assert streamed.accounts == fetched.accounts
+    assert len(sink.number_pages) >= 1

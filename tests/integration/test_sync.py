@@ -26,11 +26,13 @@ def teams(clock: FakeClock) -> SimulatedTenant:
     return contoso_tenant(clock)
 
 
-@pytest.fixture
-def sync(store: Store, teams: SimulatedTenant, clock: FakeClock) -> SyncService:
+# Every test runs twice: the fetch diffed in memory at once, and staged and diffed one number per range.
+@pytest.fixture(params=[None, 1], ids=["in-memory", "in-ranges"])
+def sync(store: Store, teams: SimulatedTenant, clock: FakeClock, request: pytest.FixtureRequest) -> SyncService:
     phone = SimulatedPhoneSystem(teams, clock=clock)
     config = TenantConfig(name="contoso", display_name="Contoso", quarantine_days=0)
-    return SyncService(one_tenant(store, phone, config, clock))
+    context = one_tenant(store, phone, config, clock)
+    return SyncService(context) if request.param is None else SyncService(context, chunk=1, spill_at=1)
 
 
 async def test_a_first_sync_adds_every_number_with_its_status_and_holder(sync: SyncService, store: Store) -> None:

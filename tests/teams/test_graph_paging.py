@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from inventory.teams.paging import STREAM_WINDOW
 from inventory.teams.simulation.faults import FaultKnobs
 from inventory.teams.simulation.generate import TenantSizes
 from inventory.teams.stand_in.app import ServerOptions
 from tests.support.clock import FakeClock
+from tests.support.snapshot_sink import RecordingSink
 from tests.support.teams_fakes import ProgressRecorder, graph_over_http, small_tenant
 
 
@@ -164,3 +166,20 @@ async def test_when_graph_refuses_select_on_numbers_the_listing_falls_back_once_
     # The refused first page is asked once more without $count, which must not take the blame.
     assert listed == [(400, True), (400, True), (200, False), (200, False)]
     assert all("$count=true" in r.path for r in server.requests if "numberAssignments" in r.path and r.status == 200)
+
+
+async def test_a_streamed_listing_hands_over_every_page_and_holds_a_window_of_them_at_a_time() -> None:
+    clock = FakeClock()
+    tenant = small_tenant(clock, sizes=TenantSizes(users=2300, numbers=9500))
+    tenant.knobs = FaultKnobs(latency_ms=20)
+    sink = RecordingSink()
+    async with graph_over_http(tenant, clock, max_in_flight=32) as (phone, server):
+        await phone.stream_snapshot(sink)
+
+    assert [len(page) for page in sink.number_pages] == [1000] * 9 + [500]
+    assert len({n.key for n in sink.snapshot().numbers}) == 9500
+    assert len(sink.snapshot().accounts) == len(tenant.teams_accounts())
+    assert all(a.display_name for a in sink.snapshot().accounts.values())
+    number_requests = [r for r in server.requests if "numberAssignments" in r.path]
+    assert len(number_requests) == 10
+    assert server.peak_in_flight <= STREAM_WINDOW + 2  # a window of number pages, beside the two link listings

@@ -21,6 +21,7 @@ from inventory.ports.phone_system import (
     OperationStarted,
     OperationStatus,
     ProgressCallback,
+    SnapshotSink,
     TeamsAccount,
     TeamsNumber,
     TeamsSnapshot,
@@ -99,6 +100,20 @@ class SimulatedPhoneSystem:
         numbers = await self.list_numbers(progress)
         accounts = await self.list_accounts(progress)
         return TeamsSnapshot(numbers, {account.id: account for account in accounts}, fetched_at=self._clock.now())
+
+    async def stream_snapshot(self, sink: SnapshotSink, progress: ProgressCallback | None = None) -> None:
+        """The snapshot a page at a time, numbers first (as Graph's pages might arrive); the accounts come
+        named already, so no separate names."""
+        numbers = await self.list_numbers()
+        page_size = self._tuning.number_page_size
+        for first in range(0, len(numbers), page_size):
+            await sink.numbers(numbers[first : first + page_size])
+            if progress is not None:
+                items = min(len(numbers), first + page_size)
+                await progress(FetchProgress(pages=first // page_size + 1, items=items, what="numbers"))
+        accounts = await self.list_accounts(progress)
+        for first in range(0, len(accounts), _CONFIG_PAGE):
+            await sink.accounts(accounts[first : first + _CONFIG_PAGE])
 
     async def search_accounts(self, query: str, limit: int = 25) -> list[TeamsAccount]:
         """Same rule as Graph: the first `limit` directory matches, then those with Teams settings."""
