@@ -65,8 +65,8 @@ async def test_history_by_holder_finds_its_events_through_the_partial_holder_ind
         if store.dialect == "sqlite":
             for column in ("holder_id", "holder_upn"):
                 query = f"EXPLAIN QUERY PLAN SELECT id FROM audit_events WHERE tenant = :t AND {column} = :h"
-                plan = await uow.connection.execute(text(query), {"t": "contoso", "h": "obj-1"})
-                plans.append(" ".join(str(step[-1]) for step in plan))
+                steps = await uow.connection.execute(text(query), {"t": "contoso", "h": "obj-1"})
+                plans.append(" ".join(str(step[-1]) for step in steps))
     assert [e.action for e in by_id] == [e.action for e in by_upn] == ["assign"]
     for column, plan in zip(("holder_id", "holder_upn"), plans, strict=False):
         assert f"ix_audit_events_tenant_{column}_id" in plan
