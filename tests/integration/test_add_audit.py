@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from inventory.model import Actor
 from inventory.services.imports import import_csv
+from inventory.store.add_audit import unreserved_adds_audit
 from inventory.store.audit_repository import audit_row
 from inventory.store.engine import Store
 from inventory.store.number_rows import snapshot
@@ -70,3 +71,23 @@ async def test_history_by_holder_finds_its_events_through_the_partial_holder_ind
     assert [e.action for e in by_id] == [e.action for e in by_upn] == ["assign"]
     for column, plan in zip(("holder_id", "holder_upn"), plans, strict=False):
         assert f"ix_audit_events_tenant_{column}_id" in plan
+
+
+async def test_the_audit_of_an_add_reads_only_the_rows_above_the_last_id_not_the_whole_tenant(
+    store: Store, clock: FakeClock
+) -> None:
+    # Offered the tenant's indexes, SQLite walked every number of the tenant for each batch of an import.
+    await import_csv(store, "contoso", FILE, actor=OLIVIA, clock=clock)
+    async with store.read() as uow:
+        statement = unreserved_adds_audit(
+            uow.connection, "contoso", 2, action="import", actor=OLIVIA, at=clock.now(), correlation_id="c-1"
+        )
+        compiled = statement.compile(dialect=uow.connection.dialect)
+        explain = "EXPLAIN QUERY PLAN " if store.dialect == "sqlite" else "EXPLAIN "
+        placeholders = compiled.positiontup or []
+        steps = await uow.connection.exec_driver_sql(explain + str(compiled), tuple(None for _ in placeholders))
+        plan = " ".join(str(step[-1]) for step in steps)
+    if store.dialect == "sqlite":
+        assert "USING INTEGER PRIMARY KEY (rowid>?)" in plan
+    else:
+        assert "tenant_" not in plan  # none of the tenant's indexes
