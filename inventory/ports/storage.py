@@ -84,8 +84,9 @@ class Storage(Protocol):
         """A read-write transaction: committed when the block ends, rolled back when it raises."""
         ...
 
-    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        """A read-only view: one consistent snapshot for the block."""
+    def read(self, *, scan: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A read-only view: one consistent snapshot for the block; `scan` when it reads many rows once
+        (an export's page), so the store need not cache them."""
         ...
 
     async def ping(self) -> None:

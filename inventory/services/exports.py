@@ -20,7 +20,7 @@ async def export_csv(storage: Storage, tenant: str, out: TextIO, *, query: Numbe
     written = 0
     cursor: str | None = None
     while True:
-        async with storage.read() as uow:
+        async with storage.read(scan=True) as uow:
             page = await uow.numbers.search(query or NumberQuery(tenant=tenant), limit=_PAGE, after=cursor)
         writer.writerows(export_row(n) for n in page.items)
         written += len(page.items)

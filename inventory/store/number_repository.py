@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from inventory.errors import ConcurrentChange
 from inventory.model import Actor, PhoneNumber
 from inventory.ports.repositories import ChangePair, NewNumber, WriteProgress
+from inventory.store.add_audit import audit_unreserved_adds, last_number_id
 from inventory.store.audit_repository import SqlAuditRepository, audit_row
 from inventory.store.executemany import insert_many, update_many_by_version
 from inventory.store.number_reads import NumberReads
@@ -27,6 +28,16 @@ from inventory.store.tables import phone_numbers
 
 _BATCH = 5_000  # rows per executemany when adding
 _FIXED = ("tenant", "number", "extension", "created_at", "created_by")  # never change after the insert
+
+
+@dataclasses.dataclass(frozen=True)
+class _AddAudit:
+    """Who added a batch of numbers, when and as part of which action."""
+
+    action: str
+    actor: Actor
+    at: datetime
+    correlation_id: str
 
 
 class SqlNumberRepository(NumberReads):
@@ -57,12 +68,15 @@ class SqlNumberRepository(NumberReads):
         """
         if not numbers:
             return
-        await self.lock_tenant_for_inserts(numbers[0].tenant)
+        tenant = numbers[0].tenant
+        assert all(n.tenant == tenant for n in numbers), "one add is one tenant's (its lock and its audit)"
+        await self.lock_tenant_for_inserts(tenant)
         writing: asyncio.Task[None] | None = None
         try:
             for start in range(0, len(numbers), _BATCH):
                 rows = [_new_row(n, actor.name, at) for n in numbers[start : start + _BATCH]]
-                audit_rows = [
+                # The database writes the audit of the other rows from the rows themselves (`add_audit`).
+                reserved_audit = [
                     audit_row(
                         row["tenant"],
                         action,
@@ -75,12 +89,14 @@ class SqlNumberRepository(NumberReads):
                         after=snapshot_of_new_row(row),
                     )
                     for row in rows
+                    if row["hold_owner"] is not None
                 ]
                 if writing is not None:
                     await writing
                     if progress:
                         await progress(start, len(numbers))
-                writing = asyncio.create_task(self._insert(rows, audit_rows))
+                audit = _AddAudit(action, actor, at, correlation_id)
+                writing = asyncio.create_task(self._insert(rows, reserved_audit, audit))
                 await asyncio.sleep(0)  # let the write reach the driver's thread before we build more
             if writing is not None:
                 await writing
@@ -91,9 +107,19 @@ class SqlNumberRepository(NumberReads):
             if writing is not None and not writing.done():
                 await asyncio.wait([writing])
 
-    async def _insert(self, rows: list[dict[str, Any]], audit_rows: list[dict[str, Any]]) -> None:
+    async def _insert(self, rows: list[dict[str, Any]], reserved_audit: list[dict[str, Any]], audit: _AddAudit) -> None:
+        after_id = await last_number_id(self._connection)
         await insert_many(self._connection, phone_numbers, rows)
-        await self._audit.write(audit_rows)
+        await audit_unreserved_adds(
+            self._connection,
+            rows[0]["tenant"],
+            after_id,
+            action=audit.action,
+            actor=audit.actor,
+            at=audit.at,
+            correlation_id=audit.correlation_id,
+        )
+        await self._audit.write(reserved_audit)
 
     async def save(
         self,
