@@ -23,7 +23,9 @@ from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
 from inventory.pacing import lane
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
+from inventory.ports.storage import UnitOfWork
 from inventory.services.context import ServiceContext
+from inventory.services.group_commit import GroupCommit, OwnTransaction, Transactions
 from inventory.services.operation_locations import OperationLocations
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.policy_retry import PolicySettled, retry_due_policies
@@ -78,6 +80,16 @@ class AssignmentService:
         self._clock = context.clock
         self.policies = PolicyCheck(context)
         self._locations = OperationLocations(context.storage)
+        # A bulk run's journal entries are opened, and settled, many to a transaction (`group_commit`);
+        # two groups, so that on PostgreSQL an opening and a settlement can run at the same time.
+        self._begins = GroupCommit(context.storage)
+        self._settlements = GroupCommit(context.storage)
+        self._own = OwnTransaction(context.storage)
+
+    def _transactions(self, group: GroupCommit) -> Transactions:
+        """The group commit for bulk work; a transaction of its own for an operator waiting on a card
+        (which must not wait for a batch of bulk writes ahead of it)."""
+        return group if lane.current() is lane.Lane.BULK else self._own
 
     async def assign(self, request: AssignRequest, actor: Actor) -> OperationResult:
         """Assign `request.number` to `request.account` in Teams, grant the policy, then record it.
@@ -106,6 +118,7 @@ class AssignmentService:
                 actor,
                 self._clock.now(),
                 keep_out=request.keep_refused_out,
+                transactions=self._transactions(self._settlements),
             )
             return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         warning = None
@@ -126,6 +139,7 @@ class AssignmentService:
             still_held=still_held,
             quarantine_days=self._context.tenant(request.tenant).quarantine_days,
             policy_failure=warning,
+            transactions=self._transactions(self._settlements),
         )
         return OperationResult(
             True,
@@ -299,7 +313,8 @@ class AssignmentService:
         """The pending entry, and the numbers the inventory has on the account besides this one (which
         Teams may replace)."""
         now = self._clock.now()
-        async with self._storage.write() as uow:
+
+        async def begin(uow: UnitOfWork) -> tuple[JournalEntry, list[PhoneNumber]]:
             current = await uow.numbers.get(request.tenant, request.number, request.extension)
             if current is None:
                 raise NotFound(
@@ -328,7 +343,9 @@ class AssignmentService:
             )
             await uow.journal.write(entry)
             held = await uow.numbers.held_by(request.tenant, [request.account.id])
-        return entry, [n for n in held if n.id != current.id and n.status is NumberStatus.USED]
+            return entry, [n for n in held if n.id != current.id and n.status is NumberStatus.USED]
+
+        return await self._transactions(self._begins).run(begin)
 
     async def _finish_unassign(self, entry: JournalEntry, actor: Actor) -> PhoneNumber:
         days = self._context.tenant(entry.tenant).quarantine_days

@@ -17,7 +17,8 @@ from inventory.errors import NotFound, TransitionRefused
 from inventory.journal import FAILED, PENDING, SUCCEEDED, JournalEntry, policy_retry_delay
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
 from inventory.ports.repositories import NumberRepository
-from inventory.ports.storage import Storage
+from inventory.ports.storage import Storage, UnitOfWork
+from inventory.services.group_commit import OwnTransaction, Transactions
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ async def finish_assign(
     still_held: frozenset[str] | None = None,
     quarantine_days: int = 0,
     policy_failure: str | None = None,
+    transactions: Transactions | None = None,
 ) -> Assigned:
     """Teams assigned it: the number is used by `account`, whatever the inventory thought meanwhile, and in
     the same transaction the numbers Teams took from `account` for it are released by the tenant's rule.
@@ -50,8 +52,11 @@ async def finish_assign(
     the old one in Teams; see docs/teams-behaviour.md).
 
     `policy_failure`: Teams assigned the number but refused the entry's policy grant; the entry stays open
-    as policy_pending, due for its first retry (`policy_retry`), instead of closing."""
-    async with storage.write() as uow:
+    as policy_pending, due for its first retry (`policy_retry`), instead of closing.
+
+    `transactions`: where the writes run (a bulk run's group commit); by default a transaction of their own."""
+
+    async def settle(uow: UnitOfWork) -> Assigned:
         current = await _get(uow.numbers, entry)
         detail = None
         try:
@@ -77,14 +82,17 @@ async def finish_assign(
             )
         else:
             await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
+        return Assigned(saved, replaced)
+
+    done = await (transactions or OwnTransaction(storage)).run(settle)
     log.info(
         "assigned tenant=%s number=%s replaced=%d correlation=%s",
         entry.tenant,
         entry.number,
-        len(replaced),
+        len(done.replaced),
         entry.correlation_id,
     )
-    return Assigned(saved, replaced)
+    return done
 
 
 async def _release_replaced(
@@ -118,12 +126,20 @@ async def _release_replaced(
 
 
 async def fail_assign(
-    storage: Storage, entry: JournalEntry, reason: str, actor: Actor, now: datetime, *, keep_out: bool = False
+    storage: Storage,
+    entry: JournalEntry,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    keep_out: bool = False,
+    transactions: Transactions | None = None,
 ) -> None:
     """Teams did not assign it: close the entry and give a held number back to the pool, so the inventory
     is as it was before the operator started. With `keep_out` (Teams refused it in a bulk run) the number
     is blocked with Teams' reason instead, so no plan offers it again until someone returns it."""
-    async with storage.write() as uow:
+
+    async def settle(uow: UnitOfWork) -> None:
         current = await uow.numbers.get(entry.tenant, entry.number, entry.extension)
         if entry.hold_owner and current is not None and _held_by(current, entry.hold_owner):
             if keep_out:
@@ -140,6 +156,8 @@ async def fail_assign(
                 detail=reason,
             )
         await uow.journal.close(entry.id, FAILED, detail=reason, at=now)
+
+    await (transactions or OwnTransaction(storage)).run(settle)
     log.info(
         "assign failed tenant=%s number=%s detail=%s correlation=%s",
         entry.tenant,
