@@ -52,6 +52,10 @@ class NumberRepository(Protocol):
         """The numbers among `keys` that exist, by key, in a few queries (never one per key)."""
         ...
 
+    async def listed(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
+        """Like `get_many`, by the numbers themselves: for a few keys spread over a large tenant."""
+        ...
+
     async def by_ids(self, tenant: str, ids: Iterable[int], *, lock: bool = False) -> dict[int, PhoneNumber]:
         """The tenant's numbers among `ids`, by id; with `lock`, held for this transaction (`lock_by_ids`)."""
         ...

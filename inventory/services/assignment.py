@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from inventory import journal, transitions
+from inventory import journal
 from inventory.audit import new_correlation_id
 from inventory.e164 import display_number, number_key, teams_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
@@ -23,9 +23,9 @@ from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
 from inventory.pacing import lane
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
-from inventory.ports.storage import UnitOfWork
+from inventory.services.bulk_openings import Opened, Opening, intent, open_batch, others_of
 from inventory.services.context import ServiceContext
-from inventory.services.group_commit import GroupCommit, OwnTransaction, Transactions
+from inventory.services.group_commit import BatchCommit, GroupCommit, OwnTransaction, Transactions
 from inventory.services.operation_locations import OperationLocations
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.policy_retry import PolicySettled, retry_due_policies
@@ -81,8 +81,8 @@ class AssignmentService:
         self.policies = PolicyCheck(context)
         self._locations = OperationLocations(context.storage)
         # A bulk run's journal entries are opened, and settled, many to a transaction (`group_commit`);
-        # two groups, so that on PostgreSQL an opening and a settlement can run at the same time.
-        self._begins = GroupCommit(context.storage)
+        # apart, so that on PostgreSQL an opening and a settlement can run at the same time.
+        self._openings: BatchCommit[Opening, Opened] = BatchCommit(context.storage, open_batch)
         self._settlements = GroupCommit(context.storage)
         self._own = OwnTransaction(context.storage)
 
@@ -309,43 +309,19 @@ class AssignmentService:
             tenants = await uow.journal.pending_tenants(created_before=self._clock.now() - SETTLE_AFTER)
         return sum([await self.reconcile(tenant) for tenant in tenants])
 
-    async def _begin_assign(self, request: AssignRequest, actor: Actor) -> tuple[JournalEntry, list[PhoneNumber]]:
+    async def _begin_assign(self, request: AssignRequest, actor: Actor) -> Opened:
         """The pending entry, and the numbers the inventory has on the account besides this one (which
-        Teams may replace)."""
-        now = self._clock.now()
-
-        async def begin(uow: UnitOfWork) -> tuple[JournalEntry, list[PhoneNumber]]:
+        Teams may replace). Bulk work opens its entries a batch to a transaction (`bulk_openings`)."""
+        opening = Opening(request, actor, self._clock.now())
+        if lane.current() is lane.Lane.BULK:
+            return await self._openings.run(opening)
+        async with self._storage.write() as uow:
             current = await uow.numbers.get(request.tenant, request.number, request.extension)
-            if current is None:
-                raise NotFound(
-                    f"{display_number(request.number, request.extension)} is not in the {request.tenant} inventory."
-                )
-            # Check the rules now, before Teams is touched: the real transition happens after it succeeds.
-            transitions.assign(
-                current,
-                request.account,
-                policy=request.policy,
-                operator=actor.name,
-                now=now,
-                hold_owner=request.hold_owner,
-            )
-            entry = journal.begin(
-                journal.Kind.ASSIGN,
-                current,
-                request.account,
-                actor,
-                at=now,
-                correlation_id=new_correlation_id(),
-                policy=request.policy,
-                location_id=request.location_id,
-                hold_owner=request.hold_owner,
-                flow_id=request.flow_id,
-            )
+            entry = intent(current, opening)
+            assert current is not None  # `intent` refused a missing number
             await uow.journal.write(entry)
             held = await uow.numbers.held_by(request.tenant, [request.account.id])
-            return entry, [n for n in held if n.id != current.id and n.status is NumberStatus.USED]
-
-        return await self._transactions(self._begins).run(begin)
+        return entry, others_of(current, request.account.id, held)
 
     async def _finish_unassign(self, entry: JournalEntry, actor: Actor) -> PhoneNumber:
         days = self._context.tenant(entry.tenant).quarantine_days

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from inventory.ports.storage import Storage, UnitOfWork
 
@@ -92,3 +92,62 @@ class GroupCommit:
             self.transactions += 1
             if not done.done():
                 done.set_result(result)
+
+
+Item = TypeVar("Item")
+R = TypeVar("R")
+# Writes a whole batch in one transaction: one result per item, in order; an item refused by a rule is
+# answered with its error (written nothing), a raise rolls the batch back.
+BatchWrite = Callable[[UnitOfWork, list[Item]], Awaitable[list[R | Exception]]]
+
+
+class BatchCommit(Generic[Item, R]):
+    """Like `GroupCommit`, for work that a batch does in fewer statements than its items one by one."""
+
+    def __init__(self, storage: Storage, write: BatchWrite[Item, R], *, batch: int = BATCH) -> None:
+        self._storage = storage
+        self._write = write
+        self._batch = batch
+        self._waiting: list[tuple[Item, asyncio.Future[R]]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.transactions = 0
+
+    async def run(self, item: Item) -> R:
+        """Return `item`'s result once its batch is committed; raise its own error."""
+        done: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        return await done
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self._batch], self._waiting[self._batch :]
+            try:
+                async with self._storage.write() as uow:
+                    results = await self._write(uow, [item for item, _ in batch])
+            except Exception:  # the batch failed as a whole: each item alone, each caller its own outcome
+                for item, done in batch:
+                    await self._alone(item, done)
+                continue
+            self.transactions += 1
+            for (_, done), result in zip(batch, results, strict=True):
+                _answer(done, result)
+
+    async def _alone(self, item: Item, done: asyncio.Future[R]) -> None:
+        try:
+            async with self._storage.write() as uow:
+                [result] = await self._write(uow, [item])
+        except Exception as error:  # handed to its caller, as a transaction of its own would
+            result = error
+        self.transactions += 1
+        _answer(done, result)
+
+
+def _answer(done: asyncio.Future[R], result: R | Exception) -> None:
+    if done.done():
+        return
+    if isinstance(result, Exception):
+        done.set_exception(result)
+    else:
+        done.set_result(result)

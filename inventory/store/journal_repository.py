@@ -20,6 +20,11 @@ class SqlJournalRepository:
     async def write(self, entry: JournalEntry) -> None:
         await self._connection.execute(teams_operations.insert().values(**dataclasses.asdict(entry)))
 
+    async def write_many(self, entries: Sequence[JournalEntry]) -> None:
+        """One executemany for all of them (a bulk run's batch of intents)."""
+        if entries:
+            await self._connection.execute(teams_operations.insert(), [dataclasses.asdict(e) for e in entries])
+
     async def close(
         self, entry_id: str, status: str, *, detail: str | None, at: datetime, from_status: str = PENDING
     ) -> bool:
