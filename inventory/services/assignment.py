@@ -24,12 +24,20 @@ from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberTy
 from inventory.pacing import lane
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
 from inventory.services.bulk_openings import Opened, Opening, intent, open_batch, others_of
+from inventory.services.bulk_settlements import settle_batch
 from inventory.services.context import ServiceContext
 from inventory.services.group_commit import BatchCommit, GroupCommit, OwnTransaction, Transactions
 from inventory.services.operation_locations import OperationLocations
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.policy_retry import PolicySettled, retry_due_policies
-from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
+from inventory.services.settlement import (
+    Assigned,
+    Settling,
+    close_failed,
+    fail_assign,
+    finish_assign,
+    finish_unassign,
+)
 
 log = logging.getLogger(__name__)
 RECONCILER = Actor("system:reconcile", "Switchboard (reconcile)")
@@ -83,7 +91,8 @@ class AssignmentService:
         # A bulk run's journal entries are opened, and settled, many to a transaction (`group_commit`);
         # apart, so that on PostgreSQL an opening and a settlement can run at the same time.
         self._openings: BatchCommit[Opening, Opened] = BatchCommit(context.storage, open_batch)
-        self._settlements = GroupCommit(context.storage)
+        self._settlements: BatchCommit[Settling, Assigned] = BatchCommit(context.storage, settle_batch)
+        self._failures = GroupCommit(context.storage)
         self._own = OwnTransaction(context.storage)
 
     def _transactions(self, group: GroupCommit) -> Transactions:
@@ -118,7 +127,7 @@ class AssignmentService:
                 actor,
                 self._clock.now(),
                 keep_out=request.keep_refused_out,
-                transactions=self._transactions(self._settlements),
+                transactions=self._transactions(self._failures),
             )
             return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         warning = None
@@ -139,7 +148,7 @@ class AssignmentService:
             still_held=still_held,
             quarantine_days=self._context.tenant(request.tenant).quarantine_days,
             policy_failure=warning,
-            transactions=self._transactions(self._settlements),
+            settle=self._settlements.run if lane.current() is lane.Lane.BULK else None,
         )
         return OperationResult(
             True,
