@@ -45,11 +45,34 @@ class NewNumber:
 ChangePair = tuple[PhoneNumber, PhoneNumber]  # (as read, as it should become)
 
 
+@dataclass(frozen=True)
+class Saving:
+    """One number's change with what its history says about it."""
+
+    before: PhoneNumber
+    after: PhoneNumber
+    action: str
+    correlation_id: str
+    detail: str | None = None
+
+
 class NumberRepository(Protocol):
     async def get(self, tenant: str, number: str, extension: str = "") -> PhoneNumber | None: ...
 
     async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
         """The numbers among `keys` that exist, by key, in a few queries (never one per key)."""
+        ...
+
+    async def listed(
+        self, tenant: str, keys: Iterable[NumberKey], *, lock: bool = False
+    ) -> dict[NumberKey, PhoneNumber]:
+        """Like `get_many`, by the numbers themselves: for a few keys spread over a large tenant; with
+        `lock`, held until the transaction ends."""
+        ...
+
+    async def save_each(self, changes: Sequence[Saving], *, actor: Actor) -> list[PhoneNumber]:
+        """Each change with its own action, correlation and detail: one executemany and one audit batch.
+        The rows must be locked (read with `lock` in this transaction): every one must win."""
         ...
 
     async def by_ids(self, tenant: str, ids: Iterable[int], *, lock: bool = False) -> dict[int, PhoneNumber]:

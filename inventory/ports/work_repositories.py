@@ -25,6 +25,10 @@ from inventory.sync.runs import StoredChange, SyncRun
 class JournalRepository(Protocol):
     async def write(self, entry: JournalEntry) -> None: ...
 
+    async def write_many(self, entries: Sequence[JournalEntry]) -> None: ...
+
+    async def close_many(self, closes: Sequence[tuple[str, str | None, datetime]], status: str) -> None: ...
+
     async def close(
         self, entry_id: str, status: str, *, detail: str | None, at: datetime, from_status: str = "pending"
     ) -> bool:

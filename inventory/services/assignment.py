@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from inventory import journal, transitions
+from inventory import journal
 from inventory.audit import new_correlation_id
 from inventory.e164 import display_number, number_key, teams_number
 from inventory.errors import NotFound, TeamsError, TransitionRefused
@@ -23,11 +23,21 @@ from inventory.journal import JournalEntry
 from inventory.model import AccountType, Actor, Assignee, NumberStatus, NumberType, PhoneNumber
 from inventory.pacing import lane
 from inventory.ports.phone_system import OperationOutcome, OperationStatus, PhoneSystem
+from inventory.services.bulk_openings import Opened, Opening, intent, open_batch, others_of
+from inventory.services.bulk_settlements import settle_batch
 from inventory.services.context import ServiceContext
+from inventory.services.group_commit import BatchCommit, GroupCommit, OwnTransaction, Transactions
 from inventory.services.operation_locations import OperationLocations
 from inventory.services.policy_check import PolicyCheck
 from inventory.services.policy_retry import PolicySettled, retry_due_policies
-from inventory.services.settlement import close_failed, fail_assign, finish_assign, finish_unassign
+from inventory.services.settlement import (
+    Assigned,
+    Settling,
+    close_failed,
+    fail_assign,
+    finish_assign,
+    finish_unassign,
+)
 
 log = logging.getLogger(__name__)
 RECONCILER = Actor("system:reconcile", "Switchboard (reconcile)")
@@ -78,6 +88,17 @@ class AssignmentService:
         self._clock = context.clock
         self.policies = PolicyCheck(context)
         self._locations = OperationLocations(context.storage)
+        # A bulk run's journal entries are opened, and settled, many to a transaction (`group_commit`);
+        # apart, so that on PostgreSQL an opening and a settlement can run at the same time.
+        self._openings: BatchCommit[Opening, Opened] = BatchCommit(context.storage, open_batch)
+        self._settlements: BatchCommit[Settling, Assigned] = BatchCommit(context.storage, settle_batch)
+        self._failures = GroupCommit(context.storage)
+        self._own = OwnTransaction(context.storage)
+
+    def _transactions(self, group: GroupCommit) -> Transactions:
+        """The group commit for bulk work; a transaction of its own for an operator waiting on a card
+        (which must not wait for a batch of bulk writes ahead of it)."""
+        return group if lane.current() is lane.Lane.BULK else self._own
 
     async def assign(self, request: AssignRequest, actor: Actor) -> OperationResult:
         """Assign `request.number` to `request.account` in Teams, grant the policy, then record it.
@@ -106,6 +127,7 @@ class AssignmentService:
                 actor,
                 self._clock.now(),
                 keep_out=request.keep_refused_out,
+                transactions=self._transactions(self._failures),
             )
             return OperationResult(False, None, _failure_text(outcome), entry.correlation_id, entry.id)
         warning = None
@@ -126,6 +148,7 @@ class AssignmentService:
             still_held=still_held,
             quarantine_days=self._context.tenant(request.tenant).quarantine_days,
             policy_failure=warning,
+            settle=self._settlements.run if lane.current() is lane.Lane.BULK else None,
         )
         return OperationResult(
             True,
@@ -295,40 +318,19 @@ class AssignmentService:
             tenants = await uow.journal.pending_tenants(created_before=self._clock.now() - SETTLE_AFTER)
         return sum([await self.reconcile(tenant) for tenant in tenants])
 
-    async def _begin_assign(self, request: AssignRequest, actor: Actor) -> tuple[JournalEntry, list[PhoneNumber]]:
+    async def _begin_assign(self, request: AssignRequest, actor: Actor) -> Opened:
         """The pending entry, and the numbers the inventory has on the account besides this one (which
-        Teams may replace)."""
-        now = self._clock.now()
+        Teams may replace). Bulk work opens its entries a batch to a transaction (`bulk_openings`)."""
+        opening = Opening(request, actor, self._clock.now())
+        if lane.current() is lane.Lane.BULK:
+            return await self._openings.run(opening)
         async with self._storage.write() as uow:
             current = await uow.numbers.get(request.tenant, request.number, request.extension)
-            if current is None:
-                raise NotFound(
-                    f"{display_number(request.number, request.extension)} is not in the {request.tenant} inventory."
-                )
-            # Check the rules now, before Teams is touched: the real transition happens after it succeeds.
-            transitions.assign(
-                current,
-                request.account,
-                policy=request.policy,
-                operator=actor.name,
-                now=now,
-                hold_owner=request.hold_owner,
-            )
-            entry = journal.begin(
-                journal.Kind.ASSIGN,
-                current,
-                request.account,
-                actor,
-                at=now,
-                correlation_id=new_correlation_id(),
-                policy=request.policy,
-                location_id=request.location_id,
-                hold_owner=request.hold_owner,
-                flow_id=request.flow_id,
-            )
+            entry = intent(current, opening)
+            assert current is not None  # `intent` refused a missing number
             await uow.journal.write(entry)
             held = await uow.numbers.held_by(request.tenant, [request.account.id])
-        return entry, [n for n in held if n.id != current.id and n.status is NumberStatus.USED]
+        return entry, others_of(current, request.account.id, held)
 
     async def _finish_unassign(self, entry: JournalEntry, actor: Actor) -> PhoneNumber:
         days = self._context.tenant(entry.tenant).quarantine_days

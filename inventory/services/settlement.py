@@ -8,6 +8,7 @@ Teams) end an operation here, so the inventory records an outcome the same way w
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,8 +17,9 @@ from inventory.e164 import display_number, number_key
 from inventory.errors import NotFound, TransitionRefused
 from inventory.journal import FAILED, PENDING, SUCCEEDED, JournalEntry, policy_retry_delay
 from inventory.model import Actor, Assignee, NumberStatus, PhoneNumber
-from inventory.ports.repositories import NumberRepository
-from inventory.ports.storage import Storage
+from inventory.ports.repositories import NumberRepository, Saving
+from inventory.ports.storage import Storage, UnitOfWork
+from inventory.services.group_commit import OwnTransaction, Transactions
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,23 @@ class Assigned:
 
     number: PhoneNumber
     replaced: tuple[PhoneNumber, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settling:
+    """One assignment Teams finished, and what its settlement needs to know (see `finish_assign`)."""
+
+    entry: JournalEntry
+    account: Assignee
+    policy: str | None
+    actor: Actor
+    now: datetime
+    still_held: frozenset[str] | None = None
+    quarantine_days: int = 0
+    policy_failure: str | None = None
+
+
+Settle = Callable[[Settling], Awaitable[Assigned]]
 
 
 async def finish_assign(
@@ -41,6 +60,7 @@ async def finish_assign(
     still_held: frozenset[str] | None = None,
     quarantine_days: int = 0,
     policy_failure: str | None = None,
+    settle: Settle | None = None,
 ) -> Assigned:
     """Teams assigned it: the number is used by `account`, whatever the inventory thought meanwhile, and in
     the same transaction the numbers Teams took from `account` for it are released by the tenant's rule.
@@ -50,58 +70,94 @@ async def finish_assign(
     the old one in Teams; see docs/teams-behaviour.md).
 
     `policy_failure`: Teams assigned the number but refused the entry's policy grant; the entry stays open
-    as policy_pending, due for its first retry (`policy_retry`), instead of closing."""
-    async with storage.write() as uow:
-        current = await _get(uow.numbers, entry)
-        detail = None
-        try:
-            after = transitions.assign(
-                current, account, policy=policy, operator=actor.name, now=now, hold_owner=entry.hold_owner
-            )
-        except TransitionRefused as refused:
-            # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
-            detail = f"Assigned in Teams although the inventory said: {refused}"
-            after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
-        if policy_failure is not None and entry.policy:
-            # History reads "assigned, policy pending" until the retried grant lands (its own "policy" event).
-            pending = f"Voice routing policy {entry.policy} pending: Teams refused the grant; Switchboard retries it."
-            detail = f"{detail} {pending}" if detail else pending
-        saved = await uow.numbers.save(
-            current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
-        )
-        replaced = await _release_replaced(uow.numbers, saved, still_held, actor, now, entry, quarantine_days)
-        if policy_failure is not None and entry.policy:
-            retry_at = now + policy_retry_delay(1)
-            await uow.journal.retry_policy_later(
-                entry.id, from_status=PENDING, attempts=1, detail=policy_failure, retry_at=retry_at
-            )
-        else:
-            await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
+    as policy_pending, due for its first retry (`policy_retry`), instead of closing.
+
+    `settle`: where the writes run (a bulk run's batches, `bulk_settlements`); by default a transaction
+    of their own."""
+    settling = Settling(entry, account, policy, actor, now, still_held, quarantine_days, policy_failure)
+    if settle is not None:
+        done = await settle(settling)
+    else:
+        async with storage.write() as uow:
+            done = await settle_assign(uow, settling)
     log.info(
         "assigned tenant=%s number=%s replaced=%d correlation=%s",
         entry.tenant,
         entry.number,
-        len(replaced),
+        len(done.replaced),
         entry.correlation_id,
     )
+    return done
+
+
+async def settle_assign(uow: UnitOfWork, settling: Settling) -> Assigned:
+    """`finish_assign`'s writes, in `uow`."""
+    entry, account, actor, now = settling.entry, settling.account, settling.actor, settling.now
+    current = await _get(uow.numbers, entry)
+    after, detail = assigned_state(
+        current, entry, account, settling.policy, actor, now, policy_failure=settling.policy_failure
+    )
+    saved = await uow.numbers.save(
+        current, after, action="assign", actor=actor, correlation_id=entry.correlation_id, detail=detail
+    )
+    others = await uow.numbers.held_by(saved.tenant, [account.id], lock=True) if saved.assignee else []
+    released = replacements(saved, others, settling.still_held, actor, now, entry, settling.quarantine_days)
+    replaced = tuple(await uow.numbers.save_each(released, actor=actor))
+    if settling.policy_failure is not None and entry.policy:
+        retry_at = now + policy_retry_delay(1)
+        await uow.journal.retry_policy_later(
+            entry.id, from_status=PENDING, attempts=1, detail=settling.policy_failure, retry_at=retry_at
+        )
+    else:
+        await uow.journal.close(entry.id, SUCCEEDED, detail=detail, at=now)
     return Assigned(saved, replaced)
 
 
-async def _release_replaced(
-    numbers: NumberRepository,
+def assigned_state(
+    current: PhoneNumber,
+    entry: JournalEntry,
+    account: Assignee,
+    policy: str | None,
+    actor: Actor,
+    now: datetime,
+    *,
+    policy_failure: str | None,
+) -> tuple[PhoneNumber, str | None]:
+    """The number as Teams assigned it, and what its history says beyond "assigned" (if anything)."""
+    detail = None
+    try:
+        after = transitions.assign(
+            current, account, policy=policy, operator=actor.name, now=now, hold_owner=entry.hold_owner
+        )
+    except TransitionRefused as refused:
+        # Teams assigned it, and Teams is the truth about holders: record it, and say what we overrode.
+        detail = f"Assigned in Teams although the inventory said: {refused}"
+        after = transitions.observe_teams_holder(current, account, policy=policy, operator=actor.name, now=now)
+    if policy_failure is not None and entry.policy:
+        # History reads "assigned, policy pending" until the retried grant lands (its own "policy" event).
+        pending = f"Voice routing policy {entry.policy} pending: Teams refused the grant; Switchboard retries it."
+        detail = f"{detail} {pending}" if detail else pending
+    return after, detail
+
+
+def replacements(
     assigned: PhoneNumber,
+    held: Sequence[PhoneNumber],
     still_held: frozenset[str] | None,
     actor: Actor,
     now: datetime,
     entry: JournalEntry,
     quarantine_days: int,
-) -> tuple[PhoneNumber, ...]:
+) -> list[Saving]:
+    """The holder's other numbers (among `held`) that Teams replaced with `assigned`, released."""
     holder = assigned.assignee
     if holder is None:
-        return ()
-    replaced = []
-    for other in await numbers.held_by(assigned.tenant, [holder.id], lock=True):
+        return []
+    released = []
+    for other in held:
         if other.id == assigned.id or other.status is not NumberStatus.USED:
+            continue
+        if other.assignee is None or other.assignee.id != holder.id:
             continue
         if still_held is not None and number_key(other.number, other.extension) in still_held:
             continue  # Teams says the holder keeps it (a private line, say): so does the inventory
@@ -109,21 +165,25 @@ async def _release_replaced(
             continue
         after = transitions.release(other, operator=actor.name, now=now, quarantine_days=quarantine_days)
         why = f"Teams replaced it with {assigned.label} for {holder.label}."
-        replaced.append(
-            await numbers.save(
-                other, after, action="replaced", actor=actor, correlation_id=entry.correlation_id, detail=why
-            )
-        )
-    return tuple(replaced)
+        released.append(Saving(other, after, "replaced", entry.correlation_id, why))
+    return released
 
 
 async def fail_assign(
-    storage: Storage, entry: JournalEntry, reason: str, actor: Actor, now: datetime, *, keep_out: bool = False
+    storage: Storage,
+    entry: JournalEntry,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    keep_out: bool = False,
+    transactions: Transactions | None = None,
 ) -> None:
     """Teams did not assign it: close the entry and give a held number back to the pool, so the inventory
     is as it was before the operator started. With `keep_out` (Teams refused it in a bulk run) the number
     is blocked with Teams' reason instead, so no plan offers it again until someone returns it."""
-    async with storage.write() as uow:
+
+    async def settle(uow: UnitOfWork) -> None:
         current = await uow.numbers.get(entry.tenant, entry.number, entry.extension)
         if entry.hold_owner and current is not None and _held_by(current, entry.hold_owner):
             if keep_out:
@@ -140,6 +200,8 @@ async def fail_assign(
                 detail=reason,
             )
         await uow.journal.close(entry.id, FAILED, detail=reason, at=now)
+
+    await (transactions or OwnTransaction(storage)).run(settle)
     log.info(
         "assign failed tenant=%s number=%s detail=%s correlation=%s",
         entry.tenant,

@@ -20,6 +20,11 @@ class SqlJournalRepository:
     async def write(self, entry: JournalEntry) -> None:
         await self._connection.execute(teams_operations.insert().values(**dataclasses.asdict(entry)))
 
+    async def write_many(self, entries: Sequence[JournalEntry]) -> None:
+        """One executemany for all of them (a bulk run's batch of intents)."""
+        if entries:
+            await self._connection.execute(teams_operations.insert(), [dataclasses.asdict(e) for e in entries])
+
     async def close(
         self, entry_id: str, status: str, *, detail: str | None, at: datetime, from_status: str = PENDING
     ) -> bool:
@@ -30,6 +35,20 @@ class SqlJournalRepository:
             .values(status=status, detail=detail, finished_at=at, retry_at=None)
         )
         return (await self._connection.execute(statement)).rowcount == 1
+
+    async def close_many(self, closes: Sequence[tuple[str, str | None, datetime]], status: str) -> None:
+        """Close each pending entry (id, detail, at) in one executemany; entries already closed stay as they are."""
+        if not closes:
+            return
+        statement = (
+            update(teams_operations)
+            .where(and_(teams_operations.c.id == bindparam("entry_id"), teams_operations.c.status == PENDING))
+            .values(
+                status=status, detail=bindparam("closing_detail"), finished_at=bindparam("closing_at"), retry_at=None
+            )
+        )
+        rows = [{"entry_id": entry_id, "closing_detail": detail, "closing_at": at} for entry_id, detail, at in closes]
+        await self._connection.execute(statement, rows)
 
     async def set_operations(self, locations: Mapping[str, str]) -> None:
         if not locations:

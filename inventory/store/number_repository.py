@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.errors import ConcurrentChange
 from inventory.model import Actor, PhoneNumber
-from inventory.ports.repositories import ChangePair, NewNumber, WriteProgress
+from inventory.ports.repositories import ChangePair, NewNumber, Saving, WriteProgress
 from inventory.store.add_audit import audit_unreserved_adds, last_number_id
 from inventory.store.audit_repository import SqlAuditRepository, audit_row
 from inventory.store.executemany import insert_many, update_many_by_version
@@ -181,6 +181,26 @@ class SqlNumberRepository(NumberReads):
             raise ConcurrentChange("Some numbers changed while they were being saved; nothing was written. Try again.")
         pairs = zip((before for before, _ in changes), saved, strict=True)
         await self._audit.write([_audit_of(pair, action, actor, correlation_id, None) for pair in pairs])
+        return saved
+
+    async def save_each(self, changes: Sequence[Saving], *, actor: Actor) -> list[PhoneNumber]:
+        if not changes:
+            return []
+        rows: list[dict[str, Any]] = []
+        saved: list[PhoneNumber] = []
+        for change in changes:
+            won, values = _versioned(change.before, change.after)
+            rows.append({**values, "b_id": change.before.id, "b_version": change.before.version})
+            saved.append(won)
+        written = await update_many_by_version(self._connection, phone_numbers, rows)
+        # asyncpg cannot count an executemany (-1); there the row locks alone guarantee every row won.
+        if written not in (-1, len(rows)):
+            raise ConcurrentChange("Some numbers changed while they were being saved; nothing was written. Try again.")
+        audits = [
+            _audit_of((c.before, won), c.action, actor, c.correlation_id, c.detail)
+            for c, won in zip(changes, saved, strict=True)
+        ]
+        await self._audit.write(audits)
         return saved
 
     async def delete_tenant(self, tenant: str, *, actor: Actor, at: datetime, correlation_id: str) -> int:
