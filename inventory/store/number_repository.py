@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from inventory.errors import ConcurrentChange
 from inventory.model import Actor, PhoneNumber
 from inventory.ports.repositories import ChangePair, NewNumber, WriteProgress
+from inventory.store import search_index
 from inventory.store.audit_repository import SqlAuditRepository, audit_row
 from inventory.store.executemany import insert_many, update_many_by_version
 from inventory.store.number_reads import NumberReads
@@ -92,7 +93,8 @@ class SqlNumberRepository(NumberReads):
                 await asyncio.wait([writing])
 
     async def _insert(self, rows: list[dict[str, Any]], audit_rows: list[dict[str, Any]]) -> None:
-        await insert_many(self._connection, phone_numbers, rows)
+        async with search_index.bulk_indexed(self._connection):
+            await insert_many(self._connection, phone_numbers, rows)
         await self._audit.write(audit_rows)
 
     async def save(
