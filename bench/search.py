@@ -93,7 +93,9 @@ async def plan_of(store: Store, last: LastSearch) -> str:
         rows = (await uow.connection.exec_driver_sql(explain + last.statement, last.parameters)).all()
     if dialect == "sqlite":
         return "; ".join(str(row[-1]) for row in rows)
-    nodes = [re.sub(r"\s*\(cost=.*?\)", "", str(row[0])).strip().lstrip("-> ") for row in rows]
+    # The candidate ids of `search_index.few_matches` come back inlined: a thousand of them say nothing.
+    nodes = [re.sub(r"\s*\(cost=.*?\)", "", re.sub(r"(?<=\{)[\d,]{40,}(?=\})", "...", str(row[0]))) for row in rows]
+    nodes = [node.strip().lstrip("-> ") for node in nodes]
     return " > ".join(node for node in nodes if node and not node.startswith(("Filter", "Sort Key", "Rows Removed")))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from inventory.errors import ConcurrentChange
 from inventory.model import Actor, PhoneNumber
 from inventory.ports.repositories import ChangePair, NewNumber, Saving, WriteProgress
+from inventory.store import search_index
 from inventory.store.add_audit import audit_unreserved_adds, last_number_id
 from inventory.store.audit_repository import SqlAuditRepository, audit_row
 from inventory.store.executemany import insert_many, update_many_by_version
@@ -109,7 +110,8 @@ class SqlNumberRepository(NumberReads):
 
     async def _insert(self, rows: list[dict[str, Any]], reserved_audit: list[dict[str, Any]], audit: _AddAudit) -> None:
         after_id = await last_number_id(self._connection)
-        await insert_many(self._connection, phone_numbers, rows)
+        async with search_index.bulk_indexed(self._connection):
+            await insert_many(self._connection, phone_numbers, rows)
         await audit_unreserved_adds(
             self._connection,
             rows[0]["tenant"],

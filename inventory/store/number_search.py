@@ -187,9 +187,15 @@ async def count_numbers(connection: AsyncConnection, query: NumberQuery, *, at_m
 
 
 async def _narrowed(connection: AsyncConnection, query: NumberQuery) -> Select[tuple[object, ...]]:
-    """`build_query`, with the trigram index's candidates when it says they are few (SQLite)."""
+    """`build_query`, among the trigram index's candidates when a substring's matches are few."""
     statement = build_query(query)
-    candidates = await search_index.narrowing(connection, substring_terms(query))
+    terms = substring_terms(query)
+    if not terms:
+        return statement
+    if connection.dialect.name == "postgresql":
+        candidates = await search_index.few_matches(connection, statement)
+    else:
+        candidates = await search_index.narrowing(connection, terms)
     return statement if candidates is None else statement.where(candidates)
 
 

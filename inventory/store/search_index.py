@@ -9,18 +9,37 @@ runs among those ids; more, and matches are dense enough that the ordered walk r
 
 The index (`phone_numbers_text`, contentless FTS5 with the trigram tokenizer, migration 0021) covers the
 number (as `^number$`, so that a suffix is a phrase too) and `search_text`, which holds the holder's name
-and UPN, location, range, carrier, pool and tags; triggers keep it in step with every write. It is a
-candidate filter only: the LIKE conditions still decide each row.
-PostgreSQL needs none of this: its pg_trgm GIN indexes and statistics let the planner make the same choice.
+and UPN, location, range, carrier, pool and tags; triggers keep it in step with every write, except that
+bulk writers (imports, a sync's adds) index each batch in one statement (`bulk_indexed`, migration 0025).
+It is a candidate filter only: the LIKE conditions still decide each row.
+PostgreSQL gets the same choice another way (`few_matches`): its planner, asked for the ordered page, assumes
+matches are spread evenly and for a rare clustered one (a range label) sometimes walks the number index from
+the start (p95 0.9 s at 1,000,000). Asked for up to `SPARSE` + 1 matching ids in no order, it reads them from
+its pg_trgm GIN indexes instead; the page is then sorted among those.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
-from sqlalchemy import Column, ColumnElement, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.store.tables import phone_numbers
@@ -84,3 +103,44 @@ async def narrowing(connection: AsyncConnection, terms: list[str]) -> ColumnElem
     # take ten times as long (it re-reads the index per sorted row), and 2,000 bound parameters cost more.
     found = func.json_each(json.dumps(candidates)).table_valued("value")
     return phone_numbers.c.id.in_(select(found.c.value))
+
+
+async def few_matches(connection: AsyncConnection, matches: Select[tuple[object, ...]]) -> ColumnElement[bool] | None:
+    """PostgreSQL: `id = ANY(ids)` when `matches`, asked in no order, has at most `SPARSE` rows; None to walk
+    in number order. Without ORDER BY the planner has no reason to walk the number index, so a rare match
+    comes from the trigram bitmap and a common one stops after `SPARSE` + 1 rows of whatever scan it picks."""
+    probe = matches.with_only_columns(phone_numbers.c.id).limit(SPARSE + 1)
+    ids = list((await connection.execute(probe)).scalars())
+    if len(ids) > SPARSE:
+        return None
+    # One array parameter: the statement stays the same whatever the number of ids (asyncpg prepares it once).
+    return phone_numbers.c.id == any_(bindparam("candidate_ids", ids, type_=ARRAY(Integer)))
+
+
+_BULK_FLAG = text("INSERT INTO phone_numbers_text_bulk (writer) VALUES (1)")
+_BULK_UNFLAG = text("DELETE FROM phone_numbers_text_bulk")
+_BULK_INDEX = text(
+    "INSERT INTO phone_numbers_text (rowid, number, search_text) "
+    "SELECT id, '^' || number || '$', search_text FROM phone_numbers WHERE id > :last"
+)
+
+
+@asynccontextmanager
+async def bulk_indexed(connection: AsyncConnection) -> AsyncIterator[None]:
+    """Numbers inserted in the block are indexed when it ends, in one `INSERT ... SELECT`, instead of one
+    FTS5 insert per row from the trigger (which about doubled an import). SQLite only; a no-op elsewhere.
+
+    Only for a write transaction (SQLite's one writer): new ids are then exactly those above the largest
+    before the block, and the flag that silences the insert trigger is gone before anyone else can see it.
+    Not nestable: a second flag fails loudly rather than index a batch twice."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    last = (await connection.execute(select(func.coalesce(func.max(phone_numbers.c.id), 0)))).scalar_one()
+    await connection.execute(_BULK_FLAG)
+    try:
+        yield
+    finally:
+        # Also after an error: rows that did land stay findable if the caller goes on in this transaction.
+        await connection.execute(_BULK_INDEX, {"last": last})
+        await connection.execute(_BULK_UNFLAG)

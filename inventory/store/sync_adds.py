@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.e164 import number_key
 from inventory.model import Actor
+from inventory.store import search_index
 from inventory.store.audit_repository import audit_columns
 from inventory.store.column_types import UtcDateTime
 from inventory.store.tables import audit_events, phone_numbers, sync_changes
@@ -77,7 +78,8 @@ async def apply_adds(
         "version": literal(1),
     }
     await _insert_select(connection, audit_events, audit, missing)
-    added = await _insert_select(connection, phone_numbers, number, missing)
+    async with search_index.bulk_indexed(connection):
+        added = await _insert_select(connection, phone_numbers, number, missing)
     return added, taken
 
 

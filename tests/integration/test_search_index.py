@@ -9,15 +9,20 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from inventory.config import TenantConfig
 from inventory.e164 import parse_range
 from inventory.model import Actor, Assignee, NumberStatus
 from inventory.number_query import NumberQuery
 from inventory.services.imports import import_csv, import_range
-from inventory.store import search_index
+from inventory.services.sync import SyncService
+from inventory.store import number_repository, search_index
 from inventory.store.engine import Store, create_engine
 from inventory.store.migrate import upgrade
+from inventory.teams.simulation import SimulatedPhoneSystem
 from inventory.transitions import assign, release
 from tests.support.clock import FakeClock
+from tests.support.contoso_sync import contoso_tenant
+from tests.support.services import one_tenant
 
 OLIVIA = Actor("cli:olivia", "olivia")
 
@@ -141,3 +146,49 @@ async def test_upgrading_indexes_the_numbers_written_before_the_index_existed(tm
             assert len(found.all()) == 1
     finally:
         await engine.dispose()
+
+
+async def _indexed_rows(store: Store, e164: str) -> int:
+    """How many index entries hold `e164` as a whole number (SQLite): one, or the index drifted."""
+    async with store.read() as uow:
+        found = await uow.connection.execute(
+            text("SELECT rowid FROM phone_numbers_text WHERE phone_numbers_text MATCH :phrase"),
+            {"phrase": f'number : "^{e164}$"'},
+        )
+        return len(found.all())
+
+
+async def test_a_bulk_import_indexes_every_batch_once_and_a_single_insert_is_still_indexed(
+    store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(number_repository, "_BATCH", 3)  # ten numbers: four batches, each indexed on its own
+    monkeypatch.setattr(search_index, "SPARSE", 10_000)  # every search runs among the index's candidates
+    await import_range(store, "contoso", parse_range("+14255550100-+14255550109"), actor=OLIVIA, clock=clock)
+    for last in range(100, 110):
+        assert await numbers(store, digits=f"*0{last}") == [f"+14255550{last}"]
+    async with store.write() as uow:  # one row written outside any bulk writer: the trigger indexes it
+        await uow.connection.execute(
+            text(
+                "INSERT INTO phone_numbers (tenant, number, extension, number_type, status, tags, search_text, "
+                "created_at, updated_at, version) VALUES ('contoso', '+12065550000', '', 'directRouting', "
+                "'available', '', 'tacoma', '2026-01-01', '2026-01-01', 1)"
+            )
+        )
+    assert await numbers(store, text="tacoma") == ["+12065550000"]
+    if store.dialect == "sqlite":
+        assert [await _indexed_rows(store, f"+14255550{last}") for last in range(100, 110)] == [1] * 10
+        async with store.read() as uow:
+            flags = await uow.connection.execute(text("SELECT count(*) FROM phone_numbers_text_bulk"))
+            assert flags.scalar_one() == 0
+
+
+async def test_a_syncs_adds_are_found_by_substring(store: Store, clock: FakeClock) -> None:
+    phone = SimulatedPhoneSystem(contoso_tenant(clock), clock=clock)
+    sync = SyncService(one_tenant(store, phone, TenantConfig(name="contoso", display_name="Contoso"), clock))
+    preview = await sync.start_sync("contoso", OLIVIA)
+    added = sorted(c.change.number for c in preview.preview["add"])
+    assert (await sync.commit_sync(preview.run.id, "contoso", OLIVIA)).applied["add"] == len(added) > 0
+    for e164 in added:
+        assert await numbers(store, digits="*" + e164[-6:]) == [e164]
+    if store.dialect == "sqlite":
+        assert [await _indexed_rows(store, e164) for e164 in added] == [1] * len(added)
