@@ -31,6 +31,7 @@ TIMEOUT_SECONDS = 100.0  # msrest's default connection timeout
 ATTEMPTS = 4  # the first try and urllib3's three retries (msrest's ClientRetryPolicy)
 BACKOFF_SECONDS = (0.0, 1.6, 3.2)  # urllib3's backoff at msrest's factor of 0.8
 _OK = frozenset({200, 201, 202})
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 _NOT_RETRIED = frozenset({501, 505})
 
 
@@ -113,8 +114,7 @@ class ChannelConversations:
         return await self._send("PUT", url, activity, {})
 
     async def _send(self, method: str, url: str, activity: Any, extra: dict[str, str]) -> ResourceResponse:
-        # msrest's own serializer: the JSON is byte for byte what msrest sent (botbuilder's models).
-        body = json.dumps(self._inner._serialize.body(activity, "Activity"))
+        body = json.dumps(serialized(self._inner._serialize, activity))
         headers = {**self._headers, **extra}
         for attempt in range(ATTEMPTS):
             if attempt:
@@ -134,6 +134,30 @@ class ChannelConversations:
                 raise ChannelRefused(method, status, text)
             log.warning("channel refused method=%s status=%d attempt=%d", method, status, attempt + 1)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def serialized(serializer: Any, activity: Any) -> dict[str, Any]:
+    """The activity as msrest serialises it, but for its Adaptive Cards, which are put in as they are.
+
+    msrest copies a card element by element (0.5 ms of a 30-line card's 0.8 ms, bench figures in
+    performance.md) into what it already is: our cards are plain JSON built by cards/, and msrest's copy of
+    JSON (str keys; str, int, float, bool, None, list, dict values) is the identity.
+    """
+    cards = [a for a in activity.attachments or [] if a.content_type == CARD_TYPE and isinstance(a.content, dict)]
+    contents = [a.content for a in cards]
+    for attachment in cards:
+        attachment.content = None  # no await until they are put back: nobody else sees the activity so
+    try:
+        body: dict[str, Any] = serializer.body(activity, "Activity")
+    finally:
+        for attachment, content in zip(cards, contents, strict=True):
+            attachment.content = content
+    if cards:
+        by_identity = {id(a): c for a, c in zip(cards, contents, strict=True)}
+        for attachment, out in zip(activity.attachments, body.get("attachments", []), strict=True):
+            if id(attachment) in by_identity:
+                out["content"] = by_identity[id(attachment)]
+    return body
 
 
 def _id_in(text: str) -> str | None:
