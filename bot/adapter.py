@@ -15,6 +15,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.bot_credentials import Acquire, BotCredentialFactory, BotTokens, msal_acquire
 from bot.bot_identity import app_type_of, check_bot_identity
+from bot.channel_posts import ChannelSession
 from bot.connector_reuse import ReusingAuthentication
 from bot.request_auth import RequestAuthenticator
 from bot.signing_keys import KeyRing, KeyTiming
@@ -36,6 +37,7 @@ class BotConnection:
     adapter: CloudAdapter
     authenticator: RequestAuthenticator
     keys: KeyRing | None  # None in development mode: no token is checked
+    channel: ChannelSession  # the HTTP session of the bot's replies and card updates, closed with the app
 
 
 def bot_connection(
@@ -69,7 +71,12 @@ def bot_connection(
             timing=key_timing,
             allow_loopback_http=bool(settings.bot_openid_metadata_url or settings.entra_openid_metadata_url),
         )
-    return BotConnection(CloudAdapter(authentication), RequestAuthenticator(authentication, settings.app_id), keys)
+    return BotConnection(
+        CloudAdapter(authentication),
+        RequestAuthenticator(authentication, settings.app_id),
+        keys,
+        authentication.channel,
+    )
 
 
 def _speed_up_connector_clients() -> None:

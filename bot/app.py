@@ -91,4 +91,5 @@ def create_app(
     add_probe_routes(app, storage, tuple(t.name for t in settings.tenants))
     app.on_startup.append(runtime.start)
     app.on_cleanup.append(runtime.stop)
+    app.on_cleanup.append(connection.channel.close_on_cleanup)  # after runtime.stop: follow-ups still post
     return app

@@ -28,6 +28,7 @@ from botframework.connector.auth import (
 from botframework.connector.auth._connector_factory_impl import USER_AGENT
 
 from bot.bot_credentials import token_of
+from bot.channel_posts import ChannelConversations, ChannelSession, authorization_of
 
 MAX_CLIENTS = 64  # service URLs x tokens in use at once: a handful; the bound only keeps a leak impossible
 _ClientKey = tuple[str, str, str, str]
@@ -36,9 +37,12 @@ _ClientKey = tuple[str, str, str, str]
 class ConnectorClients:
     """The clients in use, least recently used dropped first."""
 
-    def __init__(self, credentials: ServiceClientCredentialsFactory, *, default_scope: str) -> None:
+    def __init__(
+        self, credentials: ServiceClientCredentialsFactory, *, default_scope: str, channel: ChannelSession
+    ) -> None:
         self._credentials = credentials
         self._default_scope = default_scope
+        self._channel = channel
         self._clients: OrderedDict[_ClientKey, ConnectorClient] = OrderedDict()
 
     def __len__(self) -> int:
@@ -53,6 +57,14 @@ class ConnectorClients:
         if client is None:
             client = ConnectorClient(credentials, base_url=service_url)
             client.config.add_user_agent(USER_AGENT)
+            # A turn's replies and card updates go out on the event loop (channel_posts), not in a thread.
+            client.conversations = ChannelConversations(
+                client.conversations,
+                base_url=service_url,
+                authorization=authorization_of(credentials),
+                user_agent=client.config.user_agent,
+                channel=self._channel,
+            )
             self._clients[key] = client
             while len(self._clients) > MAX_CLIENTS:
                 self._clients.popitem(last=False)
@@ -114,8 +126,11 @@ class ReusingAuthentication(ConfigurationBotFrameworkAuthentication):  # type: i
 
     def __init__(self, configuration: Any, *, credentials_factory: ServiceClientCredentialsFactory) -> None:
         super().__init__(configuration, credentials_factory=credentials_factory)
+        self.channel = ChannelSession()
         self.connector_clients = ConnectorClients(
-            credentials_factory, default_scope=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            credentials_factory,
+            default_scope=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+            channel=self.channel,
         )
 
     async def authenticate_request(self, activity: Any, auth_header: str) -> AuthenticateRequestResult:

@@ -65,19 +65,21 @@ async def start(
         state["chosen_by"] = chosen_by
     if search:
         state["search"] = search[:100]
-    flow = await FLOW.start(turn, tenant, Step.ACCOUNT, state)
+    # The account is looked up before the flow is written, so the flow starts at the step it shows:
+    # one write a command, not a start and a move.
     if not query:
-        return Reply(await FLOW.render(turn, flow))
+        return Reply(await FLOW.render(turn, await FLOW.start(turn, tenant, Step.ACCOUNT, state)))
     accounts = [account_view(a) for a in await turn.services.views.find_accounts(tenant, query, limit=25)]
     eligible = [a for a in accounts if a.kind in ("user", "resource account")]
     if len(eligible) == 1:
-        return _syncing(turn, await FLOW.advance(turn, flow, Step.SYNCING, account=account_to_state(eligible[0])))
+        return _syncing(
+            turn, await FLOW.start(turn, tenant, Step.SYNCING, {**state, "account": account_to_state(eligible[0])})
+        )
     nobody = None if eligible else f"Nobody in {tenant} starts with '{query[:60]}'. Try another name."
     message = " ".join(m for m in (reading.number_problem, nobody) if m) or None
     choices = [account_to_state(a) for a in eligible[:25]]
-    return Reply(
-        await FLOW.render(turn, await FLOW.advance(turn, flow, Step.ACCOUNT, choices=choices, message=message))
-    )
+    flow = await FLOW.start(turn, tenant, Step.ACCOUNT, {**state, "choices": choices, "message": message})
+    return Reply(await FLOW.render(turn, flow))
 
 
 async def _search_accounts(turn: Turn, flow: Flow, data: CardData) -> Move:

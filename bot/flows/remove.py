@@ -63,9 +63,11 @@ async def start(turn: Turn, args: str) -> Reply:
         nobody = f"No number in the {tenant} inventory is held by '{args[:60]}'."
     if not held:
         raise NotFound(f"{nobody} If Teams says otherwise, run sync first.")
-    flow = await FLOW.start(turn, tenant, Step.CHOOSE, {"who": args[:100], "choices": [n.id for n in held]})
-    if len(held) == 1:
-        flow = await FLOW.advance(turn, flow, Step.CONFIRM, number=_chosen_state(held[0]))
+    state: dict[str, Any] = {"who": args[:100], "choices": [n.id for n in held]}
+    if len(held) == 1:  # nothing to choose: the flow starts at the confirmation (one write, not two)
+        flow = await FLOW.start(turn, tenant, Step.CONFIRM, {**state, "number": _chosen_state(held[0])})
+    else:
+        flow = await FLOW.start(turn, tenant, Step.CHOOSE, state)
     return Reply(await FLOW.render(turn, flow))
 
 

@@ -7,10 +7,12 @@ would show up here as extra writes.
 
 from __future__ import annotations
 
-from cards.reading import card_text
+from typing import Any
+
+from cards.reading import card_text, execute_actions
 from inventory.store.engine import Store
 from tests.support.bot_harness import RecordingConnector, TeamsClient
-from tests.support.clicks import picker_for
+from tests.support.clicks import confirm_card_for, picker_for
 from tests.support.transactions import counting
 
 
@@ -70,3 +72,28 @@ async def test_a_command_from_an_operator_of_one_tenant_reads_no_tenant_choice(
         await megan.say("reservations")
     assert "contoso" in card_text(connector.last_card())
     assert opened.reads == 1  # the reservations themselves (the flow it starts is its one write)
+
+
+def drawn_at(card: dict[str, Any]) -> set[int]:
+    """The flow versions a card's buttons carry: 1 for a flow written once, where it started."""
+    return {action["data"]["v"] for action in execute_actions(card) if "v" in action.get("data", {})}
+
+
+async def test_assign_naming_nobody_starts_its_flow_at_the_account_step_without_moving_it(
+    megan: TeamsClient, connector: RecordingConnector
+) -> None:
+    await megan.say("assign zzyzx")
+    card = connector.last_card()
+    assert "Nobody in contoso starts with 'zzyzx'" in card_text(card)
+    assert drawn_at(card) == {1}  # the flow's one write: not a start and then a move to the same step
+
+
+async def test_removing_the_one_number_someone_holds_starts_its_flow_at_the_confirmation(
+    megan: TeamsClient, connector: RecordingConnector
+) -> None:
+    confirm = await confirm_card_for(megan, connector)
+    assert "is assigned" in card_text(await megan.click(confirm, "Assign"))
+    await megan.say("remove adele")
+    confirmation = connector.last_card()
+    assert drawn_at(confirmation) == {1}  # written once, at the confirmation: not at CHOOSE and then moved
+    assert "was removed" in card_text(await megan.click(confirmation, "Remove"))

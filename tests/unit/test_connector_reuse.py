@@ -8,6 +8,7 @@ from typing import Any
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
 from bot.bot_credentials import BotCredentialFactory, BotTokens
+from bot.channel_posts import ChannelSession
 from bot.connector_reuse import MAX_CLIENTS, ConnectorClients, ReusingAuthentication
 
 BOT = "2b7e1f0c-3d4a-4e5f-8a9b-0c1d2e3f4a5b"
@@ -28,7 +29,7 @@ class IssuedTokens:
 
 
 def clients_with(tokens: IssuedTokens) -> ConnectorClients:
-    return ConnectorClients(BotCredentialFactory(BOT, BotTokens(tokens)), default_scope=SCOPE)
+    return ConnectorClients(BotCredentialFactory(BOT, BotTokens(tokens)), default_scope=SCOPE, channel=ChannelSession())
 
 
 async def test_a_second_turn_on_the_same_channel_gets_the_same_client() -> None:
