@@ -75,6 +75,8 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "import range": admin.import_range_command,
     "delete inventory": admin.start_delete,
     "four eyes": admin.four_eyes_command,
+    "requests": admin.requests_command,
+    "approvers": admin.approvers_command,
     "reserve": reservations.reserve,
     "reservations": reservations.start_list,
     "pools": pools.start,
