@@ -41,7 +41,8 @@ async def send_for_approval(turn: Turn, flow: Flow) -> Reply:
         if turn.teammates is not None and not personal
         else []
     )
-    approval = {"asker": {"id": actor.id, "name": actor.name}, "refresh_for": [*found, turn.sender_id]}
+    refresh_for = [mri for mri in (*found, turn.sender_id) if mri]
+    approval = {"asker": {"id": actor.id, "name": actor.name}, "refresh_for": refresh_for}
     waiting = Move(Step.FOR_APPROVAL, {"approval": approval, "message": None})
     flow = await services.bulk_approvals.ask(flow, actor, waiting, correlation_id=turn.correlation_id)
     mine = approval_card(turn, flow, Viewer.REQUESTER)

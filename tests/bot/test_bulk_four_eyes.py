@@ -152,3 +152,34 @@ async def test_with_four_eyes_off_assign_all_still_runs_at_once(
     done = await channel["megan"].click(posted, "Assign all")
     assert "2 assigned, 0 failed" in card_text(done)
     assert len(teams.numbers_of("obj-adele")) == 1
+
+
+async def test_a_bulk_plan_asked_in_a_personal_chat_goes_to_the_channel_where_another_operator_approves_it(
+    channel: dict[str, TeamsClient],
+    connector: RecordingConnector,
+    http: aiohttp.ClientSession,
+    onboarding_bot: RunningBot,
+    teams: SimulatedTenant,
+) -> None:
+    megan = client_for(MEGAN, http, onboarding_bot.url, connector, "personal")
+    await megan.say("tenant contoso")
+    await megan.say("bulk assign")
+    found = await megan.click(connector.last_card(), "Find", inputs={"people_search": "adele"})
+    chosen = await megan.click(found, "Add", inputs={"people": "obj-adele"})
+    source = await megan.click(chosen, "Next")
+    if "Commit" in titles(source):  # Teams' numbers are not in the inventory yet: take them in first
+        source = await megan.click(source, "Commit")
+    plan = await megan.click(source, "Suggest numbers")
+    confirm = await megan.click(plan, "Review")
+    asked = await megan.click(confirm, "Assign all")
+    assert "you cannot approve your own" in card_text(asked)
+    assert "refresh" not in asked  # only Megan sees this chat: her own view, nobody else's to fetch
+
+    in_channel = await connector.wait_for_card(lambda card: "Asked in a personal chat by megan" in card_text(card))
+    assert titles(in_channel) == ["Approve", "Reject"]
+    refused = await channel["megan"].click(in_channel, "Approve", settle=False)
+    assert "Only an approver of Contoso other than the one who asked" in card_text(refused)
+    assert teams.numbers_of("obj-adele") == []
+    done = await channel["olivia"].click(in_channel, "Approve")
+    assert "1 assigned, 0 failed" in card_text(done)
+    assert len(teams.numbers_of("obj-adele")) == 1
