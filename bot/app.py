@@ -61,7 +61,7 @@ def create_app(
     updater = CardUpdater(adapter, settings.app_id)
     bot = SwitchboardBot(
         services,
-        OperatorDirectory(settings),
+        OperatorDirectory(settings, services.switches.who_may_request),
         updater,
         background,
         inline_seconds=inline_seconds,

@@ -114,6 +114,18 @@ COMMAND_WORDS: tuple[CommandWord, ...] = (
         "four eyes on",
     ),
     CommandWord(
+        "requests",
+        "requests [operators|anyone|off]",
+        "who may request a number in the tenant (admins)",
+        "requests anyone",
+    ),
+    CommandWord(
+        "approvers",
+        "approvers [all|ID ...]",
+        "who decides number requests: every operator, or only the Entra object ids listed (admins)",
+        "approvers all",
+    ),
+    CommandWord(
         "reserve",
         "reserve NUMBER|COUNT",
         "hold numbers back: [in POOL] [for PERSON] [until DATE | for 2 weeks] [ticket REF] [note TEXT]",

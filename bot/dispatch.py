@@ -13,6 +13,7 @@ from bot.flows import (
     assign,
     browse,
     bulk,
+    bulk_approval,
     capacity,
     csv_export,
     csv_import,
@@ -75,6 +76,8 @@ STARTERS: Mapping[str, Callable[[Turn, str], Awaitable[Reply]]] = {
     "import range": admin.import_range_command,
     "delete inventory": admin.start_delete,
     "four eyes": admin.four_eyes_command,
+    "requests": admin.requests_command,
+    "approvers": admin.approvers_command,
     "reserve": reservations.reserve,
     "reservations": reservations.start_list,
     "pools": pools.start,
@@ -155,6 +158,8 @@ async def run_action(turn: Turn, verb: Any, data: dict[str, Any]) -> Reply:
         return await _tenant(turn, text_input(data, "tenant", limit=64))
     if verb in capacity.BUTTONS:  # issue 16: the channel's capacity notes carry no flow
         return await capacity.button(turn, verb, data)
+    if verb in bulk_approval.VERBS:  # four eyes for bulk: not the asker's flow click; it checks who decides
+        return await bulk_approval.act(turn, verb, data)
     if verb in onboarding.BUTTONS:  # the channel's onboarding card carries no flow, only its post's id
         return await onboarding.button(turn, verb, data)
     if verb in rules.BUTTONS:  # issue 16: the rules card carries the rule and where it showed it, no flow

@@ -4,7 +4,8 @@ Never anything sent inside a card's data, which a client can forge. The member l
 a while per operator; the cache is only a cache (any replica can rebuild it).
 
 Someone not on the list of operators is a requester (who may only ask for a number) when the activity
-comes from the Entra tenant of a configured tenant that lets anyone request (`requests = "anyone"`).
+comes from the Entra tenant of a configured tenant that lets anyone request (`requests = "anyone"`, or an
+admin's `requests anyone` in chat, which overrides the file).
 Teams sets the activity's tenant; a client cannot choose it.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -29,8 +30,9 @@ _CACHE_SECONDS = 600.0
 
 
 class OperatorDirectory:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, who_may_request: Callable[[str], Awaitable[str]] | None = None) -> None:
         self._settings = settings
+        self._who_may_request = who_may_request
         self._names: dict[str, tuple[str, float]] = {}
 
     async def resolve(self, turn_context: TurnContext) -> Operator:
@@ -40,7 +42,7 @@ class OperatorDirectory:
             raise AccessDenied("Sorry, I can only work with people signed in to Microsoft Teams.")
         configured = self._settings.operator(object_id)
         if configured is None:
-            tenant = self._requesting_tenant(turn_context)
+            tenant = await self._requesting_tenant(turn_context)
             if tenant is not None:
                 name = await self._name(turn_context, object_id)
                 return Operator(Actor(object_id, name), Role.REQUESTER, (tenant,))
@@ -52,14 +54,17 @@ class OperatorDirectory:
         tenants = tuple(t.name for t in self._settings.tenants if configured.may_touch(t.name))
         return Operator(Actor(object_id, name), configured.role, tenants)
 
-    def _requesting_tenant(self, turn_context: TurnContext) -> str | None:
+    async def _requesting_tenant(self, turn_context: TurnContext) -> str | None:
         """The configured tenant that lets anyone of the activity's Entra tenant request a number, if any."""
         activity = turn_context.activity
         entra = (activity.conversation.tenant_id if activity.conversation else None) or mapping(
             mapping(activity.channel_data).get("tenant")
         ).get("id")
         tenant = self._settings.tenant_of_entra(entra) if isinstance(entra, str) else None
-        return tenant.name if tenant is not None and tenant.requests == REQUESTS_ANYONE else None
+        if tenant is None:
+            return None
+        who = await self._who_may_request(tenant.name) if self._who_may_request else tenant.requests
+        return tenant.name if who == REQUESTS_ANYONE else None
 
     async def _name(self, turn_context: TurnContext, object_id: str) -> str:
         cached = self._names.get(object_id)

@@ -64,7 +64,8 @@ def channel_card(request: NumberRequest) -> Card:
 async def start(turn: Turn, args: str) -> Reply:
     tenant = await turn.tenant()
     config = turn.tenant_config(tenant)
-    if config.requests == REQUESTS_OFF:
+    switches = turn.services.switches
+    if await switches.who_may_request(tenant) == REQUESTS_OFF:
         raise AccessDenied(f"Number requests are switched off for {config.display_name}; ask its voice team.")
     words = _split(args)
     actor = turn.operator.actor
@@ -79,8 +80,9 @@ async def start(turn: Turn, args: str) -> Reply:
                 "Ask for someone else with: request number for PERSON."
             )
         person = Person(actor.id, account.label, account.upn or "")
+    listed = await switches.approver_list(tenant)
     approvers = [
-        o.aad_object_id for o in turn.services.context.settings.approvers(tenant) if o.aad_object_id != actor.id
+        o.aad_object_id for o in turn.services.context.settings.approvers(tenant, listed) if o.aad_object_id != actor.id
     ]
     in_chat_with_others = turn.teammates is not None and turn.conversation_type != "personal"
     found = (
@@ -108,7 +110,8 @@ async def start(turn: Turn, args: str) -> Reply:
         await services.requests.attach_card(request.id, activity_id)
 
     # In a personal chat only the requester sees the message: it can be their own view straight away.
-    first = _view(request, _viewer(turn, request)) if turn.conversation_type == "personal" else shared_card(request)
+    personal = turn.conversation_type == "personal"
+    first = _view(request, await _viewer(turn, request)) if personal else shared_card(request)
     return Reply(first, on_sent=remember_card)
 
 
@@ -120,7 +123,7 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
     request = await turn.services.requests.get(request_id)
     if request.tenant not in turn.operator.tenants:
         raise AccessDenied("Sorry, that request belongs to a tenant you may not work on.")
-    viewer = _viewer(turn, request)
+    viewer = await _viewer(turn, request)
     if verb == "request.refresh":
         return Reply(_view(request, viewer))
     if viewer is not Viewer.APPROVER:
@@ -136,7 +139,7 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
         reason = text_input(data, "reason", limit=300)
         if not reason:
             return Reply(_view(request, viewer, "Write why in Reason, then click Reject."))
-        return _decided(turn, await requests.reject(request.id, version, approver, reason), "rejected")
+        return _decided(await requests.reject(request.id, version, approver, reason), "rejected", viewer)
     if verb == "request.change":
         number = text_input(data, "number", limit=40)
         if not number:
@@ -154,7 +157,7 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
             posted = _posted(now, shared_card(now)) if personal else None
             here = channel_card(now) if personal else shared_card(now)
             return Reply(_view(now, viewer, said), for_everyone=here, also_update=posted)
-        return _decided(turn, decision, "changed")
+        return _decided(decision, "changed", viewer)
     raise CardProblem("That card sent an action I do not know. Start again with a command (type help).")
 
 
@@ -178,10 +181,10 @@ async def _retry(turn: Turn, request: NumberRequest, version: int, viewer: Viewe
 def _assign_claimed(turn: Turn, claim: Decision, viewer: Viewer) -> Reply:
     requests, approver, thread = turn.services.requests, turn.operator.actor, turn.thread
     if not claim.decided:
-        return _decided(turn, claim, "approved")
+        return _decided(claim, "approved", viewer)
 
     async def settle(_: CardSink) -> Card:
-        told = _decided(turn, await requests.settle_approval(claim.request, approver), "approved")
+        told = _decided(await requests.settle_approval(claim.request, approver), "approved", viewer)
         if thread is not None:
             await thread.tell(told)
         return told.card
@@ -189,9 +192,9 @@ def _assign_claimed(turn: Turn, claim: Decision, viewer: Viewer) -> Reply:
     return Reply(_view(claim.request, viewer), follow_up=settle, for_everyone=shared_card(claim.request))
 
 
-def _decided(turn: Turn, decision: Decision, what: str) -> Reply:
+def _decided(decision: Decision, what: str, viewer: Viewer) -> Reply:
     request = decision.request
-    card = _view(request, _viewer(turn, request), None if decision.decided else _already(request))
+    card = _view(request, viewer, None if decision.decided else _already(request))
     if not decision.decided:
         return Reply(card)
     return dataclasses.replace(told_everyone(request, what), card=card)
@@ -251,12 +254,15 @@ def requester_view(request: NumberRequest) -> Card:
     return _view(request, Viewer.REQUESTER)
 
 
-def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
+async def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
     operator = turn.operator
     settings = turn.services.context.settings
     if operator.actor.id == request.requester_id:
         return Viewer.REQUESTER  # four eyes: whoever asked, also an operator, needs a second person
-    if request.tenant in operator.tenants and settings.may_approve(request.tenant, operator.actor.id, operator.role):
+    if request.tenant not in operator.tenants:
+        return Viewer.OTHER
+    listed = await turn.services.switches.approver_list(request.tenant)
+    if settings.may_approve(request.tenant, operator.actor.id, operator.role, listed):
         return Viewer.APPROVER
     return Viewer.OTHER
 

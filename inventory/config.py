@@ -50,7 +50,7 @@ class Role(IntEnum):
 
 # Who may write `request number` in a tenant: its operators (any role), anyone of its Entra tenant, or nobody.
 REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF = "operators", "anyone", "off"
-_REQUESTS = (REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF)
+REQUESTS_CHOICES = (REQUESTS_OPERATORS, REQUESTS_ANYONE, REQUESTS_OFF)
 
 
 @dataclass(frozen=True)
@@ -192,13 +192,14 @@ class Settings:
             return OperatorConfig(aad_object_id, self.default_role, ("*",))
         return None
 
-    def approvers(self, tenant: str) -> tuple[OperatorConfig, ...]:
+    def approvers(self, tenant: str, listed: tuple[str, ...] | None = None) -> tuple[OperatorConfig, ...]:
         """The configured operators who may decide `tenant`'s number requests: operator role or higher, and
-        on the tenant's own `approvers` list when it has one."""
-        return tuple(o for o in self.operators if self.may_approve(tenant, o.aad_object_id, o.role))
+        on the tenant's own `approvers` list when it has one (`listed`: the list an admin set in chat, which
+        overrides the file's)."""
+        return tuple(o for o in self.operators if self.may_approve(tenant, o.aad_object_id, o.role, listed))
 
-    def may_approve(self, tenant: str, aad_object_id: str, role: Role) -> bool:
-        listed = self.tenant(tenant).approvers
+    def may_approve(self, tenant: str, aad_object_id: str, role: Role, listed: tuple[str, ...] | None = None) -> bool:
+        listed = self.tenant(tenant).approvers if listed is None else listed
         if listed and aad_object_id.lower() not in listed:
             return False
         configured = next((o for o in self.operators if o.aad_object_id.lower() == aad_object_id.lower()), None)
@@ -317,7 +318,7 @@ def _tenant(entry: Mapping[str, Any], env: Mapping[str, str]) -> TenantConfig:
         raise ConfigurationError(f"Tenant '{name}': quarantine_days must be between 0 and 365.")
     sites, pool_sites = _sites(entry, name)
     requests = str(entry.get("requests", REQUESTS_OPERATORS)).strip().lower()
-    if requests not in _REQUESTS:
+    if requests not in REQUESTS_CHOICES:
         raise ConfigurationError(f"Tenant '{name}': requests must be operators, anyone or off, not '{requests}'.")
     return TenantConfig(
         name=name,

@@ -1,8 +1,10 @@
-"""Admin commands: `notify here`, `import range ...`, `delete inventory` (with a typed confirmation) and
-`four eyes on|off`."""
+"""Admin commands: `notify here`, `import range ...`, `delete inventory` (with a typed confirmation),
+`four eyes on|off`, and who may request a number (`requests operators|anyone|off`) and who approves
+(`approvers all|ID ...`)."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from bot.flows.card_data import CardData, text_input
@@ -15,7 +17,7 @@ from cards.admin import delete_inventory_card, import_result_card
 from cards.assign import waiting_card
 from cards.common import message_card
 from cards.elements import Card
-from inventory.config import Role
+from inventory.config import REQUESTS_ANYONE, REQUESTS_CHOICES, REQUESTS_OFF, Role
 from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
 from inventory.flows import Flow
@@ -181,3 +183,59 @@ async def four_eyes_command(turn: Turn, args: str) -> Reply:
         else f"Four eyes is off for {name}: operators' assignments go to Teams when they confirm."
     )
     return Reply(message_card("Four eyes", said))
+
+
+_REQUESTS_USAGE = "Write it as: requests operators, requests anyone or requests off (or requests to see how it is)."
+_WHO_MAY_REQUEST = {
+    REQUESTS_ANYONE: "anyone in its Microsoft 365 tenant may request a number (request number)",
+    REQUESTS_OFF: "number requests are switched off",
+}
+
+
+async def requests_command(turn: Turn, args: str) -> Reply:
+    """`requests [operators|anyone|off]`: who may request a number in the tenant. Admins only, to look as
+    to set (audited); an admin's setting overrides the configuration file's `requests`."""
+    tenant = await turn.tenant()
+    turn.operator.require(Role.ADMIN, "the requests setting")
+    switches = turn.services.switches
+    word = args.strip().lower()
+    if word and word not in REQUESTS_CHOICES:
+        raise SwitchboardError(f"I did not understand '{args.strip()[:40]}'. {_REQUESTS_USAGE}")
+    if word:
+        await switches.set_who_may_request(tenant, word, turn.operator.actor, correlation_id=turn.correlation_id)
+    who = await switches.who_may_request(tenant)
+    said = _WHO_MAY_REQUEST.get(who, "its operators and admins may request a number")
+    return Reply(message_card("Requests", f"For {turn.tenant_config(tenant).display_name}, {said}."))
+
+
+_APPROVERS_USAGE = (
+    "Write it as: approvers all, or approvers followed by the Entra object ids of the operators who decide "
+    "(approvers ID, ID), or approvers to see who does."
+)
+_OBJECT_ID = re.compile(r"^[0-9a-fA-F-]{8,64}$")
+
+
+async def approvers_command(turn: Turn, args: str) -> Reply:
+    """`approvers [all|ID ...]`: who decides the tenant's number requests (and four eyes' approvals). Admins
+    only, to look as to set (audited); `all` is every operator and admin of the tenant."""
+    tenant = await turn.tenant()
+    turn.operator.require(Role.ADMIN, "the approvers setting")
+    switches = turn.services.switches
+    words = [w for w in re.split(r"[\s,;]+", args.strip()) if w]
+    if words == ["all"] or words == ["everyone"]:
+        await switches.set_approver_list(tenant, (), turn.operator.actor, correlation_id=turn.correlation_id)
+    elif words:
+        odd = next((w for w in words if not _OBJECT_ID.match(w)), None)
+        if odd is not None:
+            raise SwitchboardError(f"'{odd[:40]}' is not an Entra object id. {_APPROVERS_USAGE}")
+        await switches.set_approver_list(tenant, tuple(words), turn.operator.actor, correlation_id=turn.correlation_id)
+    listed = await switches.approver_list(tenant)
+    approvers = turn.services.context.settings.approvers(tenant, listed)
+    names = ", ".join(o.name or o.aad_object_id for o in approvers) or "nobody"
+    name = turn.tenant_config(tenant).display_name
+    said = (
+        f"Only these decide {name}'s number requests: {names}."
+        if listed
+        else f"Every operator and admin of {name} decides its number requests: {names}."
+    )
+    return Reply(message_card("Approvers", said))

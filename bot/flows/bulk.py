@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.flows import bulk_plan, bulk_run, sync_step
+from bot.flows import bulk_approval, bulk_plan, bulk_run, sync_step
 from bot.flows.bulk_rules import suggest_by_rule
 from bot.flows.bulk_views import SYNC_STEP, TITLE, VIEWS, Step, refused_numbers, results_of
 from bot.flows.card_data import CardData, CardProblem, id_input, text_input
@@ -218,15 +218,10 @@ async def _cancel(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
+    if await turn.services.switches.four_eyes(flow.tenant):  # the plan waits for a second person instead
+        return await bulk_approval.send_for_approval(turn, flow)
     # What a resumed run needs if this process dies: who it acts for, the card to redraw, a lease.
-    flow = await FLOW.advance(turn, flow, Step.RUNNING, **run_marks(turn))
-    rows = flow.state["rows"]
-
-    async def work(sink: CardSink) -> Card:
-        ended = await bulk_run.run_rows(turn.services, flow, range(len(rows)), errors={}, sink=sink)
-        return await FLOW.render(turn, ended)
-
-    return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work, at_once=True)
+    return bulk_run.run_reply(turn, await FLOW.advance(turn, flow, Step.RUNNING, **run_marks(turn)))
 
 
 # Cancel is taken until Teams is asked; after that each person's outcome stands.

@@ -11,10 +11,11 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from bot.flows.bulk_views import Step, results_card, results_of
+from bot.flows.bulk_views import VIEWS, Step, results_card, results_of
 from bot.flows.capacity_notes import check_capacity
 from bot.flows.run_lease import LEASE_KEY, keep_lease, runner_of
 from bot.flows.view_models import account_from_state, assignee_of
+from bot.turn import Reply, Turn
 from cards import bulk as bulk_cards
 from cards.elements import Card
 from cards.notify import bulk_note
@@ -26,9 +27,21 @@ from inventory.services.bulk import assign_all
 from inventory.services.container import Services
 from inventory.services.holds import flow_hold_owner
 
-__all__ = ["results_card", "run_rows", "tell_channel"]  # results_card: the resumer draws the end with it
+__all__ = ["results_card", "run_reply", "run_rows", "tell_channel"]  # results_card: the resumer draws the end with it
 log = logging.getLogger(__name__)
 CardSink = Callable[[Card], Awaitable[None]]
+
+
+def run_reply(turn: Turn, flow: Flow) -> Reply:
+    """Run a plan the flow has just moved to running (Assign all, or another operator's approval): the
+    progress card at once, then Teams in a follow-up that ends on the results card."""
+    rows = flow.state["rows"]
+
+    async def work(sink: CardSink) -> Card:
+        ended = await run_rows(turn.services, flow, range(len(rows)), errors={}, sink=sink)
+        return await VIEWS[Step(ended.step)](turn, ended)
+
+    return Reply(bulk_cards.progress_card(done=0, total=len(rows), failed=0), follow_up=work, at_once=True)
 
 
 async def run_rows(

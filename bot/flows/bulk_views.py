@@ -11,9 +11,11 @@ from bot.flows.table import Renderer
 from bot.flows.view_models import account_from_state, ref
 from bot.turn import Turn
 from cards import bulk as bulk_cards
+from cards.bulk_approval import BulkApprovalView, bulk_approval_card
 from cards.common import message_card
 from cards.elements import Card
 from cards.picker import picker_card
+from cards.requests import Viewer
 from cards.sync import progress_card
 from inventory.flows import Flow
 from inventory.journal import PENDING, POLICY_PENDING, SUCCEEDED
@@ -30,6 +32,7 @@ class Step(StrEnum):
     PLAN = "plan"
     EDIT = "edit"
     CONFIRM = "confirm"
+    FOR_APPROVAL = "for_approval"  # four eyes: the plan waits for another operator (`bulk_approval`)
     RUNNING = "running"
     RESULTS = "results"
     CANCELLED = "cancelled"
@@ -133,12 +136,16 @@ async def _edit(turn: Turn, flow: Flow) -> Card:
     )
 
 
-async def _confirm(turn: Turn, flow: Flow) -> Card:
+def _plan_rows(flow: Flow) -> list[tuple[str, str, str]]:
     policy_all = flow.state.get("policy_all") or "(none)"
-    rows = [
+    return [
         (r["account"]["name"], r["number"]["label"] + _replacing(r), r.get("policy") or policy_all)
         for r in flow.state["rows"]
     ]
+
+
+async def _confirm(turn: Turn, flow: Flow) -> Card:
+    rows = _plan_rows(flow)
     concurrency = turn.services.context.settings.bulk_concurrency
     return bulk_cards.confirm_card(ref(flow), rows=rows, tenant=flow.tenant, concurrency=concurrency)
 
@@ -173,8 +180,28 @@ async def refused_numbers(services: Services, flow: Flow) -> list[PhoneNumber]:
     return [n for n in (await services.views.numbers_by_id(flow.tenant, ids)).values() if refused_by_teams(n)]
 
 
+def approval_card(turn: Turn, flow: Flow, viewer: Viewer, message: str | None = None) -> Card:
+    """The plan waiting for approval as `viewer` sees it; the card everyone gets (`Viewer.OTHER`) carries the
+    refresh that has each approver's and the asker's client fetch their own view."""
+    approval = flow.state["approval"]
+    view = BulkApprovalView(
+        flow.id,
+        flow.version,
+        turn.tenant_config(flow.tenant).display_name,
+        approval["asker"]["name"],
+        tuple(_plan_rows(flow)),
+    )
+    refresh_for = approval.get("refresh_for", []) if viewer is Viewer.OTHER else []
+    return bulk_approval_card(view, viewer=viewer, refresh_for=refresh_for, message=message)
+
+
+async def _for_approval(turn: Turn, flow: Flow) -> Card:
+    return approval_card(turn, flow, Viewer.REQUESTER)  # a flow's own card is only ever its asker's
+
+
 async def _cancelled(turn: Turn, flow: Flow) -> Card:
-    return message_card(TITLE, "Cancelled. Nothing was assigned; the numbers held for this batch are free again.")
+    said = flow.state.get("message") or "Cancelled."
+    return message_card(TITLE, f"{said} Nothing was assigned; the numbers held for this batch are free again.")
 
 
 VIEWS: dict[Step, Renderer] = {
@@ -185,6 +212,7 @@ VIEWS: dict[Step, Renderer] = {
     Step.PLAN: _plan,
     Step.EDIT: _edit,
     Step.CONFIRM: _confirm,
+    Step.FOR_APPROVAL: _for_approval,
     Step.RUNNING: _running,
     Step.RESULTS: _results,
     Step.CANCELLED: _cancelled,

@@ -20,8 +20,9 @@ from inventory.services.requests import NewRequest, NumberKey
 async def send_for_approval(table: FlowTable[Step], turn: Turn, flow: Flow, *, location_id: str | None) -> Reply:
     account, number = account_from_state(flow.state["account"]), flow.state["number"]
     actor, services = turn.operator.actor, turn.services
+    listed = await services.switches.approver_list(flow.tenant)
     approvers = [
-        o.aad_object_id for o in services.context.settings.approvers(flow.tenant) if o.aad_object_id != actor.id
+        o.aad_object_id for o in services.context.settings.approvers(flow.tenant, listed) if o.aad_object_id != actor.id
     ]
     in_chat_with_others = turn.teammates is not None and turn.conversation_type != "personal"
     found = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from inventory.audit import AuditEvent
 from inventory.model import Actor, Hold, NumberStatus, NumberType, PhoneNumber
@@ -203,4 +203,18 @@ class AuditRepository(Protocol):
 
     async def get(self, tenant: str, event_id: int) -> AuditEvent | None:
         """One event of the tenant (another tenant's id reads as none)."""
+        ...
+
+    async def write_setting(
+        self,
+        tenant: str,
+        action: str,
+        actor: Actor,
+        *,
+        at: datetime,
+        correlation_id: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """An audited act that changes no number (a setting, a bulk plan sent for approval): what in before/after."""
         ...

@@ -34,9 +34,19 @@ class SwitchRepository(Protocol):
 
     async def four_eyes(self, tenant: str) -> bool | None: ...
 
+    async def requests(self, tenant: str) -> str | None: ...
+
+    async def approvers(self, tenant: str) -> tuple[str, ...] | None: ...
+
     async def set_four_eyes(self, tenant: str, on: bool, *, actor: Actor, at: datetime, correlation_id: str) -> None:
-        """Set it, with the audit row of the change in the same transaction."""
+        """Set it, with the audit row of the change in the same transaction (so each setter)."""
         ...
+
+    async def set_requests(self, tenant: str, who: str, *, actor: Actor, at: datetime, correlation_id: str) -> None: ...
+
+    async def set_approvers(
+        self, tenant: str, approvers: tuple[str, ...], *, actor: Actor, at: datetime, correlation_id: str
+    ) -> None: ...
 
 
 class OnboardingRepository(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.services.assignment import AssignmentService
+from inventory.services.bulk_approvals import BulkApprovalService
 from inventory.services.capacity import CapacityService
 from inventory.services.context import ServiceContext
 from inventory.services.flow_steps import FlowService
@@ -42,6 +43,7 @@ class Services:
     requests: RequestService
     switches: SwitchService
     onboarding: OnboardingService
+    bulk_approvals: BulkApprovalService
 
     @classmethod
     def build(cls, context: ServiceContext) -> Services:
@@ -65,4 +67,5 @@ class Services:
             requests=RequestService(context, assignments),
             switches=SwitchService(context),
             onboarding=OnboardingService(context, rules),
+            bulk_approvals=BulkApprovalService(context),
         )

@@ -52,8 +52,9 @@ class OnboardingService:
     async def _suggest(self, tenant: str, people: list[TeamsAccount]) -> list[Suggestion]:
         attributes = await self._rules.people(tenant, [a.id for a in people]) if people else []
         suggestions = []
-        for account, person in zip(people, attributes, strict=True):
-            found = await self._rules.next_for(tenant, person)
+        # One card never suggests one number twice (it holds none: the buttons hold them when clicked).
+        nexts = await self._rules.next_for_each(tenant, attributes) if people else []
+        for account, found in zip(people, nexts, strict=True):
             number = found.number.label if found is not None and found.number is not None else None
             suggestions.append(Suggestion(account.label, account.upn, number, found.rule.pool if found else None))
         return suggestions

@@ -116,6 +116,22 @@ class RuleService:
             page = await uow.numbers.search(query, limit=1)
         return NextNumber(rule, page.items[0] if page.items else None, rule.policy)
 
+    async def next_for_each(self, tenant: str, people: list[PersonAttributes]) -> list[NextNumber | None]:
+        """`next_for` for several people at once, distinct: two people whose rules name the same pool are
+        suggested its first and second free numbers, not the same one twice. Nothing is held (a suggestion)."""
+        async with self._storage.read() as uow:
+            rules = await uow.rules.all(tenant)
+            matched = [first_match(rules, person) for person in people]
+            free: dict[str, list[PhoneNumber]] = {}
+            for pool in dict.fromkeys(rule.pool for rule in matched if rule is not None):
+                wanted = sum(1 for rule in matched if rule is not None and rule.pool == pool)
+                query = NumberQuery(tenant=tenant, pool=pool, statuses=(NumberStatus.AVAILABLE,), offerable_only=True)
+                free[pool] = list((await uow.numbers.search(query, limit=wanted)).items)
+        return [
+            None if rule is None else NextNumber(rule, free[rule.pool].pop(0) if free[rule.pool] else None, rule.policy)
+            for rule in matched
+        ]
+
     async def people(self, tenant: str, person_ids: list[str]) -> list[PersonAttributes]:
         """Several people's attributes at once (the Graph client bounds how many requests are in flight);
         someone Entra does not know matches no rule rather than failing the batch."""

@@ -348,12 +348,15 @@ onboarding_posts = Table(
     UniqueConstraint("tenant"),
 )
 
-# A tenant's switches set in chat by its admins (`four eyes on`); no row: the configuration file's value.
+# A tenant's switches set in chat by its admins (`four eyes on`, `requests anyone`, `approvers ...`);
+# no row, or NULL in a column: the configuration file's value.
 tenant_switches = Table(
     "tenant_switches",
     metadata,
     Column("tenant", String(64), primary_key=True),
-    Column("four_eyes", Integer, nullable=False),  # 1: operators' own assignments need a second person
+    Column("four_eyes", Integer),  # 1: operators' own assignments need a second person
+    Column("requests", String(20)),  # who may request: operators, anyone or off
+    Column("approvers", JSON),  # Entra object ids of the only operators who decide; [] = all of them
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 

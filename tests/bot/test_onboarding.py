@@ -15,7 +15,10 @@ import pytest
 
 from bot.app import JOBS
 from cards.reading import card_text
-from inventory.model import NumberStatus
+from inventory.e164 import parse_range
+from inventory.model import Actor, NumberStatus
+from inventory.ports.clock import SystemClock
+from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from inventory.teams.simulation import SimAccount, SimulatedTenant
 from tests.support import db
@@ -102,3 +105,27 @@ async def test_review_opens_the_bulk_plan_with_a_number_held_for_each_person(
     for number in ("+12065550100", "+12065550101"):
         assert "+1 206 555 01" + number[-2:] in shown
         assert (await db.number(inventory, number)).status is NumberStatus.RESERVED
+
+
+async def test_two_people_one_rule_sends_to_the_same_pool_are_suggested_different_numbers(
+    channel: dict[str, TeamsClient],
+    connector: RecordingConnector,
+    onboarding_bot: RunningBot,
+    inventory: Store,
+    teams: SimulatedTenant,
+) -> None:
+    sales = parse_range("+14255550100-+14255550102")
+    await import_range(
+        inventory, "contoso", sales, actor=Actor("cli:setup", "setup"), clock=SystemClock(), pool="Sales"
+    )
+    for person in ("obj-adele", "obj-alex"):
+        account = teams.account(person)
+        assert account is not None
+        account.department = "Sales"
+    await channel["olivia"].say("rule add department=Sales pool=Sales")
+    await onboarding_bot.app[JOBS].suggest_onboarding()
+    shown = card_text(await connector.wait_for_card(saying("2 people need numbers")))
+    assert "+1 425 555 0100" in shown
+    assert "+1 425 555 0101" in shown  # the next free one for the second, not the first again
+    for number in ("+14255550100", "+14255550101"):  # suggested, not held: the buttons hold them
+        assert (await db.number(inventory, number)).status is NumberStatus.AVAILABLE
