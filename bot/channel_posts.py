@@ -17,10 +17,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import ssl
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+import certifi
 from aiohttp import web
 from botbuilder.schema import ResourceResponse
 from botframework.connector.auth import AppCredentials, AuthenticationConstants
@@ -55,8 +58,13 @@ class ChannelSession:
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            # trust_env: a proxy set for requests (HTTPS_PROXY, ...) still applies.
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS), trust_env=True)
+            # trust_env: a proxy set for requests (HTTPS_PROXY, ...) still applies; and the CAs requests
+            # trusted (REQUESTS_CA_BUNDLE, else certifi's) are the ones trusted here, not the system's.
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
+                trust_env=True,
+                connector=aiohttp.TCPConnector(ssl=_trusted_cas()),
+            )
         return self._session
 
     async def close(self) -> None:
@@ -66,6 +74,10 @@ class ChannelSession:
 
     async def close_on_cleanup(self, _: web.Application) -> None:
         await self.close()
+
+
+def _trusted_cas() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=os.environ.get("REQUESTS_CA_BUNDLE") or certifi.where())
 
 
 def authorization_of(credentials: AppCredentials) -> str | None:

@@ -6,6 +6,7 @@ import copy
 from collections.abc import AsyncIterator
 from typing import Any
 
+import certifi
 import pytest
 from aiohttp import web
 from botbuilder.core import CardFactory, MessageFactory
@@ -13,7 +14,7 @@ from botbuilder.schema import Activity, Attachment, ChannelAccount, Conversation
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 
-from bot.channel_posts import ChannelConversations, ChannelRefused, ChannelSession, serialized
+from bot.channel_posts import ChannelConversations, ChannelRefused, ChannelSession, _trusted_cas, serialized
 from cards.common import error_card, message_card
 from tests.support.local_site import serve_locally
 
@@ -120,3 +121,15 @@ async def test_a_reply_the_channel_refused_is_not_posted_twice_and_says_how_it_w
         await runner.cleanup()
     assert refused.value.status == 503
     assert len(channel.seen) == 1  # the channel may have posted it: a second POST could show it twice
+
+
+def test_replies_trust_the_certificate_authorities_requests_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    assert _trusted_cas().cert_store_stats()["x509_ca"] > 0  # certifi's bundle, as requests used
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
+    assert _trusted_cas().cert_store_stats()["x509_ca"] > 0
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/ca-bundle.pem")
+    with pytest.raises(FileNotFoundError):  # a bundle that is not there is said at once, not trusted silently
+        _trusted_cas()
