@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.cli.context import CliContext, Commands, cli_context, tenant_command
 from bot.cli.json_output import add_json_flag, export_json
+from bot.flows.capacity_notes import check_capacity
 from inventory.e164 import parse_range
 from inventory.errors import SwitchboardError
 from inventory.model import NumberType
@@ -85,6 +86,8 @@ async def run_import(arguments: argparse.Namespace, console: Console) -> int:
                 progress=progress,
                 reservation_length=timedelta(days=context.settings.reservation_days),
             )
+        if not arguments.dry_run:  # the channel hears of a pool the file filled or emptied now, not next minute
+            await check_capacity(context.services, context.tenant)
     console.print(f"[{context.tenant}] {report.summary()}", highlight=False, markup=False)
     for problem in report.skipped:
         console.print(f"  skipped {problem}", highlight=False, markup=False)
@@ -117,6 +120,7 @@ async def run_import_range(arguments: argparse.Namespace, console: Console) -> i
                 range_label=arguments.range_label,
                 progress=progress,
             )
+        await check_capacity(context.services, context.tenant, [arguments.pool])  # new free numbers: recovered?
     console.print(f"[{context.tenant}] {number_range.label}: {report.summary()}", highlight=False, markup=False)
     return 0
 

@@ -304,3 +304,25 @@ def test_a_change_from_the_shell_checks_its_pools_capacity_at_once(
     assert low() == [("Ops", 1)]  # the bot's channel hears it from the outbox, not at its next minute
     run(capsys, "cancel-reservation", "+15551230002")
     assert low() == [("Ops", 0)]
+
+
+def test_an_import_from_the_shell_checks_capacity_at_once(
+    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def low() -> list[tuple[str, int]]:
+        with sqlite3.connect(database) as connection:
+            return list(connection.execute("SELECT pool, low FROM pool_thresholds"))
+
+    run(capsys, "import-range", "+15551230000-+15551230001", "--pool", "Ops")
+    run(capsys, "capacity", "Ops", "4")
+    assert low() == [("Ops", 1)]  # 2 free, below 4
+    csv_file = tmp_path / "more.csv"
+    csv_file.write_text("number,pool\n+15551230002,Ops\n+15551230003,Ops\n")
+    run(capsys, "import", str(csv_file), "--dry-run")
+    assert low() == [("Ops", 1)]  # a dry run changes nothing, the flag included
+    run(capsys, "import", str(csv_file))
+    assert low() == [("Ops", 0)]  # 4 free: recovered, without waiting for the bot's minute job
+    run(capsys, "capacity", "Ops", "6")
+    assert low() == [("Ops", 1)]  # 4 free, below 6
+    run(capsys, "import-range", "+15551230004-+15551230005", "--pool", "Ops")
+    assert low() == [("Ops", 0)]  # 6 free: a range, too, is checked straight away
