@@ -27,6 +27,8 @@ class Feedback(Protocol):
 
     def server_error(self) -> None: ...
 
+    def answered(self, seconds: float) -> None: ...
+
 
 _BULK: ContextVar[Feedback | None] = ContextVar("switchboard_bulk_lane", default=None)
 
@@ -43,6 +45,14 @@ def bulk(feedback: Feedback) -> Iterator[None]:
         yield
     finally:
         _BULK.reset(token)
+
+
+def report_round_trip(seconds: float) -> None:
+    """The Graph client's hook: how long Teams took to answer one request of bulk work (our own
+    queueing for a connection excluded), so the gate judges Teams' latency, not our backlog."""
+    feedback = _BULK.get()
+    if feedback is not None:
+        feedback.answered(seconds)
 
 
 def report_status(status: int, retry_after: float | None) -> None:

@@ -8,12 +8,14 @@ cuts the window by `throttle_decrease` and marks the level (operations in flight
 Answers to operations admitted before the last cut say nothing about the new window, so they neither
 cut it again nor grow it: a burst of 429s from one overshoot counts once.
 
-"While operations are fast": an operation that took more than `slow_factor` times the fastest seen
-lately means operations now queue (on Teams' side or on ours: the database's one writer, the HTTP
-slots) rather than run, and more of them in flight would only wait longer and delay operators' clicks;
-such an answer takes half a slot off the window (where a fast one adds a slot; never below the start),
-so the window settles where about a third of the operations still run at full speed: the knee, not the
-full queue.
+"While operations are fast": an operation whose slowest Graph answer took more than `slow_factor`
+times the fastest seen lately means Teams now queues operations rather than runs them, and more of
+them in flight would only wait longer and delay operators' clicks; such an answer takes half a slot
+off the window (where a fast one adds a slot; never below the start), so the window settles at the
+knee, not the full queue. Only Teams' round trips are judged (the gate passes them, not the
+operation's wall time): our own queueing (the database's one writer, a loaded event loop) grows with
+the machine's load, not with the operations in flight at Teams, and judging it shrank the window on a
+busy machine to a fraction of what Teams allowed.
 """
 
 from __future__ import annotations
@@ -56,12 +58,13 @@ class AdaptiveLimit:
         return self._clamp(int(self.window))
 
     def succeeded(self, generation: int, seconds: float | None = None) -> None:
-        """An operation admitted in `generation` went through without Teams pushing back, in `seconds`."""
+        """An operation admitted in `generation` went through without Teams pushing back, its slowest
+        Graph answer taking `seconds` (None: not timed, judged only as a success)."""
         if generation != self.generation:
             return
         if seconds is not None and self._queueing(seconds):
-            # Never below the start: queueing is our own backlog, not Teams refusing, and a Teams that
-            # became slower must not drag a run down to one operation while the baseline catches up.
+            # Never below the start: slowness is not Teams refusing, and a Teams that became slower
+            # must not drag a run down to one operation while the baseline catches up.
             if self.window > self.tuning.start:
                 self.window = max(float(self.tuning.start), self.window - 0.5)
             return

@@ -202,3 +202,37 @@ def test_queueing_never_takes_the_limit_below_where_it_started() -> None:
         window.succeeded(window.generation, 5.0)
 
     assert window.limit == 8
+
+
+async def test_our_own_queueing_inside_a_bulk_operation_does_not_shrink_the_limit(clock: FakeClock) -> None:
+    tenant_gate = gate(clock, start=8, reserve=0)
+
+    for _ in range(4):
+        async with tenant_gate.bulk_slot():
+            lane.report_round_trip(0.2)  # Teams answered as fast as ever
+            clock.advance(seconds=5)  # while the operation waited on our database and event loop
+
+    assert tenant_gate.limit.limit == 12
+
+
+async def test_teams_answering_slower_inside_bulk_operations_shrinks_the_limit(clock: FakeClock) -> None:
+    tenant_gate = gate(clock, start=8, reserve=0)
+    for _ in range(4):
+        async with tenant_gate.bulk_slot():
+            lane.report_round_trip(0.2)
+
+    for _ in range(4):
+        async with tenant_gate.bulk_slot():
+            lane.report_round_trip(0.1)  # the POST was quick,
+            lane.report_round_trip(0.9)  # the poll's answer was not: Teams queues operations
+
+    assert tenant_gate.limit.limit == 10
+
+
+async def test_a_bulk_operation_teams_never_answered_is_counted_only_as_a_success(clock: FakeClock) -> None:
+    tenant_gate = gate(clock, start=8, reserve=0)
+
+    async with tenant_gate.bulk_slot():
+        clock.advance(seconds=30)
+
+    assert tenant_gate.limit.limit == 9
