@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from inventory.model import ActivationState, NumberStatus
 from inventory.number_query import NumberQuery, Page, decode_cursor, encode_cursor
 from inventory.store import search_index
-from inventory.store.number_rows import from_row
+from inventory.store.number_rows import from_table_row
 from inventory.store.tables import phone_numbers
 
 MAX_PAGE = 10_000  # callers facing people page far smaller; exports read big pages
@@ -168,7 +168,7 @@ async def search_numbers(
             tuple_(phone_numbers.c.number, phone_numbers.c.extension) > tuple_(last_number, last_extension)
         )
     statement = statement.order_by(phone_numbers.c.number, phone_numbers.c.extension).limit(limit + 1)
-    items = [from_row(row._mapping) for row in await connection.execute(statement)]
+    items = [from_table_row(row) for row in await connection.execute(statement)]
     more = len(items) > limit
     items = items[:limit]
     return Page(items, encode_cursor(items[-1]) if more and items else None)
