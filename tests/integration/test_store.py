@@ -188,7 +188,7 @@ def test_a_new_number_rows_snapshot_is_the_snapshot_of_the_same_row_made_the_lon
 
 
 async def test_a_search_row_read_by_position_is_the_number_read_by_column_name(store: Store, clock: FakeClock) -> None:
-    from datetime import timedelta
+    from datetime import UTC, timedelta
 
     from sqlalchemy import select
 
@@ -231,3 +231,11 @@ async def test_a_search_row_read_by_position_is_the_number_read_by_column_name(s
     for row in rows:
         assert from_table_row(row) == from_row(row._mapping)
     assert from_table_row(rows[0]).number_type.value == "operatorConnectMobile"
+    # Timestamps come back as the aware UTC values stored (UtcDateTime's own result processor).
+    read_back = from_table_row(rows[0])
+    assert read_back.hold is not None
+    assert read_back.hold.expires_at == held.expires_at
+    assert read_back.quarantined_until == full.quarantined_until
+    assert read_back.created_at == now
+    assert read_back.created_at.tzinfo is UTC
+    assert from_table_row(rows[1]).hold is None
