@@ -3,6 +3,7 @@ naming convention of constraints and indexes (so migrations name them the same w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,11 +40,22 @@ class UtcDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given to a UTC column; use datetime.now(UTC)")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], datetime | None]:
+        # One closure instead of TypeDecorator's two calls per value: a search page reads 130 of these,
+        # and the layering was a tenth of its CPU. The dialect's own parsing (SQLite's text) still runs.
+        parse = self.impl_instance.result_processor(dialect, coltype)
+        if parse is None:
+
+            def as_utc(value: Any) -> datetime | None:
+                return None if value is None else value.replace(tzinfo=UTC)
+
+            return as_utc
+
+        def parsed_as_utc(value: Any) -> datetime | None:
+            parsed = None if value is None else parse(value)
+            return None if parsed is None else parsed.replace(tzinfo=UTC)
+
+        return parsed_as_utc
 
 
 # Teams' numberType, verbatim: the three we know and any it adds later (migration 0009).

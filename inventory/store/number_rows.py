@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from inventory.model import AccountType, Assignee, Hold, NumberStatus, NumberType, PhoneNumber, activation_state_of
+from inventory.store.tables import phone_numbers
 
 
 def tags_column(tags: tuple[str, ...]) -> str:
@@ -183,6 +184,82 @@ def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
         created_by=row["created_by"],
         last_modified_by=row["last_modified_by"],
         version=row["version"],
+    )
+
+
+# Where each column sits in a row of `select(phone_numbers)` (the table's own order).
+_AT = {column.name: index for index, column in enumerate(phone_numbers.columns)}
+_ID, _TENANT, _NUMBER, _EXTENSION = _AT["id"], _AT["tenant"], _AT["number"], _AT["extension"]
+_NUMBER_TYPE, _STATUS, _ASSIGNEE_ID = _AT["number_type"], _AT["status"], _AT["assignee_id"]
+_ASSIGNEE_UPN, _ASSIGNEE_NAME, _ASSIGNEE_TYPE = _AT["assignee_upn"], _AT["assignee_name"], _AT["assignee_type"]
+_ASSIGNEE_ASSIGNMENT, _VOICE_ROUTING_POLICY = _AT["assignee_assignment"], _AT["voice_routing_policy"]
+_EMERGENCY_LOCATION_ID, _ACTIVATION_STATE = _AT["emergency_location_id"], _AT["activation_state"]
+_LOCATION, _RANGE_LABEL, _CARRIER, _POOL = _AT["location"], _AT["range_label"], _AT["carrier"], _AT["pool"]
+_TAGS, _NOTES, _HOLD_OWNER, _HOLD_NOTE = _AT["tags"], _AT["notes"], _AT["hold_owner"], _AT["hold_note"]
+_HOLD_EXPIRES_AT, _HOLD_OWNER_NAME = _AT["hold_expires_at"], _AT["hold_owner_name"]
+_HOLD_FOR_ID, _HOLD_FOR_NAME, _HOLD_TICKET = _AT["hold_for_id"], _AT["hold_for_name"], _AT["hold_ticket"]
+_HOLD_WARNED_AT, _QUARANTINED_UNTIL = _AT["hold_warned_at"], _AT["quarantined_until"]
+_CREATED_AT, _UPDATED_AT, _CREATED_BY = _AT["created_at"], _AT["updated_at"], _AT["created_by"]
+_LAST_MODIFIED_BY, _VERSION = _AT["last_modified_by"], _AT["version"]
+
+# Enum construction by value is slow (a search page builds 26 numbers); a dict lookup is not. A value
+# missing here (an unlisted numberType Teams added) still goes through the constructor.
+_STATUSES = {status.value: status for status in NumberStatus}
+_NUMBER_TYPES = {number_type.value: number_type for number_type in NumberType}
+_ACCOUNT_TYPES = {account_type.value: account_type for account_type in AccountType}
+
+
+def from_table_row(row: Sequence[Any]) -> PhoneNumber:
+    """`from_row` of a row of `select(phone_numbers)`, read by position: the search page's hot path,
+    where the mapping lookups and enum constructors were half the CPU. A test keeps the two equal."""
+    assignee = None
+    if row[_ASSIGNEE_ID]:
+        kind = row[_ASSIGNEE_TYPE] or AccountType.USER.value
+        assignee = Assignee(
+            id=row[_ASSIGNEE_ID],
+            upn=row[_ASSIGNEE_UPN],
+            display_name=row[_ASSIGNEE_NAME],
+            account_type=_ACCOUNT_TYPES.get(kind) or AccountType(kind),
+            teams_assignment=row[_ASSIGNEE_ASSIGNMENT],
+        )
+    held = None
+    if row[_HOLD_OWNER]:
+        held = Hold(
+            owner=row[_HOLD_OWNER],
+            note=row[_HOLD_NOTE] or "",
+            expires_at=row[_HOLD_EXPIRES_AT],
+            owner_name=row[_HOLD_OWNER_NAME],
+            for_id=row[_HOLD_FOR_ID],
+            for_name=row[_HOLD_FOR_NAME],
+            ticket=row[_HOLD_TICKET],
+            warned_at=row[_HOLD_WARNED_AT],
+        )
+    tags_text = row[_TAGS]
+    number_type, status = row[_NUMBER_TYPE], row[_STATUS]
+    return PhoneNumber(
+        id=row[_ID],
+        tenant=row[_TENANT],
+        number=row[_NUMBER],
+        extension=row[_EXTENSION] or "",
+        number_type=_NUMBER_TYPES.get(number_type) or NumberType(number_type),
+        status=_STATUSES.get(status) or NumberStatus(status),
+        assignee=assignee,
+        voice_routing_policy=row[_VOICE_ROUTING_POLICY],
+        emergency_location_id=row[_EMERGENCY_LOCATION_ID],
+        activation_state=activation_state_of(row[_ACTIVATION_STATE]),
+        location=row[_LOCATION],
+        range_label=row[_RANGE_LABEL],
+        carrier=row[_CARRIER],
+        pool=row[_POOL],
+        tags=tuple(tag for tag in tags_text.split(",") if tag) if tags_text else (),
+        notes=row[_NOTES],
+        hold=held,
+        quarantined_until=row[_QUARANTINED_UNTIL],
+        created_at=row[_CREATED_AT],
+        updated_at=row[_UPDATED_AT],
+        created_by=row[_CREATED_BY],
+        last_modified_by=row[_LAST_MODIFIED_BY],
+        version=row[_VERSION],
     )
 
 

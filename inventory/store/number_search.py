@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import ActivationState, NumberStatus
 from inventory.number_query import NumberQuery, Page, decode_cursor, encode_cursor
 from inventory.store import search_index
-from inventory.store.number_rows import from_row
+from inventory.store.number_rows import from_table_row
 from inventory.store.tables import phone_numbers
 
 MAX_PAGE = 10_000  # callers facing people page far smaller; exports read big pages
@@ -38,20 +40,22 @@ def _digit_like(pattern: str) -> str | None:
     return "%" + _like_escape(cleaned) + "%"
 
 
-def digit_condition(pattern: str) -> ColumnElement[bool]:
-    """`+1555` -> starts with; `555` -> contains; with `*`/`?` a glob over the whole E.164 number.
+def _digit_plan(field: str, pattern: str) -> tuple[str, dict[str, Any]]:
+    """The condition kind and bound values of a digit search typed into `field` (text or digits).
 
+    `+1555` -> starts with; `555` -> contains; with `*`/`?` a glob over the whole E.164 number.
     A glob is anchored at the end (`*1234` ends with 1234) and, when it starts with `+`, at the start;
     without a `+` it may begin anywhere, since nobody types the country code of their own area. A lone
     `*` is any digits; two or more in a row are one digit each (`+1425555****`: that block of 10,000).
     """
     like = _digit_like(pattern)
     if like is None:
-        return _starts_with(re.sub(r"[\s().\-]", "", pattern))
-    condition = phone_numbers.c.number.like(like, escape="\\")
+        return f"{field}:range", _range_values(field, re.sub(r"[\s().\-]", "", pattern))
     head = _head(like)
     # `+1425555****` is also a range of the number index: without it the walk starts at the first number.
-    return and_(_starts_with(head), condition) if len(head) > 1 else condition
+    if len(head) > 1:
+        return f"{field}:range+like", {**_range_values(field, head), f"{field}_like": like}
+    return f"{field}:like", {f"{field}_like": like}
 
 
 def _head(like: str) -> str:
@@ -67,10 +71,10 @@ def _after_head(like: str | None) -> str | None:
     return "%" + like[len(_head(like)) :]
 
 
-def _starts_with(prefix: str) -> ColumnElement[bool]:
+def _range_values(field: str, prefix: str) -> dict[str, Any]:
     # A range scan on the unique index: much faster than LIKE 'x%', which SQLite won't index.
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if len(prefix) > 1 else "+~"
-    return and_(phone_numbers.c.number >= prefix, phone_numbers.c.number < upper)
+    return {f"{field}_from": prefix, f"{field}_to": upper}
 
 
 def _is_digits(text: str) -> bool:
@@ -79,12 +83,6 @@ def _is_digits(text: str) -> bool:
 
 def _text_like(text: str) -> str:
     return "%" + _like_escape(text.lower()) + "%"
-
-
-def _text_condition(text: str) -> ColumnElement[bool]:
-    if _is_digits(text):
-        return digit_condition(text)
-    return phone_numbers.c.search_text.like(_text_like(text), escape="\\")
 
 
 def substring_terms(query: NumberQuery) -> list[str]:
@@ -110,50 +108,116 @@ def substring_terms(query: NumberQuery) -> list[str]:
     return [term for term in terms if term]
 
 
-def _ci_equals(column: ColumnElement[str | None], value: str) -> ColumnElement[bool]:
-    return func.lower(column) == value.lower()
+def plan(query: NumberQuery) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """`query` as its shape (which conditions, of which kind) and the values bound into them.
 
+    Searches of one shape share one statement (`statement_of`): building and cache-keying a fresh
+    SQLAlchemy statement per keystroke was a fifth of a digit search's CPU.
+    """
+    shape: list[str] = []
+    values: dict[str, Any] = {"tenant": query.tenant}
 
-def build_query(query: NumberQuery) -> Select[tuple[object, ...]]:
-    conditions: list[ColumnElement[bool]] = [phone_numbers.c.tenant == query.tenant]
-    if query.text and query.text.strip():
-        conditions.append(_text_condition(query.text.strip()))
+    def add(kind: str, **bound: Any) -> None:
+        shape.append(kind)
+        values.update(bound)
+
+    text = query.text.strip() if query.text else ""
+    if text and _is_digits(text):
+        kind, bound = _digit_plan("text", text)
+        add(kind, **bound)
+    elif text:
+        add("text:words", text_like=_text_like(text))
     if query.digits:
-        conditions.append(digit_condition(query.digits))
+        kind, bound = _digit_plan("digits", query.digits)
+        add(kind, **bound)
     if query.statuses:
-        conditions.append(phone_numbers.c.status.in_([s.value for s in query.statuses]))
+        add("statuses", statuses=[status.value for status in query.statuses])
     if query.number_type:
-        conditions.append(phone_numbers.c.number_type == query.number_type.value)
+        add("number_type", number_type=query.number_type.value)
     if query.location:
-        conditions.append(_ci_equals(phone_numbers.c.location, query.location))
+        add("location", location=query.location.lower())
     if query.pool:
-        conditions.append(_ci_equals(phone_numbers.c.pool, query.pool))
+        add("pool", pool=query.pool.lower())
     if query.range_label:
-        conditions.append(phone_numbers.c.range_label == query.range_label)
+        add("range_label", range_label=query.range_label)
     if query.carrier:
-        conditions.append(_ci_equals(phone_numbers.c.carrier, query.carrier))
+        add("carrier", carrier=query.carrier.lower())
     if query.assignee:
-        conditions.append(phone_numbers.c.holder_text.like(_text_like(query.assignee), escape="\\"))
+        add("assignee", assignee_like=_text_like(query.assignee))
     if query.tag:
-        conditions.append(phone_numbers.c.tags.like("%," + _like_escape(query.tag) + ",%", escape="\\"))
+        add("tag", tag_like="%," + _like_escape(query.tag) + ",%")
     if query.reservations_only:
-        conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
-        conditions.append(phone_numbers.c.hold_owner.not_like("flow:%"))
+        add("reservations_only")
     if query.hold_owner:
-        conditions.append(phone_numbers.c.hold_owner == query.hold_owner)
+        add("hold_owner", hold_owner=query.hold_owner)
     if query.reserved_for:
-        conditions.append(phone_numbers.c.status == NumberStatus.RESERVED.value)
-        conditions.append(phone_numbers.c.hold_for_id == query.reserved_for)
+        add("reserved_for", reserved_for=query.reserved_for)
     if query.repeated_digits:
-        # Ten LIKEs rather than a regular expression: SQLite has none built in, and both databases run these.
-        runs = [phone_numbers.c.number.like("%" + digit * query.repeated_digits + "%") for digit in "0123456789"]
-        conditions.append(or_(*runs))
+        add(
+            "repeated_digits",
+            **{f"repeat_{digit}": "%" + digit * query.repeated_digits + "%" for digit in "0123456789"},
+        )
     if query.exclude_ids:
-        conditions.append(phone_numbers.c.id.not_in(query.exclude_ids))
+        add("exclude_ids", exclude_ids=list(query.exclude_ids))
     if query.offerable_only:
-        state = phone_numbers.c.activation_state
-        conditions.append(or_(state.is_(None), state == ActivationState.ACTIVATED.value))
+        add("offerable_only")
+    return tuple(shape), values
+
+
+def _conditions(kind: str) -> list[ColumnElement[bool]]:
+    """The WHERE terms of one shape entry, over the parameters `plan` names for it."""
+    c = phone_numbers.c
+    field, _, how = kind.partition(":")
+    if how in ("range", "range+like"):
+        in_range = [c.number >= bindparam(f"{field}_from"), c.number < bindparam(f"{field}_to")]
+        return in_range + ([c.number.like(bindparam(f"{field}_like"), escape="\\")] if how == "range+like" else [])
+    if how == "like":
+        return [c.number.like(bindparam(f"{field}_like"), escape="\\")]
+    if how == "words":
+        return [c.search_text.like(bindparam("text_like"), escape="\\")]
+    if kind in ("location", "pool", "carrier"):
+        return [func.lower(c[kind]) == bindparam(kind)]
+    if kind in ("number_type", "range_label", "hold_owner"):
+        return [c[kind] == bindparam(kind)]
+    if kind == "statuses":
+        return [c.status.in_(bindparam("statuses", expanding=True))]
+    if kind == "assignee":
+        return [c.holder_text.like(bindparam("assignee_like"), escape="\\")]
+    if kind == "tag":
+        return [c.tags.like(bindparam("tag_like"), escape="\\")]
+    if kind == "reservations_only":
+        return [c.status == NumberStatus.RESERVED.value, c.hold_owner.not_like("flow:%")]
+    if kind == "reserved_for":
+        return [c.status == NumberStatus.RESERVED.value, c.hold_for_id == bindparam("reserved_for")]
+    if kind == "repeated_digits":
+        # Ten LIKEs rather than a regular expression: SQLite has none built in, and both databases run these.
+        return [or_(*(c.number.like(bindparam(f"repeat_{digit}")) for digit in "0123456789"))]
+    if kind == "exclude_ids":
+        return [c.id.not_in(bindparam("exclude_ids", expanding=True))]
+    if kind == "offerable_only":
+        return [or_(c.activation_state.is_(None), c.activation_state == ActivationState.ACTIVATED.value)]
+    raise ValueError(f"no search condition {kind!r}")
+
+
+@lru_cache(maxsize=512)
+def statement_of(shape: tuple[str, ...]) -> Select[tuple[object, ...]]:
+    """The matches of a query of `shape`, every value a named parameter (see `plan`)."""
+    conditions = [phone_numbers.c.tenant == bindparam("tenant")]
+    for kind in shape:
+        conditions.extend(_conditions(kind))
     return select(phone_numbers).where(*conditions)
+
+
+def _paged(statement: Select[tuple[object, ...]], after: bool, limit: int) -> Select[tuple[object, ...]]:
+    if after:
+        keyset = tuple_(bindparam("after_number"), bindparam("after_extension"))
+        statement = statement.where(tuple_(phone_numbers.c.number, phone_numbers.c.extension) > keyset)
+    return statement.order_by(phone_numbers.c.number, phone_numbers.c.extension).limit(limit + 1)
+
+
+@lru_cache(maxsize=512)
+def _page_of(shape: tuple[str, ...], after: bool, limit: int) -> Select[tuple[object, ...]]:
+    return _paged(statement_of(shape), after, limit)
 
 
 async def search_numbers(
@@ -161,14 +225,16 @@ async def search_numbers(
 ) -> Page:
     """One page of matches ordered by number; pass `next_cursor` back as `after` for the next page."""
     limit = max(1, min(limit, MAX_PAGE))
-    statement = await _narrowed(connection, query)
+    shape, values = plan(query)
+    candidates = await _candidates(connection, query, shape, values)
+    # Unnarrowed (most searches), the whole page statement is shared by every query of its shape.
+    if candidates is None:
+        statement = _page_of(shape, bool(after), limit)
+    else:
+        statement = _paged(statement_of(shape).where(candidates), bool(after), limit)
     if after:
-        last_number, last_extension = decode_cursor(after)
-        statement = statement.where(
-            tuple_(phone_numbers.c.number, phone_numbers.c.extension) > tuple_(last_number, last_extension)
-        )
-    statement = statement.order_by(phone_numbers.c.number, phone_numbers.c.extension).limit(limit + 1)
-    items = [from_row(row._mapping) for row in await connection.execute(statement)]
+        values["after_number"], values["after_extension"] = decode_cursor(after)
+    items = [from_table_row(row) for row in await connection.execute(statement, values)]
     more = len(items) > limit
     items = items[:limit]
     return Page(items, encode_cursor(items[-1]) if more and items else None)
@@ -179,24 +245,25 @@ async def count_numbers(connection: AsyncConnection, query: NumberQuery, *, at_m
 
     A search box counts on every keystroke: at 1,000,000 numbers an uncapped count of `555` reads them all.
     """
-    matches = await _narrowed(connection, query)
+    shape, values = plan(query)
+    candidates = await _candidates(connection, query, shape, values)
+    matches = statement_of(shape) if candidates is None else statement_of(shape).where(candidates)
     if at_most is not None:
         matches = matches.limit(at_most + 1)
     statement = select(func.count()).select_from(matches.subquery())
-    return int((await connection.execute(statement)).scalar_one())
+    return int((await connection.execute(statement, values)).scalar_one())
 
 
-async def _narrowed(connection: AsyncConnection, query: NumberQuery) -> Select[tuple[object, ...]]:
-    """`build_query`, among the trigram index's candidates when a substring's matches are few."""
-    statement = build_query(query)
+async def _candidates(
+    connection: AsyncConnection, query: NumberQuery, shape: tuple[str, ...], values: dict[str, Any]
+) -> ColumnElement[bool] | None:
+    """The trigram index's candidates for `query` when a substring's matches are few; None to walk."""
     terms = substring_terms(query)
     if not terms:
-        return statement
+        return None
     if connection.dialect.name == "postgresql":
-        candidates = await search_index.few_matches(connection, statement)
-    else:
-        candidates = await search_index.narrowing(connection, terms)
-    return statement if candidates is None else statement.where(candidates)
+        return await search_index.few_matches(connection, statement_of(shape), values)
+    return await search_index.narrowing(connection, terms)
 
 
 FACETS = {"location": phone_numbers.c.location, "pool": phone_numbers.c.pool, "range": phone_numbers.c.range_label}

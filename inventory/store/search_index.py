@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -105,12 +106,14 @@ async def narrowing(connection: AsyncConnection, terms: list[str]) -> ColumnElem
     return phone_numbers.c.id.in_(select(found.c.value))
 
 
-async def few_matches(connection: AsyncConnection, matches: Select[tuple[object, ...]]) -> ColumnElement[bool] | None:
+async def few_matches(
+    connection: AsyncConnection, matches: Select[tuple[object, ...]], values: Mapping[str, Any]
+) -> ColumnElement[bool] | None:
     """PostgreSQL: `id = ANY(ids)` when `matches`, asked in no order, has at most `SPARSE` rows; None to walk
     in number order. Without ORDER BY the planner has no reason to walk the number index, so a rare match
     comes from the trigram bitmap and a common one stops after `SPARSE` + 1 rows of whatever scan it picks."""
     probe = matches.with_only_columns(phone_numbers.c.id).limit(SPARSE + 1)
-    ids = list((await connection.execute(probe)).scalars())
+    ids = list((await connection.execute(probe, values)).scalars())
     if len(ids) > SPARSE:
         return None
     # One array parameter: the statement stays the same whatever the number of ids (asyncpg prepares it once).

@@ -172,3 +172,39 @@ async def test_repeated_digits_find_numbers_with_that_many_equal_digits_in_a_row
     assert found
     assert all(any(d * 3 in n for d in "0123456789") for n in found)
     assert "+12065550101" not in found
+
+
+async def test_every_filter_at_once_binds_each_of_its_values(inventory: Store) -> None:
+    every: dict[str, Any] = {
+        "text": "seattle",
+        "digits": "+1206",
+        "statuses": (NumberStatus.AVAILABLE,),
+        "location": "SEATTLE",
+        "pool": "sales",
+        "range_label": "SEA-1",
+        "carrier": "contoso telecom",
+        "tag": "vip",
+        "repeated_digits": 3,
+        "offerable_only": True,
+    }
+    assert await numbers(inventory, **every) == ["+12065550007"]
+    async with inventory.read() as uow:
+        assert await uow.numbers.count(NumberQuery(tenant="contoso", **every)) == 1
+    found = (await find(inventory, **every)).items[0]
+    assert await numbers(inventory, **every, exclude_ids=(found.id,)) == []
+    assert await numbers(inventory, **every, hold_owner="cli:olivia") == []
+    assert await numbers(inventory, **every, reserved_for="obj-adele") == []
+    assert await numbers(inventory, **every, reservations_only=True) == []
+
+
+async def test_searches_of_one_shape_share_one_statement_whatever_they_ask_for() -> None:
+    from inventory.store.number_search import plan, statement_of
+
+    seattle, redmond = (
+        plan(NumberQuery("contoso", digits="+1206", pool="a")),
+        plan(NumberQuery("t", digits="+1425", pool="b")),
+    )
+    assert seattle[0] == redmond[0]
+    assert statement_of(seattle[0]) is statement_of(redmond[0])
+    assert seattle[1] != redmond[1]
+    assert plan(NumberQuery("contoso", digits="555"))[0] != plan(NumberQuery("contoso", digits="+1555"))[0]

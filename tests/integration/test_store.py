@@ -185,3 +185,57 @@ def test_a_new_number_rows_snapshot_is_the_snapshot_of_the_same_row_made_the_lon
             hold=hold,
         )
         assert snapshot_of_new_row(row) == snapshot_of_row(row)
+
+
+async def test_a_search_row_read_by_position_is_the_number_read_by_column_name(store: Store, clock: FakeClock) -> None:
+    from datetime import UTC, timedelta
+
+    from sqlalchemy import select
+
+    from inventory.model import AccountType, ActivationState, Assignee, Hold, NumberType
+    from inventory.store.number_rows import from_row, from_table_row, to_row
+    from inventory.store.tables import phone_numbers
+
+    now = clock.now()
+    holder = Assignee("obj-1", "adele@contoso.com", "Adele Vance", AccountType.RESOURCE_ACCOUNT, "userAssigned")
+    held = Hold("cli:olivia", "desk move", now + timedelta(days=3), "olivia", "obj-2", "Alex W", "CHG-1", now)
+    full = PhoneNumber(
+        tenant="contoso",
+        number="+12065550100",
+        extension="12",
+        number_type=NumberType("operatorConnectMobile"),  # unlisted: not in the lookup, still read
+        status=NumberStatus.RESERVED,
+        assignee=holder,
+        voice_routing_policy="vrp",
+        emergency_location_id="loc-1",
+        activation_state=ActivationState.ACTIVATED,
+        location="Seattle",
+        range_label="SEA-1",
+        carrier="Lumen",
+        pool="Sales",
+        tags=("a", "b"),
+        notes="n",
+        hold=held,
+        quarantined_until=now + timedelta(days=1),
+        created_at=now,
+        updated_at=now,
+        created_by="olivia",
+        last_modified_by="olivia",
+    )
+    bare = PhoneNumber(tenant="contoso", number="+12065550101", created_at=now, updated_at=now)
+    async with store.write() as uow:
+        await uow.connection.execute(phone_numbers.insert(), [to_row(full), to_row(bare)])
+    async with store.read() as uow:
+        rows = list(await uow.connection.execute(select(phone_numbers).order_by(phone_numbers.c.number)))
+    assert len(rows) == 2
+    for row in rows:
+        assert from_table_row(row) == from_row(row._mapping)
+    assert from_table_row(rows[0]).number_type.value == "operatorConnectMobile"
+    # Timestamps come back as the aware UTC values stored (UtcDateTime's own result processor).
+    read_back = from_table_row(rows[0])
+    assert read_back.hold is not None
+    assert read_back.hold.expires_at == held.expires_at
+    assert read_back.quarantined_until == full.quarantined_until
+    assert read_back.created_at == now
+    assert read_back.created_at.tzinfo is UTC
+    assert from_table_row(rows[1]).hold is None
