@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
@@ -108,6 +109,28 @@ async def start_bot(inventory: Store, phone: SimulatedPhoneSystem) -> AsyncItera
 @pytest.fixture
 async def bot(start_bot: BotStarter) -> RunningBot:
     return await start_bot()
+
+
+@pytest.fixture
+async def onboarding_bot(start_bot: BotStarter) -> RunningBot:
+    """A bot whose tenant contoso has onboarding suggestions on (`onboarding = true`)."""
+    base = bot_settings()
+    tenants = tuple(dataclasses.replace(t, onboarding=True) if t.name == "contoso" else t for t in base.tenants)
+    return await start_bot(settings=dataclasses.replace(base, tenants=tenants))
+
+
+@pytest.fixture
+async def onboarding_channel(
+    http: aiohttp.ClientSession, onboarding_bot: RunningBot, connector: RecordingConnector
+) -> dict[str, TeamsClient]:
+    """Olivia, Megan and Victor in the channel Olivia made contoso's (`notify here`), by first name."""
+    clients = {
+        m.name.split()[0].lower(): client_for(m, http, onboarding_bot.url, connector, "channel")
+        for m in (OLIVIA, MEGAN, VICTOR)
+    }
+    await clients["olivia"].say("tenant contoso")
+    await clients["olivia"].say("notify here")
+    return clients
 
 
 @pytest.fixture

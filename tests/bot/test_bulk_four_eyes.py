@@ -6,7 +6,6 @@ run to its results card; a rejection gives the numbers back. Asking and deciding
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import aiohttp
@@ -19,7 +18,7 @@ from inventory.store.engine import Store
 from inventory.teams.simulation import SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, Sent, TeamsClient
-from tests.support.bot_world import MEGAN, OLIVIA, VICTOR, BotStarter, RunningBot, bot_settings, client_for
+from tests.support.bot_world import MEGAN, OLIVIA, RunningBot, client_for
 from tests.support.clicks import teams_assignments
 
 PLANNED = ("+12065550100", "+12065550101")  # the first free numbers, one held for each of Adele and Alex
@@ -31,24 +30,9 @@ def store(sqlite_store: Store) -> Store:
 
 
 @pytest.fixture
-async def onboarding_bot(start_bot: BotStarter) -> RunningBot:
-    base = bot_settings()
-    tenants = tuple(dataclasses.replace(t, onboarding=True) if t.name == "contoso" else t for t in base.tenants)
-    return await start_bot(settings=dataclasses.replace(base, tenants=tenants))
-
-
-@pytest.fixture
-async def channel(
-    http: aiohttp.ClientSession, onboarding_bot: RunningBot, connector: RecordingConnector
-) -> dict[str, TeamsClient]:
-    clients = {
-        m.name.split()[0].lower(): client_for(m, http, onboarding_bot.url, connector, "channel")
-        for m in (OLIVIA, MEGAN, VICTOR)
-    }
-    await clients["olivia"].say("tenant contoso")
-    await clients["olivia"].say("notify here")
-    await clients["olivia"].say("four eyes on")
-    return clients
+async def channel(onboarding_channel: dict[str, TeamsClient]) -> dict[str, TeamsClient]:
+    await onboarding_channel["olivia"].say("four eyes on")
+    return onboarding_channel
 
 
 async def asked_for_approval(

@@ -6,11 +6,9 @@ bulk's plan with a number held for each; a card a newer one replaced is refused.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp
 import pytest
 
 from bot.app import JOBS
@@ -23,7 +21,7 @@ from inventory.store.engine import Store
 from inventory.teams.simulation import SimAccount, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient
-from tests.support.bot_world import MEGAN, OLIVIA, VICTOR, BotStarter, RunningBot, bot_settings, client_for
+from tests.support.bot_world import RunningBot
 
 
 @pytest.fixture
@@ -32,23 +30,8 @@ def store(sqlite_store: Store) -> Store:
 
 
 @pytest.fixture
-async def onboarding_bot(start_bot: BotStarter) -> RunningBot:
-    base = bot_settings()
-    tenants = tuple(dataclasses.replace(t, onboarding=True) if t.name == "contoso" else t for t in base.tenants)
-    return await start_bot(settings=dataclasses.replace(base, tenants=tenants))
-
-
-@pytest.fixture
-async def channel(
-    http: aiohttp.ClientSession, onboarding_bot: RunningBot, connector: RecordingConnector
-) -> dict[str, TeamsClient]:
-    clients = {
-        m.name.split()[0].lower(): client_for(m, http, onboarding_bot.url, connector, "channel")
-        for m in (OLIVIA, MEGAN, VICTOR)
-    }
-    await clients["olivia"].say("tenant contoso")
-    await clients["olivia"].say("notify here")
-    return clients
+def channel(onboarding_channel: dict[str, TeamsClient]) -> dict[str, TeamsClient]:
+    return onboarding_channel
 
 
 def saying(words: str) -> Callable[[dict[str, Any]], bool]:
