@@ -250,21 +250,23 @@ def _view(request: NumberRequest, viewer: Viewer, message: str | None = None) ->
 
 
 def requester_view(request: NumberRequest) -> Card:
-    """The request as the one who asked sees it (they never approve their own)."""
+    """The request as the one who asked sees it: waiting for someone who may approve."""
     return _view(request, Viewer.REQUESTER)
 
 
 async def _viewer(turn: Turn, request: NumberRequest) -> Viewer:
     operator = turn.operator
-    settings = turn.services.context.settings
-    if operator.actor.id == request.requester_id:
-        return Viewer.REQUESTER  # four eyes: whoever asked, also an operator, needs a second person
-    if request.tenant not in operator.tenants:
-        return Viewer.OTHER
-    listed = await turn.services.switches.approver_list(request.tenant)
-    if settings.may_approve(request.tenant, operator.actor.id, operator.role, listed):
-        return Viewer.APPROVER
-    return Viewer.OTHER
+    own = operator.actor.id == request.requester_id
+    if request.tenant in operator.tenants:
+        listed = await turn.services.switches.approver_list(request.tenant)
+        may_approve = turn.services.context.settings.may_approve(
+            request.tenant, operator.actor.id, operator.role, listed
+        )
+        # Four eyes: an operator's own request needs a second person. Without it an operator may assign
+        # directly anyway, so they may also approve what they asked for.
+        if may_approve and not (own and await turn.services.switches.four_eyes(request.tenant)):
+            return Viewer.APPROVER
+    return Viewer.REQUESTER if own else Viewer.OTHER
 
 
 def _tenant_name(turn: Turn, request: NumberRequest) -> str:

@@ -154,6 +154,40 @@ async def test_a_requester_cannot_approve_and_their_click_changes_nothing(
     assert not [op for op in teams.operations.values() if op.action == "assign"]
 
 
+async def test_an_operators_own_request_is_theirs_to_approve_while_four_eyes_is_off(
+    in_channel: dict[str, TeamsClient], connector: RecordingConnector, teams: SimulatedTenant
+) -> None:
+    megan = in_channel["megan"]
+    await megan.say("request number for adele")
+    posted = posted_card(connector)
+    own_view = await view_of(megan, posted)
+    assert buttons(own_view) == ["Approve", "Change number", "Reject"]
+    outcome = await click(megan, own_view, "Approve", posted)
+    assert "Assigned: +1 206 555 0100 now rings Adele Vance" in card_text(outcome)
+    assert teams.numbers_of("obj-adele") == ["+12065550100"]
+
+
+async def test_with_four_eyes_on_an_operators_own_request_waits_for_a_second_person(
+    in_channel: dict[str, TeamsClient], connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
+) -> None:
+    megan, olivia = in_channel["megan"], in_channel["olivia"]
+    await olivia.say("tenant contoso")
+    await olivia.say("four eyes on")
+    assert "Four eyes is on for Contoso" in card_text(connector.last_card())
+    await megan.say("request number for adele")
+    posted = posted_card(connector)
+    own_view = await view_of(megan, posted)
+    assert "Waiting for approval" in card_text(own_view)
+    assert buttons(own_view) == []
+    approve = next(a for a in execute_actions(await view_of(olivia, posted)) if a["title"] == "Approve")
+    before = await db.snapshot(inventory)
+    status, body = await megan.execute(approve["verb"], approve["data"], reply_to=posted.activity_id or "1")
+    assert status == 200
+    assert "Only an approver of Contoso may decide this" in card_text(body["value"])
+    assert await db.snapshot(inventory) == before
+    assert not [op for op in teams.operations.values() if op.action == "assign"]
+
+
 async def test_a_rejection_gives_the_number_back_and_tells_the_requester_why(
     in_channel: dict[str, TeamsClient], connector: RecordingConnector, inventory: Store
 ) -> None:
