@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,12 +20,17 @@ class Transactions:
     writes: int = 0
 
 
+# The bot's notification poster runs beside every turn (it claims a queued note as soon as it wakes): its
+# transactions are the poster's, not the turn's, and whether one falls inside the block is a matter of timing.
+BACKGROUND_TASKS = frozenset({"notification poster"})
+
 _counting: WeakKeyDictionary[Engine, list[Transactions]] = WeakKeyDictionary()  # per engine: counts being taken
 
 
 @contextmanager
 def counting(store: Store) -> Iterator[Transactions]:
-    """Every transaction begun on `store` while the block runs, told apart by `Store.write`'s option.
+    """Every transaction begun on `store` while the block runs, told apart by `Store.write`'s option, except
+    those of the bot's background tasks (`BACKGROUND_TASKS`).
 
     One listener per engine, added once and never removed: SQLAlchemy runs `begin` listeners while the
     BEGIN itself awaits the database, so adding or removing one then would break another task's begin."""
@@ -34,6 +40,8 @@ def counting(store: Store) -> Iterator[Transactions]:
         active = _counting[engine] = []
 
         def on_begin(connection: Connection) -> None:
+            if _in_background_task():
+                return
             for counts in active:
                 if connection.get_execution_options().get("switchboard_write"):
                     counts.writes += 1
@@ -46,3 +54,11 @@ def counting(store: Store) -> Iterator[Transactions]:
         yield seen
     finally:
         _counting[engine].remove(seen)
+
+
+def _in_background_task() -> bool:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running loop: a synchronous caller
+        return False
+    return task is not None and task.get_name() in BACKGROUND_TASKS
