@@ -7,6 +7,7 @@ systems or clock; nothing reads the environment here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from bot.jobs import Jobs
 from bot.notify import NotificationPoster, notify_drift
 from bot.proactive import PersonalMessenger, TenantMessenger
 from bot.probes import add_probe_routes
+from bot.requests import remember_channel_copy
 from bot.runtime import Runtime
 from inventory.config import Settings
 from inventory.ports.clock import Clock, SystemClock
@@ -70,7 +72,11 @@ def create_app(
         ),
     )
     poster = NotificationPoster(
-        services.notifications, adapter, settings.app_id, retry_base_seconds=notify_interval * 2.5
+        services.notifications,
+        adapter,
+        settings.app_id,
+        retry_base_seconds=notify_interval * 2.5,
+        on_posted=functools.partial(remember_channel_copy, services.requests, updater.update_posted),
     )
     jobs = Jobs(
         services,

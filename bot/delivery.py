@@ -108,9 +108,9 @@ class ThreadTeller:
                     await context.send_activity(mentioning(note))
 
                 await self._adapter.continue_conversation(self._reference, send, self._app_id)
-            other = reply.also_update
-            if other is not None and other.activity_id != self._card_id:
-                await self._updater.update_posted(other.reference, other.activity_id, other.card)
+            for other in reply.also_update:
+                if other.activity_id != self._card_id:
+                    await self._updater.update_posted(other.reference, other.activity_id, other.card)
         except Exception as error:
             log.warning("thread update failed activity=%s error=%s", self._card_id, error.__class__.__name__)
 

@@ -38,7 +38,7 @@ from typing import Any
 from bot.flows.capacity_notes import check_capacity, summary
 from bot.flows.reservations import reservation_view
 from bot.flows.resume import CardUpdate, Resumer
-from bot.requests import shared_card, told_everyone
+from bot.requests import posted_copies, shared_card, told_everyone
 from bot.turn import Thread
 from cards.notify import policy_note, stuck_note
 from cards.onboarding import OnboardingLine, onboarding_card
@@ -206,9 +206,11 @@ class Jobs:
     async def expire_requests(self) -> int:
         expired = await self._services.requests.expire_due()
         for request in expired:
-            if self._update_card is not None and request.conversation and request.activity_id:
+            if self._update_card is None:
+                continue
+            for copy in posted_copies(request, shared_card(request)):  # its own card and the channel's copy
                 try:
-                    await self._update_card(request.conversation, request.activity_id, shared_card(request))
+                    await self._update_card(copy.reference, copy.activity_id, copy.card)
                 except Exception as error:  # the request has expired either way; the card is only its picture
                     log.warning("request card not updated request=%s error=%s", request.id, error)
         if expired:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -25,6 +26,9 @@ from inventory.services.notifications import NO_CHANNEL, NotificationService
 from inventory.sync.runs import SyncPreview
 
 log = logging.getLogger(__name__)
+
+# Told where a note went once it is posted: the note, the channel's reference (JSON) and the message id.
+OnPosted = Callable[[Notification, dict[str, Any], str], Awaitable[None]]
 
 
 def root_conversation_id(conversation_id: str) -> str:
@@ -67,11 +71,13 @@ class NotificationPoster:
         app_id: str,
         *,
         retry_base_seconds: float = 5.0,
+        on_posted: OnPosted | None = None,
     ) -> None:
         self._notifications = notifications
         self._adapter = adapter
         self._app_id = app_id
         self._retry_base_seconds = retry_base_seconds
+        self._on_posted = on_posted
 
     async def post_due(self) -> int:
         claimed = await self._notifications.claim_due()
@@ -95,7 +101,7 @@ class NotificationPoster:
             NOTIFICATIONS_POSTED.labels("dropped").inc()
             return 0
         try:
-            await self._send(channel.reference, notification.card)
+            activity_id = await self._send(channel.reference, notification.card)
         except Exception as error:
             log.warning(
                 "notification post failed id=%d attempt=%d error=%s", notification.id, notification.attempts, error
@@ -106,13 +112,24 @@ class NotificationPoster:
             return 0
         await self._notifications.sent(notification)
         NOTIFICATIONS_POSTED.labels("sent").inc()
+        if self._on_posted is not None and activity_id:
+            try:
+                await self._on_posted(notification, channel.reference, activity_id)
+            except Exception:  # the note is posted either way; only finding it again later is lost
+                log.exception("after posting notification id=%d", notification.id)
         return 1
 
-    async def _send(self, reference: dict[str, Any], card: Card) -> None:
+    async def _send(self, reference: dict[str, Any], card: Card) -> str | None:
+        """Post `card`; the message id Teams gave it (None when it gave none)."""
+        posted: list[str] = []
+
         async def send(context: TurnContext) -> None:
-            await context.send_activity(MessageFactory.attachment(card_attachment(card)))
+            sent = await context.send_activity(MessageFactory.attachment(card_attachment(card)))
+            if sent is not None and sent.id:
+                posted.append(sent.id)
 
         await self._adapter.continue_conversation(ConversationReference().deserialize(reference), send, self._app_id)
+        return posted[0] if posted else None
 
 
 async def notify_drift(notifications: NotificationService, tenant: str, preview: SyncPreview) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.flows.card_data import CardProblem, id_input, text_input
 from bot.lifecycle_words import UsageError
@@ -20,13 +20,18 @@ from cards.requests import MAX_REFRESH_USERS, RequestView, Viewer, request_card
 from inventory.config import REQUESTS_OFF
 from inventory.e164 import display_number
 from inventory.errors import AccessDenied, NotFound, SwitchboardError
+from inventory.notifications import Notification
 from inventory.requests import NumberRequest, Person, RequestStatus
-from inventory.services.requests import Decision, NewRequest
+from inventory.services.requests import Decision, NewRequest, RequestService
+
+if TYPE_CHECKING:  # bot.flows.resume imports this module
+    from bot.flows.resume import CardUpdate
 
 VERBS = ("request.refresh", "request.approve", "request.change", "request.reject", "request.retry")
 USAGE = "Write it as: request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
 _KEYWORDS = ("for", "in", "note")
 _REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+SUBJECT_PREFIX = "request:"
 
 
 def request_view(request: NumberRequest) -> RequestView:
@@ -104,7 +109,7 @@ async def start(turn: Turn, args: str) -> Reply:
     services = turn.services
     if turn.conversation_type == "personal":
         # The approvers are not in this chat: the tenant's channel gets a card they can decide on.
-        await services.notifications.enqueue(tenant, "request", channel_card(request))
+        await services.notifications.enqueue(tenant, "request", channel_card(request), subject=request_subject(request))
 
     async def remember_card(activity_id: str) -> None:
         await services.requests.attach_card(request.id, activity_id)
@@ -154,9 +159,10 @@ async def act(turn: Turn, verb: str, data: dict[str, Any]) -> Reply:
         if now.version == version + 1 and now.status is RequestStatus.PENDING:
             said = f"The request now holds {request_view(now).number}."
             personal = _asked_in_personal_chat(now)
-            posted = _posted(now, shared_card(now)) if personal else None
             here = channel_card(now) if personal else shared_card(now)
-            return Reply(_view(now, viewer, said), for_everyone=here, also_update=posted)
+            return Reply(
+                _view(now, viewer, said), for_everyone=here, also_update=posted_copies(now, shared_card(now), here)
+            )
         return _decided(decision, "changed", viewer)
     raise CardProblem("That card sent an action I do not know. Start again with a command (type help).")
 
@@ -216,7 +222,7 @@ def told_everyone(request: NumberRequest, what: str = "approved") -> Reply:
         said = f"your number request was {what} by {request.decided_by}, but Teams said: {request.reason}"
     personal = _asked_in_personal_chat(request)
     note = ThreadNote(said, request.requester_mri, request.requester_name)
-    posted = _posted(request, outcome)
+    posted = posted_copies(request, outcome)
     return Reply(
         outcome,
         for_everyone=outcome,
@@ -225,10 +231,27 @@ def told_everyone(request: NumberRequest, what: str = "approved") -> Reply:
     )
 
 
-def _posted(request: NumberRequest, card: Card) -> PostedCard | None:
-    """The request's own card (where it was asked), to show `card` there too."""
+def posted_copies(request: NumberRequest, card: Card, in_channel: Card | None = None) -> tuple[PostedCard, ...]:
+    """The request's own card (where it was asked) and the channel's copy of a personal-chat request, to show
+    `card` there too (`in_channel` on the copy, when it differs)."""
+    posted = []
     if request.conversation and request.activity_id:
-        return PostedCard(request.conversation, request.activity_id, card)
+        posted.append(PostedCard(request.conversation, request.activity_id, card))
+    if request.channel_conversation and request.channel_activity_id:
+        copy = in_channel if in_channel is not None else card
+        posted.append(PostedCard(request.channel_conversation, request.channel_activity_id, copy))
+    return tuple(posted)
+
+
+def request_subject(request: NumberRequest) -> str:
+    """The subject of the channel copy's queued note, by which its post finds the request again."""
+    return f"{SUBJECT_PREFIX}{request.id}"
+
+
+def request_of_subject(subject: str | None) -> str | None:
+    """The request id a queued note's subject names (None: the note is not a request's channel copy)."""
+    if subject and subject.startswith(SUBJECT_PREFIX):
+        return subject[len(SUBJECT_PREFIX) :]
     return None
 
 
@@ -306,3 +329,20 @@ async def _find_person(turn: Turn, tenant: str, who: str) -> Person:
         raise NotFound(f"Nobody in {tenant} starts with '{who[:40]}'. Try another name or their UPN.")
     names = ", ".join(a.label for a in users[:5])
     raise NotFound(f"Several people match '{who[:40]}': {names}. Say more of the name, or their UPN.")
+
+
+async def remember_channel_copy(
+    requests: RequestService,
+    update_posted: CardUpdate,
+    notification: Notification,
+    reference: dict[str, Any],
+    activity_id: str,
+) -> None:
+    """The poster posted a request's copy to the tenant's channel: keep where, so its outcome reaches the copy
+    too. A request decided before its copy went out (it waited in the outbox) is shown decided there at once."""
+    request_id = request_of_subject(notification.subject)
+    if request_id is None:
+        return
+    request = await requests.attach_channel_copy(request_id, reference, activity_id)
+    if request is not None and request.status is not RequestStatus.PENDING:
+        await update_posted(reference, activity_id, shared_card(request))

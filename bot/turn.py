@@ -72,7 +72,8 @@ class Reply:
     on_sent: Callable[[str], Awaitable[None]] | None = None  # told the sent card's message id (message turns)
     for_everyone: Card | None = None  # replaces the clicked message for everyone, not only the clicker
     thread_note: ThreadNote | None = None
-    also_update: PostedCard | None = None  # another message showing the same thing (skipped when it is the clicked one)
+    # Other messages showing the same thing (each skipped when it is the clicked one).
+    also_update: tuple[PostedCard, ...] = ()
 
 
 class Thread(Protocol):

@@ -31,6 +31,7 @@ class Notification:
     kind: str
     card: dict[str, Any]
     attempts: int
+    subject: str | None = None  # what it is about, for whoever must find the post again ("request:ID")
 
     @property
     def is_last_attempt(self) -> bool:

@@ -62,6 +62,10 @@ class NumberRequest:
     reason: str | None = None
     conversation: dict[str, Any] | None = None  # a ConversationReference (JSON) of where the card was posted
     activity_id: str | None = None  # the posted card's message id, to update it in place
+    # The copy posted to the tenant's channel when the request was made in a personal chat (a
+    # ConversationReference and the message id), to update with the outcome too.
+    channel_conversation: dict[str, Any] | None = None
+    channel_activity_id: str | None = None
     approver_mris: tuple[str, ...] = ()  # the approvers' Teams user ids, found when the request was made
     # Set when an operator's own assignment waits for a second person (four eyes): what they chose on the
     # confirm card. None: the tenant's default policy, and no emergency location of our own.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from inventory.model import Actor
 from inventory.onboarding import OnboardingPost
@@ -18,6 +18,11 @@ class RequestRepository(Protocol):
     async def replace(self, current: NumberRequest, after: NumberRequest) -> bool:
         """Write `after` over `current` only while the row is still at `current`'s version and status (the
         row count decides who won a race); `after` carries the next version. False: it changed meanwhile."""
+        ...
+
+    async def set_channel_copy(self, request_id: str, conversation: dict[str, Any], activity_id: str) -> bool:
+        """Where the channel's copy of the request was posted. Not conditional on the version (a decision may
+        come first), and `replace` never writes it, so neither can lose the other's write."""
         ...
 
     async def lock_due(self, now: datetime, *, limit: int) -> list[NumberRequest]:

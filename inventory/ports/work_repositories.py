@@ -178,7 +178,9 @@ class FlowRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
-    async def add(self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime) -> bool:
+    async def add(
+        self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime, subject: str | None = None
+    ) -> bool:
         """Queue a note for the tenant's channel; a tenant without one gets nothing queued (False)."""
         ...
 

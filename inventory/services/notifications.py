@@ -22,12 +22,13 @@ class NotificationService:
         self._storage = context.storage
         self._clock = context.clock
 
-    async def enqueue(self, tenant: str, kind: str, card: dict[str, Any]) -> None:
+    async def enqueue(self, tenant: str, kind: str, card: dict[str, Any], *, subject: str | None = None) -> None:
         """Queue a note for the tenant's channel (nothing when it has none). Never raises into the action
-        that reports: a note that cannot be queued is logged and lost, the action stands."""
+        that reports: a note that cannot be queued is logged and lost, the action stands. `subject` names
+        what the note is about, for a post that must be found again (`NotificationPoster`'s `on_posted`)."""
         try:
             async with self._storage.write() as uow:
-                await uow.outbox.add(tenant, kind, card, at=self._clock.now())
+                await uow.outbox.add(tenant, kind, card, at=self._clock.now(), subject=subject)
         except Exception:
             log.exception("could not queue a notification tenant=%s kind=%s", tenant, kind)
 

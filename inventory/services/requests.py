@@ -182,6 +182,16 @@ class RequestService:
             if current is not None and current.activity_id != activity_id:
                 await uow.requests.replace(current, replace(current, activity_id=activity_id))
 
+    async def attach_channel_copy(
+        self, request_id: str, conversation: dict[str, Any], activity_id: str
+    ) -> NumberRequest | None:
+        """Remember where the tenant's channel got its copy of a personal-chat request; returns the request as
+        it is now (None: gone), so a decision that came before the copy was posted can be shown on it."""
+        async with self._storage.write() as uow:
+            if not await uow.requests.set_channel_copy(request_id, conversation, activity_id):
+                return None
+            return await uow.requests.get(request_id)
+
     async def approve(self, request_id: str, version: int, approver: Actor) -> Decision:
         """Assign the held number to the person: `claim_approval`, then (for the winner) `settle_approval`."""
         claim = await self.claim_approval(request_id, version, approver)

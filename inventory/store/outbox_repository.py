@@ -70,7 +70,9 @@ class SqlOutboxRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def add(self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime) -> bool:
+    async def add(
+        self, tenant: str, kind: str, card: dict[str, Any], *, at: datetime, subject: str | None = None
+    ) -> bool:
         """Queue a note for the tenant's channel; a tenant without one gets nothing queued (returns False).
 
         One statement either way: the note is only written when a channel exists to read it.
@@ -83,8 +85,9 @@ class SqlOutboxRepository:
             literal(0),
             literal(at, UtcDateTime()),
             literal(at, UtcDateTime()),
+            literal(subject, notifications.c.subject.type),
         ).where(exists().where(conversations.c.notify_tenant == tenant))
-        columns = ["tenant", "kind", "card", "status", "attempts", "next_attempt_at", "created_at"]
+        columns = ["tenant", "kind", "card", "status", "attempts", "next_attempt_at", "created_at", "subject"]
         result = await self._connection.execute(notifications.insert().from_select(columns, values))
         return bool(result.rowcount)
 
@@ -109,7 +112,7 @@ class SqlOutboxRepository:
             )
             if won.rowcount == 1:
                 row = (await self._connection.execute(select(notifications).where(c.id == notification_id))).one()
-                claimed.append(Notification(row.id, row.tenant, row.kind, row.card, row.attempts))
+                claimed.append(Notification(row.id, row.tenant, row.kind, row.card, row.attempts, row.subject))
         return claimed
 
     async def mark_sent(self, notification_id: int, *, at: datetime) -> None:

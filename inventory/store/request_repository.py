@@ -33,6 +33,8 @@ def _row(request: NumberRequest) -> dict[str, Any]:
         "reason": request.reason,
         "conversation": request.conversation,
         "activity_id": request.activity_id,
+        "channel_conversation": request.channel_conversation,
+        "channel_activity_id": request.channel_activity_id,
         "approver_mris": list(request.approver_mris),
         "created_at": request.created_at,
         "expires_at": request.expires_at,
@@ -65,11 +67,18 @@ def _request(row: RowMapping) -> NumberRequest:
         reason=row["reason"],
         conversation=row["conversation"],
         activity_id=row["activity_id"],
+        channel_conversation=row["channel_conversation"],
+        channel_activity_id=row["channel_activity_id"],
         approver_mris=tuple(row["approver_mris"] or ()),
         policy=row["policy"],
         location_id=row["location_id"],
         person_type=row["person_type"] or "user",
     )
+
+
+# Columns `replace` never writes: the id, and the channel copy, which the poster sets when the copy is posted
+# and a decision racing it must not overwrite with what it read before.
+_SET_ELSEWHERE = frozenset({"id", "channel_conversation", "channel_activity_id"})
 
 
 class SqlRequestRepository:
@@ -87,7 +96,13 @@ class SqlRequestRepository:
     async def replace(self, current: NumberRequest, after: NumberRequest) -> bool:
         c = number_requests.c
         where = and_(c.id == current.id, c.version == current.version, c.status == current.status.value)
-        values = {k: v for k, v in _row(after).items() if k != "id"}
+        values = {k: v for k, v in _row(after).items() if k not in _SET_ELSEWHERE}
+        result = await self._connection.execute(update(number_requests).where(where).values(**values))
+        return bool(result.rowcount)
+
+    async def set_channel_copy(self, request_id: str, conversation: dict[str, Any], activity_id: str) -> bool:
+        where = number_requests.c.id == request_id
+        values = {"channel_conversation": conversation, "channel_activity_id": activity_id}
         result = await self._connection.execute(update(number_requests).where(where).values(**values))
         return bool(result.rowcount)
 

@@ -249,6 +249,8 @@ notifications = Table(
     Column("last_error", String(512)),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime()),
+    # What the note is about, where something must find its post again (a request's channel copy: "request:ID").
+    Column("subject", String(80)),
     Index(None, "status", "next_attempt_at"),
 )
 
@@ -324,6 +326,9 @@ number_requests = Table(
     Column("reason", String(1024)),
     Column("conversation", JSON),
     Column("activity_id", String(256)),
+    # The copy the tenant's channel got of a request made in a personal chat (where approvers decide it).
+    Column("channel_conversation", JSON),
+    Column("channel_activity_id", String(256)),
     Column("approver_mris", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),

@@ -20,7 +20,7 @@ from inventory.teams.retry import GraphTuning
 from inventory.teams.simulation import SimAccount, SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import TENANT_ID, RecordingConnector, Sent, TeamsClient
-from tests.support.bot_world import MEGAN, STRANGER, BotStarter, RunningBot, bot_settings, client_for
+from tests.support.bot_world import MEGAN, OLIVIA, STRANGER, BotStarter, RunningBot, bot_settings, client_for
 from tests.support.clock import FakeClock
 
 
@@ -156,3 +156,39 @@ async def test_an_approval_teams_never_completes_fails_the_request_and_gives_its
     assert "Approved by megan@contoso.test, but Teams did not assign +1 206 555 0100" in shown
     assert "Teams never completed the assignment." in shown
     assert (await db.number(inventory, "+12065550100")).status is NumberStatus.AVAILABLE
+
+
+async def test_a_personal_chat_request_settled_by_the_reconciler_shows_the_outcome_on_its_channel_copy_too(
+    in_channel: dict[str, TeamsClient],
+    http: aiohttp.ClientSession,
+    connector: RecordingConnector,
+    inventory: Store,
+    teams: SimulatedTenant,
+    requests_bot: RunningBot,
+    clock: FakeClock,
+) -> None:
+    olivia = client_for(OLIVIA, http, requests_bot.url, connector, "channel")
+    await olivia.say("tenant contoso")
+    await olivia.say("notify here")
+    teams.knobs = dataclasses.replace(teams.knobs, operation_delay_seconds=600)  # longer than a click waits
+    sam = client_for(STRANGER, http, requests_bot.url, connector, "personal")
+    await sam.say("request number for adele")
+    mine = posted_card(connector)
+    in_thread = await connector.wait_for_card(lambda card: "Asked in a personal chat" in card_text(card))
+    copy = next(s for s in connector.sent if s.card is in_thread)
+    await db.channel_copy_kept(inventory, copy.activity_id)
+    seen = len(connector.sent)
+    answer = await click(in_channel["megan"], in_thread, "Approve", copy)
+    assert "Teams is assigning +1 206 555 0100" in card_text(answer)
+    # The click stopped waiting for Teams: its follow-up showed Sam's card that Teams is still assigning.
+    while not [s for s in connector.sent[seen:] if s.method == "PUT" and s.activity_id == mine.activity_id]:
+        await connector.wait_for(len(connector.sent) + 1)
+
+    clock.advance(minutes=13)  # Teams has finished
+    seen = len(connector.sent)
+    await requests_bot.app[JOBS].reconcile()
+    updates = {s.activity_id: s for s in connector.sent[seen:] if s.method == "PUT"}
+    assert set(updates) == {mine.activity_id, copy.activity_id}
+    for update in updates.values():
+        assert "Assigned: +1 206 555 0100 now rings Adele Vance" in card_text(update.card or {})
+    assert (await db.number(inventory, "+12065550100")).status is NumberStatus.USED

@@ -299,6 +299,45 @@ async def test_a_request_from_a_personal_chat_is_decided_in_the_tenants_channel_
     assert all("Assigned" in card_text(s.card or {}) for s in updates.values())
 
 
+async def personal_request_and_its_channel_copy(
+    in_channel: dict[str, TeamsClient],
+    http: aiohttp.ClientSession,
+    bot: RunningBot,
+    connector: RecordingConnector,
+    inventory: Store,
+) -> tuple[Sent, Sent]:
+    """Sam asks in his personal chat; the tenant's channel gets the copy approvers decide on: (his, the copy)."""
+    await in_channel["olivia"].say("tenant contoso")
+    await in_channel["olivia"].say("notify here")
+    sam = client_for(STRANGER, http, bot.url, connector, "personal")
+    await sam.say("request number for adele")
+    mine = posted_card(connector)
+    in_thread = await connector.wait_for_card(lambda card: "Asked in a personal chat" in card_text(card))
+    copy = next(s for s in connector.sent if s.card is in_thread)
+    await db.channel_copy_kept(inventory, copy.activity_id)
+    return mine, copy
+
+
+async def test_a_personal_chat_request_that_expires_says_so_on_its_channel_copy_too(
+    in_channel: dict[str, TeamsClient],
+    http: aiohttp.ClientSession,
+    requests_bot: RunningBot,
+    connector: RecordingConnector,
+    inventory: Store,
+    clock: FakeClock,
+) -> None:
+    mine, copy = await personal_request_and_its_channel_copy(in_channel, http, requests_bot, connector, inventory)
+    seen = len(connector.sent)
+    clock.advance(hours=24, minutes=1)
+    assert await requests_bot.app[JOBS].expire_requests() == 1
+    updates = {s.activity_id: s for s in connector.sent[seen:] if s.method == "PUT"}
+    assert set(updates) == {mine.activity_id, copy.activity_id}
+    for update in updates.values():
+        assert update.card is not None
+        assert "Expired: nobody decided in time" in card_text(update.card)
+        assert not execute_actions(update.card)  # nobody can click Approve on an expired copy
+
+
 async def test_a_tenant_that_names_its_approvers_lets_only_them_decide(
     start_bot: BotStarter,
     http: aiohttp.ClientSession,

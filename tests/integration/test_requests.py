@@ -255,3 +255,31 @@ async def test_a_retry_of_a_failed_request_holds_afresh_and_refuses_when_nothing
     stale = await service.claim_retry(failed.id, failed.version - 1, MEGAN, correlation_id="c-4")
     assert not stale.decided
     assert await db.snapshot(pools) == before
+
+
+CHANNEL = {"conversation": {"id": "19:voice-team@thread.tacv2"}, "serviceUrl": "https://smba.test/"}
+
+
+async def test_the_channel_copy_is_kept_and_a_decision_read_before_it_does_not_wipe_it(
+    service: RequestService, pools: Store
+) -> None:
+    request = await service.create(asked(), correlation_id="c-1")  # read by the approver's click, before...
+    kept = await service.attach_channel_copy(request.id, CHANNEL, "copy-1")  # ...the poster posted the copy
+    assert kept is not None
+    assert (kept.channel_conversation, kept.channel_activity_id) == (CHANNEL, "copy-1")
+    decision = await service.reject(request.id, request.version, MEGAN, "use the shared line")
+    assert decision.decided
+    after = await service.get(request.id)
+    assert after.status is RequestStatus.REJECTED
+    assert (after.channel_conversation, after.channel_activity_id) == (CHANNEL, "copy-1")
+
+
+async def test_a_copy_posted_after_the_decision_returns_the_decided_request_to_show_on_it(
+    service: RequestService, pools: Store
+) -> None:
+    request = await service.create(asked(), correlation_id="c-1")
+    await service.reject(request.id, request.version, MEGAN, "use the shared line")
+    kept = await service.attach_channel_copy(request.id, CHANNEL, "copy-1")
+    assert kept is not None
+    assert kept.status is RequestStatus.REJECTED
+    assert await service.attach_channel_copy("0" * 32, CHANNEL, "copy-2") is None  # no such request

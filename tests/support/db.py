@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from inventory.audit import AuditEvent
 from inventory.flows import Flow
 from inventory.model import PhoneNumber
 from inventory.store.engine import Store
-from inventory.store.tables import audit_events, flows, phone_numbers, sync_runs, teams_operations
+from inventory.store.tables import audit_events, flows, number_requests, phone_numbers, sync_runs, teams_operations
 
 
 async def number(store: Store, e164: str, tenant: str = "contoso") -> PhoneNumber:
@@ -19,6 +20,18 @@ async def number(store: Store, e164: str, tenant: str = "contoso") -> PhoneNumbe
         found = await uow.numbers.get(tenant, e164)
     assert found is not None, f"{e164} is not in the {tenant} inventory"
     return found
+
+
+async def channel_copy_kept(store: Store, activity_id: str | None, *, within_seconds: float = 10.0) -> None:
+    """Until the only request's channel copy is recorded as `activity_id`: the poster writes it after Teams
+    answered its post, in a task of its own that no event of the test's follows."""
+    async with asyncio.timeout(within_seconds):
+        while True:
+            async with store.engine.connect() as connection:
+                query = select(number_requests.c.channel_activity_id)
+                if (await connection.execute(query)).scalar_one() == activity_id:
+                    return
+            await asyncio.sleep(0.02)
 
 
 async def history(store: Store, e164: str, tenant: str = "contoso") -> list[AuditEvent]:
