@@ -205,14 +205,13 @@ class Jobs:
 
     async def expire_requests(self) -> int:
         expired = await self._services.requests.expire_due()
-        for request in expired:
-            if self._update_card is None:
-                continue
-            for copy in posted_copies(request, shared_card(request)):  # its own card and the channel's copy
-                try:
-                    await self._update_card(copy.reference, copy.activity_id, copy.card)
-                except Exception as error:  # the request has expired either way; the card is only its picture
-                    log.warning("request card not updated request=%s error=%s", request.id, error)
+        if self._update_card is not None:
+            for request in expired:
+                for copy in posted_copies(request, shared_card(request)):  # its own card and the channel's copy
+                    try:
+                        await self._update_card(copy.reference, copy.activity_id, copy.card)
+                    except Exception as error:  # the request has expired either way; the card is its picture
+                        log.warning("request card not updated request=%s error=%s", request.id, error)
         if expired:
             log.info("number requests expired count=%d", len(expired))
         return len(expired)

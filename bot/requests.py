@@ -21,7 +21,7 @@ from inventory.config import REQUESTS_OFF
 from inventory.e164 import display_number
 from inventory.errors import AccessDenied, NotFound, SwitchboardError
 from inventory.notifications import Notification
-from inventory.requests import NumberRequest, Person, RequestStatus
+from inventory.requests import NumberRequest, Person, RequestStatus, request_note_subject, request_of_note_subject
 from inventory.services.requests import Decision, NewRequest, RequestService
 
 if TYPE_CHECKING:  # bot.flows.resume imports this module
@@ -31,7 +31,6 @@ VERBS = ("request.refresh", "request.approve", "request.change", "request.reject
 USAGE = "Write it as: request number [for PERSON] [in POOL or LOCATION] [note TEXT]."
 _KEYWORDS = ("for", "in", "note")
 _REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
-SUBJECT_PREFIX = "request:"
 
 
 def request_view(request: NumberRequest) -> RequestView:
@@ -109,7 +108,9 @@ async def start(turn: Turn, args: str) -> Reply:
     services = turn.services
     if turn.conversation_type == "personal":
         # The approvers are not in this chat: the tenant's channel gets a card they can decide on.
-        await services.notifications.enqueue(tenant, "request", channel_card(request), subject=request_subject(request))
+        await services.notifications.enqueue(
+            tenant, "request", channel_card(request), subject=request_note_subject(request.id)
+        )
 
     async def remember_card(activity_id: str) -> None:
         await services.requests.attach_card(request.id, activity_id)
@@ -243,18 +244,6 @@ def posted_copies(request: NumberRequest, card: Card, in_channel: Card | None = 
     return tuple(posted)
 
 
-def request_subject(request: NumberRequest) -> str:
-    """The subject of the channel copy's queued note, by which its post finds the request again."""
-    return f"{SUBJECT_PREFIX}{request.id}"
-
-
-def request_of_subject(subject: str | None) -> str | None:
-    """The request id a queued note's subject names (None: the note is not a request's channel copy)."""
-    if subject and subject.startswith(SUBJECT_PREFIX):
-        return subject[len(SUBJECT_PREFIX) :]
-    return None
-
-
 def _asked_in_personal_chat(request: NumberRequest) -> bool:
     """The requester's own card is in their personal chat: it is updated there instead of a note here."""
     conversation = (request.conversation or {}).get("conversation") or {}
@@ -340,7 +329,7 @@ async def remember_channel_copy(
 ) -> None:
     """The poster posted a request's copy to the tenant's channel: keep where, so its outcome reaches the copy
     too. A request decided before its copy went out (it waited in the outbox) is shown decided there at once."""
-    request_id = request_of_subject(notification.subject)
+    request_id = request_of_note_subject(notification.subject)
     if request_id is None:
         return
     request = await requests.attach_channel_copy(request_id, reference, activity_id)

@@ -26,9 +26,25 @@ class RequestStatus(StrEnum):
         return self is RequestStatus.PENDING
 
 
+_REQUEST_TAG = "request:"
+
+
 def request_hold_owner(request_id: str) -> str:
     """The owner written on the number a request holds: only that request's approval may assign it."""
-    return f"request:{request_id}"
+    return f"{_REQUEST_TAG}{request_id}"
+
+
+def request_note_subject(request_id: str) -> str:
+    """The subject of the note that posts a personal-chat request's copy to the channel, by which the post
+    finds the request again."""
+    return f"{_REQUEST_TAG}{request_id}"
+
+
+def request_of_note_subject(subject: str | None) -> str | None:
+    """The request id a queued note's subject names (None: the note is not a request's channel copy)."""
+    if subject and subject.startswith(_REQUEST_TAG):
+        return subject[len(_REQUEST_TAG) :]
+    return None
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from inventory.teams.retry import GraphTuning
 from inventory.teams.simulation import SimAccount, SimulatedPhoneSystem, SimulatedTenant
 from tests.support import db
 from tests.support.bot_harness import TENANT_ID, RecordingConnector, Sent, TeamsClient
-from tests.support.bot_world import MEGAN, OLIVIA, STRANGER, BotStarter, RunningBot, bot_settings, client_for
+from tests.support.bot_world import MEGAN, STRANGER, BotStarter, RunningBot, bot_settings, client_for
 from tests.support.clock import FakeClock
+from tests.support.request_threads import personal_request_and_its_channel_copy, posted_card
 
 
 @pytest.fixture
@@ -61,12 +62,6 @@ def in_channel(
         m.name.split()[0].lower(): client_for(m, http, requests_bot.url, connector, "channel")
         for m in (STRANGER, MEGAN)
     }
-
-
-def posted_card(connector: RecordingConnector) -> Sent:
-    posts = [s for s in connector.sent if s.method == "POST" and s.card is not None]
-    assert posts, "the bot posted no card"
-    return posts[-1]
 
 
 async def view_of(client: TeamsClient, posted: Sent) -> dict[str, Any]:
@@ -167,16 +162,10 @@ async def test_a_personal_chat_request_settled_by_the_reconciler_shows_the_outco
     requests_bot: RunningBot,
     clock: FakeClock,
 ) -> None:
-    olivia = client_for(OLIVIA, http, requests_bot.url, connector, "channel")
-    await olivia.say("tenant contoso")
-    await olivia.say("notify here")
     teams.knobs = dataclasses.replace(teams.knobs, operation_delay_seconds=600)  # longer than a click waits
-    sam = client_for(STRANGER, http, requests_bot.url, connector, "personal")
-    await sam.say("request number for adele")
-    mine = posted_card(connector)
-    in_thread = await connector.wait_for_card(lambda card: "Asked in a personal chat" in card_text(card))
-    copy = next(s for s in connector.sent if s.card is in_thread)
-    await db.channel_copy_kept(inventory, copy.activity_id)
+    mine, copy = await personal_request_and_its_channel_copy(http, requests_bot, connector, inventory)
+    assert copy.card is not None
+    in_thread = copy.card
     seen = len(connector.sent)
     answer = await click(in_channel["megan"], in_thread, "Approve", copy)
     assert "Teams is assigning +1 206 555 0100" in card_text(answer)

@@ -22,6 +22,7 @@ from tests.support import db
 from tests.support.bot_harness import TENANT_ID, RecordingConnector, Sent, TeamsClient
 from tests.support.bot_world import MEGAN, OLIVIA, STRANGER, VICTOR, BotStarter, RunningBot, bot_settings, client_for
 from tests.support.clock import FakeClock
+from tests.support.request_threads import personal_request_and_its_channel_copy, posted_card
 
 
 @pytest.fixture
@@ -60,12 +61,6 @@ def in_channel(
         m.name.split()[0].lower(): client_for(m, http, requests_bot.url, connector, "channel")
         for m in (STRANGER, MEGAN, OLIVIA, VICTOR)
     }
-
-
-def posted_card(connector: RecordingConnector) -> Sent:
-    posts = [s for s in connector.sent if s.method == "POST" and s.card is not None]
-    assert posts, "the bot posted no card"
-    return posts[-1]
 
 
 def buttons(card: dict[str, Any]) -> list[str]:
@@ -299,25 +294,6 @@ async def test_a_request_from_a_personal_chat_is_decided_in_the_tenants_channel_
     assert all("Assigned" in card_text(s.card or {}) for s in updates.values())
 
 
-async def personal_request_and_its_channel_copy(
-    in_channel: dict[str, TeamsClient],
-    http: aiohttp.ClientSession,
-    bot: RunningBot,
-    connector: RecordingConnector,
-    inventory: Store,
-) -> tuple[Sent, Sent]:
-    """Sam asks in his personal chat; the tenant's channel gets the copy approvers decide on: (his, the copy)."""
-    await in_channel["olivia"].say("tenant contoso")
-    await in_channel["olivia"].say("notify here")
-    sam = client_for(STRANGER, http, bot.url, connector, "personal")
-    await sam.say("request number for adele")
-    mine = posted_card(connector)
-    in_thread = await connector.wait_for_card(lambda card: "Asked in a personal chat" in card_text(card))
-    copy = next(s for s in connector.sent if s.card is in_thread)
-    await db.channel_copy_kept(inventory, copy.activity_id)
-    return mine, copy
-
-
 async def test_a_personal_chat_request_that_expires_says_so_on_its_channel_copy_too(
     in_channel: dict[str, TeamsClient],
     http: aiohttp.ClientSession,
@@ -326,7 +302,7 @@ async def test_a_personal_chat_request_that_expires_says_so_on_its_channel_copy_
     inventory: Store,
     clock: FakeClock,
 ) -> None:
-    mine, copy = await personal_request_and_its_channel_copy(in_channel, http, requests_bot, connector, inventory)
+    mine, copy = await personal_request_and_its_channel_copy(http, requests_bot, connector, inventory)
     seen = len(connector.sent)
     clock.advance(hours=24, minutes=1)
     assert await requests_bot.app[JOBS].expire_requests() == 1
