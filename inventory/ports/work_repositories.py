@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from inventory.flows import Flow
 from inventory.journal import JournalEntry
-from inventory.model import Actor, PhoneNumber
+from inventory.model import Actor, NumberType, PhoneNumber
 from inventory.notifications import Conversation, Notification
 from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsNumber
 from inventory.sync.changes import Change
@@ -90,9 +90,34 @@ class SyncStagingRepository(Protocol):
         """The last key of the next `chunk` staged numbers after `after`; None when fewer are left."""
         ...
 
-    async def read_range(self, run_id: str, tenant: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+    async def store_plain_adds(
+        self,
+        run_id: str,
+        tenant: str,
+        after: Bound | None,
+        upto: Bound | None,
+        *,
+        default_type: NumberType,
+        in_flight: Collection[str],
+    ) -> int:
+        """Store as changes of the run the adds among the keys in (after, upto] that need none of the diff's
+        rules (the inventory lacks the number, Teams reports it once on at most its holder's account, and
+        no operation is pending on it, `in_flight` being their E.164 numbers); how many."""
+        ...
+
+    async def read_range(
+        self,
+        run_id: str,
+        tenant: str,
+        after: Bound | None,
+        upto: Bound | None,
+        *,
+        in_flight: Collection[str] = (),
+        plain_adds: int = 0,
+    ) -> StagedRange:
         """Both sides of the keys in (after, upto] (None: to the end): the count both agree on, and the rest
-        as records for the diff (Teams' numbers with the accounts they touch, the inventory's rows)."""
+        as records for the diff (Teams' numbers with the accounts they touch, the inventory's rows), less
+        the `plain_adds` that `store_plain_adds` stored for the same `in_flight`."""
         ...
 
     async def counts(self, run_id: str) -> tuple[int, int]:

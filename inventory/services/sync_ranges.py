@@ -3,7 +3,8 @@
 What Teams reports arrives page by page (`Spill`, the sink of `PhoneSystem.stream_snapshot`). A tenant that fits in one
 range stays in memory and is diffed at once, as it always was (the drift check runs this for every
 tenant, so the small case costs no extra writes). Past that, the batches spill into the run's staging
-rows, and the diff walks the key space one range of `chunk` Teams numbers at a time: read the range's
+rows, and the diff walks the key space one range of `chunk` Teams numbers at a time: store in SQL the
+range's adds that need none of the diff's rules (`inventory.store.sync_plain_adds`), read the rest of its
 staged numbers, accounts and local rows, diff them, store the changes, forget them. Each range is its
 own read and its own write, so other operators' writes go on between ranges; the changes carry the
 version of each row they were computed from, so the commit skips rows that moved meanwhile, as before.
@@ -15,6 +16,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
+from inventory.e164 import split_teams_number
 from inventory.model import NumberType
 from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsNumber, TeamsSnapshot, named
 from inventory.ports.storage import Storage
@@ -111,16 +113,24 @@ async def diff_in_ranges(
     """Diff the staged fetch of `run_id` against the inventory one key range at a time, storing the changes."""
     totals = Totals()
     after: Bound | None = None
+    # A pending operation's number is left to the diff (which leaves it out), any extension of it too.
+    pending = frozenset(split_teams_number(key)[0] for key in in_flight)
     while True:
-        async with storage.read() as uow:
+        async with storage.write() as uow:
             upto = await uow.sync_staging.next_bound(run_id, after, chunk)
-            staged = await uow.sync_staging.read_range(run_id, tenant, after, upto)
+            # The adds that need no rule (most of a first sync) go from staging to changes in SQL. Stored
+            # before the read, so a number someone adds meanwhile is one the read then sees as theirs.
+            added = await uow.sync_staging.store_plain_adds(
+                run_id, tenant, after, upto, default_type=default_type, in_flight=pending
+            )
+        async with storage.read() as uow:
+            staged = await uow.sync_staging.read_range(run_id, tenant, after, upto, in_flight=pending, plain_adds=added)
         snapshot = TeamsSnapshot(staged.numbers, staged.accounts)
         # Pure CPU over one range: off the event loop, so other operators' turns go on.
         diff = await asyncio.to_thread(
             compute_diff, staged.local, snapshot, default_type=default_type, in_flight=in_flight
         )
-        totals.add(diff, settled=staged.settled)
+        totals.add(diff, settled=staged.settled, added=added)
         if diff.changes:
             async with storage.write() as uow:
                 await uow.sync_runs.add_changes(run_id, diff.changes)

@@ -67,11 +67,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         ):
             cursor.execute(pragma)
         cursor.close()
+        # SQLite's own lower() folds ASCII only; search texts built in SQL must read as Python's (sync_plain_adds).
+        dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get(_WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _unicode_lower(text: str | None) -> str | None:
+    return text.lower() if text is not None else None
 
 
 class Store:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, literal, or_
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from inventory.model import AccountType, ActivationState, NumberStatus
@@ -27,46 +27,49 @@ _UNRESOLVED = AccountType.UNRESOLVED.value
 _ACTIVATED = ActivationState.ACTIVATED.value
 
 
-def settled(run_id: str, s: NamedFromClause, p: NamedFromClause) -> ColumnElement[bool]:
+def settled(
+    run_id: str, s: NamedFromClause, p: NamedFromClause, a: NamedFromClause, n: NamedFromClause
+) -> ColumnElement[bool]:
     """True where staged number `s` (of `run_id`) and inventory row `p` are the same number and the diff
-    would find nothing to change."""
+    would find nothing to change. `a` and `n` are the staged account and Entra name of `s`'s holder,
+    joined beside it (`holder_joins`): a join is one lookup each, where subqueries were three."""
     held = and_(s.c.holder_id.is_not(None), s.c.assignment_status != _UNASSIGNED)
     return and_(
         p.c.number == s.c.number,
         p.c.extension == s.c.extension,
-        _reported_once(run_id, s),
-        _claimed_by_holder_only(run_id, s),
+        reported_once(run_id, s),
+        claimed_by_holder_only(run_id, s),
         or_(p.c.assignee_type.is_(None), p.c.assignee_type != _UNRESOLVED),
         or_(s.c.number_type.is_(None), s.c.number_type == p.c.number_type),
         or_(_blank(s.c.location_id), s.c.location_id == p.c.emergency_location_id),
         or_(~_blank(p.c.location), s.c.city.is_not_distinct_from(p.c.location)),
         _state(s.c.activation_state) == _state(p.c.activation_state),
-        or_(and_(held, _held_alike(run_id, s, p)), and_(~held, _free_alike(p))),
+        or_(and_(held, _held_alike(s, p, a, n)), and_(~held, _free_alike(p))),
     )
 
 
-def _held_alike(run_id: str, s: NamedFromClause, p: NamedFromClause) -> ColumnElement[bool]:
-    """Teams and the inventory name the same holder, with the same name, UPN and policy."""
+def holder_joins(run_id: str, joined: Any, s: NamedFromClause) -> Any:
+    """`joined` (which holds staged numbers `s`) with the staged account of each number's holder and its Entra
+    name, joined one after the other (SQLite materializes a nested join and scans it for every number)."""
     a, n = sync_staged_accounts.c, sync_staged_names.c
-    names = sync_staged_names
-    name = select(n.display_name).where(n.run_id == run_id, n.id == a.id).correlate_except(names).scalar_subquery()
-    entra_upn = select(n.upn).where(n.run_id == run_id, n.id == a.id).correlate_except(names).scalar_subquery()
-    # Each subquery names the one table it reads; everything else correlates to the enclosing queries,
-    # however deep (SQLAlchemy's automatic correlation reaches only the immediately enclosing one).
-    account = (
-        exists()
-        .where(
-            a.run_id == run_id,
-            a.id == s.c.holder_id,
-            _or_else(a.display_name, name).is_not_distinct_from(p.c.assignee_name),
-            _or_else(a.upn, entra_upn).is_not_distinct_from(p.c.assignee_upn),
-            _not_empty(a.display_name),
-            _not_empty(a.upn),
-            a.voice_routing_policy.is_not_distinct_from(p.c.voice_routing_policy),
-        )
-        .correlate_except(sync_staged_accounts)
+    held = and_(s.c.holder_id.is_not(None), s.c.assignment_status != _UNASSIGNED)
+    return joined.outerjoin(sync_staged_accounts, and_(held, a.run_id == run_id, a.id == s.c.holder_id)).outerjoin(
+        sync_staged_names, and_(n.run_id == run_id, n.id == a.id)
     )
-    return and_(p.c.status == _USED, p.c.assignee_id == s.c.holder_id, account)
+
+
+def _held_alike(s: NamedFromClause, p: NamedFromClause, a: NamedFromClause, n: NamedFromClause) -> ColumnElement[bool]:
+    """Teams and the inventory name the same holder, with the same name, UPN and policy."""
+    return and_(
+        p.c.status == _USED,
+        p.c.assignee_id == s.c.holder_id,
+        a.c.id.is_not(None),
+        _or_else(a.c.display_name, n.c.display_name).is_not_distinct_from(p.c.assignee_name),
+        _or_else(a.c.upn, n.c.upn).is_not_distinct_from(p.c.assignee_upn),
+        _not_empty(a.c.display_name),
+        _not_empty(a.c.upn),
+        a.c.voice_routing_policy.is_not_distinct_from(p.c.voice_routing_policy),
+    )
 
 
 def _free_alike(p: NamedFromClause) -> ColumnElement[bool]:
@@ -79,7 +82,8 @@ def _free_alike(p: NamedFromClause) -> ColumnElement[bool]:
     )
 
 
-def _reported_once(run_id: str, s: NamedFromClause) -> ColumnElement[bool]:
+def reported_once(run_id: str, s: NamedFromClause) -> ColumnElement[bool]:
+    """Teams reported staged number `s` once in this run."""
     other = sync_staged_numbers.alias("again")
     return ~exists().where(
         other.c.run_id == run_id,
@@ -89,7 +93,8 @@ def _reported_once(run_id: str, s: NamedFromClause) -> ColumnElement[bool]:
     ).correlate_except(other)
 
 
-def _claimed_by_holder_only(run_id: str, s: NamedFromClause) -> ColumnElement[bool]:
+def claimed_by_holder_only(run_id: str, s: NamedFromClause) -> ColumnElement[bool]:
+    """No account's settings list staged number `s` but its holder's (none at all when nobody holds it)."""
     c = sync_staged_claims.c
     return ~exists().where(
         c.run_id == run_id,

@@ -10,11 +10,11 @@ staged or local, falls in exactly one range.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, func, insert, literal, select, tuple_
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.e164 import number_key, split_teams_number
@@ -22,7 +22,8 @@ from inventory.model import AccountType, NumberType, activation_state_of
 from inventory.ports.phone_system import DirectoryEntry, TeamsAccount, TeamsAssignmentStatus, TeamsNumber, named
 from inventory.store.executemany import insert_many
 from inventory.store.number_reads import SYNC_COLUMNS, local_number
-from inventory.store.sync_settled import settled
+from inventory.store.sync_plain_adds import plain_add, store_plain_adds
+from inventory.store.sync_settled import holder_joins, settled
 from inventory.store.tables import (
     phone_numbers,
     sync_changes,
@@ -106,35 +107,69 @@ class SqlSyncStaging:
         row = (await self._connection.execute(query)).first()
         return (row[0], row[1]) if row else None
 
-    async def read_range(self, run_id: str, tenant: str, after: Bound | None, upto: Bound | None) -> StagedRange:
+    async def store_plain_adds(
+        self,
+        run_id: str,
+        tenant: str,
+        after: Bound | None,
+        upto: Bound | None,
+        *,
+        default_type: NumberType,
+        in_flight: Collection[str],
+    ) -> int:
+        """Store the changes of the plain adds (`sync_plain_adds`) among the keys in (after, upto]; how many."""
+        s = sync_staged_numbers.c
+        in_range = _range(s.number, s.extension, after, upto)
+        return await store_plain_adds(
+            self._connection, run_id, tenant, in_range, default_type=default_type, in_flight=in_flight
+        )
+
+    async def read_range(
+        self,
+        run_id: str,
+        tenant: str,
+        after: Bound | None,
+        upto: Bound | None,
+        *,
+        in_flight: Collection[str] = (),
+        plain_adds: int = 0,
+    ) -> StagedRange:
         """Both sides of the keys in (after, upto] (`upto` None: to the end): how many numbers are settled
         (`sync_settled`: unchanged, decided in SQL), and the rest as records for the diff — Teams' numbers
-        with the accounts that hold or claim them, and the inventory's rows."""
+        with the accounts that hold or claim them, and the inventory's rows. The `plain_adds` reports that
+        `store_plain_adds` (with the same `in_flight`) stored are left out: they were decided in SQL."""
         s, c, p = sync_staged_numbers.c, sync_staged_claims.c, phone_numbers.c
-        # One pass over the range's staged numbers, each beside its inventory row and whether the two agree:
-        # only the ones that do not become records.
-        # A number the inventory lacks is never settled: its subqueries are not worth asking (a first sync).
-        flag = case((p.id.is_(None), 0), (settled(run_id, sync_staged_numbers, phone_numbers), 1), else_=0)
-        joined = sync_staged_numbers.outerjoin(
+        in_range = [s.run_id == run_id, *_range(s.number, s.extension, after, upto)]
+        count = select(func.count()).select_from(sync_staged_numbers).where(*in_range)
+        reports = int((await self._connection.execute(count)).scalar_one())
+        # One pass over the range's staged numbers, each beside its inventory row, holder and name: only the
+        # ones SQL cannot decide come back (on a re-sync, about what changed), and become records.
+        numbers = sync_staged_numbers.outerjoin(
             phone_numbers, and_(p.tenant == tenant, p.number == s.number, p.extension == s.extension)
         )
+        is_settled = settled(run_id, sync_staged_numbers, phone_numbers, sync_staged_accounts, sync_staged_names)
+        undecided = or_(
+            and_(p.id.is_(None), ~plain_add(run_id, sync_staged_numbers, sync_staged_accounts, in_flight)),
+            and_(p.id.is_not(None), ~is_settled),
+        )
         query = (
-            select(flag, *_NUMBER_COLUMNS, *SYNC_COLUMNS)
-            .select_from(joined)
-            .where(s.run_id == run_id, *_range(s.number, s.extension, after, upto))
+            select(*_NUMBER_COLUMNS, *SYNC_COLUMNS)
+            .select_from(holder_joins(run_id, numbers, sync_staged_numbers))
+            .where(*in_range, undecided)
             .order_by(s.number, s.extension, s.seq)
         )
-        settled_count = 0
+        undecided_reports = 0
         first_reports: dict[tuple[str, str], TeamsNumber] = {}
         local: list[LocalNumber] = []
-        width = len(_NUMBER_COLUMNS) + 1
+        width = len(_NUMBER_COLUMNS)
         for row in await self._connection.execute(query):
-            if row[0]:
-                settled_count += 1
-            elif (row[1], row[2]) not in first_reports:
-                first_reports[(row[1], row[2])] = _teams_number(row[1:width])
+            undecided_reports += 1
+            if (row[0], row[1]) not in first_reports:
+                first_reports[(row[0], row[1])] = _teams_number(row[:width])
                 if row[width] is not None:
                     local.append(local_number(row[width:]))
+        # A settled number is reported once, so the reports neither stored nor read back are that many numbers.
+        settled_count = reports - undecided_reports - plain_adds
         # The inventory's rows of keys Teams does not report at all.
         reported = exists().where(s.run_id == run_id, s.number == p.number, s.extension == p.extension)
         unreported = select(*SYNC_COLUMNS).where(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inventory.ports.phone_system import TeamsAccount, TeamsNumber
-from inventory.sync.changes import CATEGORIES, Diff, LocalNumber
+from inventory.sync.changes import ADD, CATEGORIES, Diff, LocalNumber
 
 Bound = tuple[str, str]  # (number, extension): the last key of a range
 CHUNK = 5_000  # Teams numbers per range: a few MB of Python objects, whatever the tenant's size
@@ -37,7 +37,9 @@ class Totals:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*CATEGORIES, "unchanged"), 0))
 
-    def add(self, diff: Diff, *, settled: int = 0) -> None:
+    def add(self, diff: Diff, *, settled: int = 0, added: int = 0) -> None:
+        """Count a range's diff, the numbers found unchanged in SQL (`settled`) and the adds stored in SQL."""
         for change in diff.changes:
             self.counts[change.category] += 1
         self.counts["unchanged"] += diff.unchanged + settled
+        self.counts[ADD] += added
