@@ -124,8 +124,9 @@ class SyncStagingRepository(Protocol):
         """(numbers, accounts) staged for the run."""
         ...
 
-    async def refresh_statistics(self) -> None:
-        """Let the database plan the next reads for the rows just staged (or the changes just stored)."""
+    async def refresh_statistics(self, *, with_inventory: bool = False) -> None:
+        """Let the database plan the next reads for the rows just staged (or the changes just stored;
+        `with_inventory`: and the numbers as they are now)."""
         ...
 
     async def drop(self, run_ids: Iterable[str], *, with_changes: bool = False) -> None:

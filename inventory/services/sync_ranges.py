@@ -75,7 +75,7 @@ class Spill:
                 return
             await self._write()
             async with self.storage.write() as uow:
-                await uow.sync_staging.refresh_statistics()
+                await uow.sync_staging.refresh_statistics(with_inventory=True)  # for the range reads
                 self.numbers_seen, self.accounts_seen = await uow.sync_staging.counts(self.run_id)
 
     async def _maybe_write(self) -> None:

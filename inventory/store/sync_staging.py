@@ -204,13 +204,16 @@ class SqlSyncStaging:
                 accounts[row[0]] = named(_account(row, tuple(claimed.get(row[0], ()))), names.get(row[0]))
         return accounts
 
-    async def refresh_statistics(self) -> None:
+    async def refresh_statistics(self, *, with_inventory: bool = False) -> None:
         """PostgreSQL plans the range reads and the commit's INSERT ... SELECT from table statistics; tables
         that just grew from nothing to a million rows have none, and the planner's guess (a handful of rows)
-        picks nested loops over sequential scans: minutes instead of seconds. SQLite plans by its indexes."""
+        picks nested loops over sequential scans: minutes instead of seconds. `with_inventory`: the numbers
+        table too, before the range reads (a re-sync soon after a first sync of 100,000 found a tenant of
+        "21 rows" and sorted all of it on disk for every range, before autovacuum had looked).
+        SQLite plans by its indexes."""
         if self._connection.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in (*_STAGING_TABLES, sync_changes))
-            await self._connection.exec_driver_sql(f"ANALYZE {names}")
+            tables = (*_STAGING_TABLES, sync_changes, *((phone_numbers,) if with_inventory else ()))
+            await self._connection.exec_driver_sql(f"ANALYZE {', '.join(t.name for t in tables)}")
 
     async def counts(self, run_id: str) -> tuple[int, int]:
         """(numbers, accounts) staged for the run."""
