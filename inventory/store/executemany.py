@@ -98,7 +98,15 @@ async def _executemany(
 ) -> int:
     compiled = statement.compile(dialect=connection.dialect)
     order = list(compiled.positiontup or columns)
-    dialect = connection.dialect.name
+    parameters = driver_parameters(table, connection.dialect.name, order, rows)
+    result = await connection.exec_driver_sql(str(compiled), parameters)
+    return int(result.rowcount) if connection.dialect.supports_sane_multi_rowcount else -1
+
+
+def driver_parameters(
+    table: Table, dialect: str, order: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Each row's values in `order`, our two non-trivial types converted for the driver by hand."""
     pick = itemgetter(*order)
     special: list[tuple[int, Converter]] = []
     for index, name in enumerate(order):
@@ -114,8 +122,7 @@ async def _executemany(
                 values[index] = convert(values[index])
             values = tuple(values)
         parameters.append(values if isinstance(values, tuple) else (values,))
-    result = await connection.exec_driver_sql(str(compiled), parameters)
-    return int(result.rowcount) if connection.dialect.supports_sane_multi_rowcount else -1
+    return parameters
 
 
 class _Memo(dict[Any, Any]):

@@ -22,7 +22,8 @@ from inventory.ports.repositories import ChangePair, NewNumber, Saving, WritePro
 from inventory.store import search_index
 from inventory.store.add_audit import audit_unreserved_adds, last_number_id
 from inventory.store.audit_repository import SqlAuditRepository, audit_row
-from inventory.store.executemany import insert_many, update_many_by_version
+from inventory.store.copy_insert import insert_new_rows
+from inventory.store.executemany import update_many_by_version
 from inventory.store.number_reads import NumberReads
 from inventory.store.number_rows import new_number_row, snapshot, snapshot_of_new_row, to_row
 from inventory.store.tables import phone_numbers
@@ -111,7 +112,7 @@ class SqlNumberRepository(NumberReads):
     async def _insert(self, rows: list[dict[str, Any]], reserved_audit: list[dict[str, Any]], audit: _AddAudit) -> None:
         after_id = await last_number_id(self._connection)
         async with search_index.bulk_indexed(self._connection):
-            await insert_many(self._connection, phone_numbers, rows)
+            await insert_new_rows(self._connection, phone_numbers, rows)
         await audit_unreserved_adds(
             self._connection,
             rows[0]["tenant"],
