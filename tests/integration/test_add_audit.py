@@ -91,3 +91,17 @@ async def test_the_audit_of_an_add_reads_only_the_rows_above_the_last_id_not_the
         assert "USING INTEGER PRIMARY KEY (rowid>?)" in plan
     else:
         assert "tenant_" not in plan  # none of the tenant's indexes
+
+
+async def test_text_that_json_must_escape_reads_back_from_history_as_it_was_imported(
+    store: Store, clock: FakeClock
+) -> None:
+    # PostgreSQL joins the snapshot's pairs as text (`add_audit._pair`): every value must still be escaped.
+    tricky = 'number,location,notes\n+15551230000,"Café ""Nord"" \\ 2",line one\u2028tab\there\n'
+    await import_csv(store, "contoso", tricky, actor=OLIVIA, clock=clock)
+    async with store.read() as uow:
+        stored = await uow.numbers.get("contoso", "+15551230000", "")
+        [event] = await uow.audit.history("contoso", number="+15551230000")
+    assert stored is not None
+    assert (stored.location, stored.notes) == ('Café "Nord" \\ 2', "line one\u2028tab\there")
+    assert event.after == snapshot(stored)
