@@ -18,7 +18,7 @@ from inventory.csv_format import IMPORTABLE_STATUSES, CsvRow
 from inventory.csv_reservations import CsvReservation, owner_problem
 from inventory.errors import TransitionRefused
 from inventory.model import Actor, Hold, NumberStatus, NumberType, PhoneNumber
-from inventory.ports.repositories import NewNumber, NumberKey
+from inventory.ports.repositories import FileFields, NewNumber, NumberKey
 from inventory.transitions import block, check_reservation_end, hold, unblock
 
 DEFAULT_RESERVATION = timedelta(days=30)  # `Settings.reservation_days`' default
@@ -92,6 +92,27 @@ def _new_number(
         notes=row.notes,
         emergency_location_id=row.emergency_location_id,
         hold=reserved,
+    )
+
+
+def leaves_unchanged(row: CsvRow, stored: FileFields) -> bool:
+    """True when `row` surely changes nothing on the number stored as `stored` (`_apply_row` would answer
+    None): no reservation, the status it names is the number's, every filled cell as stored. False means
+    only "look closer": the caller reads the whole number and plans the row as usual."""
+    if row.reservation is not None:
+        return False
+    if row.status is not None and row.status.value != stored.status:
+        return False
+    if row.number_type is not None and row.number_type.value != stored.number_type:
+        return False
+    return (
+        (row.location is None or row.location == stored.location)
+        and (row.range_label is None or row.range_label == stored.range_label)
+        and (row.carrier is None or row.carrier == stored.carrier)
+        and (row.pool is None or row.pool == stored.pool)
+        and (not row.tags or row.tags == stored.tags)
+        and (row.notes is None or row.notes == stored.notes)
+        and (row.emergency_location_id is None or row.emergency_location_id == stored.emergency_location_id)
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from inventory.audit import AuditEvent
 from inventory.model import Actor, Hold, NumberStatus, NumberType, PhoneNumber
@@ -45,6 +45,21 @@ class NewNumber:
 ChangePair = tuple[PhoneNumber, PhoneNumber]  # (as read, as it should become)
 
 
+class FileFields(NamedTuple):
+    """What a CSV row can set on a number the inventory has, as stored (`number_type` and `status` as
+    their text): enough to see that a re-imported row changes nothing without building the whole number."""
+
+    number_type: str
+    status: str
+    location: str | None
+    range_label: str | None
+    carrier: str | None
+    pool: str | None
+    tags: tuple[str, ...]
+    notes: str | None
+    emergency_location_id: str | None
+
+
 @dataclass(frozen=True)
 class Saving:
     """One number's change with what its history says about it."""
@@ -61,6 +76,10 @@ class NumberRepository(Protocol):
 
     async def get_many(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, PhoneNumber]:
         """The numbers among `keys` that exist, by key, in a few queries (never one per key)."""
+        ...
+
+    async def file_fields(self, tenant: str, keys: Iterable[NumberKey]) -> dict[NumberKey, FileFields]:
+        """`get_many`'s numbers, only the fields a CSV row can set: a re-import's first look."""
         ...
 
     async def listed(

@@ -161,3 +161,36 @@ async def test_a_bad_line_after_the_first_chunk_leaves_nothing_of_the_chunks_bef
     assert await count(store) == 0
     async with store.read() as uow:
         assert await uow.audit.history("contoso", number="+15550000000") == []
+
+
+async def test_a_reimport_that_changes_some_rows_updates_those_and_counts_the_rest_unchanged(
+    store: Store, clock: FakeClock
+) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    changed = GOOD_CSV.replace("15551230001,Seattle", "15551230001,Redmond") + "+15551230003,Dublin,,,,\n"
+    report = await import_csv(store, "contoso", changed, actor=OLIVIA, clock=clock)
+    assert (report.added, report.updated, report.unchanged) == (1, 1, 2)
+    async with store.read() as uow:
+        moved = await uow.numbers.get("contoso", "+15551230001")
+        events = await uow.audit.history("contoso", number="+15551230000")
+    assert moved is not None
+    assert moved.location == "Redmond"
+    assert [e.action for e in events] == ["import"]
+
+
+async def test_the_fields_a_reimport_looks_at_first_are_those_of_the_whole_number(
+    store: Store, clock: FakeClock
+) -> None:
+    await import_csv(store, "contoso", GOOD_CSV, actor=OLIVIA, clock=clock)
+    keys = [("+15551230000", ""), ("+15551230001", ""), ("+15551230002", "12"), ("+15551239999", "")]
+    async with store.read() as uow:
+        fields = await uow.numbers.file_fields("contoso", keys)
+        whole = await uow.numbers.get_many("contoso", keys)
+    assert set(fields) == set(whole) == set(keys[:3])
+    for key, number in whole.items():
+        seen = fields[key]
+        assert (seen.number_type, seen.status) == (number.number_type.value, number.status.value)
+        assert (seen.location, seen.range_label, seen.carrier, seen.pool, seen.tags) == (
+            number.location, number.range_label, number.carrier, number.pool, number.tags,
+        )  # fmt: skip
+        assert (seen.notes, seen.emergency_location_id) == (number.notes, number.emergency_location_id)
