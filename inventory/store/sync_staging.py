@@ -144,8 +144,11 @@ class SqlSyncStaging:
         reports = int((await self._connection.execute(count)).scalar_one())
         # One pass over the range's staged numbers, each beside its inventory row, holder and name: only the
         # ones SQL cannot decide come back (on a re-sync, about what changed), and become records.
+        # The inventory side is cut to the range too (implied by the key equality): PostgreSQL otherwise hashes
+        # the whole tenant's numbers for every range, a cost that grows with the tenant.
+        same_key = and_(p.tenant == tenant, p.number == s.number, p.extension == s.extension)
         numbers = sync_staged_numbers.outerjoin(
-            phone_numbers, and_(p.tenant == tenant, p.number == s.number, p.extension == s.extension)
+            phone_numbers, and_(same_key, *_range(p.number, p.extension, after, upto))
         )
         is_settled = settled(run_id, sync_staged_numbers, phone_numbers, sync_staged_accounts, sync_staged_names)
         undecided = or_(
