@@ -25,8 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from inventory.model import AccountType, NumberStatus, NumberType
-from inventory.ports.phone_system import TeamsAssignmentStatus
-from inventory.store.sync_settled import claimed_by_holder_only, holder_joins, reported_once
+from inventory.store.sync_settled import claimed_by_holder_only, held, holder_joins, not_empty, reported_once
 from inventory.store.tables import (
     phone_numbers,
     sync_changes,
@@ -36,7 +35,6 @@ from inventory.store.tables import (
 )
 from inventory.sync.changes import ADD
 
-_UNASSIGNED = TeamsAssignmentStatus.UNASSIGNED.value
 _MAX_SEARCH_TEXT = 1200  # `search_text_of`'s cut
 
 
@@ -47,7 +45,7 @@ def plain_add(run_id: str, s: NamedFromClause, a: NamedFromClause, in_flight: Co
     conditions = [
         reported_once(run_id, s),
         claimed_by_holder_only(run_id, s),
-        or_(~_held(s), and_(a.c.id.is_not(None), _not_empty(a.c.display_name), _not_empty(a.c.upn))),
+        or_(~held(s), and_(a.c.id.is_not(None), not_empty(a.c.display_name), not_empty(a.c.upn))),
     ]
     if in_flight:
         conditions.append(s.c.number.not_in(sorted(in_flight)))
@@ -66,7 +64,7 @@ async def store_plain_adds(
     """Store as changes of `run_id`, in number order, the plain adds among the staged numbers `in_range`;
     how many."""
     s, a, n, p = sync_staged_numbers.c, sync_staged_accounts.c, sync_staged_names.c, phone_numbers.c
-    held = _held(sync_staged_numbers)
+    is_held = held(sync_staged_numbers)
     joined = holder_joins(run_id, sync_staged_numbers, sync_staged_numbers)
     name = case((a.display_name.is_(None), n.display_name), else_=a.display_name)
     upn = case((a.upn.is_(None), n.upn), else_=a.upn)
@@ -79,19 +77,19 @@ async def store_plain_adds(
         "kind": literal("new"),
         "number": s.number,
         "extension": s.extension,
-        "status": case((held, literal(NumberStatus.USED.value)), else_=literal(NumberStatus.AVAILABLE.value)),
+        "status": case((is_held, literal(NumberStatus.USED.value)), else_=literal(NumberStatus.AVAILABLE.value)),
         "number_type": func.coalesce(s.number_type, literal(default_type.value)),
         "assignee_id": a.id,
         "assignee_upn": upn,
         "assignee_name": name,
-        "assignee_type": case((held, func.coalesce(a.account_type, literal(AccountType.USER.value))), else_=null()),
+        "assignee_type": case((is_held, func.coalesce(a.account_type, literal(AccountType.USER.value))), else_=null()),
         "voice_routing_policy": a.voice_routing_policy,
         # The diff's `teams.location_id or row's`: a held number's "" is no location; a free one's is kept.
-        "emergency_location_id": case((held, func.nullif(s.location_id, "")), else_=s.location_id),
+        "emergency_location_id": case((is_held, func.nullif(s.location_id, "")), else_=s.location_id),
         "location": location,
         "activation_state": func.nullif(s.activation_state, ""),
         "search_text": _search_text(lower, name, upn, location),
-        "holder_text": case((held, func.nullif(holder_text, "")), else_=null()),
+        "holder_text": case((is_held, func.nullif(holder_text, "")), else_=null()),
     }
     plain = plain_add(run_id, sync_staged_numbers, sync_staged_accounts, in_flight)
     lacking = ~exists().where(p.tenant == tenant, p.number == s.number, p.extension == s.extension)
@@ -103,15 +101,6 @@ async def store_plain_adds(
     )
     result = await connection.execute(insert(sync_changes).from_select(list(columns), query))
     return int(result.rowcount)
-
-
-def _held(s: NamedFromClause) -> ColumnElement[bool]:
-    # `TeamsNumber.is_assigned`.
-    return and_(s.c.holder_id.is_not(None), s.c.assignment_status != _UNASSIGNED)
-
-
-def _not_empty(column: Any) -> ColumnElement[bool]:
-    return or_(column.is_(None), column != "")
 
 
 def _search_text(lower: Any, *parts: Any) -> Any:

@@ -33,7 +33,6 @@ def settled(
     """True where staged number `s` (of `run_id`) and inventory row `p` are the same number and the diff
     would find nothing to change. `a` and `n` are the staged account and Entra name of `s`'s holder,
     joined beside it (`holder_joins`): a join is one lookup each, where subqueries were three."""
-    held = and_(s.c.holder_id.is_not(None), s.c.assignment_status != _UNASSIGNED)
     return and_(
         p.c.number == s.c.number,
         p.c.extension == s.c.extension,
@@ -44,7 +43,7 @@ def settled(
         or_(_blank(s.c.location_id), s.c.location_id == p.c.emergency_location_id),
         or_(~_blank(p.c.location), s.c.city.is_not_distinct_from(p.c.location)),
         _state(s.c.activation_state) == _state(p.c.activation_state),
-        or_(and_(held, _held_alike(s, p, a, n)), and_(~held, _free_alike(p))),
+        or_(and_(held(s), _held_alike(s, p, a, n)), and_(~held(s), _free_alike(p))),
     )
 
 
@@ -52,8 +51,7 @@ def holder_joins(run_id: str, joined: Any, s: NamedFromClause) -> Any:
     """`joined` (which holds staged numbers `s`) with the staged account of each number's holder and its Entra
     name, joined one after the other (SQLite materializes a nested join and scans it for every number)."""
     a, n = sync_staged_accounts.c, sync_staged_names.c
-    held = and_(s.c.holder_id.is_not(None), s.c.assignment_status != _UNASSIGNED)
-    return joined.outerjoin(sync_staged_accounts, and_(held, a.run_id == run_id, a.id == s.c.holder_id)).outerjoin(
+    return joined.outerjoin(sync_staged_accounts, and_(held(s), a.run_id == run_id, a.id == s.c.holder_id)).outerjoin(
         sync_staged_names, and_(n.run_id == run_id, n.id == a.id)
     )
 
@@ -66,8 +64,8 @@ def _held_alike(s: NamedFromClause, p: NamedFromClause, a: NamedFromClause, n: N
         a.c.id.is_not(None),
         _or_else(a.c.display_name, n.c.display_name).is_not_distinct_from(p.c.assignee_name),
         _or_else(a.c.upn, n.c.upn).is_not_distinct_from(p.c.assignee_upn),
-        _not_empty(a.c.display_name),
-        _not_empty(a.c.upn),
+        not_empty(a.c.display_name),
+        not_empty(a.c.upn),
         a.c.voice_routing_policy.is_not_distinct_from(p.c.voice_routing_policy),
     )
 
@@ -109,11 +107,17 @@ def _blank(column: Any) -> ColumnElement[bool]:
 
 
 def _or_else(first: Any, second: Any) -> Any:
-    # `named`'s `first or second` where `first` is not "" (`_not_empty`: that case is left to the diff).
+    # `named`'s `first or second` where `first` is not "" (`not_empty`: that case is left to the diff).
     return case((first.is_(None), second), else_=first)
 
 
-def _not_empty(column: Any) -> ColumnElement[bool]:
+def held(s: NamedFromClause) -> ColumnElement[bool]:
+    """Someone holds staged number `s` (`TeamsNumber.is_assigned`)."""
+    return and_(s.c.holder_id.is_not(None), s.c.assignment_status != _UNASSIGNED)
+
+
+def not_empty(column: Any) -> ColumnElement[bool]:
+    """NULL or text, not "" (which Python's `or` in `named` reads as missing)."""
     return or_(column.is_(None), column != "")
 
 
