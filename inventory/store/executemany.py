@@ -82,11 +82,17 @@ async def insert_many(
     values: dict[str, Any] = {c: bindparam(c) for c in columns}
     statement: Insert
     if skip_conflicts:
-        dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        statement = dialect_insert(table).values(values).on_conflict_do_nothing()
+        statement = insert_skipping_conflicts(connection, table).values(values)
     else:
         statement = insert(table).values(values)
     await _executemany(connection, table, statement, rows, columns)
+
+
+def insert_skipping_conflicts(connection: AsyncConnection, table: Table) -> Insert:
+    """INSERT INTO table ... ON CONFLICT DO NOTHING, in the connection's dialect (SQLite and PostgreSQL spell
+    it alike, but SQLAlchemy builds it from each one's own `insert`)."""
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 async def _executemany(

@@ -14,7 +14,7 @@ from inventory.model import AccountType, NumberStatus, NumberType, PhoneNumber, 
 from inventory.number_query import NumberQuery, Page
 from inventory.ports.repositories import Facet, FileFields, NumberKey
 from inventory.store import number_search
-from inventory.store.number_rows import from_row, from_table_row
+from inventory.store.number_rows import from_row, from_table_row, tags_of
 from inventory.store.tables import phone_numbers, teams_operations
 from inventory.sync.changes import LocalNumber
 
@@ -71,9 +71,8 @@ class NumberReads:
             tags,
             *rest,
         ) in await self._in_ranges(tenant, keys, columns):
-            tag_tuple = tuple(tag for tag in (tags or "").split(",") if tag)
             found[(number, extension)] = FileFields(
-                number_type, status, location, range_label, carrier, pool, tag_tuple, *rest
+                number_type, status, location, range_label, carrier, pool, tags_of(tags), *rest
             )
         return found
 

@@ -14,6 +14,11 @@ def tags_column(tags: tuple[str, ...]) -> str:
     return "," + ",".join(tags) + "," if tags else ""
 
 
+def tags_of(column: str | None) -> tuple[str, ...]:
+    """The tags a `tags_column` text holds."""
+    return tuple(tag for tag in (column or "").split(",") if tag)
+
+
 def search_text(number: PhoneNumber) -> str:
     """The lower-cased text that free-text search matches (holder, location, range, carrier, pool, tags)."""
     holder = number.assignee
@@ -159,7 +164,7 @@ def from_row(row: Mapping[Any, Any]) -> PhoneNumber:
             ticket=row["hold_ticket"],
             warned_at=row["hold_warned_at"],
         )
-    tags = tuple(tag for tag in (row["tags"] or "").split(",") if tag)
+    tags = tags_of(row["tags"])
     return PhoneNumber(
         id=row["id"],
         tenant=row["tenant"],
@@ -251,7 +256,7 @@ def from_table_row(row: Sequence[Any]) -> PhoneNumber:
         range_label=row[_RANGE_LABEL],
         carrier=row[_CARRIER],
         pool=row[_POOL],
-        tags=tuple(tag for tag in tags_text.split(",") if tag) if tags_text else (),
+        tags=tags_of(tags_text),
         notes=row[_NOTES],
         hold=held,
         quarantined_until=row[_QUARANTINED_UNTIL],

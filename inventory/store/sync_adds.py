@@ -11,16 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, exists, func, insert, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import Insert
 
 from inventory.e164 import number_key
 from inventory.model import Actor
 from inventory.store import search_index
 from inventory.store.audit_repository import audit_columns
 from inventory.store.column_types import UtcDateTime
+from inventory.store.executemany import insert_skipping_conflicts
 from inventory.store.tables import audit_events, phone_numbers, sync_changes
 from inventory.sync.changes import ADD
 
@@ -108,9 +106,7 @@ async def _insert_select(
     (`skip_conflicts`: ON CONFLICT DO NOTHING). Columns mapped to None are left to their default (NULL)."""
     given = {name: expression for name, expression in columns.items() if expression is not None}
     rows = select(*given.values()).where(where)
-    if skip_conflicts:
-        dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        statement: Insert = dialect_insert(table).from_select(list(given), rows).on_conflict_do_nothing()
-    else:
-        statement = insert(table).from_select(list(given), rows)
+    statement = (insert_skipping_conflicts(connection, table) if skip_conflicts else insert(table)).from_select(
+        list(given), rows
+    )
     return int((await connection.execute(statement)).rowcount)
