@@ -225,7 +225,7 @@ async def _run(turn: Turn, flow: Flow, data: CardData) -> Reply:
 
 
 # Cancel is taken until Teams is asked; after that each person's outcome stands.
-CANCELLABLE = tuple(s for s in Step if s not in (Step.RUNNING, Step.RESULTS))
+CANCELLABLE = tuple(s for s in Step if s not in (Step.RUNNING, Step.FINISHING, Step.RESULTS))
 FLOW: FlowTable[Step] = FlowTable(
     kind="bulk",
     steps=Step,

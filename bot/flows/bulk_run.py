@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.flows.bulk_views import VIEWS, Step, results_card, results_of
 from bot.flows.capacity_notes import check_capacity
-from bot.flows.run_lease import LEASE_KEY, keep_lease, runner_of
+from bot.flows.run_lease import LEASE_KEY, keep_lease, lease_of, lease_state, runner_of
 from bot.flows.view_models import account_from_state, assignee_of
 from bot.turn import Reply, Turn
 from cards import bulk as bulk_cards
@@ -27,7 +28,7 @@ from inventory.services.bulk import assign_all
 from inventory.services.container import Services
 from inventory.services.holds import flow_hold_owner
 
-__all__ = ["results_card", "run_reply", "run_rows", "tell_channel"]  # results_card: the resumer draws the end with it
+__all__ = ["run_reply", "run_rows", "tell_channel", "wrap_up"]
 log = logging.getLogger(__name__)
 CardSink = Callable[[Card], Awaitable[None]]
 
@@ -80,12 +81,36 @@ async def run_rows(
     if held.lost:
         current = await services.flows.reload(flow.id)
         return current or held.flow
+    now = services.context.clock.now()
     try:
-        ended = await services.flows.advance(held.flow, Step.RESULTS, errors={**errors, **refused}, **{LEASE_KEY: None})
+        finishing = await services.flows.advance(
+            held.flow, Step.FINISHING, errors={**errors, **refused}, **lease_state(now, lease_of(services))
+        )
     except FlowMoved as moved:
         return moved.current
-    await tell_channel(services, ended)
-    return ended
+    return await wrap_up(services, finishing, sink)
+
+
+async def wrap_up(services: Services, flow: Flow, sink: CardSink | None) -> Flow:
+    """Tell the channel, redraw the card with the results, and only then call the run's results final: a
+    process that dies in between leaves the flow at finishing, and the resume job does the rest
+    (`resume.py`), so neither the note nor the card's last redraw is lost. Returns the flow as it ends."""
+    try:
+        if not flow.state.get("told"):
+            await tell_channel(services, flow)
+            flow = await services.flows.advance(flow, Step.FINISHING, told=True)
+        if sink is not None:
+            # Drawn with the version the step to results below gives the flow: the card's buttons work once
+            # it is final, rather than answering the first click with the same card again.
+            final = replace(flow, step=Step.RESULTS, version=flow.version + 1)
+            try:
+                await sink(await results_card(services, final))
+            except Exception:
+                # Teams away: the run's outcome stands all the same, and its card stays one redraw behind.
+                log.exception("could not redraw the card with the results flow=%s", flow.id)
+        return await services.flows.advance(flow, Step.RESULTS, **{LEASE_KEY: None})
+    except FlowMoved as moved:
+        return moved.current  # another replica is wrapping it up (its lease had passed)
 
 
 async def tell_channel(services: Services, flow: Flow) -> None:

@@ -34,6 +34,8 @@ class Step(StrEnum):
     CONFIRM = "confirm"
     FOR_APPROVAL = "for_approval"  # four eyes: the plan waits for another operator (`bulk_approval`)
     RUNNING = "running"
+    # Teams has every outcome; the channel's note and the card's redraw are still to do (`bulk_run.wrap_up`).
+    FINISHING = "finishing"
     RESULTS = "results"
     CANCELLED = "cancelled"
 
@@ -214,6 +216,7 @@ VIEWS: dict[Step, Renderer] = {
     Step.CONFIRM: _confirm,
     Step.FOR_APPROVAL: _for_approval,
     Step.RUNNING: _running,
+    Step.FINISHING: _results,
     Step.RESULTS: _results,
     Step.CANCELLED: _cancelled,
 }

@@ -4,7 +4,9 @@ A bulk run is taken over by one replica (a conditional step on the flow's versio
 left in Teams' hands is settled from Teams first, then every person with an outcome keeps it, every
 person whose number the run still holds is assigned now, and the rest are "not attempted: the bot
 restarted". Its card in the conversation shows the progress and then the final counts, and the channel
-hears the result, without anyone typing. A single assignment moves to its outcome the same way.
+hears the result, without anyone typing. A run that died after its last outcome, at finishing, has only
+its channel note (unless told already) and its card's redraw done. A single assignment moves to its
+outcome the same way.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ class Resumer:
     async def resume_all(self) -> int:
         """Finish every run left behind; how many were taken over."""
         taken = 0
-        for kind, step in (("bulk", BulkStep.RUNNING), ("assign", AssignStep.ASSIGNING)):
+        steps = (("bulk", BulkStep.RUNNING), ("bulk", BulkStep.FINISHING), ("assign", AssignStep.ASSIGNING))
+        for kind, step in steps:
             for flow in await self._services.flows.in_step(kind, step):
                 claimed = await self._claim(flow)
                 if claimed is None:
@@ -61,7 +64,9 @@ class Resumer:
                 taken += 1
                 log.info("resuming interrupted run kind=%s flow=%s", kind, flow.id)
                 try:
-                    if kind == "bulk":
+                    if step == BulkStep.FINISHING:
+                        await bulk_run.wrap_up(self._services, claimed, self._sink(claimed))
+                    elif kind == "bulk":
                         await self._finish_bulk(claimed)
                     else:
                         await self._finish_assign(claimed)
@@ -103,7 +108,8 @@ class Resumer:
         log.info(
             "bulk run resumed flow=%s settled=%d resumed=%d not_attempted=%d", flow.id, done, len(resume), len(errors)
         )
-        ended = await bulk_run.run_rows(
+        # run_rows ends by redrawing the card with the results (`bulk_run.wrap_up`).
+        await bulk_run.run_rows(
             services,
             flow,
             resume,
@@ -112,8 +118,6 @@ class Resumer:
             already_done=done,
             already_failed=failed,
         )
-        if ended.step == BulkStep.RESULTS:
-            await self._redraw(ended, await bulk_run.results_card(services, ended))
 
     async def _settle_in_flight(self, flow: Flow) -> Flow:
         """Settle what the old runner left in Teams' hands, waiting (with the lease kept) while Teams still

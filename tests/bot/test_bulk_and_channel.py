@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import JOBS, SERVICES
 from bot.flows import bulk_run
@@ -23,6 +24,7 @@ from inventory.ports.clock import SystemClock
 from inventory.services.flow_steps import Move
 from inventory.services.imports import import_range
 from inventory.store.engine import Store
+from inventory.store.tables import notifications
 from inventory.teams.simulation import SimAccount, SimNumber, SimulatedTenant
 from tests.support.bot_harness import Member, RecordingConnector, TeamsClient, flow_of, template
 from tests.support.bot_world import BotStarter, RunningBot
@@ -98,6 +100,14 @@ def connector(connector: RecordingConnector) -> RecordingConnector:
 async def ada(bot_url: str, connector: RecordingConnector) -> AsyncIterator[TeamsClient]:
     async with aiohttp.ClientSession() as http:
         yield TeamsClient(http, bot_url, connector, ADMIN)
+
+
+async def notify_here(ada: TeamsClient, connector: RecordingConnector) -> None:
+    """The bot added to the voice-ops channel, and told to post its notes there."""
+    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
+    message = channel_activity(ADMIN, connector, "message")
+    message["text"] = "<at>Switchboard</at> notify here"
+    await ada.post(message)
 
 
 async def used_and_available(store: Store) -> tuple[int, int]:
@@ -258,10 +268,7 @@ async def test_notifications_reach_the_channel_chosen_with_notify_here(
 async def test_a_failed_post_is_retried_and_never_fails_the_operators_action(
     ada: TeamsClient, connector: RecordingConnector
 ) -> None:
-    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
-    message = channel_activity(ADMIN, connector, "message")
-    message["text"] = "<at>Switchboard</at> notify here"
-    await ada.post(message)
+    await notify_here(ada, connector)
     connector.fail_posts_to[CHANNEL] = 2
     await ada.say("assign user 03 +12065551007 US-Local")
     done = await ada.click(connector.last_card(), "Assign")
@@ -330,10 +337,7 @@ async def test_import_range_from_the_chat_follows_the_cli_rules(
 async def test_numbers_teams_reports_failed_are_posted_to_the_channel_with_the_next_step(
     ada: TeamsClient, connector: RecordingConnector, teams: SimulatedTenant
 ) -> None:
-    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
-    message = channel_activity(ADMIN, connector, "message")
-    message["text"] = "<at>Switchboard</at> notify here"
-    await ada.post(message)
+    await notify_here(ada, connector)
     teams.add_number(SimNumber("+12065551999", "callingPlan", activation_state="assignmentFailed"))
 
     await ada.say("sync")
@@ -382,23 +386,25 @@ async def crash_state(bot: RunningBot, confirm: dict[str, Any], connector: Recor
     )
 
 
-async def test_a_bulk_run_left_behind_by_a_restart_finishes_by_itself_and_redraws_its_card(
-    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector, store: Store
-) -> None:
-    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
-    message = channel_activity(ADMIN, connector, "message")
-    message["text"] = "<at>Switchboard</at> notify here"
-    await ada.post(message)
-    plan = await plan_for_everyone(ada, connector)
-    confirm = await ada.click(plan, "Review")
-    flow = await crash_state(bot, confirm, connector)
+async def resumed_to_results(bot: RunningBot, connector: RecordingConnector, flow: Flow) -> str:
+    """Let the resume job take the run over; it ends at its results: the text its card was redrawn with."""
     seen = len(connector.sent)
     assert await bot.app[JOBS].resume_interrupted() == 1
     ended = await bot.app[SERVICES].flows.reload(flow.id)
     assert ended is not None
     assert ended.step == "results"
     redrawn = [s for s in connector.sent[seen:] if s.method == "PUT" and s.activity_id == "bulk-card-1"]
-    final = card_text(redrawn[-1].card or {})
+    assert redrawn, "the card was not redrawn"
+    return card_text(redrawn[-1].card or {})
+
+
+async def test_a_bulk_run_left_behind_by_a_restart_finishes_by_itself_and_redraws_its_card(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector, store: Store
+) -> None:
+    await notify_here(ada, connector)
+    plan = await plan_for_everyone(ada, connector)
+    confirm = await ada.click(plan, "Review")
+    final = await resumed_to_results(bot, connector, await crash_state(bot, confirm, connector))
     assert "15 assigned, 5 failed" in final
     assert final.count("Not attempted: the bot restarted") == 5
     assert await used_and_available(store) == (15, 25)  # 30 + 10; the five never attempted are free again
@@ -407,6 +413,42 @@ async def test_a_bulk_run_left_behind_by_a_restart_finishes_by_itself_and_redraw
     note = await connector.wait_for_card(lambda card: "Bulk assignment finished" in card_text(card))
     assert "User 01: +1 206 555 1000" in card_text(note)
     assert await bot.app[JOBS].resume_interrupted() == 0  # final: nothing left to take over
+
+
+async def died_finishing(bot: RunningBot, confirm: dict[str, Any], connector: RecordingConnector, **state: Any) -> Flow:
+    """The flow as a process leaves it that died after the run's last outcome, before its wrap-up: five
+    assigned, fifteen never attempted, at finishing with its lease passed."""
+    flow = await crash_state(bot, confirm, connector)
+    errors = {str(index): "Not attempted: the bot restarted." for index in range(5, 20)}
+    return await bot.app[SERVICES].flows.advance(flow, "finishing", errors=errors, **state)
+
+
+async def bulk_notes(store: Store) -> int:
+    async with store.read() as uow:
+        query = select(func.count()).select_from(notifications).where(notifications.c.kind == "bulk")
+        return int((await uow.connection.execute(query)).scalar_one())
+
+
+async def test_a_run_that_died_before_its_wrap_up_tells_the_channel_and_redraws_its_card_by_itself(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector, store: Store
+) -> None:
+    await notify_here(ada, connector)
+    confirm = await ada.click(await plan_for_everyone(ada, connector), "Review")
+    flow = await died_finishing(bot, confirm, connector)
+    assert "5 assigned, 15 failed" in await resumed_to_results(bot, connector, flow)
+    assert await bulk_notes(store) == 1
+    note = await connector.wait_for_card(lambda card: "Bulk assignment finished" in card_text(card))
+    assert "User 01: +1 206 555 1000" in card_text(note)
+    assert await bot.app[JOBS].resume_interrupted() == 0
+
+
+async def test_a_run_that_died_after_telling_the_channel_only_redraws_its_card(
+    ada: TeamsClient, bot: RunningBot, connector: RecordingConnector, store: Store
+) -> None:
+    confirm = await ada.click(await plan_for_everyone(ada, connector), "Review")
+    flow = await died_finishing(bot, confirm, connector, told=True)
+    assert "5 assigned, 15 failed" in await resumed_to_results(bot, connector, flow)
+    assert await bulk_notes(store) == 0  # the note went out before the process died
 
 
 async def test_a_run_whose_runner_still_renews_its_lease_is_left_alone(
@@ -424,10 +466,7 @@ async def test_a_run_whose_runner_still_renews_its_lease_is_left_alone(
 async def test_a_bulk_run_that_takes_a_pool_under_its_threshold_alerts_the_channel_once_when_it_ends(
     ada: TeamsClient, connector: RecordingConnector, store: Store
 ) -> None:
-    await ada.post(channel_activity(ADMIN, connector, "conversationUpdate"))
-    message = channel_activity(ADMIN, connector, "message")
-    message["text"] = "<at>Switchboard</at> notify here"
-    await ada.post(message)
+    await notify_here(ada, connector)
     await ada.say("capacity Sales 25")  # 30 free of 30
     assert "Pool Sales alerts when it has fewer than 25 free." in card_text(connector.last_card())
     plan = await plan_for_everyone(ada, connector)
