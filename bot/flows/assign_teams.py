@@ -17,6 +17,7 @@ from cards.personal import new_number_card
 from inventory.errors import ConcurrentChange, TransitionRefused
 from inventory.flows import Flow
 from inventory.services.assignment import AssignRequest, OperationResult
+from inventory.services.container import Services
 from inventory.services.holds import flow_hold_owner
 
 
@@ -55,21 +56,14 @@ async def assign_in_teams(
                 return await table.render(turn, picked)
         step = Step.DONE if result.succeeded else (Step.PENDING if result.pending else Step.FAILED)
         told = await _tell_the_person(turn, lease.flow, request.policy) if result.succeeded else None
+        if result.succeeded:
+            # Before the outcome is recorded: a process that dies in between leaves the flow assigning, and
+            # the resume job tells the channel then (twice, if it died in the moment after this).
+            policy = policy_words(request.policy, pending=result.policy_pending, warning=bool(result.policy_warning))
+            await tell_channel_assigned(turn.services, lease.flow, policy=policy, operator=turn.operator.actor.name)
         moved = await table.advance(
             turn, lease.flow, step, result={**_result_state(result), "told": told}, lease_until=None
         )
-        if result.succeeded:
-            note = assigned_note(
-                tenant=flow.tenant,
-                number=number["label"],
-                holder=account.choice_title,
-                policy=_policy_words(request.policy, result),
-                operator=turn.operator.actor.name,
-            )
-            await turn.services.notifications.enqueue(flow.tenant, "assign", note)
-            # The number's pool only, unless numbers it replaced were freed (of pools the card does not know).
-            touched = None if flow.state.get("replaces") else [number.get("pool")]
-            await check_capacity(turn.services, flow.tenant, touched)
         return await table.render(turn, moved)
 
     waiting = assign_cards.waiting_card(TITLE, f"Assigning {number['label']} to {account.name} in Teams...")
@@ -107,8 +101,20 @@ def _result_state(result: OperationResult) -> dict[str, Any]:
     }
 
 
-def _policy_words(policy: str | None, result: OperationResult) -> str | None:
+def policy_words(policy: str | None, *, pending: bool, warning: bool) -> str | None:
     """The policy as the channel reads it: pending while the journal retries a grant Teams refused."""
-    if result.policy_pending:
+    if pending:
         return f"{policy} (pending: Switchboard retries the grant)"
-    return policy if not result.policy_warning else None
+    return policy if not warning else None
+
+
+async def tell_channel_assigned(services: Services, flow: Flow, *, policy: str | None, operator: str) -> None:
+    """The channel's note of an assignment the flow made, then its pool's capacity."""
+    account, number = account_from_state(flow.state["account"]), flow.state["number"]
+    note = assigned_note(
+        tenant=flow.tenant, number=number["label"], holder=account.choice_title, policy=policy, operator=operator
+    )
+    await services.notifications.enqueue(flow.tenant, "assign", note)
+    # The number's pool only, unless numbers it replaced were freed (of pools the card does not know).
+    touched = None if flow.state.get("replaces") else [number.get("pool")]
+    await check_capacity(services, flow.tenant, touched)

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.flows import bulk_run
 from bot.flows.assign import FLOW as ASSIGN_FLOW
+from bot.flows.assign_teams import policy_words, tell_channel_assigned
 from bot.flows.assign_views import Step as AssignStep
 from bot.flows.bulk_views import Step as BulkStep
 from bot.flows.run_lease import LEASE_KEY, keep_lease, lease_of, lease_passed, lease_state, runner_of
@@ -27,7 +28,7 @@ from bot.turn import Turn
 from cards.elements import Card
 from inventory.config import Role
 from inventory.flows import Flow, FlowMoved
-from inventory.journal import FAILED, PENDING, SUCCEEDED, JournalEntry
+from inventory.journal import FAILED, PENDING, POLICY_PENDING, SUCCEEDED, JournalEntry
 from inventory.model import PhoneNumber
 from inventory.services.container import Services
 from inventory.services.flow_steps import Move
@@ -42,6 +43,7 @@ NOT_ATTEMPTED = (
 )
 IN_FLIGHT_WAIT_SECONDS = 300.0  # as long as a live run waits for one Teams operation
 _IN_FLIGHT_POLL_SECONDS = 2.0
+ASSIGNED = (SUCCEEDED, POLICY_PENDING)  # a journal entry whose number Teams gave the person
 RESTARTED = "Not attempted: the bot restarted before Teams was asked. Nothing changed in Teams; assign again."
 
 
@@ -99,7 +101,7 @@ class Resumer:
             entry = entries.get(number_key(row["number"]))
             if entry is not None:
                 done += 1
-                failed += 0 if entry.status == SUCCEEDED else 1
+                failed += 0 if entry.status in ASSIGNED else 1
             elif _still_held(numbers.get(row["number"]["id"]), flow, now):
                 resume.append(index)
             else:
@@ -143,11 +145,13 @@ class Resumer:
         entry = entries[-1] if entries else None
         if entry is not None and entry.status == PENDING:
             return  # Teams is still at it: the next look (or the reconciler) settles it first
+        policy_pending = entry is not None and entry.status == POLICY_PENDING  # assigned; the grant is retried
         result: dict[str, Any] = {
-            "succeeded": entry is not None and entry.status == SUCCEEDED,
+            "succeeded": entry is not None and entry.status in ASSIGNED,
             "pending": False,
             "detail": entry.detail if entry is not None else RESTARTED,
             "warning": None,
+            "policy_pending": policy_pending,
             "correlation_id": entry.correlation_id if entry is not None else "",
             "replaced": [],
         }
@@ -167,6 +171,10 @@ class Resumer:
                 ended = await services.flows.advance(flow, move.step, **move.changes)
         except FlowMoved:
             return
+        if entry is not None and result["succeeded"]:
+            # The runner died before telling the channel (`assign_teams`): the note is the resume job's now.
+            policy = policy_words(entry.policy, pending=policy_pending, warning=False)
+            await tell_channel_assigned(services, ended, policy=policy, operator=runner_of(flow).name)
         if entry is not None and entry.status == FAILED:
             log.info("interrupted assignment failed flow=%s detail=%s", flow.id, entry.detail)
         renderer = ASSIGN_FLOW.views.get(AssignStep(ended.step))

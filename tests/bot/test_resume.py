@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
+import pytest
+
 from bot.app import JOBS, SERVICES
 from bot.flows.view_models import account_from_state, assignee_of
 from cards.reading import card_text
@@ -14,8 +17,9 @@ from inventory.model import Actor, NumberStatus
 from inventory.services.assignment import AssignRequest
 from inventory.services.holds import flow_hold_owner
 from inventory.store.engine import Store
+from inventory.teams.simulation import SimulatedTenant
 from tests.support.bot_harness import RecordingConnector, TeamsClient, flow_of
-from tests.support.bot_world import RunningBot
+from tests.support.bot_world import OLIVIA, RunningBot, client_for
 from tests.support.clicks import picker_for
 
 CARD = "assign-card-7"
@@ -46,6 +50,14 @@ def redrawn(connector: RecordingConnector) -> str:
     return card_text(cards[-1])
 
 
+async def resumed_step(bot: RunningBot, flow: Flow) -> str:
+    """Let the resume job take the assignment over: the step it ends at."""
+    assert await bot.app[JOBS].resume_interrupted() == 1
+    ended = await bot.app[SERVICES].flows.reload(flow.id)
+    assert ended is not None
+    return ended.step
+
+
 async def number_of(store: Store, flow: Flow) -> Any:
     async with store.read() as uow:
         return await uow.numbers.get("contoso", flow.state["number"]["e164"])
@@ -55,19 +67,23 @@ async def test_an_assignment_that_never_reached_teams_fails_as_not_attempted_and
     bot: RunningBot, megan: TeamsClient, connector: RecordingConnector, inventory: Store
 ) -> None:
     flow = await left_assigning(bot, megan, connector)
-    assert await bot.app[JOBS].resume_interrupted() == 1
-    ended = await bot.app[SERVICES].flows.reload(flow.id)
-    assert ended is not None
-    assert ended.step == "failed"
+    assert await resumed_step(bot, flow) == "failed"
     assert "Not attempted: the bot restarted" in redrawn(connector)
     assert (await number_of(inventory, flow)).status is NumberStatus.AVAILABLE
     assert await bot.app[JOBS].resume_interrupted() == 0
 
 
-async def test_an_assignment_teams_finished_before_the_restart_ends_done(
-    bot: RunningBot, megan: TeamsClient, connector: RecordingConnector, inventory: Store
-) -> None:
-    flow = await left_assigning(bot, megan, connector)
+@pytest.fixture
+async def channel(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
+    """Olivia in the team channel that hears about contoso."""
+    olivia = client_for(OLIVIA, http, bot_url, connector, "channel")
+    await olivia.say("tenant contoso")
+    await olivia.say("notify here")
+    return olivia
+
+
+async def assigned_in_teams_before_the_restart(bot: RunningBot, megan: TeamsClient, flow: Flow) -> None:
+    """What the dead runner had done: Teams assigned the number, the journal says so."""
     services = bot.app[SERVICES]
     number = flow.state["number"]
     request = AssignRequest(
@@ -75,14 +91,31 @@ async def test_an_assignment_teams_finished_before_the_restart_ends_done(
         number=number["e164"],
         extension=number["ext"],
         account=assignee_of(account_from_state(flow.state["account"])),
-        policy=None,
+        policy=flow.state.get("policy"),
         hold_owner=flow_hold_owner(flow.id),
         flow_id=flow.id,
     )
     assert (await services.assignments.assign(request, Actor(megan.member.aad_object_id, "megan"))).succeeded
-    assert await bot.app[JOBS].resume_interrupted() == 1
-    ended = await services.flows.reload(flow.id)
-    assert ended is not None
-    assert ended.step == "done"
+
+
+async def test_an_assignment_teams_finished_before_the_restart_ends_done_and_the_channel_hears_of_it(
+    bot: RunningBot, channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, inventory: Store
+) -> None:
+    flow = await left_assigning(bot, megan, connector)
+    await assigned_in_teams_before_the_restart(bot, megan, flow)
+    assert await resumed_step(bot, flow) == "done"
     assert "is assigned to" in redrawn(connector)
+    assert (await number_of(inventory, flow)).status is NumberStatus.USED
+    note = await connector.wait_for_card(lambda card: "Assigned " in card_text(card))
+    assert megan.member.upn in card_text(note)  # who the run acted for
+
+
+async def test_an_assignment_whose_policy_grant_teams_refused_ends_done_with_the_policy_pending(
+    bot: RunningBot, megan: TeamsClient, connector: RecordingConnector, inventory: Store, teams: SimulatedTenant
+) -> None:
+    flow = await left_assigning(bot, megan, connector)
+    teams.faults.fail_policy_grants(count=1)
+    await assigned_in_teams_before_the_restart(bot, megan, flow)
+    assert await resumed_step(bot, flow) == "done"
+    assert "pending" in redrawn(connector)
     assert (await number_of(inventory, flow)).status is NumberStatus.USED
