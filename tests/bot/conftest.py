@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.adapter import BotConnection
 from bot.app import create_app
 from bot.http_server import bot_runner
+from cards.reading import card_text
 from inventory.config import Settings
 from inventory.e164 import parse_range
 from inventory.model import Actor
@@ -131,6 +132,16 @@ async def onboarding_channel(
     await clients["olivia"].say("tenant contoso")
     await clients["olivia"].say("notify here")
     return clients
+
+
+@pytest.fixture
+async def voice_ops(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
+    """Olivia (an admin) in the team channel that hears about contoso."""
+    olivia = client_for(OLIVIA, http, bot_url, connector, "channel")
+    await olivia.say("tenant contoso")
+    await olivia.say("notify here")
+    assert "hears about changes in contoso" in card_text(connector.last_card())
+    return olivia
 
 
 @pytest.fixture

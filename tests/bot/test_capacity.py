@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 import pytest
 
 from cards.reading import card_text
@@ -19,7 +18,6 @@ from inventory.services.imports import import_range
 from inventory.store.engine import Store
 from tests.support import db
 from tests.support.bot_harness import RecordingConnector, TeamsClient, actions_titled
-from tests.support.bot_world import OLIVIA, client_for
 
 
 @pytest.fixture
@@ -32,24 +30,14 @@ async def sales(inventory: Store) -> Store:
     return inventory
 
 
-@pytest.fixture
-async def channel(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
-    """Olivia (an admin) in the team channel that hears about contoso."""
-    olivia = client_for(OLIVIA, http, bot_url, connector, "channel")
-    await olivia.say("tenant contoso")
-    await olivia.say("notify here")
-    assert "hears about changes in contoso" in card_text(connector.last_card())
-    return olivia
-
-
 def saying(words: str) -> Callable[[dict[str, Any]], bool]:
     return lambda card: words in card_text(card)
 
 
 async def test_a_pool_that_falls_below_its_threshold_alerts_the_channel_once_and_once_when_it_recovers(
-    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
-    await channel.say("capacity sales 2")
+    await voice_ops.say("capacity sales 2")
     shown = card_text(connector.last_card())
     assert "Pool Sales alerts when it has fewer than 2 free." in shown
     assert "**Sales**: 4 free of 4 (threshold 2 free) - ok" in shown
@@ -67,9 +55,9 @@ async def test_a_pool_that_falls_below_its_threshold_alerts_the_channel_once_and
 
 
 async def test_the_alerts_buttons_open_the_pool_and_reserve_the_next_few(
-    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
-    await channel.say("capacity Sales 75%")  # 3 of 4 free is not below 75%
+    await voice_ops.say("capacity Sales 75%")  # 3 of 4 free is not below 75%
     await megan.say("reserve +14255550100")  # 3 free: still fine
     await megan.say("reserve +14255550101")  # 2 of 4: below 75%
     alert = await connector.wait_for_card(saying("Pool Sales is running low"))
@@ -82,9 +70,9 @@ async def test_the_alerts_buttons_open_the_pool_and_reserve_the_next_few(
 
 
 async def test_capacity_shows_the_chart_with_a_text_fallback_and_operators_may_not_set_thresholds(
-    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
-    await channel.say("capacity Sales 10")
+    await voice_ops.say("capacity Sales 10")
     await megan.say("capacity")
     shown = connector.last_card()
     assert any(element.get("type") == "Chart.HorizontalBar.Stacked" for element in shown["body"])
@@ -96,24 +84,24 @@ async def test_capacity_shows_the_chart_with_a_text_fallback_and_operators_may_n
 
 
 async def test_a_threshold_for_an_unknown_pool_or_of_no_sense_is_refused(
-    channel: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
-    await channel.say("capacity Marketing 5")
+    await voice_ops.say("capacity Marketing 5")
     assert "contoso has no pool called 'Marketing' (pools: Sales)" in card_text(connector.last_card())
-    await channel.say("capacity Sales 0")
+    await voice_ops.say("capacity Sales 0")
     assert "'0' is not a threshold" in card_text(connector.last_card())
-    await channel.say("capacity")
+    await voice_ops.say("capacity")
     assert "No pool has a threshold yet" in card_text(connector.last_card())
 
 
 async def test_a_pool_named_with_a_space_alerts_and_its_open_the_pool_button_finds_its_numbers(
-    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, inventory: Store
+    voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, inventory: Store
 ) -> None:
     numbers = parse_range("+14255550200-+14255550202")
     await import_range(
         inventory, "contoso", numbers, actor=Actor("cli:setup", "setup"), clock=SystemClock(), pool="New York"
     )
-    await channel.say("capacity New York 2")
+    await voice_ops.say("capacity New York 2")
     assert "Pool New York alerts when it has fewer than 2 free." in card_text(connector.last_card())
     await megan.say("reserve 2 in new york")
     alert = await connector.wait_for_card(saying("Pool New York is running low"))
@@ -140,9 +128,9 @@ async def assign_sales_number(megan: TeamsClient, connector: RecordingConnector,
 
 
 async def test_an_assignment_that_takes_a_pool_under_its_threshold_alerts_the_channel_without_waiting_for_the_job(
-    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
-    await channel.say("capacity Sales 4")  # 4 free of 4: not below 4 yet
+    await voice_ops.say("capacity Sales 4")  # 4 free of 4: not below 4 yet
     await assign_sales_number(megan, connector, "+14255550100")
     # The bot runs no jobs here (run_jobs=False): the alert can only come from the assignment itself.
     alert = await connector.wait_for_card(saying("Pool Sales is running low"))
@@ -151,9 +139,9 @@ async def test_an_assignment_that_takes_a_pool_under_its_threshold_alerts_the_ch
 
 
 async def test_removing_the_number_brings_the_recovery_note_at_once(
-    channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
-    await channel.say("capacity Sales 4")
+    await voice_ops.say("capacity Sales 4")
     await assign_sales_number(megan, connector, "+14255550101")
     await connector.wait_for_card(saying("Pool Sales is running low"))
     await megan.say("remove +14255550101")
@@ -165,7 +153,7 @@ async def test_removing_the_number_brings_the_recovery_note_at_once(
 
 
 async def test_ending_a_quarantine_early_brings_the_recovery_note_at_once(
-    channel: TeamsClient, connector: RecordingConnector, sales: Store
+    voice_ops: TeamsClient, connector: RecordingConnector, sales: Store
 ) -> None:
     now = datetime.now(UTC)
     async with sales.write() as uow:
@@ -175,9 +163,9 @@ async def test_ending_a_quarantine_early_brings_the_recovery_note_at_once(
             "setup", now, status=NumberStatus.QUARANTINED, quarantined_until=now + timedelta(days=12)
         )
         await uow.numbers.save(current, after, action="release", actor=Actor("cli:setup", "setup"), correlation_id="t")
-    await channel.say("capacity Sales 4")  # 3 free of 4: low at once
+    await voice_ops.say("capacity Sales 4")  # 3 free of 4: low at once
     await connector.wait_for_card(saying("Pool Sales is running low"))
-    await channel.say("end quarantine +14255550103")
-    await channel.click(connector.last_card(), "End quarantine")
+    await voice_ops.say("end quarantine +14255550103")
+    await voice_ops.click(connector.last_card(), "End quarantine")
     await connector.wait_for_card(saying("Pool Sales has recovered"))
     assert len(capacity_notes(connector, "Sales")) == 2

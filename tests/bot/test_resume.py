@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import aiohttp
-import pytest
-
 from bot.app import JOBS, SERVICES
 from bot.flows.view_models import account_from_state, assignee_of
 from cards.reading import card_text
@@ -19,7 +16,7 @@ from inventory.services.holds import flow_hold_owner
 from inventory.store.engine import Store
 from inventory.teams.simulation import SimulatedTenant
 from tests.support.bot_harness import RecordingConnector, TeamsClient, flow_of
-from tests.support.bot_world import OLIVIA, RunningBot, client_for
+from tests.support.bot_world import RunningBot
 from tests.support.clicks import picker_for
 
 CARD = "assign-card-7"
@@ -73,15 +70,6 @@ async def test_an_assignment_that_never_reached_teams_fails_as_not_attempted_and
     assert await bot.app[JOBS].resume_interrupted() == 0
 
 
-@pytest.fixture
-async def channel(http: aiohttp.ClientSession, bot_url: str, connector: RecordingConnector) -> TeamsClient:
-    """Olivia in the team channel that hears about contoso."""
-    olivia = client_for(OLIVIA, http, bot_url, connector, "channel")
-    await olivia.say("tenant contoso")
-    await olivia.say("notify here")
-    return olivia
-
-
 async def assigned_in_teams_before_the_restart(bot: RunningBot, megan: TeamsClient, flow: Flow) -> None:
     """What the dead runner had done: Teams assigned the number, the journal says so."""
     services = bot.app[SERVICES]
@@ -99,7 +87,7 @@ async def assigned_in_teams_before_the_restart(bot: RunningBot, megan: TeamsClie
 
 
 async def test_an_assignment_teams_finished_before_the_restart_ends_done_and_the_channel_hears_of_it(
-    bot: RunningBot, channel: TeamsClient, megan: TeamsClient, connector: RecordingConnector, inventory: Store
+    bot: RunningBot, voice_ops: TeamsClient, megan: TeamsClient, connector: RecordingConnector, inventory: Store
 ) -> None:
     flow = await left_assigning(bot, megan, connector)
     await assigned_in_teams_before_the_restart(bot, megan, flow)
