@@ -137,9 +137,12 @@ def serve_main(args: argparse.Namespace) -> None:
 
 @dataclass
 class Connector:
-    """The `serviceUrl`: keeps the last card sent to each conversation, answers member lookups."""
+    """The `serviceUrl`: keeps each card by its activity id, as Teams shows them (a PUT replaces that one
+    card, never the conversation's newest), and which card each conversation was sent last; answers member
+    lookups."""
 
-    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)  # activity id -> card
+    newest: dict[str, str] = field(default_factory=dict)  # conversation -> activity id of the card posted last
     url: str = ""
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_795_564_950_000))
     _runner: web.AppRunner | None = None
@@ -161,10 +164,18 @@ class Connector:
 
     async def _post(self, request: web.Request) -> web.Response:
         body = await request.json()
+        replaced = request.method == "PUT"
+        activity_id = request.match_info["activity"] if replaced else str(next(self._ids))
         for attachment in body.get("attachments") or []:
             if attachment.get("contentType") == CARD:
-                self.cards[request.match_info["conversation"]] = attachment["content"]
-        return web.json_response({"id": request.match_info.get("activity") or str(next(self._ids))}, status=201)
+                self.cards[activity_id] = attachment["content"]
+                if not replaced:
+                    self.newest[request.match_info["conversation"]] = activity_id
+        return web.json_response({"id": activity_id}, status=201)
+
+    def newest_card(self, conversation: str) -> tuple[str | None, dict[str, Any] | None]:
+        activity_id = self.newest.get(conversation)
+        return activity_id, self.cards.get(activity_id) if activity_id else None
 
     async def _member(self, request: web.Request) -> web.Response:
         member = request.match_info["member"]  # 29:op-7
@@ -202,9 +213,11 @@ class Operator:
     connector: Connector
     rng: random.Random
     card: dict[str, Any] | None = None
+    card_id: str | None = None  # the activity the card is in: a click names it, the bot's update replaces it
     searched: bool = False
     cycles: int = 0
     restarts: int = 0
+    restarted_on: Counter[str] = field(default_factory=Counter)  # the first line of each card that restarted
 
     @property
     def conversation(self) -> str:
@@ -231,7 +244,7 @@ class Operator:
         """Wait (until `until` at most) for a "Working in Teams..." card to be replaced by its result, as the
         operator does: the click answered at once and the bot puts the outcome in its place."""
         while self.card is not None and WORKING in card_text(self.card) and time.perf_counter() < until:
-            latest = self.connector.cards.get(self.conversation)
+            latest = self.connector.cards.get(self.card_id or "")
             if latest is not None and WORKING not in card_text(latest):
                 self.card = latest
                 return
@@ -265,6 +278,7 @@ class Operator:
         if "Remove a number" in text and titled(card, "Remove"):
             return "click: remove in Teams", self.click(titled(card, "Remove")[0])
         self.restarts += 1  # an error or a card this loop does not expect: start over
+        self.restarted_on[text.split("\n", 2)[1] if text.count("\n") > 1 else text or "no card"] += 1
         self.searched = False
         return "message: assign (sync first)", self.say(f"assign p{self.index:02d}")
 
@@ -277,7 +291,7 @@ class Operator:
         activity = self.activity("invoke")
         activity.update(
             name="adaptiveCard/action",
-            replyToId="1795564950261",
+            replyToId=self.card_id,
             value={"action": {"type": "Action.Execute", "verb": action["verb"], "data": {**action["data"], **inputs}}},
         )
         return activity
@@ -288,10 +302,12 @@ class Operator:
             if response.status >= 300:
                 self.card = None
                 return False
-        if activity["type"] == "invoke":
+        if activity["type"] == "invoke":  # the answer replaces the clicked card, where Teams shows it
             self.card = json.loads(body)["value"]
+            if self.card_id is not None:
+                self.connector.cards[self.card_id] = self.card
         else:
-            self.card = self.connector.cards.get(self.conversation)
+            self.card_id, self.card = self.connector.newest_card(self.conversation)
         return True
 
 
@@ -480,6 +496,8 @@ async def run_phases(
     cycles = sum(op.cycles for op in operators)
     restarts = sum(op.restarts for op in operators)
     print(f"  achieved {achieved:.1f} turns/s; {cycles} assign+remove cycles so far; {restarts} restarts")
+    for reason, count in sum((op.restarted_on for op in operators), Counter[str]()).most_common(3):
+        print(f"    restarted {count}x on a card saying {reason[:100]!r}")
     wall = WARMUP_SECONDS + args.seconds
     cpu_ms = server_cpu / max(sent, 1) * 1000
     print(
