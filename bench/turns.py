@@ -62,8 +62,8 @@ P99_TARGET_S = 0.050  # issue 18: 50 operators at one click a second
 RATE_TARGET = 300  # issue 18: turns/s one process sustains ...
 RATE_P99_TARGET_S = 0.100  # ... with p99 at most this
 MODES = {  # (a)'s seconds, (b)'s seconds a step, (b)'s step, the operator alone's seconds
-    "quick": (10.0, 3.0, 100, 3.0),
-    "full": (25.0, 8.0, 50, 5.0),
+    "quick": (10.0, 3.0, 100, 6.0),
+    "full": (25.0, 8.0, 50, 10.0),
 }
 
 
@@ -202,6 +202,7 @@ class Turn:
     latency: float
     kind: str
     ok: bool
+    cpu: float = 0.0  # the bot's CPU seconds for this turn and what it started (alone only; 0 under load)
 
 
 @dataclass
@@ -396,16 +397,21 @@ def by_kind(turns: list[Turn]) -> dict[str, list[Turn]]:
     return grouped
 
 
-async def one_at_a_time(operator: Operator, http: aiohttp.ClientSession, *, seconds: float) -> list[Turn]:
-    """A closed loop with no other load: what each kind of turn costs on its own."""
+async def one_at_a_time(
+    operator: Operator, http: aiohttp.ClientSession, *, seconds: float, server_pid: int
+) -> list[Turn]:
+    """A closed loop with no other load: what each kind of turn costs on its own, its latency and the
+    bot's CPU for it, the follow-up it started included (read once its card has settled)."""
     turns: list[Turn] = []
     until = time.perf_counter() + seconds
     while time.perf_counter() < until:
-        await operator.settle(until=time.perf_counter() + 10.0)  # not counted: the operator looks at the card
         kind, activity = operator.next_turn()
+        cpu = cpu_seconds(server_pid)
         started = time.perf_counter()
         ok = await operator.send(http, kind, activity)
-        turns.append(Turn(started, time.perf_counter() - started, kind, ok))
+        latency = time.perf_counter() - started
+        await operator.settle(until=time.perf_counter() + 10.0)  # not counted: the operator looks at the card
+        turns.append(Turn(started, latency, kind, ok, cpu=cpu_seconds(server_pid) - cpu))
     return turns
 
 
@@ -466,13 +472,14 @@ async def run_phases(
     print(describe("floor: GET /healthz, idle", floor))
 
     alone_cpu = cpu_seconds(server_pid)
-    alone = await one_at_a_time(operators[0], http, seconds=args.alone_seconds)
+    alone = await one_at_a_time(operators[0], http, seconds=args.alone_seconds, server_pid=server_pid)
     alone_cpu = cpu_seconds(server_pid) - alone_cpu
     print(
         f"\none operator alone, clicking as soon as each card arrives ({args.alone_seconds:.0f} s, {len(alone)} turns):"
     )
     for kind, samples in sorted(by_kind(alone).items()):
-        print(describe(f"  {kind}", [t.latency for t in samples], floor_s=floor_s))
+        cpu_ms = sum(t.cpu for t in samples) / len(samples) * 1000
+        print(describe(f"  {kind}", [t.latency for t in samples], floor_s=floor_s) + f"  CPU {cpu_ms:5.1f} ms")
     print(f"  bot process CPU: {alone_cpu / max(len(alone), 1) * 1000:.1f} ms a turn (no other load on the bot)")
 
     rate = float(args.operators)
