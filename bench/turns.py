@@ -192,6 +192,12 @@ class Connector:
         )
 
 
+def headline(text: str) -> str:
+    """What a card says first under its title ("Something needs your attention" -> the reason)."""
+    lines = text.splitlines()
+    return lines[1] if len(lines) > 1 else text or "no card"
+
+
 def titled(card: dict[str, Any], title: str) -> list[dict[str, Any]]:
     return [action for action in execute_actions(card) if action.get("title") == title]
 
@@ -218,7 +224,7 @@ class Operator:
     searched: bool = False
     cycles: int = 0
     restarts: int = 0
-    restarted_on: Counter[str] = field(default_factory=Counter)  # the first line of each card that restarted
+    restarted_on: Counter[str] = field(default_factory=Counter)  # what each card that restarted said
 
     @property
     def conversation(self) -> str:
@@ -279,7 +285,7 @@ class Operator:
         if "Remove a number" in text and titled(card, "Remove"):
             return "click: remove in Teams", self.click(titled(card, "Remove")[0])
         self.restarts += 1  # an error or a card this loop does not expect: start over
-        self.restarted_on[text.split("\n", 2)[1] if text.count("\n") > 1 else text or "no card"] += 1
+        self.restarted_on[headline(text)] += 1
         self.searched = False
         return "message: assign (sync first)", self.say(f"assign p{self.index:02d}")
 
